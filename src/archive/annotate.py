@@ -1,0 +1,50 @@
+"""The annotate stage: `Article` → `AnnotatedArticle`.
+
+spaCy runs once per article text (`nlp.analyse`); everything after it, registry matching,
+rule-based names and quotes, is pure and cheap, so it is redone on every build.
+"""
+from __future__ import annotations
+
+from archive.models import AnnotatedArticle, Article
+from archive.nlp.analyse import Analysis
+from archive.nlp.extract import find_all_quotes, find_mentions
+from archive.nlp.registry_matcher import RegistryMatcher
+from archive.registry import Registry
+
+_SPEAKER_LABELS = {"PERSON", "PER", "ORG", "MILITIA"}
+
+
+class Annotator:
+    """Holds the loaded pipeline and the registry matcher for one build."""
+
+    def __init__(self, registry: Registry, model: str = "auto"):
+        from archive.nlp.pipeline import load_pipeline
+
+        self.nlp, self.info = load_pipeline(model)
+        self.registry = registry
+        self._types = {e.id: e.type for e in registry.entities}
+        aliases = registry.aliases()
+        # Events are matched on their own so that an event phrase may contain other entities
+        # ("the killing of Soleimani" is an event and names Soleimani).
+        self.matcher = RegistryMatcher([(a, i) for a, i in aliases if self._types[i] != "event"])
+        self.event_matcher = RegistryMatcher([(a, i) for a, i in aliases if self._types[i] == "event"])
+
+    def analyse(self, articles: list[Article], batch_size: int = 16):
+        from archive.nlp.analyse import analyse_many
+
+        return analyse_many(self.nlp, (a.text for a in articles), batch_size=batch_size)
+
+    def _speaker_kind(self, m) -> str | None:
+        """'person', 'group' or None: who can be a speaker."""
+        if m.source == "registry":
+            t = self._types.get(m.label)
+            return "person" if t == "actor" else "group" if t in ("organisation", "militia") else None
+        return "person" if m.label in ("PERSON", "PER") else "group" if m.label in _SPEAKER_LABELS else None
+
+    def finish(self, article: Article, analysis: Analysis) -> AnnotatedArticle:
+        mentions = find_mentions(article.text, analysis, self.matcher, self.info.has_ner, self.event_matcher)
+        quotes = find_all_quotes(article.text, analysis, mentions, self._speaker_kind)
+        return AnnotatedArticle(article, tuple(mentions), tuple(quotes), analysis.sentences, self.info.name)
+
+    def annotate_all(self, articles: list[Article]) -> list[AnnotatedArticle]:
+        return [self.finish(a, an) for a, an in zip(articles, self.analyse(articles))]

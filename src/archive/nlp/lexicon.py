@@ -1,0 +1,35 @@
+"""Load the linguistic data files in `archive/data/` (see its README)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("archive").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.split(" #", 1)[0].strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def word_list(name: str) -> tuple[str, ...]:
+    return tuple(_lines(name))
+
+
+@lru_cache(maxsize=None)
+def reporting_verbs() -> dict[str, tuple[str, bool]]:
+    """form -> (lemma, takes_hearer)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for line in _lines("reporting_verbs.txt"):
+        lemma, _, forms = line.partition(":")
+        words = forms.split()
+        takes_hearer = "!tell" in words
+        out[lemma.strip()] = (lemma.strip(), takes_hearer)
+        # forms are whitespace-separated, but "points out" is two words: rebuild phrases
+        # for particle verbs from the lemma's particle.
+        particle = lemma.split()[1] if " " in lemma else None
+        for w in words:
+            if w == "!tell" or w == particle:
+                continue
+            form = f"{w} {particle}" if particle else w
+            out[form] = (lemma.strip(), takes_hearer)
+    return out

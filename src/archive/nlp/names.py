@@ -1,0 +1,131 @@
+"""Find names of people, organisations, militias and places with rules, for when no trained
+NER is installed (and for names a model misses).
+
+A candidate is a run of capitalised words in one sentence, with connectors inside ("Syrian
+Observatory for Human Rights", "Bashar al-Assad"). It is typed by what it contains and what
+stands before it: a place from the gazetteer, a militia or organisation by cue words, a person
+after a title or by the shape of a personal name. Known limits: a sentence-initial common word
+is dropped only when it is a function word or appears lowercased elsewhere in the article.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from archive.models import RawMention
+from archive.nlp.lexicon import reporting_verbs, word_list
+
+_WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
+_CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
+_RUN = re.compile(rf"{_WORD}(?:(?:\s+{_CONNECTOR})*\s+{_WORD})*")
+_FUNCTION_WORDS = {
+    "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as",
+    "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "this",
+    "that", "these", "those", "there", "here", "meanwhile", "however", "after", "before",
+    "during", "while", "when", "since", "until", "if", "although", "though", "last", "next",
+    "according", "earlier", "later", "also", "another", "other", "some", "many", "most", "all",
+    "both", "each", "such", "what", "which", "who", "why", "how", "where", "observers",
+    "analysts", "officials", "sources", "yesterday", "today", "tomorrow", "on", "with", "over",
+    "under", "between", "among", "without", "within", "despite", "once", "then", "now", "so",
+    "not", "no", "yes", "more", "less", "several", "few", "one", "two", "three", "first",
+}
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    places = set(word_list("places.txt"))
+    org = set(word_list("org_cues.txt"))
+    militia = set(word_list("militia_cues.txt"))
+    titles = sorted({t.lower() for t in word_list("titles.txt")}, key=len, reverse=True)
+    demonyms = set(word_list("demonyms.txt"))
+    return places, org, militia, titles, demonyms
+
+
+def _strip_possessive(s: str, e: int, text: str) -> int:
+    for suffix in ("’s", "'s", "’", "'"):
+        if text[s:e].endswith(suffix):
+            return e - len(suffix)
+    return e
+
+
+def _title_before(text: str, start: int, titles) -> bool:
+    before = text[max(0, start - 40):start].lower().rstrip()
+    return any(before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalpha()) for t in titles)
+
+
+def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str | None:
+    places, org, militia, titles, demonyms = _lexicon()
+    words = name.split()
+    if name in places:
+        return "GPE"
+    if any(cue in name for cue in militia if " " in cue or "'" in cue) or any(w.strip(".,") in militia for w in words):
+        return "MILITIA"
+    if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
+        return "ORG"
+    if words[-1] in ("Province", "Governorate", "City", "River", "Mountains", "Airport", "Base", "Square", "Crossing"):
+        return "GPE"
+    if len(words) == 1:
+        if name in persons:
+            return "PERSON"
+        if name.isupper() and 2 <= len(name) <= 6:
+            return "ORG"
+        after = text[end:end + 20].split()
+        if _title_before(text, start, titles) or (after and after[0].lower() in reporting_verbs()):
+            return "PERSON"
+        return None
+    if _title_before(text, start, titles):
+        return "PERSON"
+    if all(w[0].isupper() for w in words) and len(words) <= 4 and not any(w.isupper() and len(w) > 1 for w in words):
+        return "PERSON"
+    return "ORG" if len(words) > 4 else None
+
+
+def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]] = ()) -> list[RawMention]:
+    """Rule-based names in `text`, avoiding spans in `taken` (e.g. registry matches)."""
+    places, org, militia, titles, demonyms = _lexicon()
+    lowered_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
+    taken_sorted = sorted(taken)
+    sentence_starts = {s for s, _ in sentences}
+    persons: set[str] = set()
+    out: list[RawMention] = []
+    for m in _RUN.finditer(text):
+        s, e = m.span()
+        words = list(re.finditer(r"\S+", text[s:e]))
+        # Trim leading words that are not part of a name: function words, demonyms, and a
+        # sentence-initial word that the article also uses in lowercase.
+        while words:
+            w = words[0].group(0)
+            at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
+            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or w in demonyms or (at_start and w.lower() in lowered_words):
+                words.pop(0)
+                continue
+            break
+        while words and (words[-1].group(0).lower() in _FUNCTION_WORDS or words[-1].group(0) in demonyms):
+            words.pop()
+        if not words:
+            continue
+        ns, ne = s + words[0].start(), s + words[-1].end()
+        ne = _strip_possessive(ns, ne, text)
+        ne = ns + len(text[ns:ne].rstrip(".,;:’'-"))
+        if ne <= ns or any(a < ne and ns < b for a, b in taken_sorted):
+            continue
+        name = text[ns:ne]
+        label = _label(name, text, ns, ne, persons)
+        if label is None:
+            continue
+        if label == "PERSON" and " " in name:
+            persons.add(name.split()[-1])
+        out.append(RawMention(ns, ne, name, label, "rules"))
+    return out
+
+
+def _keeps_the(run: str) -> bool:
+    # "The Arab Weekly", "The New York Times": "The" belongs to media names.
+    return bool(re.search(r"\b(Weekly|Times|Post|News|Guardian|Economist|Daily|Journal|Telegraph|Independent)\b", run))
+
+
+def _after_opening(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    return j < 0 or text[j] in "“\"‘(\n:"

@@ -1,0 +1,88 @@
+"""Normalisation of names for matching: case, diacritics, apostrophes, hyphens, transliteration.
+
+`fold(text)` returns the folded text together with a map from each folded character back to
+its offset in the original, so matches found in folded text become exact character offsets.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophes and glottal-stop marks that transliterations use and drop at will:
+# Kata’ib = Kata'ib = Kataib; Qa'ani = Qaani.
+_APOSTROPHES = set("'’‘`´ʼʻʾʿ′")
+_DASHES = set("-‐‑‒–—")
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return ""
+    if ch in _DASHES:
+        return " "
+    if ch.isspace():
+        return " "
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str, keep_case: bool = True) -> tuple[str, list[int]]:
+    """Fold `text` for matching; return (folded, offsets) where offsets[i] is the index in
+    `text` of folded character i (plus one sentinel at the end)."""
+    out: list[str] = []
+    offsets: list[int] = []
+    prev_space = True
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _APOSTROPHES and i + 1 < n and text[i + 1] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
+            folded = " "  # possessive "Iran’s": keep a word boundary before the "s"
+        else:
+            folded = _fold_char(ch)
+        for c in folded:
+            if c == " ":
+                if prev_space:
+                    continue
+                prev_space = True
+            else:
+                prev_space = False
+            out.append(c if keep_case else c.lower())
+            offsets.append(i)
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def alias_key(alias: str) -> str:
+    """The case-insensitive key two aliases share when they should match the same text."""
+    folded, _ = fold(alias.strip(), keep_case=False)
+    return folded.strip()
+
+
+def is_acronym(alias: str) -> bool:
+    """'US', 'ISIS', 'PMF': matched case-sensitively so 'us' and 'Isis' (a name) stay apart."""
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(alias) <= 6
+
+
+_TRANSLIT = [
+    # Arabic and Persian names reach English in several spellings; each pair is a class of
+    # letters that transliterations swap. Applied to both alias and text only through
+    # `variants`, which expands an alias into the spellings editors would otherwise list.
+    (r"\bGh", "Q"), (r"\bQ", "Gh"), (r"dh", "z"), (r"aa", "a"), (r"ou", "u"),
+    (r"\bal ", ""), (r"\bAl ", ""), (r"\bel ", ""), (r"\bEl ", ""),
+]
+
+
+def variants(alias: str) -> set[str]:
+    """Spelling variants of an alias: without an 'al-' prefix, Q/Gh, dh/z, aa/a …"""
+    folded, _ = fold(alias)
+    out = {folded}
+    for pattern, repl in _TRANSLIT:
+        for v in list(out):
+            w = re.sub(pattern, repl, v)
+            if w != v and len(w) >= 3:
+                out.add(w)
+    return out
+
+
+def fold_offsets_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """Map a [start, end) span of folded text back to the original text."""
+    return offsets[start], offsets[end - 1] + 1

@@ -1,0 +1,73 @@
+"""Choose and load the spaCy pipeline. The only module (with `analyse`) that imports spaCy.
+
+`--model auto` takes the best trained English pipeline that is installed, else the pipeline
+shipped inside this package (trained on open data, see pipelines/MODEL_CARD.md), else a blank
+English pipeline with a sentencizer ("rules": every extraction then rests on rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from archive.errors import ModelNotFound
+
+TRAINED = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+SHIPPED_NAME = "en_archive_sm"
+
+
+@dataclass(frozen=True)
+class PipelineInfo:
+    name: str      # e.g. "en_core_web_sm 3.8.0", "en_archive_sm 0.1.0", "rules (spaCy 3.8.18 blank en)"
+    has_parser: bool
+    has_ner: bool
+
+
+def shipped_pipeline_path() -> Path | None:
+    path = Path(str(resources.files("archive").joinpath("pipelines", SHIPPED_NAME)))
+    return path if (path / "meta.json").exists() else None
+
+
+def resolve_model(model: str) -> str:
+    """Turn 'auto' into a concrete choice; fail clearly for a model that is not installed."""
+    import spacy.util
+
+    if model == "auto":
+        for name in TRAINED:
+            if spacy.util.is_package(name):
+                return name
+        return "shipped" if shipped_pipeline_path() else "rules"
+    if model in ("rules", "blank", "shipped", SHIPPED_NAME):
+        if model == SHIPPED_NAME:
+            return "shipped"
+        if model == "shipped" and not shipped_pipeline_path():
+            raise ModelNotFound("the shipped pipeline en_archive_sm is not in this installation")
+        return "rules" if model == "blank" else model
+    if Path(model).exists():
+        return model
+    if not spacy.util.is_package(model):
+        raise ModelNotFound(
+            f"spaCy pipeline '{model}' is not installed. Install it with:\n"
+            f"    python -m spacy download {model}\n"
+            "or use --model auto (the best installed pipeline, else the shipped one) or --model rules."
+        )
+    return model
+
+
+def load_pipeline(model: str = "auto"):
+    """Return (nlp, PipelineInfo)."""
+    import spacy
+
+    choice = resolve_model(model)
+    if choice == "rules":
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp, PipelineInfo(f"rules (spaCy {spacy.__version__}, blank en + sentencizer)", False, False)
+    path = shipped_pipeline_path() if choice == "shipped" else choice
+    # Lemmas and vectors are not used; dropping them saves time and memory.
+    nlp = spacy.load(path, exclude=["lemmatizer", "attribute_ruler"] if choice != "shipped" else [])
+    if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
+        nlp.add_pipe("sentencizer")
+    meta = nlp.meta
+    name = f"{meta.get('lang', 'en')}_{meta.get('name', 'pipeline')} {meta.get('version', '')}".strip()
+    return nlp, PipelineInfo(name, nlp.has_pipe("parser"), nlp.has_pipe("ner"))

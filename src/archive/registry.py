@@ -1,0 +1,208 @@
+"""The editor's registry of entities: load, validate, and expose aliases for matching.
+
+Format (YAML, `entities.yml` beside the articles by default):
+
+    entities:
+      - id: esmail-qaani            # stable id: lowercase letters, digits, hyphens
+        type: actor                 # actor | militia | organisation | place | event
+        name: Esmail Qaani
+        aliases: [Qaani, Ghaani, "Qassem Soleimani's heir"]
+        kind: military commander    # optional finer type (state force, political party …)
+        role: commander of the Quds Force     # or roles: [{title, organisation, since, until}]
+        affiliation: quds-force     # id of another entity
+        description: Iranian general who succeeded Qassem Soleimani …
+      - id: us-iraq-strategic-dialogue
+        type: event
+        name: US-Iraq strategic dialogue
+        date: 2021-04-07            # YYYY, YYYY-MM or YYYY-MM-DD: the precision is kept
+        place: baghdad
+        participants: [mustafa-kadhimi]
+
+Validation collects every problem (unknown keys, bad types, duplicate ids, an alias claimed by
+two entities, references to unknown ids, events without dates) with the entry's line.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from archive.errors import RegistryError
+from archive.models import Entity, PartialDate, Role
+from archive.nlp.normalise import alias_key
+from archive.reader import parse_date
+
+ENTITY_TYPES = ("actor", "militia", "organisation", "place", "event")
+_KEYS = {
+    "id", "type", "name", "aliases", "kind", "description", "role", "roles", "affiliation",
+    "date", "place", "participants", "url",
+}
+_ROLE_KEYS = {"title", "organisation", "since", "until"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Registry:
+    entities: tuple[Entity, ...]
+    path: Path | None = None
+
+    def by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    def aliases(self) -> list[tuple[str, str]]:
+        """(surface form, entity id) for every name and alias."""
+        out = []
+        for e in self.entities:
+            for alias in [e.name, *e.aliases]:
+                out.append((alias, e.id))
+        claimed = {alias_key(a) for a, _ in out}
+        surnames: dict[str, list[str]] = {}
+        for e in self.entities:
+            # A person is often named by surname alone after the first mention ("Husseini"
+            # after "Jaafar Husseini"); add it unless another entity could own it too.
+            words = e.name.split()
+            if e.type == "actor" and len(words) >= 2:
+                surnames.setdefault(words[-1], []).append(e.id)
+        for surname, ids in surnames.items():
+            if len(ids) == 1 and alias_key(surname) not in claimed:
+                out.append((surname, ids[0]))
+        return out
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that records the line of each mapping (for error messages)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def empty_registry() -> Registry:
+    return Registry(entities=())
+
+
+def load_registry(path: Path) -> Registry:
+    if not path.exists():
+        return Registry(entities=(), path=path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RegistryError(path, [f"not valid YAML: {exc}"]) from None
+    if data is None:
+        return Registry(entities=(), path=path)
+    items = data.get("entities") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise RegistryError(path, ["expected a list under 'entities:'"])
+    problems: list[str] = []
+    entities = [e for item in items if (e := _parse_entry(item, problems)) is not None]
+    _check_cross_refs(entities, problems)
+    if problems:
+        raise RegistryError(path, problems)
+    return Registry(entities=tuple(entities), path=path)
+
+
+def _text_list(value, where, key, problems) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+        problems.append(f"{where}: '{key}' must be a list of strings")
+        return []
+    return [str(v) for v in value]
+
+
+def _parse_entry(item, problems: list[str]) -> Entity | None:
+    if not isinstance(item, dict):
+        problems.append(f"entry {item!r}: each entry must be a mapping with id, type and name")
+        return None
+    line = item.pop("__line__", "?")
+    eid = item.get("id")
+    where = f"line {line} (id {eid!r})"
+    for key in item:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(str(key), _KEYS, n=1)
+            problems.append(f"{where}: unknown key '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+    if not isinstance(eid, str) or not _ID.match(eid):
+        problems.append(f"{where}: 'id' must be lowercase letters, digits and hyphens")
+        return None
+    etype = item.get("type")
+    if etype not in ENTITY_TYPES:
+        problems.append(f"{where}: 'type' must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
+        return None
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}: 'name' is required")
+        return None
+    date = None
+    if item.get("date") is not None:
+        try:
+            date = parse_date(item["date"], "date")
+        except ValueError as exc:
+            problems.append(f"{where}: {exc}")
+    elif etype == "event":
+        problems.append(f"{where}: an event needs a 'date' (YYYY, YYYY-MM or YYYY-MM-DD)")
+    roles = _parse_roles(item, where, problems)
+    return Entity(
+        id=eid, type=etype, name=name.strip(),
+        aliases=_text_list(item.get("aliases"), where, "aliases", problems),
+        kind=item.get("kind"), description=item.get("description"), roles=roles,
+        affiliation=item.get("affiliation"), date=date, place=item.get("place"),
+        participants=_text_list(item.get("participants"), where, "participants", problems),
+        in_registry=True,
+    )
+
+
+def _parse_roles(item, where, problems) -> list[Role]:
+    roles: list[Role] = []
+    if isinstance(item.get("role"), str):
+        roles.append(Role(title=item["role"], organisation=item.get("affiliation")))
+    for raw in item.get("roles") or []:
+        if isinstance(raw, str):
+            roles.append(Role(title=raw))
+            continue
+        if not isinstance(raw, dict) or "title" not in raw:
+            problems.append(f"{where}: each of 'roles' needs a 'title'")
+            continue
+        raw.pop("__line__", None)
+        for key in raw:
+            if key not in _ROLE_KEYS:
+                problems.append(f"{where}: unknown role key '{key}'")
+        try:
+            since = parse_date(raw["since"], "since") if raw.get("since") is not None else None
+            until = parse_date(raw["until"], "until") if raw.get("until") is not None else None
+        except ValueError as exc:
+            problems.append(f"{where}: role {exc}")
+            continue
+        roles.append(Role(title=str(raw["title"]), organisation=raw.get("organisation"), since=since, until=until))
+    return roles
+
+
+def _check_cross_refs(entities: list[Entity], problems: list[str]) -> None:
+    ids: dict[str, Entity] = {}
+    for e in entities:
+        if e.id in ids:
+            problems.append(f"duplicate id '{e.id}'")
+        ids[e.id] = e
+    claimed: dict[str, str] = {}
+    for e in entities:
+        for alias in {alias_key(a) for a in [e.name, *e.aliases]}:
+            if len(alias) < 2:
+                problems.append(f"id '{e.id}': alias {alias!r} is too short to match safely")
+                continue
+            other = claimed.setdefault(alias, e.id)
+            if other != e.id:
+                problems.append(f"alias {alias!r} is claimed by both '{other}' and '{e.id}'")
+    for e in entities:
+        refs = [e.affiliation, e.place, *e.participants, *(r.organisation for r in e.roles)]
+        for ref in refs:
+            if ref and ref not in ids:
+                problems.append(f"id '{e.id}': refers to unknown id '{ref}'")
