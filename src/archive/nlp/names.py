@@ -67,6 +67,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     if len(words) == 1:
         if name in persons:
             return "PERSON"
+        if re.search(rf"\b{re.escape(name.lower())}\b", text):
+            return None  # the article also writes it in lowercase: a common word
         if name.isupper() and 2 <= len(name) <= 6:
             return "ORG"
         after = text[end:end + 20].split()
@@ -104,6 +106,12 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             words.pop()
         if not words:
             continue
+        # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
+        title_words = {t for t in titles if " " not in t}
+        while len(words) > 1 and words[0].group(0).lower().rstrip(".") in title_words | {t.rstrip(".") for t in title_words}:
+            words.pop(0)
+        if len(words) > 2 and " ".join(w.group(0) for w in words[:2]).lower() in titles:
+            words = words[2:]
         ns, ne = s + words[0].start(), s + words[-1].end()
         ne = _strip_possessive(ns, ne, text)
         ne = ns + len(text[ns:ne].rstrip(".,;:’'-"))

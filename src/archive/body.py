@@ -1,0 +1,70 @@
+"""Render an article body with its mentions linked and its quotes highlighted.
+
+The reader stored the body as pieces: markup it produced from Markdown, and runs of the
+article's plain text by offset. Annotations are spans of that text. They may nest or cross
+(an event phrase contains a place; a quote crosses a paragraph), so at every boundary all open
+tags are closed and the still-active ones reopened: the output is always well-formed.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+# Placeholder for relative links: the renderer replaces it with the path to the site root.
+ROOT = "\x00ROOT\x00"
+
+
+def _annotations(mentions, quotes, archive) -> list[tuple[int, int, int, str, str]]:
+    """(start, end, nesting rank, open tag, close tag); lower rank = outer."""
+    out = []
+    for q in quotes:
+        who = archive.entities[q.speaker_entity].name if q.speaker_entity else (q.speaker.text if q.speaker else "unknown speaker")
+        title = escape(f"{'Quote' if q.kind == 'direct' else 'Reported speech'}: {who}")
+        out.append((q.start, q.end, 0, f'<mark class="quote quote-{q.kind}" id="{q.id}" title="{title}">', "</mark>"))
+        if q.speaker:
+            out.append((q.speaker.start, q.speaker.end, 1, '<span class="speaker">', "</span>"))
+    for m, path in mentions:
+        if path:
+            name = escape(archive.entities[m.entity].name)
+            out.append((m.start, m.end, 2 if m.type != "event" else 1,
+                        f'<a class="mention mention-{m.type}" href="{ROOT}{path}" title="{name}">', "</a>"))
+    return out
+
+
+def _open(tag: str, used_ids: set[str]) -> str:
+    """An element split at a boundary is opened again; only its first piece keeps the id."""
+    if ' id="' not in tag:
+        return tag
+    ident = tag.split(' id="', 1)[1].split('"', 1)[0]
+    if ident in used_ids:
+        return tag.replace(f' id="{ident}"', "")
+    used_ids.add(ident)
+    return tag
+
+
+def _render_run(text: str, s: int, e: int, anns, used_ids: set[str]) -> str:
+    active = [a for a in anns if a[0] < e and a[1] > s]
+    if not active:
+        return str(escape(text[s:e]))
+    points = sorted({s, e, *(max(s, a[0]) for a in active), *(min(e, a[1]) for a in active)})
+    out = []
+    for a, b in zip(points, points[1:]):
+        live = sorted((x for x in active if x[0] <= a and x[1] >= b), key=lambda x: (x[2], x[0], -x[1]))
+        piece = str(escape(text[a:b]))
+        for x in live:
+            out.append(_open(x[3], used_ids))
+        out.append(piece)
+        for x in reversed(live):
+            out.append(x[4])
+    return "".join(out)
+
+
+def render_body(article, mentions, quotes, archive) -> Markup:
+    anns = _annotations(mentions, quotes, archive)
+    parts = []
+    used_ids: set[str] = set()
+    for piece in article.body:
+        if piece[0] == "html":
+            parts.append(piece[1])
+        else:
+            parts.append(_render_run(article.text, piece[1], piece[2], anns, used_ids))
+    return Markup("".join(parts))
