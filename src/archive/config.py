@@ -93,7 +93,7 @@ def load_config(root: Path | str = ".", overrides: dict | None = None) -> Archiv
     if path.exists():
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
             raise ConfigError(path, [f"not valid YAML: {exc}"]) from None
         if loaded is None:
             loaded = {}

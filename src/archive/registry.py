@@ -94,7 +94,7 @@ def load_registry(path: Path) -> Registry:
         return Registry(entities=(), path=path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise RegistryError(path, [f"not valid YAML: {exc}"]) from None
     if data is None:
         return Registry(entities=(), path=path)
