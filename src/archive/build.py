@@ -50,7 +50,9 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(output=config.output_dir)
     registry = load_registry(config.registry_path)
+    log.info("registry %s: %d entities", config.registry_path, len(registry.entities))
     sources = discover(config.content_dir)
+    log.info("found %d article files in %s", len(sources), config.content_dir)
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
     articles = []
@@ -67,9 +69,11 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
             report.skipped.append(exc)
     annotator = annotator or Annotator(registry, config.model)
     report.pipeline = annotator.info.name
+    log.info("annotating %d articles with %s", len(articles), annotator.info.name)
     annotated = annotator.annotate_all(articles)
     archive = build_index(annotated, registry, annotator.info.name)
     pages = plan_site(archive, config)
+    log.info("rendering %d pages into %s", len(pages), config.output_dir)
     report.pages = write_site(pages, config, archive)
     report.articles = len(articles)
     report.entities = sum(1 for p in pages if p.kind == "entity")

@@ -251,7 +251,8 @@ _THAT = re.compile(r"\s*(?:,[^,“”\"]{1,80},\s*)?that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}|reporters|journalists|the\s+\w+|him|her|them|us|me)")
 
 
-def _indirect(text, sentences, direct: list[tuple[int, int]], taken_cues: set[int] = frozenset()) -> list[_Found]:
+def _indirect(text, sentences, direct: list[tuple[int, int]], taken_cues: set[int] = frozenset(),
+              parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     out: list[_Found] = []
     cue_re = _cue_regex()
     verbs = reporting_verbs()
@@ -281,11 +282,11 @@ def _indirect(text, sentences, direct: list[tuple[int, int]], taken_cues: set[in
                 if content_start <= ds - 1 < content_end:
                     content_end = ds - 1
             content_start, content_end = _trim(text, content_start, content_end)
-            while content_end > content_start and text[content_end - 1] in ".;:,”\"":
+            while content_end > content_start and text[content_end - 1] in ".;:,”\" ":
                 content_end -= 1
             if len(text[content_start:content_end].split()) < 4:
                 continue
-            speaker = speaker_before(text, cs, ss)
+            speaker = (parse_subjects or {}).get(cs) or speaker_before(text, cs, ss)
             if speaker is None:
                 continue
             out.append(_Found(content_start, content_end, "indirect", m.group(0), cs, speaker))
@@ -337,7 +338,7 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
         _attribute_direct(text, q, spans, sentences, prev_close)
         found.append(q)
         prev_close = e + 1
-    found.extend(_indirect(text, sentences, spans, {f.cue_start for f in found if f.cue_start is not None}))
+    found.extend(_indirect(text, sentences, spans, {f.cue_start for f in found if f.cue_start is not None}, parse_subjects))
     if parse_subjects:
         for f in found:
             subj = parse_subjects.get(f.cue_start) if f.cue_start is not None else None
