@@ -16,7 +16,9 @@ from archive.errors import ArchiveError
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    # Only our own logger gets the chosen level: libraries (markdown-it, spaCy) stay quiet.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    logging.getLogger("archive").setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
