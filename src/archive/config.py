@@ -30,6 +30,7 @@ class ArchiveConfig:
     latest_articles: int = 10
     top_entities: int = 12
     recent_quotes: int = 8
+    search: bool = True  # run Pagefind over the built site (skipped with a warning if missing)
     config_file: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -69,6 +70,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], str]] = {
     "latest_articles": ((int,), "a number"),
     "top_entities": ((int,), "a number"),
     "recent_quotes": ((int,), "a number"),
+    "search": ((bool,), "true or false (build a Pagefind search index)"),
 }
 
 

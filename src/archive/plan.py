@@ -81,6 +81,14 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         for ent in members:
             pages.append(PageSpec("entity", "entity.html", f"{folder}/{ent.id}.html", _entity_context(archive, ent, label)))
     pages.append(PageSpec("quotes", "quotes.html", "quotes/index.html", {"quotes": archive.quotes}))
+    # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", {}))
+    pages.append(PageSpec("network", "network.html", "network/index.html", {}))
+    pages.append(PageSpec("search", "search.html", "search/index.html", {}))
+    pages.append(PageSpec("not_found", "404.html", "404.html", {}))
+    from archive.exports import LIST_SEP, SCHEMA  # exports imports this module's URL rules
+
+    pages.append(PageSpec("data", "data.html", "data/index.html", {"schema": SCHEMA, "list_sep": LIST_SEP}))
     _refuse_duplicates(pages)
     return pages
 
