@@ -127,7 +127,7 @@ class Pictures:
     def _node(self, eid: str, x: float, y: float, r: float, entity_url, label_side: str, center: bool = False) -> str:
         ent = self.archive.entities[eid]
         n = self.archive.mention_counts.get(eid, 0)
-        name = ent.name if len(ent.name) <= 28 else ent.name[:26] + "…"
+        name = ent.name if len(ent.name) <= 24 else ent.name[:22] + "…"
         anchor = {"left": "end", "right": "start", "middle": "middle"}[label_side]
         dx = {"left": -r - 3, "right": r + 3, "middle": 0}[label_side]
         dy = 4 if label_side != "middle" else -r - 4
@@ -147,7 +147,7 @@ class Pictures:
         near = self.neighbours(entity_id, limit)
         if not near:
             return Markup("")
-        w, h, cx, cy, radius = 520, 300, 260, 150, 105
+        w, h, cx, cy, radius = 640, 300, 320, 150, 105
         peak = max(n for _, n in near)
         ent = self.archive.entities[entity_id]
         parts = [f'<svg class="chart network ego" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(ent.name)} and the '
@@ -183,7 +183,7 @@ class Pictures:
         members = sorted(members, key=lambda e: (order.index(self.archive.entities[e].type)
                                                  if self.archive.entities[e].type in order else 99,
                                                  -self.archive.mention_counts[e], e))
-        w, h, cx, cy, radius = 900, 760, 450, 380, 250
+        w, h, cx, cy, radius = 980, 940, 490, 470, 270
         pos = {}
         for i, eid in enumerate(members):
             a = -math.pi / 2 + 2 * math.pi * i / len(members)
