@@ -109,7 +109,7 @@ def tables(archive: Archive) -> dict[str, list[dict]]:
     } for q in archive.quotes]
     comentions = [{"source": x, "target": y, "articles": n}
                   for x in sorted(archive.comentions) if x in known
-                  for y, n in sorted(archive.comentions[x].items()) if y in known]
+                  for y, n in sorted(archive.comentions[x].items()) if y in known and x < y]  # each pair once
     return {"articles": articles, "entities": entities, "roles": roles, "mentions": mentions,
             "quotes": quotes, "comentions": comentions}
 
@@ -128,7 +128,9 @@ def _flat(table: str, row: dict) -> dict:
 
 def write_json(data: dict[str, list[dict]], folder: Path) -> None:
     for name, rows in data.items():
-        (folder / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        # one row per line: compact, yet diffable and greppable
+        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        (folder / f"{name}.json").write_text(f"[\n{lines}\n]\n" if rows else "[]\n", encoding="utf-8")
 
 
 def write_csv(data: dict[str, list[dict]], folder: Path) -> None:
