@@ -8,7 +8,9 @@
 Layouts are deterministic (fixed order, fixed geometry, no random seed), so an unchanged
 archive renders byte-identical pages. Colours come from CSS classes (static/style.css), so the
 pictures follow dark mode and print styles. Every picture has a <title> and a text equivalent
-on its page (counts in a table or list), because a picture alone is not accessible.
+on its page (counts in a table or list), because a picture alone is not accessible. Pictures
+with links are role="group" (a role="img" may not contain focusable links, WCAG 4.1.2); each
+link is named by its text label.
 The co-mention graph is also exported as JSON (node-link, as networkx and d3 read it) and
 GraphML (Gephi, Cytoscape, yEd) by `write_network_exports`.
 """
@@ -73,7 +75,7 @@ class Pictures:
         plot_h = h - bottom - top - (0 if compact else 24)
         step = (w - left - 4) / len(self.span)
         peak = max(self.article_months.values(), default=1)
-        parts = [f'<svg class="chart timeline" viewBox="0 0 {w} {h}" role="img" aria-labelledby="tl-title" '
+        parts = [f'<svg class="chart timeline" viewBox="0 0 {w} {h}" role="group" aria-labelledby="tl-title" '
                  f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
                  f'<title id="tl-title">Articles per month, {_label(self.span[0])} to {_label(self.span[-1])}'
                  f' (highest: {peak})</title>']
@@ -150,7 +152,7 @@ class Pictures:
         w, h, cx, cy, radius = 640, 300, 320, 150, 105
         peak = max(n for _, n in near)
         ent = self.archive.entities[entity_id]
-        parts = [f'<svg class="chart network ego" viewBox="0 0 {w} {h}" role="img" aria-label="{escape(ent.name)} and the '
+        parts = [f'<svg class="chart network ego" viewBox="0 0 {w} {h}" role="group" aria-label="{escape(ent.name)} and the '
                  f'{len(near)} entities most often mentioned in the same articles" xmlns="http://www.w3.org/2000/svg">'
                  f'<title>{escape(ent.name)} and the entities most often mentioned with it</title>']
         nodes = []
@@ -193,7 +195,7 @@ class Pictures:
                         if y in inside and x != y}.items())
         peak = max((n for _, n in edges), default=1)
         peak_m = max(self.archive.mention_counts[e] for e in members)
-        parts = [f'<svg class="chart network whole" viewBox="0 0 {w} {h}" role="img" aria-labelledby="net-title" '
+        parts = [f'<svg class="chart network whole" viewBox="0 0 {w} {h}" role="group" aria-labelledby="net-title" '
                  f'xmlns="http://www.w3.org/2000/svg"><title id="net-title">Co-mention network of the {len(members)} most '
                  f'mentioned entities: {len(edges)} links, a link for every pair mentioned in the same article</title>']
         for (x, y), n in edges:
