@@ -105,7 +105,9 @@ def _quote_entry(feed: ET.Element, site: _Site, archive: Archive, q: Quote, spea
     _sub(entry, "content", f"{text} — {speaker}{f' ({q.cue})' if q.cue else ''}, in “{art.title}”", type="text")
 
 
-def _feed(site: _Site, me: str, page: str, title: str, subtitle: str | None) -> ET.Element:
+def _feed(site: _Site, me: str, page: str, title: str, subtitle: str | None, items: list) -> ET.Element:
+    """A feed from (timestamp, add_entry(feed)) pairs: newest MAX_ENTRIES, `updated` = newest."""
+    items = sorted(items, key=lambda it: it[0], reverse=True)[:MAX_ENTRIES]
     # The namespace is declared as a plain xmlns attribute and tags stay unqualified: ElementTree's
     # own namespace handling is process-wide (register_namespace) or breaks on plain attributes.
     feed = ET.Element("feed", xmlns=ATOM)
@@ -120,40 +122,27 @@ def _feed(site: _Site, me: str, page: str, title: str, subtitle: str | None) -> 
     # Atom requires an author for every entry; one on the feed covers entries without one.
     _sub(_sub(feed, "author"), "name", site.title)
     _sub(feed, "generator", "archive")
-    return feed
-
-
-def _finish(feed: ET.Element, items: list[tuple[str, callable]]) -> ET.Element:
-    """Sort (timestamp, add-entry) pairs newest first, keep MAX_ENTRIES, set feed `updated`."""
-    items = sorted(items, key=lambda it: it[0], reverse=True)[:MAX_ENTRIES]
-    updated = _sub(feed, "updated", items[0][0] if items else EPOCH)
-    # `updated` belongs with the feed metadata, before the entries
-    feed.remove(updated)
-    feed.insert(len([c for c in feed if not c.tag.endswith("entry")]), updated)
+    _sub(feed, "updated", items[0][0] if items else EPOCH)
     for _, add in items:
-        add()
+        add(feed)
     return feed
 
 
 def archive_feed(archive: Archive, config: ArchiveConfig) -> ET.Element:
-    site = _Site(config)
-    me = "feed.xml"
-    feed = _feed(site, me, "index.html", config.title, config.description)
-    items = [(timestamp(a.date), lambda a=a: _article_entry(feed, site, a, me)) for a in archive.articles]
-    return _finish(feed, items)
+    site, me = _Site(config), "feed.xml"
+    items = [(timestamp(a.date), lambda feed, a=a: _article_entry(feed, site, a, me)) for a in archive.articles]
+    return _feed(site, me, "index.html", config.title, config.description, items)
 
 
 def entity_feed(archive: Archive, config: ArchiveConfig, entity_id: str) -> ET.Element:
-    site = _Site(config)
+    site, me = _Site(config), feed_path(archive, entity_id)
     ent = archive.entities[entity_id]
-    me = feed_path(archive, entity_id)
-    feed = _feed(site, me, entity_path(archive, entity_id), f"{ent.name} · {config.title}",
-                 f"New articles mentioning {ent.name}, and what {ent.name} said.")
-    items = [(timestamp(archive.article(aid).date), lambda aid=aid: _article_entry(feed, site, archive.article(aid), me))
+    items = [(timestamp(archive.article(aid).date), lambda feed, aid=aid: _article_entry(feed, site, archive.article(aid), me))
              for aid in archive.entity_articles.get(entity_id, [])]
-    items += [(timestamp(archive.article(q.article).date), lambda q=q: _quote_entry(feed, site, archive, q, ent.name, me))
+    items += [(timestamp(archive.article(q.article).date), lambda feed, q=q: _quote_entry(feed, site, archive, q, ent.name, me))
               for q in archive.entity_quotes.get(entity_id, [])]
-    return _finish(feed, items)
+    return _feed(site, me, entity_path(archive, entity_id), f"{ent.name} · {config.title}",
+                 f"New articles mentioning {ent.name}, and what {ent.name} said.", items)
 
 
 def _write(feed: ET.Element, target: Path) -> None:
