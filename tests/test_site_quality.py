@@ -94,6 +94,8 @@ def test_jsonld_on_articles_and_entities(abs_site):
     assert art[0]["headline"] == "Dialogue opens in Baghdad" and art[0]["datePublished"] == "2021-04-07"
     assert art[0]["publisher"]["name"] == "Test Wire"
     assert art[0]["url"].startswith("https://example.org/news/")
+    assert {"@type": "Organization", "name": "Kata'ib Hezbollah",
+            "url": "https://example.org/news/militias/kataib-hezbollah.html"} in art[0]["mentions"]
     quotes = [p for p in art[0].get("hasPart", []) if p["@type"] == "Quotation"]
     assert any(q["creator"]["name"] == "Jaafar Husseini" for q in quotes)
     kinds = {

@@ -12,13 +12,22 @@ import json
 import jinja2
 from markupsafe import Markup
 
+from archive.plan import article_path, entity_path
+
 # Our entity types → schema.org types. Militias are organisations to schema.org.
 TYPES = {"actor": "Person", "militia": "Organization", "organisation": "Organization", "place": "Place", "event": "Event"}
 
 
+def _url(ctx, path: str | None, relative: str | None) -> str | None:
+    """Absolute when base_url is, else the page-relative link."""
+    base = ctx["config"].base_url
+    return base + path if path and "://" in base else relative
+
+
 def _quote(q, ctx, speaker_name: str | None) -> dict:
     art = ctx["archive"].article(q.article)
-    out = {"@type": "Quotation", "text": q.text, "url": ctx["article_url"](art.id) + f"#{q.id}",
+    out = {"@type": "Quotation", "text": q.text,
+           "url": _url(ctx, article_path(art.id), ctx["article_url"](art.id)) + f"#{q.id}",
            "isPartOf": {"@type": "NewsArticle", "headline": art.title}}
     if speaker_name:
         out["creator"] = {"@type": "Person" if _speaker_type(q, ctx) == "actor" else "Organization", "name": speaker_name}
@@ -54,7 +63,8 @@ def _article(ctx) -> dict:
         data["description"] = art.summary
     if ctx.get("canonical"):
         data["url"] = ctx["canonical"]
-    data["mentions"] = [{"@type": TYPES.get(e.type, "Thing"), "name": e.name, "url": ctx["entity_url"](e.id)}
+    data["mentions"] = [{"@type": TYPES.get(e.type, "Thing"), "name": e.name,
+                         "url": _url(ctx, entity_path(ctx["archive"], e.id), ctx["entity_url"](e.id))}
                         for e, _ in ctx.get("entity_counts", [])[:30] if e.type in TYPES]
     quotes = [_quote(q, ctx, name) for q in ctx.get("quotes", []) if (name := _speaker_name(q, ctx))]
     if quotes:
