@@ -119,6 +119,24 @@ def test_search_from_any_page_and_follow_a_result(page, base):
     assert "type" in panel and "source" in panel and "year" in panel
 
 
+def _first_results(page, url):
+    page.goto(url)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
+    return page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").all_inner_texts()
+
+
+def test_search_orders_by_date(page, base):
+    newest = _first_results(page, base + "search/index.html?q=Syria&sort=desc")
+    oldest = _first_results(page, base + "search/index.html?q=Syria&sort=asc")
+    assert newest and oldest and newest[0] != oldest[0]
+    assert page.locator("#search-sort").input_value() == "asc"
+    # the select re-runs the search in the chosen order
+    page.select_option("#search-sort", "desc")
+    page.wait_for_function("(t) => document.querySelector('.pagefind-ui__result-title .pagefind-ui__result-link')"
+                           " && document.querySelector('.pagefind-ui__result-title .pagefind-ui__result-link').innerText === t",
+                           arg=newest[0], timeout=20000)
+
+
 def test_network_picture_links_work(page, base):
     page.goto(base + "network/index.html")
     link = page.locator("svg.whole a").first
