@@ -10,15 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, RawMention, Span
-from archive.nlp.lexicon import word_list
-from archive.nlp.normalise import alias_key
-from archive.reader import slugify
 from archive.registry import Registry
-
-LABEL_TYPES = {
-    "PERSON": "actor", "PER": "actor", "ORG": "organisation", "MILITIA": "militia",
-    "GPE": "place", "LOC": "place", "FAC": "place", "EVENT": "event",
-}
+from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
 
 
@@ -52,63 +45,6 @@ class Archive:
         self._articles_by_id = {a.id: a for a in self.articles}
 
 
-def militia_cue(name: str) -> bool:
-    cues = word_list("militia_cues.txt")
-    folded = alias_key(name)
-    return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in cues)
-
-
-class Resolver:
-    """Maps raw mentions to entity ids: registry ids as they are; other names grouped by
-    their folded form, and a lone surname to the one person of that surname."""
-
-    def __init__(self, registry: Registry):
-        self.entities: dict[str, Entity] = {e.id: e for e in registry.entities}
-        self._generated: dict[tuple[str, str], str] = {}  # (type, folded name) -> id
-        self._surnames: dict[str, set[str]] = defaultdict(set)
-        # A name the pipeline found that folds to a registry alias is that entity, even when
-        # the matcher missed it (e.g. split differently by the tokenizer).
-        self._registry_keys = {alias_key(a): eid for a, eid in registry.aliases()}
-
-    def type_of(self, raw: RawMention) -> str | None:
-        if raw.source == "registry":
-            return self.entities[raw.label].type
-        etype = LABEL_TYPES.get(raw.label)
-        if etype == "organisation" and militia_cue(raw.text):
-            return "militia"
-        return etype
-
-    def learn(self, raws: list[RawMention]) -> None:
-        """First pass: remember full names of people so that lone surnames can join them."""
-        for raw in raws:
-            if raw.source != "registry" and self.type_of(raw) == "actor" and len(raw.text.split()) >= 2:
-                self._surnames[alias_key(raw.text.split()[-1])].add(alias_key(raw.text))
-
-    def resolve(self, raw: RawMention) -> Mention | None:
-        etype = self.type_of(raw)
-        if etype is None:
-            return None
-        if raw.source == "registry":
-            return Mention(raw.start, raw.end, raw.text, etype, raw.label)
-        if (known := self._registry_keys.get(alias_key(raw.text))) is not None:
-            return Mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
-        key = alias_key(re.sub(r"^(?:the|The)\s+", "", raw.text))
-        if etype == "actor" and " " not in key and len(self._surnames.get(key, ())) == 1:
-            key = next(iter(self._surnames[key]))
-        eid = self._generated.get((etype, key))
-        if eid is None:
-            eid = slugify(key)
-            if eid in self.entities and (self.entities[eid].in_registry or self.entities[eid].type != etype):
-                eid = f"{eid}-{etype}"
-            self._generated[(etype, key)] = eid
-            if eid not in self.entities:
-                self.entities[eid] = Entity(id=eid, type=etype, name=raw.text if " " in key or etype != "actor" else raw.text)
-        ent = self.entities[eid]
-        if not ent.in_registry and len(raw.text) > len(ent.name) and alias_key(raw.text) == key:
-            ent.name = raw.text
-        return Mention(raw.start, raw.end, raw.text, ent.type, eid)
-
-
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     if span is None:
         return None
@@ -130,8 +66,7 @@ def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: 
 
 def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline: str) -> Archive:
     resolver = Resolver(registry)
-    for a in annotated:
-        resolver.learn(list(a.mentions))
+    resolver.learn(annotated)
     mentions: dict[str, list[Mention]] = {}
     quotes: list[Quote] = []
     contexts: dict[str, list[Context]] = defaultdict(list)
@@ -142,7 +77,7 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
     for a in ordered:
         art = a.article
-        ms = [m for raw in a.mentions if (m := resolver.resolve(raw)) is not None]
+        ms = resolver.resolve_article(a)
         mentions[art.id] = ms
         seen: list[str] = []
         for m in ms:
