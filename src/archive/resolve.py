@@ -64,9 +64,21 @@ def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _places() -> frozenset[str]:
+    return frozenset(word_list("places.txt"))
+
+
+_COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
+
+
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
+        return text.replace(".", "").lower()  # "U.N." = "UN"
+    if text.isupper() and len(text) <= 6 and text.title() not in _places():
+        return text.lower()  # acronyms are not transliterations: "AP" is not "IP"
+    text = re.sub(r"^(Northern|Southern|Eastern|Western)\b", lambda m: _COMPASS[m.group(1)], text)
     text = re.sub(r"(?:’s|'s|’|')$", "", text)
     key = loose_key(text)
     return key if len(key) >= 3 else alias_key(text)
@@ -189,7 +201,42 @@ class Resolver:
                 words = raw.text.split()
                 if etype == "actor" and len(words) >= 2:
                     self._surnames[name_key(words[-1])].add(key)
+        self._merge_keys()
         self._learned = True
+
+    def _merge_keys(self) -> None:
+        """Join keys that name the same thing: a stripped possessive ("Al Qaedas" → "Al
+        Qaeda"), an acronym and its one expansion ("SDF" → "Syrian Democratic Forces"), and a
+        person's shorter name inside one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
+        self._alias_of: dict[str, str] = {}
+        keys = list(self._types)
+        initials: dict[str, set[str]] = defaultdict(set)
+        for k in keys:
+            forms = self._forms[k]
+            for f in forms:
+                words = [w for w in re.split(r"[\s-]+", f) if w and w[0].isupper()]
+                if len(words) >= 2:
+                    initials["".join(w[0] for w in words).lower()].add(k)
+        for k in keys:
+            t = self.type_for_key(k)
+            if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
+                self._alias_of[k] = k[:-1]
+            elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1:
+                self._alias_of[k] = next(iter(initials[k]))
+            elif t == "actor" and " " in k:
+                longer = [o for o in keys if o != k and o.endswith(" " + k) and self.type_for_key(o) == "actor"]
+                if len(longer) == 1:
+                    self._alias_of[k] = longer[0]
+        for k, target in list(self._alias_of.items()):
+            while target in self._alias_of and self._alias_of[target] != k:
+                target = self._alias_of[target]
+            self._alias_of[k] = target
+            self._forms[target].update(self._forms[k])
+            self._types[target].update(self._types[k])
+
+    @staticmethod
+    def _family(etype: str) -> str:
+        return "group" if etype in ("organisation", "militia") else etype
 
     def type_for_key(self, key: str) -> str:
         c = self._types[key]
@@ -261,6 +308,7 @@ class Resolver:
         if not self._learned or key not in self._types:
             self._types[key][etype] += 1
             self._forms[key][raw.text.strip()] += 1
+        key = getattr(self, "_alias_of", {}).get(key, key)
         if etype == "actor" or self.type_for_key(key) == "actor":
             key = self._full_name_key(key, article_full or {})
         ent = self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
