@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, RawMention, Span
+from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
+from archive.roles import FoundRole, find_roles
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
 
 
@@ -37,9 +39,33 @@ class Archive:
     entity_quotes: dict[str, list[Quote]] = field(default_factory=dict)
     comentions: dict[str, Counter] = field(default_factory=dict)
     mention_counts: Counter = field(default_factory=Counter)
+    # Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person.
+    roles: dict[str, list[FoundRole]] = field(default_factory=dict)
+    # Event pages: quotes said in a sentence that names the event, and the people named with it.
+    event_quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    event_participants: dict[str, Counter] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article:
         return self._articles_by_id[article_id]
+
+    def members_of(self, entity_id: str) -> list[tuple[Entity, str | None]]:
+        """People who speak for or serve an organisation: (person, title) from the registry's
+        affiliation and roles and from roles found in articles."""
+        out: dict[str, str | None] = {}
+        for e in self.entities.values():
+            if e.type != "actor":
+                continue
+            for r in e.roles:
+                if r.organisation == entity_id:
+                    out.setdefault(e.id, r.title)
+            if e.affiliation == entity_id:
+                out.setdefault(e.id, e.roles[0].title if e.roles else None)
+        for eid, found in self.roles.items():
+            for r in found:
+                if r.organisation == entity_id:
+                    out.setdefault(eid, r.title)
+        return sorted(((self.entities[i], t) for i, t in out.items()),
+                      key=lambda p: (-self.mention_counts[p[0].id], p[0].name))
 
     def __post_init__(self) -> None:
         self._articles_by_id = {a.id: a for a in self.articles}
@@ -74,6 +100,9 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     entity_quotes: dict[str, list[Quote]] = defaultdict(list)
     comentions: dict[str, Counter] = defaultdict(Counter)
     counts: Counter = Counter()
+    roles: dict[str, list[FoundRole]] = defaultdict(list)
+    event_quotes: dict[str, list[Quote]] = defaultdict(list)
+    event_participants: dict[str, Counter] = defaultdict(Counter)
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
     for a in ordered:
         art = a.article
@@ -98,8 +127,27 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
             quotes.append(q)
             if speaker_entity:
                 entity_quotes[speaker_entity].append(q)
+        for r in find_roles(art.id, art.text, ms):
+            known = [*roles[r.entity], *resolver.entities[r.entity].roles]  # the registry's own roles too
+            if not any(alias_key(o.title) == alias_key(r.title) for o in known):
+                roles[r.entity].append(r)
+        _link_events(a, ms, [q for q in quotes if q.article == art.id], event_quotes, event_participants)
     return Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=dict(comentions), mention_counts=counts,
+        roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
     )
+
+
+def _link_events(a: AnnotatedArticle, ms: list[Mention], quotes: list[Quote],
+                 event_quotes: dict, event_participants: dict) -> None:
+    """Quotes and people in the sentences that name an event belong on the event's page."""
+    for ev in (m for m in ms if m.type == "event"):
+        s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
+        for q in quotes:
+            if q.start < e and s < q.end and q not in event_quotes[ev.entity]:
+                event_quotes[ev.entity].append(q)
+        for m in ms:
+            if m.type == "actor" and s <= m.start < e:
+                event_participants[ev.entity][m.entity] += 1

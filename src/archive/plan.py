@@ -88,7 +88,9 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
 def _entity_context(archive: Archive, ent, label: str) -> dict:
     co = archive.comentions.get(ent.id, Counter())
     related = [(archive.entities[eid], n) for eid, n in co.most_common() if entity_path(archive, eid)][:12]
-    spokespeople = [e for e in archive.entities.values() if e.affiliation == ent.id and e.type == "actor"]
+    spokespeople = archive.members_of(ent.id)  # (person, title) pairs
+    found_participants = [archive.entities[eid] for eid, _ in archive.event_participants.get(ent.id, Counter()).most_common()
+                          if eid not in ent.participants and entity_path(archive, eid)]
     return {
         "entity": ent, "label": label,
         "mention_count": archive.mention_counts[ent.id],
@@ -97,6 +99,9 @@ def _entity_context(archive: Archive, ent, label: str) -> dict:
         "quotes": archive.entity_quotes.get(ent.id, []),
         "related": related,
         "members": spokespeople,
+        "found_roles": archive.roles.get(ent.id, []),
+        "event_quotes": archive.event_quotes.get(ent.id, []),
+        "found_participants": found_participants,
     }
 
 

@@ -117,6 +117,8 @@ class TitleBinder:
         by_id = registry.by_id()
         for e in registry.entities:
             for r in e.roles:
+                if r.since is None and r.until is None:
+                    continue  # a description ("political analyst"), not an office held for a time
                 head = re.split(r"\s+(?=of\s|for\s)", r.title.strip(), maxsplit=1)[0]
                 quals = set()
                 m = re.search(r"\b(?:of|for)\s+(.+)$", r.title)
