@@ -13,6 +13,7 @@ from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Ra
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
+from archive.dates import DateMention, find_dates
 from archive.roles import FoundRole, find_roles
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
 
@@ -44,6 +45,9 @@ class Archive:
     # Event pages: quotes said in a sentence that names the event, and the people named with it.
     event_quotes: dict[str, list[Quote]] = field(default_factory=dict)
     event_participants: dict[str, Counter] = field(default_factory=dict)
+    # Dates written in each article, resolved against its publication date (dates.py).
+    dates: dict[str, list[DateMention]] = field(default_factory=dict)
+    sentences: dict[str, tuple] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article:
         return self._articles_by_id[article_id]
@@ -137,6 +141,8 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=dict(comentions), mention_counts=counts,
         roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
+        dates={a.article.id: find_dates(a.article.text, a.article.date) for a in ordered},
+        sentences={a.article.id: a.sentences for a in ordered},
     )
 
 

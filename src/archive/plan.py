@@ -13,6 +13,7 @@ from archive.body import render_body
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
+from archive.timeline import timeline_context
 
 # Entity type → (folder, plural title, singular label)
 SECTIONS = {
@@ -81,6 +82,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         for ent in members:
             pages.append(PageSpec("entity", "entity.html", f"{folder}/{ent.id}.html", _entity_context(archive, ent, label)))
     pages.append(PageSpec("quotes", "quotes.html", "quotes/index.html", {"quotes": archive.quotes}))
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", timeline_context(archive)))
     _refuse_duplicates(pages)
     return pages
 
