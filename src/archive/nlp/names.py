@@ -22,7 +22,8 @@ from archive.nlp.lexicon import reporting_verbs, word_list
 
 _WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
-_RUN = re.compile(rf"{_WORD}(?:(?:\s+{_CONNECTOR})*\s+{_WORD})*")
+# Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
+_RUN = re.compile(rf"{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as",
     "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "this",
@@ -129,7 +130,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     persons: set[str] = set()
     out: list[RawMention] = []
     text_words = set(re.findall(r"[A-Z][\w-]*", text))
-    for s, e, blob in _split_runs(text, places, text_words):
+    for s, e, blob in _split_runs(text, places, text_words, taken_sorted):
         words = list(re.finditer(r"\S+", text[s:e]))
         # Trim leading words that are not part of a name: function words, demonyms, and a
         # sentence-initial word that the article also uses in lowercase.
@@ -149,8 +150,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         if not words:
             continue
         bare = [w.group(0).rstrip(".").lower() for w in words]
-        if all(b in title_words_all(titles) for b in bare):
-            continue  # "Col", "Lt": a rank without its name
+        if all(b in title_words_all(titles) for b in bare) or " ".join(bare) in titles:
+            continue  # "Col", "Lt", "Prime Minister": a title without its name
+        if len(words) == 1 and words[0].group(0) in _PLACE_LAST:
+            continue  # "Governorate" cut off from its name
         if any(_ADVERB.match(w.group(0)) and w.group(0) not in places for w in words):
             continue
         if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) and not any(w.group(0) in org or w.group(0) in militia for w in words):
@@ -191,10 +194,11 @@ def title_words_all(titles) -> frozenset[str]:
     return _title_words(tuple(titles))
 
 
-def _split_runs(text: str, places: set[str], text_words: set[str]):
+def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
     """Candidate runs, cut where scraped text glued names together: at stop words, at a word
     with digits, at a possessive ("Russias" ends a name), at a mid-run "The", and after a
-    known place that a non-place word follows ("Hama Human Rights Watch")."""
+    known place that a non-place word follows ("Hama Human Rights Watch"); and around spans
+    already taken by the registry ("Kataeb Hizballah and of the Kataib Sayyid al-Shuhada")."""
     stop = _stopwords()
     for m in _RUN.finditer(text):
         s0 = m.start()
@@ -204,7 +208,7 @@ def _split_runs(text: str, places: set[str], text_words: set[str]):
         for w in re.finditer(r"\S+", m.group(0)):
             ws, we = s0 + w.start(), s0 + w.end()
             word = w.group(0)
-            if word in stop or any(c.isdigit() for c in word):
+            if word in stop or any(c.isdigit() for c in word) or any(a < we and ws < b for a, b in taken):
                 if cur:
                     pieces.append((cur[0][0], cur[-1][1]))
                 cur = []

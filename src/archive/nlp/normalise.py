@@ -123,7 +123,19 @@ def loose_fold(text: str) -> tuple[str, list[int]]:
             offs.append(offsets[i])
         i += step
     offs.append(offsets[-1])
-    return "".join(chars), offs
+    # The Arabic article inside a name is optional: "Mustafa al-Kadhimi" = "Mustafa Kadhimi".
+    out, out_offs = [], []
+    s = "".join(chars)
+    i = 0
+    while i < len(s):
+        if s.startswith("al ", i) and (i == 0 or s[i - 1] == " ") and i + 3 < len(s):
+            i += 3
+            continue
+        out.append(s[i])
+        out_offs.append(offs[i])
+        i += 1
+    out_offs.append(offs[-1])
+    return "".join(out), out_offs
 
 
 def loose_key(name: str) -> str:
