@@ -208,7 +208,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         for w in re.finditer(r"\S+", m.group(0)):
             ws, we = s0 + w.start(), s0 + w.end()
             word = w.group(0)
-            if word in stop or any(c.isdigit() for c in word) or any(a < we and ws < b for a, b in taken):
+            if word in stop or any(c.isdigit() for c in word) or any(a < we and ws < b for a, b in taken) \
+                    or _HYPHEN_ADJ.match(word):
                 if cur:
                     pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
