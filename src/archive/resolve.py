@@ -223,7 +223,8 @@ class Resolver:
             t = self.type_for_key(k)
             if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
                 self._alias_of[k] = k[:-1]
-            elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1:
+            elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1 \
+                    and self.type_for_key(next(iter(initials[k]))) != "actor":  # "PM" is not Panos Moumtzis
                 self._alias_of[k] = next(iter(initials[k]))
             elif t == "actor" and " " in k:
                 longer = [o for o in keys if o != k and o.endswith(" " + k) and self.type_for_key(o) == "actor"]
@@ -260,8 +261,11 @@ class Resolver:
         if eid is not None:
             return self.entities[eid]
         forms = self._forms.get(key) or Counter({key: 1})
-        # The display name: the fullest spelling, then the most frequent, then alphabetical.
-        name = sorted(forms, key=lambda f: (-len(f.split()), -forms[f], f))[0]
+        # The display name: a spelling of the key itself (not of a merged possessive or
+        # acronym), of two words or more when there is one, then the most frequent, then the
+        # shortest (a stray title stays out: "Igor Konashenkov", not "Major-General Igor …").
+        own = [f for f in forms if name_key(f) == key] or list(forms)
+        name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", f)) < 2, -forms[f], len(f), f))[0]
         name = re.sub(r"^(?:the|The)\s+", "", name)
         eid = slugify(name)
         if eid in self.entities:

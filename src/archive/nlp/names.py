@@ -55,7 +55,7 @@ def _stopwords() -> frozenset[str]:
 # Prefixes of Levantine and Mesopotamian place names ("Khan Shaykhun", "Tal Abyad", "Deir
 # Hafer"), and compass words before a place ("Northern Caucasus").
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
-                "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tal-", "Hayy"}
+                "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy"}
 _COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower"}
 _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport", "Base", "Square", "Crossing",
                "Valley", "Gorge", "Desert", "District", "Region", "Plain", "Lake", "Sea", "Gulf", "Island", "Islands"}
@@ -68,6 +68,8 @@ _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")  # "Reportedly": adverbs are never i
 def _possessive_stem(word: str, text_words: set[str], places: set[str]) -> str | None:
     """'Russias' → 'Russia' where the apostrophe was stripped upstream: the stem must be a
     known place or written without the 's' elsewhere in the article."""
+    if re.fullmatch(r"[A-Z]{2,5}s", word):
+        return word[:-1]  # "EUs Mogherini", "NATOs pledge"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         stem = word[:-1]
         if stem in places or stem in text_words:
@@ -160,10 +162,14 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
         title_words = {t for t in titles if " " not in t}
-        while len(words) > 1 and words[0].group(0).lower().rstrip(".") in title_words | {t.rstrip(".") for t in title_words}:
+        while len(words) > 1 and words[0].group(0).lower().rstrip(".").replace("-", " ") in title_words | {t.rstrip(".") for t in title_words} | set(titles):
             words.pop(0)
         if len(words) > 2 and " ".join(w.group(0) for w in words[:2]).lower() in titles:
             words = words[2:]
+        if len(words) > 3 and " ".join(w.group(0) for w in words[:3]).lower() in titles:
+            words = words[3:]
+        while words and words[0].group(0).lower() in _FUNCTION_WORDS:
+            words.pop(0)  # "of State John Kerry" once "Secretary" is cut
         if not words:
             continue
         ns, ne = s + words[0].start(), s + words[-1].end()

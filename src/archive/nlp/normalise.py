@@ -95,7 +95,8 @@ def fold_offsets_span(offsets: list[int], start: int, end: int) -> tuple[int, in
 # stay apart while Qaani, Ghaani and Qa'ani meet. Only used for capitalised, long enough names:
 # see `LOOSE_MIN`.
 _LOOSE_SUBS = [("gh", "q"), ("dh", "z"), ("kh", "k"), ("th", "t"), ("sh", "s"), ("ph", "f"),
-               ("ck", "k"), ("c", "k"), ("w", "u"), ("y", "i")]
+               ("ck", "k"), ("c", "k"), ("w", "u")]
+# "y" stays a consonant: as a vowel it would make Mayadin (a town) = Midan (a district).
 _VOWELS = set("aeiou")
 LOOSE_MIN = 5  # loose keys shorter than this ("ran" for Iran) are too easy to collide
 
