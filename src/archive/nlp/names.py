@@ -220,6 +220,11 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                     pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
                 continue
+            if cur and word[:1].isupper() and word.lower() in _FUNCTION_WORDS and word != "The":
+                # "Run From Areas": a capitalised function word inside a run is headline case.
+                pieces.append((cur[0][0], cur[-1][1]))
+                cur = []
+                continue
             if word == "The" and cur:
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
