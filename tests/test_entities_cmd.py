@@ -78,7 +78,7 @@ def test_registry_problems_carry_file_and_line(tmp_path):
         load_registry(path)
     problems = err.value.problems
     assert any(p.startswith(f"{path}:2:") and "unknown key 'colour'" in p for p in problems)
-    assert any(p.startswith(f"{path}:3:") and "'ali'" in p and "already claimed" in p for p in problems)
+    assert any(p.startswith(f"{path}:3:") and "'ali'" in p and "claimed by both" in p for p in problems)
     assert any(p.startswith(f"{path}:4:") and "needs a 'date'" in p for p in problems)
     assert any(p.startswith(f"{path}:4:") and "did you mean" in p for p in problems)
     assert any(p.startswith(f"{path}:5:") and "duplicate id 'ali'" in p for p in problems)

@@ -211,7 +211,7 @@ def _check_cross_refs(entities: list[Entity], problems: list[str], where: list[s
                 continue
             other, other_at = claimed.setdefault(alias, (e.id, at))
             if other != e.id:
-                problems.append(f"{at}: alias {alias!r} of '{e.id}' is already claimed by '{other}' ({other_at})")
+                problems.append(f"{at}: alias {alias!r} is claimed by both '{other}' ({other_at}) and '{e.id}'")
     for e, at in zip(entities, where):
         refs = [e.affiliation, e.place, *e.participants, *(r.organisation for r in e.roles)]
         for ref in refs:
