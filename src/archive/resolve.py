@@ -222,7 +222,13 @@ class Resolver:
         for k in keys:
             t = self.type_for_key(k)
             if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
-                self._alias_of[k] = k[:-1]
+                # The rarer spelling joins the commoner: "Al Qaedas" → "Al Qaeda", but
+                # "Democratic Force" → "Democratic Forces" (a plural, not a possessive).
+                many, few = sum(self._forms[k].values()), sum(self._forms[k[:-1]].values())
+                if many <= few:
+                    self._alias_of[k] = k[:-1]
+                else:
+                    self._alias_of[k[:-1]] = k
             elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1 \
                     and self.type_for_key(next(iter(initials[k]))) != "actor":  # "PM" is not Panos Moumtzis
                 self._alias_of[k] = next(iter(initials[k]))

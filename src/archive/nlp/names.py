@@ -58,7 +58,8 @@ _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "
                 "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy"}
 _COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower"}
 _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport", "Base", "Square", "Crossing",
-               "Valley", "Gorge", "Desert", "District", "Region", "Plain", "Lake", "Sea", "Gulf", "Island", "Islands"}
+               "Valley", "Gorge", "Desert", "District", "Region", "Plain", "Lake", "Sea", "Gulf", "Island", "Islands",
+               "Bridge", "Dam", "Neighbourhood", "Neighborhood", "Quarter", "Camp"}
 # Adjectives glued with a hyphen ("Kurdish-led", "Daesh-held") describe a name, they are not in it.
 _HYPHEN_ADJ = re.compile(r"^[\w’']+-(?:led|backed|held|based|controlled|run|linked|allied|affiliated|derived|owned|majority|dominated)$", re.I)
 _HEADLINE_WORD = re.compile(r"^[A-Z][a-z]{2,}(?:ing|ed)$")
