@@ -209,7 +209,7 @@ class Resolver:
     def _merge_keys(self) -> None:
         """Join keys that name the same thing: a stripped possessive ("Al Qaedas" → "Al
         Qaeda"), an acronym and its one expansion ("SDF" → "Syrian Democratic Forces"), and a
-        person's shorter name inside one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
+        shorter name that ends exactly one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
         self._alias_of: dict[str, str] = {}
         keys = list(self._types)
         initials: dict[str, set[str]] = defaultdict(set)
@@ -232,8 +232,12 @@ class Resolver:
             elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1 \
                     and self.type_for_key(next(iter(initials[k]))) != "actor":  # "PM" is not Panos Moumtzis
                 self._alias_of[k] = next(iter(initials[k]))
-            elif t == "actor" and " " in k:
-                longer = [o for o in keys if o != k and o.endswith(" " + k) and self.type_for_key(o) == "actor"]
+            elif " " in k and t in ("actor", "organisation", "militia"):
+                # "Abdel Rahman" → "Rami Abdel Rahman"; "Democratic Forces" → "Syrian
+                # Democratic Forces": only when exactly one longer name of the family ends so.
+                # One extra word only: "Kenneth Roth Human Rights Watch" is two names glued.
+                longer = [o for o in keys if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
+                          and self._family(self.type_for_key(o)) == self._family(t)]
                 if len(longer) == 1:
                     self._alias_of[k] = longer[0]
         for k, target in list(self._alias_of.items()):

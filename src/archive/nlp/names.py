@@ -140,7 +140,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         while words:
             w = words[0].group(0)
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
-            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or w in demonyms or (at_start and w.lower() in lowered_words):
+            # A demonym opens an organisation's own name ("Syrian Democratic Forces", "Syrian
+            # Arab Army"): keep it when a cue word follows; cut it before a person or place.
+            own_name = w in demonyms and len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:])
+            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or (w in demonyms and not own_name) or (at_start and w.lower() in lowered_words):
                 words.pop(0)
                 continue
             break
