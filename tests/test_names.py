@@ -63,3 +63,10 @@ def test_adjective_with_hyphen_is_not_part_of_the_name():
 
 def test_a_real_person_after_a_title_is_kept():
     assert ("Ihssan Shammari", "PERSON") in _names("Political analyst Ihssan Shammari said the moves mattered.")
+
+
+def test_person_with_glued_article_after_a_registry_place():
+    text = "Another resident of Deir al-Zor Abdullah al-Noami said that the towns fell."
+    s = text.index("Deir al-Zor")
+    found = {(m.text, m.label) for m in find_names(text, [(0, len(text))], [(s, s + len("Deir al-Zor"))])}
+    assert ("Abdullah al-Noami", "PERSON") in found

@@ -118,7 +118,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return None
     if _title_before(text, start, titles):
         return "PERSON"
-    if all(w[0].isupper() for w in words) and len(words) <= 4 and not any(w.isupper() and len(w) > 1 for w in words):
+    if all(re.sub(r"^(?:al|el|an|ar|as|ash|ad|az|at)-", "", w)[:1].isupper() for w in words) and len(words) <= 4 and not any(w.isupper() and len(w) > 1 for w in words):
         return "PERSON"
     # Five or more capitalised words without a cue: glued names or a headline, not a name.
     return None
