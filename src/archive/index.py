@@ -5,16 +5,16 @@ This is the barrier of the pipeline: it sees all articles at once, which cross-l
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, RawMention, Span
+from archive.dates import DateMention, find_dates
+from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
-from archive.dates import DateMention, find_dates
 from archive.roles import FoundRole, find_roles
+
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
 
 
