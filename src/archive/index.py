@@ -133,7 +133,8 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
                 entity_quotes[speaker_entity].append(q)
         for r in find_roles(art.id, art.text, ms):
             known = [*roles[r.entity], *resolver.entities[r.entity].roles]  # the registry's own roles too
-            if not any(alias_key(o.title) == alias_key(r.title) for o in known):
+            # "Prime Minister" says nothing that the registry's "Prime Minister of Iraq" does not.
+            if not any(alias_key(o.title).startswith(alias_key(r.title)) for o in known) and not _bare_rank(r.title):
                 roles[r.entity].append(r)
         _link_events(a, ms, [q for q in quotes if q.article == art.id], event_quotes, event_participants)
     return Archive(
@@ -144,6 +145,11 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         dates={a.article.id: find_dates(a.article.text, a.article.date) for a in ordered},
         sentences={a.article.id: a.sentences for a in ordered},
     )
+
+
+def _bare_rank(title: str) -> bool:
+    """"Gen.", "Lt. Col.": a rank abbreviation says too little to list as a role."""
+    return all(w.endswith(".") and len(w) <= 6 for w in title.split())
 
 
 def _link_events(a: AnnotatedArticle, ms: list[Mention], quotes: list[Quote],
