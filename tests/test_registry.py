@@ -23,7 +23,7 @@ def test_validation_collects_problems_with_lines(tmp_path):
     with pytest.raises(RegistryError) as exc:
         load_registry(p)
     msg = str(exc.value)
-    assert "line 2" in msg and "unknown key 'colour'" in msg
+    assert f"{p}:2: " in msg and "unknown key 'colour'" in msg  # file:line, as compilers print it
     assert "duplicate id 'a-b'" in msg
     assert "'type' must be one of" in msg
     assert "an event needs a 'date'" in msg
