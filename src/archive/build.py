@@ -13,10 +13,11 @@ from archive.config import ArchiveConfig
 from archive.discover import discover
 from archive.errors import ArchiveError, ArticleError
 from archive.index import build_index
+from archive.lock import build_lock, stop_on_signals
 from archive.plan import plan_site
 from archive.reader import read_article
 from archive.registry import load_registry
-from archive.render import write_site
+from archive.render import check_output_dir, write_site
 
 log = logging.getLogger("archive")
 
@@ -48,14 +49,24 @@ class BuildReport:
 
 def build(config: ArchiveConfig, annotator=None) -> BuildReport:
     """Build the site for `config`. Per-article problems are logged, skipped and counted;
-    anything global raises ArchiveError and leaves the previous output untouched."""
+    anything global raises ArchiveError and leaves the previous output untouched.
+
+    One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly."""
+    check_output_dir(config)  # before any work: an output that must not be replaced fails fast
+    with build_lock(config.root), stop_on_signals():
+        return _build(config, annotator)
+
+
+def _build(config: ArchiveConfig, annotator=None) -> BuildReport:
     from archive.annotate import Annotator
 
     started = time.perf_counter()
     report = BuildReport(output=config.output_dir)
     registry = load_registry(config.registry_path)
     log.info("registry %s: %d entities", config.registry_path, len(registry.entities))
-    sources = discover(config.content_dir)
+    sources = discover(config.content_dir, report.skipped)
+    for exc in report.skipped:
+        log.warning("skipped %s", exc)
     log.info("found %d article files in %s", len(sources), config.content_dir)
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
@@ -63,7 +74,7 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
     ids: dict[str, str] = {}
     for src in sources:
         try:
-            art = read_article(src, require_date=config.require_date)
+            art = read_article(src, require_date=config.require_date, max_bytes=config.max_article_size)
             if art.id in ids:
                 raise ArticleError(src.rel, f"id '{art.id}' is already used by {ids[art.id]}; set a different 'id' or 'slug'")
             ids[art.id] = src.rel
@@ -72,6 +83,9 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
             log.warning("skipped %s", exc)
             report.skipped.append(exc)
     annotator = annotator or Annotator(registry, config.model)
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception that
+    # would stop the whole build; an article within max_article_size must always be analysed.
+    annotator.nlp.max_length = max(annotator.nlp.max_length, config.max_article_size + 1)
     report.pipeline = annotator.info.name
     log.info("annotating %d articles with %s", len(articles), annotator.info.name)
     annotated = annotator.annotate_all(articles)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -95,25 +96,67 @@ def copy_static(config: ArchiveConfig, dest: Path) -> None:
             shutil.copytree(src, dest / "static", dirs_exist_ok=True)
 
 
+# Written into every site; an existing output folder without it (or the older `.nojekyll`) was
+# not made by archive, and is never replaced (`-o ~/Documents` must not delete Documents).
+SITE_MARKER = ".archive-site"
+
+
+def check_output_dir(config: ArchiveConfig) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a site."""
+    out = config.output_dir
+    root = config.root.resolve()
+    if root.is_relative_to(out):
+        raise ArchiveError(f"output folder {out} is the archive folder or contains it; "
+                           "building there would delete the archive. Choose another 'output'.")
+    for name, path in (("content", config.content_dir), ("templates", config.templates_dir),
+                       ("static", config.static_dir), ("registry", config.registry_path)):
+        if path.resolve().is_relative_to(out):
+            raise ArchiveError(f"output folder {out} contains the {name} ({path}); "
+                               "building there would delete it. Choose another 'output'.")
+    if out.exists() and not out.is_dir():
+        raise ArchiveError(f"output {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in (SITE_MARKER, ".nojekyll")):
+        raise ArchiveError(f"output folder {out} is not empty and was not built by archive; it would be "
+                           "replaced. Empty or remove it, or choose another 'output'.")
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a killed build (SIGKILL, power cut) left beside the output. Runs under the
+    build lock, so no other build of this archive is using them. If the kill came between the
+    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first."""
+    olds = sorted(out.parent.glob(f".{out.name}-old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not out.exists():
+        os.replace(olds.pop(), out)
+    for leftover in [*olds, *out.parent.glob(f".{out.name}-tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None) -> int:
     """Render everything into a temporary folder, then swap it in. Returns pages written.
 
     `finish(tmp_dir)`, if given, runs after every page and static file is written and before
     the swap: it adds what is made from the finished site (data, feeds, search index)."""
     out = config.output_dir
+    check_output_dir(config)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
     env = make_env(config)
     site = site_context(config, archive_obj)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
     try:
         for spec in pages:
             target = tmp / spec.path
+            # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
+            if not target.resolve().is_relative_to(tmp.resolve()):
+                raise ArchiveError(f"refused to write {spec.path!r}: it is outside the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(render_page(env, spec, site), encoding="utf-8")
         copy_static(config, tmp)
         (tmp / ".nojekyll").write_text("", encoding="utf-8")
         if finish is not None:
             finish(tmp)
+        (tmp / SITE_MARKER).write_text("This folder is a site built by archive; each build replaces it whole.\n", encoding="utf-8")
+        tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -123,9 +166,18 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
 
 def _swap(new: Path, out: Path) -> None:
     old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
+    # Between the two renames there is no site at `out`: hold SIGINT/SIGTERM until both are
+    # done (a signal that arrives meanwhile is delivered right after).
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        if out.exists():
+            old = out.with_name(f".{out.name}-old-{os.getpid()}")
+            os.replace(out, old)
+        os.replace(new, out)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
