@@ -36,7 +36,10 @@ def test_two_builds_are_byte_identical(tiny_archive: Path, tmp_path: Path):
     first, second = tmp_path / "first", tmp_path / "second"
     _build(tiny_archive, first, "1")
     _build(tiny_archive, second, "4242")
-    a, b = snapshot(first), snapshot(second)
+    # Pagefind (a separate program, run when installed) writes its filter index in hash-map
+    # order, so pagefind/ differs from run to run even for identical pages; everything archive
+    # itself writes must not.
+    a, b = ({k: v for k, v in snapshot(d).items() if not k.startswith("pagefind")} for d in (first, second))
     assert len([k for k in a if k.endswith(".html")]) > 20
     assert a.keys() == b.keys()
     different = [k for k in a if a[k] != b[k]]

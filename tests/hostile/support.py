@@ -3,6 +3,7 @@ HTML in a built site, and a byte-for-byte snapshot of a folder."""
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 from html.parser import HTMLParser
@@ -42,6 +43,7 @@ content: articles
 output: build
 model: rules
 require_date: false
+search: false  # Pagefind's index is data, not pages; leaving it out keeps 70 builds fast
 """
 
 
@@ -67,7 +69,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data",
               "srcset", "cite", "longdesc", "dynsrc", "lowsrc", "manifest", "ping"}
 # Never written by the theme, and each can load or run something.
-_FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "applet"}
+_FORBIDDEN_TAGS = {"iframe", "object", "embed", "frame", "frameset", "applet"}
 _SAFE_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp)[;,]")
 
 
@@ -75,22 +77,27 @@ class _Scanner(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict]] = []
-        self.script_text: list[str] = []
-        self._in_script = False
+        self.scripts: list[tuple[dict, str]] = []  # (attributes, text) of every <script>
+        self._script: dict | None = None
 
     def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, {k: v or "" for k, v in attrs}))
-        self._in_script = tag == "script"
+        a = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, a))
+        if tag == "script":
+            self._script = a
+            self.scripts.append((a, ""))
 
     def handle_startendtag(self, tag, attrs):
         self.elements.append((tag, {k: v or "" for k, v in attrs}))
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        if tag == "script":
+            self._script = None
 
     def handle_data(self, data):
-        if self._in_script and data.strip():
-            self.script_text.append(data)
+        if self._script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
 
 def _dangerous_url(value: str) -> bool:
@@ -101,20 +108,30 @@ def _dangerous_url(value: str) -> bool:
     return folded.startswith("data:") and not _SAFE_DATA.match(folded)
 
 
-def _theme_source() -> str:
-    """Text of the default theme's templates: an inline script is the theme's own only if it
-    is written there verbatim."""
+def _theme_scripts() -> list[re.Pattern]:
+    """The inline scripts written in the default theme's templates, as patterns in which each
+    `{{ … }}` may be any value without quotes, brackets or spaces (a relative path, say).
+    An inline script in the site is the theme's own only if it matches one of them whole."""
     from archive.render import theme_dir
 
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(theme_dir("templates").rglob("*")) if p.is_file())
+    patterns = []
+    for path in sorted(theme_dir("templates").rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        for body in re.findall(r"<script>(.*?)</script>", source, re.S):
+            parts = re.split(r"\{\{.*?\}\}", body.strip(), flags=re.S)
+            patterns.append(re.compile(r"[^\"'<>\s]*".join(re.escape(p) for p in parts), re.S))
+    return patterns
+
+
+_DATA_SCRIPTS = {"application/ld+json", "application/json"}
 
 
 def unsafe_html(site: Path) -> list[str]:
     """Everything in the site's HTML that could run script: <script> that is not the theme's
-    own (a file under static/, or inline code written verbatim in a theme template), on*
+    own (a file under static/, or inline code matching a script of a theme template), on*
     handlers, javascript:/vbscript:/data: URLs, embedding tags, meta refresh, NUL characters."""
     problems = []
-    theme = _theme_source()
+    theme = _theme_scripts()
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
         html = page.read_text(encoding="utf-8")
@@ -123,16 +140,25 @@ def unsafe_html(site: Path) -> list[str]:
         scan = _Scanner()
         scan.feed(html)
         scan.close()
-        for text in scan.script_text:
-            if text.strip() not in theme:
-                problems.append(f"{rel}: inline script {text[:60]!r}")
-        for tag, attrs in scan.elements:
-            if tag == "script":
-                src = attrs.get("src", "")
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), src)) if src else ""
-                if src and ("://" in src or src.startswith("//") or not target.startswith("static/")):
+        for attrs, text in scan.scripts:
+            kind = attrs.get("type", "").lower()
+            if kind in _DATA_SCRIPTS:
+                # a data block is never run, but only if nothing broke out of it: whole JSON
+                try:
+                    json.loads(text)
+                except ValueError:
+                    problems.append(f"{rel}: <script type={kind}> is not one JSON document: {text[:60]!r}")
+                continue
+            src = attrs.get("src", "")
+            if src:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), src))
+                if "://" in src or src.startswith("//") or not target.startswith("static/"):
                     problems.append(f"{rel}: <script src={src!r}> is not the theme's own")
-            if tag in _FORBIDDEN_TAGS:
+            elif text.strip() and not any(p.fullmatch(text.strip()) for p in theme):
+                problems.append(f"{rel}: inline script that is not the theme's own: {text.strip()[:60]!r}")
+        for tag, attrs in scan.elements:
+            if tag in _FORBIDDEN_TAGS or (tag == "base" and rel != "404.html"):
+                # the theme's 404 page sets <base href=base_url> so that it works at any depth
                 problems.append(f"{rel}: <{tag}>")
             if tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
                 problems.append(f"{rel}: <meta http-equiv=refresh>")
