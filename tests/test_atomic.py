@@ -82,7 +82,6 @@ def test_a_crash_mid_render_leaves_the_previous_site(built, monkeypatch):
     monkeypatch.setattr(archive.render, "render_page", crash_on_fifth)
     with pytest.raises(RuntimeError, match="disk on fire"):
         build(load_config(root))
-    assert len(calls) == 5
     assert snapshot(root / "build") == before
     assert _leftovers(root) == []
 

@@ -12,8 +12,10 @@ file was written outside the output folder.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import xml.etree.ElementTree as ET
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +127,9 @@ CASES = [
     art("xss_quote.md", "render", page=r"articles/xss-quote\.html", text=("<script>alert(1)</script> we will not leave",)),
     Case("xss_registry", {"articles/entities.yml": "xss_registry.yml"}, "render", page=r"actors/evil-actor\.html",
          text=("<script>alert('description')</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(3)>")),
+    Case("registry_control_chars", {"articles/entities.yml": "registry_control_chars.yml"}, "render",
+         page=r"actors/esmail-qaani\.html", text=("Esmail Qaani", "A bell, an escape and a noncharacter in the description.",
+                                                   "commander of the Quds Force")),
     reg("xss_registry_url.yml", r"'url' must be an http:// or https:// address"),
     Case("xss_file_name", {'articles/"><img src=x onerror=alert(1)>.md': b"A file name that is markup.\n"}, "render",
          page=r"articles/img-src-x-onerror-alert-1\.html"),
@@ -146,6 +151,7 @@ CASES = [
     art("fm_huge_int.md", "skip", r"front matter refused: a value cannot be read: .*4300 digits"),
     art("fm_python_tag.md", "skip", r"broken front matter.*python/object/apply:os\.system"),
     art("fm_not_mapping.md", "skip", r"front matter must be a mapping"),
+    art("fm_noncharacter.md", "render", page=r"articles/fm-noncharacter\.html", text=("Noncharacter title", "a noncharacter in it")),
     art("fm_unclosed.md", "render", page=r"articles/fm-unclosed\.html", text=("title: Never closed",)),
     art("fm_tags_nested.md", "skip", r"front matter 'tags' must be a list of words"),
     art("fm_broken_yaml.md", "skip", r"broken front matter at line \d+"),
@@ -219,6 +225,16 @@ def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if re.match(r"\.build-(tmp|old)-", p.name))
 
 
+def test_lone_surrogates_from_yaml_escapes_are_removed():
+    """Pure-Python PyYAML turns "\\ud800" into a lone surrogate (libyaml refuses it), which
+    cannot be written as UTF-8: it used to stop the whole build when it reached a title."""
+    from archive.reader import _field
+    from archive.registry import _text_list
+
+    assert _field({"title": "Lone\ud800 surrogate\udfff"}, "title", "x.md") == "Lone surrogate"
+    assert _text_list(["Qaani\ud800"], "x", "aliases", []) == ["Qaani"]
+
+
 def test_the_corpus_is_big_enough():
     assert len(CASES) >= 40
     assert len({c.id for c in CASES}) == len(CASES)
@@ -264,6 +280,10 @@ def test_hostile_input(case: Case, tmp_path: Path):
                 assert t in visible, t
         assert "articles/base.html" in files  # the rest of the archive was built as usual
         assert unsafe_html(site) == []
+        for feed in site.rglob("*.xml"):
+            ET.parse(feed)  # feeds and the sitemap stay well-formed XML
+        for data in site.rglob("*.json"):
+            json.loads(data.read_text(encoding="utf-8"))
         html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
         for s in case.absent:
             assert s not in html, s

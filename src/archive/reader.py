@@ -41,8 +41,15 @@ _SOURCE_NAMES = {"thearabweekly": "The Arab Weekly"}
 # ~8 s to annotate on one core (docs/README-issue-8-robust.md).
 MAX_ARTICLE_BYTES = 200_000
 # Control characters other than tab/newline/carriage return have no place in an article; NUL
-# in particular is the renderer's placeholder marker (body.ROOT). Removed on decoding.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# in particular is the renderer's placeholder marker (body.ROOT). Lone surrogates and U+FFFE/
+# U+FFFF (which YAML escapes such as "\ud800" can produce) cannot be written as UTF-8 or XML
+# (feeds): one in a title used to stop the whole build. Removed on decoding and from fields.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """`value` without the characters `_CONTROL` matches."""
+    return _CONTROL.sub("", value)
 # Slugs that would collide with a page the site itself writes (`articles/index.html`) or that
 # Windows cannot use as file names. slugify gives them a suffix.
 RESERVED_SLUGS = frozenset({"index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})

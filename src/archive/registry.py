@@ -35,7 +35,7 @@ from archive.errors import RegistryError
 from archive.models import Entity, PartialDate, Role
 from archive.nlp.lexicon import word_list
 from archive.nlp.normalise import alias_key, is_acronym
-from archive.reader import RESERVED_SLUGS, parse_date
+from archive.reader import RESERVED_SLUGS, clean_text, parse_date
 
 ENTITY_TYPES = ("actor", "militia", "organisation", "place", "event")
 _KEYS = {
@@ -131,7 +131,7 @@ def _text_list(value, where, key, problems) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         problems.append(f"{where}: '{key}' must be a list of strings")
         return []
-    return [str(v) for v in value]
+    return [clean_text(str(v)) for v in value]
 
 
 def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entity | None:
@@ -153,11 +153,14 @@ def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entit
         # "index" would overwrite the section's own index page; "con" cannot be a file on Windows
         problems.append(f"{where}: id '{eid}' is reserved; choose another")
         return None
-    for key in ("kind", "description", "affiliation", "place"):
+    for key in ("name", "kind", "description", "affiliation", "place"):
         # rendered as text or used as an id: a list or mapping here is a mistake, not a value
         if item.get(key) is not None and not isinstance(item[key], (str, int, float)):
             problems.append(f"{where}: '{key}' must be text")
             item[key] = None
+        elif isinstance(item.get(key), str):
+            # control characters (YAML "\a", "\x1b") would make the entity's feed invalid XML
+            item[key] = clean_text(item[key])
     url = item.get("url")
     if url is not None and not (isinstance(url, str) and re.match(r"https?://[^\s/]", url, re.I)):
         problems.append(f"{where}: 'url' must be an http:// or https:// address")
@@ -191,10 +194,10 @@ def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entit
 def _parse_roles(item, where, problems) -> list[Role]:
     roles: list[Role] = []
     if isinstance(item.get("role"), str):
-        roles.append(Role(title=item["role"], organisation=item.get("affiliation")))
+        roles.append(Role(title=clean_text(item["role"]), organisation=item.get("affiliation")))
     for raw in item.get("roles") or []:
         if isinstance(raw, str):
-            roles.append(Role(title=raw))
+            roles.append(Role(title=clean_text(raw)))
             continue
         if not isinstance(raw, dict) or "title" not in raw:
             problems.append(f"{where}: each of 'roles' needs a 'title'")
@@ -209,7 +212,7 @@ def _parse_roles(item, where, problems) -> list[Role]:
         except ValueError as exc:
             problems.append(f"{where}: role {exc}")
             continue
-        roles.append(Role(title=str(raw["title"]), organisation=raw.get("organisation"), since=since, until=until))
+        roles.append(Role(title=clean_text(str(raw["title"])), organisation=raw.get("organisation"), since=since, until=until))
     return roles
 
 

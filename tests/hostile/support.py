@@ -44,6 +44,7 @@ output: build
 model: rules
 require_date: false
 search: false  # Pagefind's index is data, not pages; leaving it out keeps 70 builds fast
+base_url: https://archive.example.org/  # absolute, so that feeds and the sitemap are written too
 """
 
 
