@@ -113,12 +113,14 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         ms = resolver.resolve_article(a)
         mentions[art.id] = ms
         seen: list[str] = []
+        shown: Counter = Counter()
         for m in ms:
             counts[m.entity] += 1
             if m.entity not in seen:
                 seen.append(m.entity)
                 entity_articles[m.entity].append(art.id)
-            if sum(1 for c in contexts[m.entity] if c.article == art.id) < 3:
+            if shown[m.entity] < 3:  # at most three contexts per entity and article
+                shown[m.entity] += 1
                 contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id))
         for x in seen:
             for y in seen:

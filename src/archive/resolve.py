@@ -14,6 +14,7 @@ resolve to that person in articles dated inside the period (`TitleBinder`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ LABEL_TYPES = {
 _TYPE_ORDER = ("militia", "actor", "organisation", "place", "event")
 
 
+@lru_cache(maxsize=65536)  # pure; called for every ORG mention of every build
 def militia_cue(name: str) -> bool:
     folded = alias_key(name)
     return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in word_list("militia_cues.txt"))
