@@ -6,12 +6,19 @@ a site digest: the config, every template file, the render code, the pipeline na
 package versions and the registry's entities (templates look those up by id, e.g. an
 entity's organisation). Objects that templates reach *through* a context value are folded in
 where they are referenced: a quote brings its speaker entity's name and type and its
-article; an article is its digest (computed once per build).
+article; an entity the names and types of the entities it refers to; an article is its
+digest (computed once per build).
 
-The contract for templates (see docs): a page may use its own context, `entities[...]` for a
-registry entity or a quote's speaker, and `archive.article(id)`. Anything else global that a
-page shows must reach it through its context (in plan.py), or the page will not be
-re-rendered when only that global value changes. `archive build --no-cache` renders every page.
+Article and entity pages are keyed this finely (an entity page also by what its pictures
+show: the archive's month span, its mentions per month and its co-mentioned entities). Every
+other page (home, indexes, quotes, timeline, network, …) is keyed by a digest of the whole
+resolved archive as well: it is re-rendered whenever anything changed, and skipped otherwise.
+
+The contract for templates (see docs): an article or entity page may use its own context,
+`entities[...]` for entities its context refers to, `archive.article(id)`, and `pictures`
+for its own entity. Anything else global such a page shows must reach it through its context
+(in plan.py), or the page will not be re-rendered when only that global value changes.
+`archive build --no-cache` renders every page.
 """
 from __future__ import annotations
 
@@ -22,9 +29,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 import archive as archive_pkg
-from archive.models import Article, Quote
+from archive.models import Article, Entity, Quote
 
-_SITE_WIDE_KINDS = {"home", "article_index", "entity_index", "quotes"}
+# Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
+_FINE_KINDS = {"article", "entity"}
+# Site-context values that stand for the whole archive: never hashed into the site digest.
+_ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
 
 
 def _tree_digest(h, folder: Path) -> None:
@@ -49,14 +59,39 @@ class PageKeys:
         self._articles: dict[int, str] = {}
         self._quotes: dict[int, str] = {}
         self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
-                          Quote: lambda q: (str, ("quote:" + self.quote_digest(q),))}
+                          Quote: lambda q: (str, ("quote:" + self.quote_digest(q),)),
+                          Entity: self._reduce_entity}
+        self.pictures = site.get("pictures")
         self.site: str | None = None
+        self.whole: str | None = None
         try:
             self.site = self._site_digest(config, archive_obj, template_dirs, site)
-        except Exception:  # something in the site context does not pickle: no page is skipped
-            pass
-        # What the site-wide pages (home, indexes) may show about the whole archive.
-        self.totals = (len(archive_obj.articles), len(archive_obj.entities), len(archive_obj.quotes))
+            self.whole = self._archive_digest(archive_obj)
+        except Exception:  # something does not pickle: no page is skipped
+            self.site = None
+
+    def _reduce_entity(self, e: Entity):
+        ents = self.archive.entities
+        refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
+        named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
+        return (tuple, ((tuple(getattr(e, f) for f in e.__dataclass_fields__), named),))
+
+    def _archive_digest(self, a) -> str:
+        """Everything resolved, for pages that summarise the whole archive."""
+        h = hashlib.sha256()
+        for art in a.articles:
+            h.update(self.article_digest(art).encode())
+        h.update(self._dump((a.mentions, sorted(a.entities.items()), a.quotes)))
+        return h.hexdigest()
+
+    def _entity_pictures(self, eid: str):
+        """What the entity page's pictures (sparkline, ego network) are drawn from."""
+        pics, a = self.pictures, self.archive
+        if pics is None:
+            return None
+        co = a.comentions.get(eid, {})
+        return (list(getattr(pics, "span", [])), sorted((getattr(pics, "mention_months", {}).get(eid) or {}).items()),
+                sorted((x, n, a.entities[x].type, a.entities[x].name) for x, n in co.items() if x in a.entities))
 
     def _site_digest(self, config, archive_obj, template_dirs, site) -> str:
         h = hashlib.sha256()
@@ -67,7 +102,7 @@ class PageKeys:
         ents = archive_obj.entities
         registry = [e for e in ents.values() if e.in_registry]
         refs = sorted({r for e in registry for r in [*(x.organisation for x in e.roles), e.affiliation, e.place, *e.participants] if r})
-        site_values = {k: v for k, v in site.items() if k not in ("archive", "entities", "config")}
+        site_values = {k: v for k, v in site.items() if k not in _ARCHIVE_WIDE}
         h.update(self._dump((
             repr(config), version("jinja2"), version("markupsafe"), site_values, registry,
             [(r, ents[r].type, ents[r].name) if r in ents else (r, None) for r in refs],
@@ -106,7 +141,12 @@ class PageKeys:
         if self.site is None:
             return None
         try:
-            extra = self.totals if spec.kind in _SITE_WIDE_KINDS else None
+            if spec.kind == "entity":
+                extra = self._entity_pictures(spec.context["entity"].id)
+            elif spec.kind in _FINE_KINDS:
+                extra = None
+            else:
+                extra = self.whole
             body = self._dump((spec.kind, spec.template, spec.path, spec.context, extra))
         except Exception:  # e.g. a context value that does not pickle: render it every time
             return None
