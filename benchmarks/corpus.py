@@ -61,7 +61,8 @@ def make_archive(dest: Path, n: int, csv_path: Path = FAKES) -> Path:
     for i in range(n - 1):
         name, text = article_file(i, rows[i % len(rows)])
         (content / name).write_text(text, encoding="utf-8")
-    (dest / "archive.yml").write_text("title: Benchmark archive\ncontent: articles\nmodel: rules\n", encoding="utf-8")
+    # No Pagefind index: Hugo and Pelican build none either.
+    (dest / "archive.yml").write_text("title: Benchmark archive\ncontent: articles\nmodel: rules\nsearch: false\n", encoding="utf-8")
     return dest
 
 

@@ -161,6 +161,7 @@ def loose_fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), out_offs
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
 def loose_key(name: str) -> str:
     """The loose key of a whole name, without a leading article ('al-Kadhimi' = 'Kadhimi')."""
     bare = re.sub(r"^(?:al|el|the)[\s\-‐‑]+", "", name.strip(), flags=re.I)
