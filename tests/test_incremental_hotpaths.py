@@ -74,3 +74,50 @@ def test_relative_matches_relpath(from_page, target):
 def test_relative_odd_targets_fall_back_to_relpath():
     for target in ["a/../b.html", "./x.html", "a//b.html", "a/"]:
         assert relative("index.html", target) == posixpath.relpath(target, ".")
+
+
+_LOOSE_SUBS = [("gh", "q"), ("dh", "z"), ("kh", "k"), ("th", "t"), ("sh", "s"), ("ph", "f"),
+               ("ck", "k"), ("c", "k"), ("w", "u")]
+
+
+def reference_loose_fold(text):
+    """The scan-the-list loose fold that `normalise.loose_fold` replaced by look-ups."""
+    folded, offsets = fold(text, keep_case=False)
+    chars, offs = [], []
+    i, n = 0, len(folded)
+    while i < n:
+        two = folded[i:i + 2]
+        sub = next((r for p, r in _LOOSE_SUBS if len(p) == 2 and two == p), None)
+        if sub is not None:
+            c, step = sub, 2
+        else:
+            c = next((r for p, r in _LOOSE_SUBS if len(p) == 1 and folded[i] == p), folded[i])
+            step = 1
+        if c in "aeiou":
+            c = "a"
+        if not (chars and chars[-1] == c and c != " "):
+            chars.append(c)
+            offs.append(offsets[i])
+        i += step
+    offs.append(offsets[-1])
+    out, out_offs, s, i = [], [], "".join(chars), 0
+    while i < len(s):
+        if s.startswith("al ", i) and (i == 0 or s[i - 1] == " ") and i + 3 < len(s):
+            i += 3
+            continue
+        out.append(s[i])
+        out_offs.append(offs[i])
+        i += 1
+    out_offs.append(offs[-1])
+    return "".join(out), out_offs
+
+
+LOOSE = st.lists(st.sampled_from(list("aeioughdkhtcspwAGHKQ .'’-é") + ["al ", "Gh", "ck", "  "]), max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LOOSE)
+def test_loose_fold_matches_reference(text):
+    from archive.nlp.normalise import loose_fold
+
+    assert loose_fold(text) == reference_loose_fold(text)

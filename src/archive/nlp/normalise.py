@@ -118,11 +118,19 @@ def fold_offsets_span(offsets: list[int], start: int, end: int) -> tuple[int, in
 # see `LOOSE_MIN`.
 _LOOSE_SUBS = [("gh", "q"), ("dh", "z"), ("kh", "k"), ("th", "t"), ("sh", "s"), ("ph", "f"),
                ("ck", "k"), ("c", "k"), ("w", "u")]
+# The same as look-ups (first pair wins, as in a scan of the list): this runs per character.
+_LOOSE_SUBS_2 = {}
+_LOOSE_SUBS_1 = {}
+for _p, _r in _LOOSE_SUBS:
+    (_LOOSE_SUBS_2 if len(_p) == 2 else _LOOSE_SUBS_1).setdefault(_p, _r)
 # "y" stays a consonant: as a vowel it would make Mayadin (a town) = Midan (a district).
 _VOWELS = set("aeiou")
 LOOSE_MIN = 5  # loose keys shorter than this ("ran" for Iran) are too easy to collide
 
 
+# The registry matcher and the event matcher loose-fold the same article text one after the
+# other: remember the last few. (Callers only read the returned list.)
+@lru_cache(maxsize=4)
 def loose_fold(text: str) -> tuple[str, list[int]]:
     """Like `fold`, lowercased, then reduced to the loose form; returns (loose, offsets into
     `text`) so that loose matches map back to exact spans."""
@@ -131,12 +139,11 @@ def loose_fold(text: str) -> tuple[str, list[int]]:
     offs: list[int] = []
     i, n = 0, len(folded)
     while i < n:
-        two = folded[i:i + 2]
-        sub = next((r for p, r in _LOOSE_SUBS if len(p) == 2 and two == p), None)
+        sub = _LOOSE_SUBS_2.get(folded[i:i + 2])
         if sub is not None:
             c, step = sub, 2
         else:
-            c = next((r for p, r in _LOOSE_SUBS if len(p) == 1 and folded[i] == p), folded[i])
+            c = _LOOSE_SUBS_1.get(folded[i], folded[i])
             step = 1
         if c in _VOWELS:
             c = "a"
