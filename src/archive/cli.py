@@ -38,10 +38,12 @@ def main() -> None:
 @click.option("--base-url", help="Where the site is served, e.g. / or /repo/ or https://user.github.io/repo/.")
 @click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
 @click.option("--strict", is_flag=True, help="Exit with an error if any article was skipped or any warning was logged.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for annotation and rendering (default: number of cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the annotation cache (.archive-cache/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print what each stage does.")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
+def build(archive_dir, output, base_url, model, strict, jobs, no_cache, quiet, verbose, debug):
     """Build the site for ARCHIVE_DIR (default: the current folder).
 
     Reads archive.yml (optional), the articles and the registry, and writes the site to
@@ -53,7 +55,9 @@ def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
     _setup_logging(quiet, verbose)
     try:
         config = load_config(archive_dir, {"output": output, "base_url": base_url, "model": model})
-        report = run_build(config)
+        from archive.progress import interactive
+
+        report = run_build(config, jobs=jobs, use_cache=not no_cache, show_progress=interactive() and not quiet)
     except ArchiveError:
         raise
     except Exception as exc:  # an unexpected failure: say so plainly, traceback with --debug
@@ -66,6 +70,19 @@ def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
         click.echo(report.summary())
     if strict and report.warnings:
         raise ArchiveError(f"--strict: {report.warnings} article(s) skipped")
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("-o", "--output", help="The site folder to remove (default: build/ in the archive).")
+def clean(archive_dir, output):
+    """Remove the annotation cache (.archive-cache/) and the built site of ARCHIVE_DIR."""
+    from archive.cache import clean as run_clean
+    from archive.config import load_config
+
+    config = load_config(archive_dir, {"output": output})
+    removed = run_clean(config)
+    click.echo("Removed " + ", ".join(str(p) for p in removed) + "." if removed else "Nothing to remove.")
 
 
 @main.command()
