@@ -31,7 +31,7 @@ def slow(*args, **kwargs):
     return render_page(*args, **kwargs)
 r.render_page = slow
 from archive.cli import main
-main(["build", sys.argv[1]])
+main(["build", sys.argv[1], "--no-cache"])  # no cache: every page is really rendered
 """
 
 
@@ -81,7 +81,8 @@ def test_a_crash_mid_render_leaves_the_previous_site(built, monkeypatch):
 
     monkeypatch.setattr(archive.render, "render_page", crash_on_fifth)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        build(load_config(root))
+        # no cache: unchanged pages would otherwise be carried over without rendering
+        build(load_config(root), use_cache=False)
     assert snapshot(root / "build") == before
     assert _leftovers(root) == []
 
@@ -147,6 +148,6 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_the_old_site_restored(built
 
     monkeypatch.setattr(archive.render, "render_page", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("crash")))
     with pytest.raises(RuntimeError):
-        build(load_config(root))
+        build(load_config(root), use_cache=False)
     assert snapshot(root / "build") == before  # restored, then the failed build left it alone
     assert _leftovers(root) == []

@@ -14,7 +14,7 @@ from archive.cache import (AnnotationCache, LazyPipeline, analysis_from_record, 
                            annotation_record)
 from archive.executor import SerialExecutor, make_executor
 from archive.models import AnnotatedArticle, Article
-from archive.nlp.analyse import analysis_from_doc
+from archive.nlp.analyse import tokenizable, analysis_from_doc
 from archive.progress import progress
 
 log = logging.getLogger("archive")
@@ -53,7 +53,9 @@ def annotate_texts(annotator, tasks: list[tuple[str, dict | None]]) -> list[tupl
         todo.append(i)
     fresh: dict[int, dict] = {}
     if todo:
-        for i, doc in zip(todo, annotator.nlp.pipe((tasks[i][0] for i in todo), batch_size=CHUNK)):
+        # tokenizable: long runs without spaces are broken up (same length, so offsets hold);
+        # spaCy's tokenizer is quadratic in a token's length.
+        for i, doc in zip(todo, annotator.nlp.pipe((tokenizable(tasks[i][0]) for i in todo), batch_size=CHUNK)):
             analyses[i] = analysis_from_doc(doc)
             fresh[i] = analysis_record(analyses[i])
     out = []
