@@ -275,7 +275,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     written = _keep_if_same(rel, tmp, out)
                     stats.written += written
                     stats.unchanged += not written
-        (tmp / SITE_MARKER).write_text("This folder is a site built by archive; each build replaces it whole.\n", encoding="utf-8")
+        # hard-linked when unchanged, like every other file: a no-change build writes nothing
+        written = _place(b"This folder is a site built by archive; each build replaces it whole.\n", SITE_MARKER, tmp, out)
+        stats.written += written
+        stats.unchanged += not written
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
         stats.removed = _count_removed(out, tmp)
         save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
