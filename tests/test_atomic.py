@@ -21,18 +21,32 @@ from hostile.support import snapshot
 
 SRC = str(Path(archive.__file__).resolve().parents[1])
 
-# A build whose every page takes 0.15 s to render: long enough to be interrupted mid-way.
+# A build whose every page takes 0.15 s to render, and which then waits before the swap (in
+# case pages are carried over from the previous build without rendering): long enough to be
+# interrupted while its temporary site exists.
 SLOW_BUILD = """
 import sys, time
 import archive.render as r
-render_page = r.render_page
+render_page, swap = r.render_page, r._swap
 def slow(*args, **kwargs):
     time.sleep(0.15)
     return render_page(*args, **kwargs)
-r.render_page = slow
+def slow_swap(*args, **kwargs):
+    time.sleep(60)
+    return swap(*args, **kwargs)
+r.render_page, r._swap = slow, slow_swap
 from archive.cli import main
 main(["build", sys.argv[1], "--no-cache"])  # no cache: every page is really rendered
 """
+
+
+def _change_every_page(root: Path) -> None:
+    """A new site title changes every page, so that no page can be carried over unrendered
+    from the previous build and the patched render_page is reached."""
+    config = root / "archive.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("title: Tiny test archive", "title: Changed title"),
+                      encoding="utf-8")
+    assert "Changed title" in config.read_text(encoding="utf-8")
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -51,6 +65,7 @@ def _wait_for_rendering(root: Path, proc: subprocess.Popen, timeout: float = 60)
     while time.monotonic() < deadline:
         tmp = [p for p in root.iterdir() if p.name.startswith(".build-tmp-")]
         if tmp and len(list(tmp[0].rglob("*.html"))) >= 3:
+            time.sleep(0.2)
             return
         if proc.poll() is not None:
             pytest.fail(f"the build ended before it could be interrupted: {proc.communicate()}")
@@ -80,6 +95,7 @@ def test_a_crash_mid_render_leaves_the_previous_site(built, monkeypatch):
         return render_page(*args, **kwargs)
 
     monkeypatch.setattr(archive.render, "render_page", crash_on_fifth)
+    _change_every_page(root)
     with pytest.raises(RuntimeError, match="disk on fire"):
         # no cache: unchanged pages would otherwise be carried over without rendering
         build(load_config(root), use_cache=False)
@@ -147,6 +163,7 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_the_old_site_restored(built
     (root / ".build-tmp-dead" / "index.html").write_text("half a site", encoding="utf-8")
 
     monkeypatch.setattr(archive.render, "render_page", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("crash")))
+    _change_every_page(root)
     with pytest.raises(RuntimeError):
         build(load_config(root), use_cache=False)
     assert snapshot(root / "build") == before  # restored, then the failed build left it alone

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from archive import yamlsafe
+from archive.body import render_body
 from archive.errors import ArticleError
-from archive.models import SourceFile
+from archive.models import Entity, Mention, Quote, SourceFile, Span
 from archive.nlp.quotes import find_quotes
 from archive.reader import (RESERVED_SLUGS, decode, markdown_to_text, plain_to_text, read_article, slugify,
                             split_front_matter)
@@ -178,3 +181,61 @@ def test_decode_gives_clean_text_or_a_clear_error(data):
         assert exc.reason
         return
     assert "\x00" not in text
+
+
+class _Balance(HTMLParser):
+    """Fails on an end tag that does not close the innermost open element."""
+
+    VOID = {"br", "img", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self.ids += [v for k, v in attrs if k == "id"]
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack)
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@st.composite
+def _annotated(draw):
+    """A plain-text article with random, possibly nested or crossing, mentions and quotes."""
+    text, body = plain_to_text(draw(news_text))
+    n = len(text)
+    span = st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted)
+    mentions = []
+    for s, e in draw(st.lists(span, max_size=12)):
+        mentions.append((Mention(s, e, text[s:e], draw(st.sampled_from(["actor", "place", "event"])), "e1"), "actors/e1.html"))
+    quotes = []
+    for i, (s, e) in enumerate(draw(st.lists(span, max_size=6))):
+        sp = draw(st.one_of(st.none(), span.map(lambda p: Span(p[0], p[1], text[p[0]:p[1]]))))
+        quotes.append(Quote(f"a-q{i + 1}", "a", s, e, text[s:e], draw(st.sampled_from(["direct", "indirect"])), None, sp, None))
+    return text, body, mentions, quotes
+
+
+@FUZZ
+@given(_annotated())
+def test_annotated_bodies_are_well_formed(case):
+    """Mentions and quotes may nest or cross; the body is still balanced HTML, shows exactly
+    the article's text, and gives each quote's id to one element only."""
+    text, body, mentions, quotes = case
+    archive = SimpleNamespace(entities={"e1": Entity(id="e1", type="actor", name="<E1> & co")})
+    article = SimpleNamespace(text=text, body=body)
+    html = str(render_body(article, mentions, quotes, archive))
+    check = _Balance()
+    check.feed(html)
+    check.close()
+    assert check.stack == []
+    visible = "".join(check.text)
+    assert visible.replace("\n", "") == "".join(text[p[1]:p[2]] for p in body if p[0] == "text").replace("\n", "")
+    assert len(check.ids) == len(set(check.ids))

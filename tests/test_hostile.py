@@ -17,7 +17,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
