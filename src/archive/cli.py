@@ -95,5 +95,75 @@ def extract(inputs, as_json, archive_dir, model, debug):
         sys.exit(1)
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--archive", "archive_dir", default=".", type=click.Path(file_okay=False),
+              help="Archive to add the articles to (default: the current folder).")
+@click.option("--dry-run", is_flag=True, help="Print the articles instead of writing them.")
+def ingest(files, archive_dir, dry_run):
+    """Turn FILES into articles in the archive's content folder.
+
+    FILES may be plain text (.txt, like the seed: paragraphs and a 'Source » outlet' line),
+    Markdown (.md; a leading '# Heading' becomes the title) or saved news web pages (.html:
+    the main text is extracted; title, date, author and URL come from the page's metadata).
+    Whatever cannot be found is written as 'key: null  # TODO' and listed here. Existing files
+    are never overwritten, and an input whose text is already in the archive is not added.
+    Exits with status 1 if any input was not added.
+    """
+    from archive.config import load_config
+    from archive.ingest import ingest as run_ingest
+
+    config = load_config(archive_dir)
+    failed = 0
+    for result, content in run_ingest(list(files), config, dry_run=dry_run):
+        if result.error:
+            failed += 1
+            click.echo(f"{result.input}: not added: {result.error}", err=True)
+            continue
+        if result.duplicate_of:
+            failed += 1
+            click.echo(f"{result.input}: not added: same text as {result.duplicate_of}", err=True)
+            continue
+        target = result.written or result.input
+        for key in result.missing:
+            click.echo(f"{result.input}: {key} not found: fill in '{key}:' in {target}", err=True)
+        if dry_run:
+            click.echo(content)
+        else:
+            click.echo(f"added {result.written}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("-p", "--port", default=8000, show_default=True, type=int,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 unless others must see the preview.")
+@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--interval", default=0.5, show_default=True, type=float,
+              help="Seconds between checks for changed files.")
+@click.option("-v", "--verbose", is_flag=True, help="Print what each stage does and every request.")
+def serve(archive_dir, port, host, model, interval, verbose):
+    """Preview ARCHIVE_DIR in the browser, rebuilding when a file changes.
+
+    Builds into a temporary folder (your build/ is left alone), serves it on
+    http://HOST:PORT/, rebuilds when an article, the registry, archive.yml, templates/ or
+    static/ change, and reloads the open page. A failed build shows the error in the browser
+    until it is fixed. Stop with Ctrl-C.
+    """
+    from archive.serve import DevServer, serve_forever
+
+    _setup_logging(False, verbose)
+    try:
+        server = DevServer(archive_dir, host=host, port=port, model=model, interval=interval,
+                           echo=lambda message: click.echo(message, err=True))
+    except OSError as exc:
+        raise ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port 0)") from exc
+    click.echo(f"Serving {archive_dir} at {server.url} (Ctrl-C to stop)", err=True)
+    serve_forever(server)
+
+
 if __name__ == "__main__":
     main()
