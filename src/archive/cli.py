@@ -17,6 +17,8 @@ from archive.errors import ArchiveError
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:  # so that --strict can count warnings --quiet hides
+        handler.setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,12 +48,14 @@ def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
     build/ (or --output). A failed build leaves the previous site untouched.
     """
     from archive.build import build as run_build
+    from archive.check import count_warnings
     from archive.config import load_config
 
     _setup_logging(quiet, verbose)
     try:
         config = load_config(archive_dir, {"output": output, "base_url": base_url, "model": model})
-        report = run_build(config)
+        with count_warnings() as logged:
+            report = run_build(config)
     except ArchiveError:
         raise
     except Exception as exc:  # an unexpected failure: say so plainly, traceback with --debug
@@ -62,8 +66,8 @@ def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
         click.echo(f"skipped: {err}", err=True)
     if not quiet:
         click.echo(report.summary())
-    if strict and report.warnings:
-        raise ArchiveError(f"--strict: {report.warnings} article(s) skipped")
+    if strict and (report.warnings or logged.count):
+        raise ArchiveError(f"--strict: {report.warnings} article(s) skipped, {logged.count} warning(s) logged")
 
 
 @main.command()
@@ -163,6 +167,32 @@ def serve(archive_dir, port, host, model, interval, verbose):
         raise ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port 0)") from exc
     click.echo(f"Serving {archive_dir} at {server.url} (Ctrl-C to stop)", err=True)
     serve_forever(server)
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("--site", type=click.Path(file_okay=False),
+              help="Built site to check (default: the archive's output folder, build/).")
+@click.option("--base-url", help="Base URL the site was built with, if not the one in archive.yml.")
+@click.option("--external", is_flag=True, help="Also fetch every external link (slow; needs the network).")
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Seconds to wait for each external link.")
+def check(archive_dir, site, base_url, external, timeout):
+    """Check ARCHIVE_DIR and its built site; exit with status 1 on any problem (for CI).
+
+    Validates archive.yml, every article's front matter and the registry, then parses every
+    page of the built site: each internal link and asset must exist, each #anchor must be an
+    id on its page. External links are checked only with --external. Run 'archive build'
+    first.
+    """
+    from archive.check import check_archive
+
+    report = check_archive(archive_dir, site=site, external=external, timeout=timeout, base_url=base_url)
+    for problem in report.problems:
+        click.echo(f"{problem.kind}: {problem}", err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
