@@ -198,6 +198,13 @@ class DevServer:
         return self.state.publish(error, skipped)
 
     def start(self) -> "DevServer":
+        # The first snapshot is taken before the first build, so that nothing saved from now
+        # on can be missed (and watching needs the paths the config names: load it first).
+        try:
+            self._watched = watched_paths(self.load_config())
+        except ArchiveError:
+            pass
+        self._before = snapshot(self._watched_or_default())
         self.rebuild()
         serve = threading.Thread(target=self.httpd.serve_forever, name="archive-serve-http", daemon=True)
         watch = threading.Thread(target=self._watch, name="archive-serve-watch", daemon=True)
@@ -222,7 +229,7 @@ class DevServer:
 
     def _watch(self) -> None:
         paths = self._watched_or_default()
-        before = snapshot(paths)
+        before = self._before
         while not self._stop.wait(self.interval):
             now = snapshot(paths)
             if now == before:
