@@ -188,3 +188,16 @@ def test_escaped_plain_text_reads_back_unchanged(s):
                                   "a \\ backslash", "[not](a link)"])
 def test_markdown_syntax_in_plain_text_is_kept_as_text(para):
     assert markdown_to_text(escape_markdown(para))[0] == para
+
+
+@pytest.mark.parametrize("title, site, expected", [
+    ("Talks stall | The Courier", None, "Talks stall"),
+    ("Iraq - Iran talks", None, "Iraq - Iran talks"),
+    ("Iraq - Iran talks - The Courier", "The Courier", "Iraq - Iran talks"),
+])
+def test_title_tag_loses_the_site_name_only(title, site, expected):
+    from archive.htmlpage import read_page
+
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    page = read_page(f"<html><head><title>{title}</title>{meta}</head><body><p>Text.</p></body></html>")
+    assert page.title == expected

@@ -257,10 +257,13 @@ def _title_tag(root: Element, meta: dict) -> str | None:
         if el.tag == "title":
             text = el.text()
             site = meta.get("og:site_name")
-            # "Headline | Site" / "Headline - Site": keep the headline.
+            # "Headline | Site", or "Headline - Site" when the page names its site: keep the
+            # headline. A dash alone is not enough ("Iraq - Iran talks" is one headline).
             parts = re.split(r"\s+[|–—-]\s+", text)
-            if len(parts) > 1 and (site is None or _clean(parts[-1]).lower() == site.strip().lower()):
+            if len(parts) > 1 and site and _clean(parts[-1]).lower() == site.strip().lower():
                 text = " - ".join(parts[:-1])
+            elif site is None and " | " in text:
+                text = text.rsplit(" | ", 1)[0]
             return text or None
     return None
 
