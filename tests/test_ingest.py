@@ -1,11 +1,9 @@
 """`archive ingest`: raw text, Markdown and saved web pages become articles with front matter."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +11,7 @@ from hypothesis import strategies as st
 from archive.cli import main
 from archive.config import load_config
 from archive.discover import discover
-from archive.ingest import escape_markdown, ingest, text_key
+from archive.ingest import escape_markdown, text_key
 from archive.reader import markdown_to_text, plain_to_text, read_article, split_front_matter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"

@@ -165,3 +165,36 @@ def test_inject_puts_script_before_body_end():
     assert out.endswith("</body></html>")
     assert "var version = 7;" in page.scripts[0]
     assert "a.md: bad" in page.alerts[0]
+
+
+def test_cli_serve_stops_cleanly_on_sigterm(tmp_path):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = write_archive(tmp_path / "a")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1] / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", str(root), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        lines, deadline = [], time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            lines.append(line)
+            if line.startswith("Built ") or not line:
+                break
+        site = re.search(r"into (\S+) in ", lines[-1])
+        assert site, lines
+        assert Path(site.group(1), "index.html").is_file()
+        url = re.search(r"at (http://127\.0\.0\.1:\d+/)", "".join(lines)).group(1)
+        assert get(url)[0] == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=WAIT) == 0
+        assert not Path(site.group(1)).exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

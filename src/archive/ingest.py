@@ -29,7 +29,7 @@ from archive.discover import discover
 from archive.errors import ArticleError
 from archive.htmlpage import read_page
 from archive.reader import (
-    MARKDOWN_SUFFIXES, decode, first_sentence, markdown_to_text, parse_date, plain_to_text, read_article,
+    MARKDOWN_SUFFIXES, decode, first_sentence, markdown_to_text, parse_date, read_article,
     slugify, split_front_matter, strip_trailer,
 )
 

@@ -155,15 +155,18 @@ class DevServer:
         self.archive_dir = Path(archive_dir).resolve()
         self.model = model
         self.interval = interval
-        self._own_output = output is None
-        self.output = Path(output).resolve() if output else Path(tempfile.mkdtemp(prefix="archive-serve-")) / "site"
         self.state = SiteState()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._watched: list[Path] = []
+        self._before: dict = {}
+        self._own_output = output is None
         handler = type("Handler", (_Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(self.output)))
+        # Listen first: a busy port fails here, before any temporary folder exists.
+        self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
+        self.output = Path(output).resolve() if output else Path(tempfile.mkdtemp(prefix="archive-serve-")) / "site"
+        self.httpd.RequestHandlerClass = functools.partial(handler, directory=str(self.output))
 
     @property
     def url(self) -> str:
@@ -215,7 +218,8 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
-        self.httpd.shutdown()
+        if self._threads:  # shutdown() waits for serve_forever(): only if it was started
+            self.httpd.shutdown()
         self.httpd.server_close()
         for t in self._threads:
             t.join(timeout=30)
@@ -293,8 +297,8 @@ def serve_forever(server: DevServer) -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
-    server.start()
     try:
+        server.start()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
