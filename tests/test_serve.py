@@ -192,7 +192,8 @@ def test_cli_serve_stops_cleanly_on_sigterm(tmp_path):
         url = re.search(r"at (http://127\.0\.0\.1:\d+/)", "".join(lines)).group(1)
         assert get(url)[0] == 200
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=WAIT) == 0
+        code = proc.wait(timeout=WAIT)
+        assert code == 0, proc.stderr.read()
         assert not Path(site.group(1)).exists()
     finally:
         if proc.poll() is None:

@@ -218,13 +218,18 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
-        if self._threads:  # shutdown() waits for serve_forever(): only if it was started
-            self.httpd.shutdown()
-        self.httpd.server_close()
-        for t in self._threads:
-            t.join(timeout=30)
-        if self._own_output:
-            shutil.rmtree(self.output.parent, ignore_errors=True)
+        # Ctrl-C can come at any moment, even between starting the two threads: shutdown()
+        # waits for serve_forever(), so call it only if that thread runs; join only live ones.
+        try:
+            if self._threads and self._threads[0].is_alive():
+                self.httpd.shutdown()
+            self.httpd.server_close()
+            for t in self._threads:
+                if t.is_alive():
+                    t.join(timeout=30)
+        finally:
+            if self._own_output:
+                shutil.rmtree(self.output.parent, ignore_errors=True)
 
     def wait_for_version(self, version: int, timeout: float) -> bool:
         """Block until a build with at least this version was published (for tests)."""
