@@ -22,7 +22,8 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-        self._in_title = tag == "title"
+        # The document's title is the first <title>; later ones belong to inline SVG pictures.
+        self._in_title = tag == "title" and not self.title
 
     def handle_endtag(self, tag):
         self._in_title = False

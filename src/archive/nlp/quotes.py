@@ -191,6 +191,8 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
         return None
     s = start + m.start(1)
     e = start + m.end(1)
+    while e > s and text[e - 1] in ".,;:!?":
+        e -= 1
     if e - s < 2:
         return None
     return Span(s, e, text[s:e])
@@ -249,7 +251,8 @@ _THAT = re.compile(r"\s*(?:,[^,“”\"]{1,80},\s*)?that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}|reporters|journalists|the\s+\w+|him|her|them|us|me)")
 
 
-def _indirect(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
+def _indirect(text, sentences, direct: list[tuple[int, int]], taken_cues: set[int] = frozenset(),
+              parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     out: list[_Found] = []
     cue_re = _cue_regex()
     verbs = reporting_verbs()
@@ -257,8 +260,8 @@ def _indirect(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
         sent = text[ss:se]
         for m in cue_re.finditer(sent):
             cs, ce = ss + m.start(), ss + m.end()
-            if _inside(direct, cs):
-                continue
+            if _inside(direct, cs) or cs in taken_cues:
+                continue  # inside a quote, or the cue of a direct quote's attribution
             lemma, hearer = verbs.get(m.group(0), (m.group(0), False))
             rest = ce
             if hearer:
@@ -279,11 +282,11 @@ def _indirect(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
                 if content_start <= ds - 1 < content_end:
                     content_end = ds - 1
             content_start, content_end = _trim(text, content_start, content_end)
-            while content_end > content_start and text[content_end - 1] in ".;:,”\"":
+            while content_end > content_start and text[content_end - 1] in ".;:,”\" ":
                 content_end -= 1
             if len(text[content_start:content_end].split()) < 4:
                 continue
-            speaker = speaker_before(text, cs, ss)
+            speaker = (parse_subjects or {}).get(cs) or speaker_before(text, cs, ss)
             if speaker is None:
                 continue
             out.append(_Found(content_start, content_end, "indirect", m.group(0), cs, speaker))
@@ -292,7 +295,7 @@ def _indirect(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
     return out
 
 
-_ACCORDING = re.compile(r"\baccording to\s+([^,.;]{2,80})")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,.;“”\"]{2,80})")
 
 
 def _according_to(text, ss, se, direct) -> list[_Found]:
@@ -335,7 +338,7 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
         _attribute_direct(text, q, spans, sentences, prev_close)
         found.append(q)
         prev_close = e + 1
-    found.extend(_indirect(text, sentences, spans))
+    found.extend(_indirect(text, sentences, spans, {f.cue_start for f in found if f.cue_start is not None}, parse_subjects))
     if parse_subjects:
         for f in found:
             subj = parse_subjects.get(f.cue_start) if f.cue_start is not None else None
