@@ -199,3 +199,15 @@ def test_cli_serve_stops_cleanly_on_sigterm(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_pipeline_is_reused_until_the_registry_changes(server):
+    first = server._annotator[1]
+    edit(server.archive_dir / "articles" / "aid.md", "Aid arrives", "Aid arrives late")
+    assert server.wait_for_version(2, WAIT)
+    assert server._annotator[1] is first
+    (server.archive_dir / "articles" / "entities.yml").write_text(
+        "entities:\n  - id: mosul\n    type: place\n    name: Mosul\n", encoding="utf-8")
+    assert server.wait_for_version(3, WAIT)
+    assert server._annotator[1] is not first
+    assert get(server.url + "places/mosul.html")[0] == 200  # the new registry is used

@@ -160,6 +160,7 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._watched: list[Path] = []
         self._before: dict = {}
+        self._annotator = None  # ((model, registry), Annotator) of the last build
         self._own_output = output is None
         handler = type("Handler", (_Handler,), {"state": self.state})
         # Listen first: a busy port fails here, before any temporary folder exists.
@@ -188,7 +189,7 @@ class DevServer:
         try:
             config = self.load_config()
             self._watched = watched_paths(config)
-            report = build(config)
+            report = build(config, annotator=self._annotator_for(config))
             skipped = [str(e) for e in report.skipped]
             self.echo(report.summary())
         except ArchiveError as exc:
@@ -199,6 +200,17 @@ class DevServer:
             self.echo(f"build failed (the server keeps running): {error}")
             self.output.mkdir(parents=True, exist_ok=True)
         return self.state.publish(error, skipped)
+
+    def _annotator_for(self, config):
+        """The loaded pipeline is kept between rebuilds (loading it takes seconds) as long as
+        the model setting and the registry stay the same."""
+        from archive.annotate import Annotator
+        from archive.registry import load_registry
+
+        key = (config.model, load_registry(config.registry_path))
+        if self._annotator is None or self._annotator[0] != key:
+            self._annotator = (key, Annotator(key[1], config.model))
+        return self._annotator[1]
 
     def start(self) -> "DevServer":
         # The first snapshot is taken before the first build, so that nothing saved from now
