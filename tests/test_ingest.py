@@ -199,3 +199,30 @@ def test_title_tag_loses_the_site_name_only(title, site, expected):
     meta = f'<meta property="og:site_name" content="{site}">' if site else ""
     page = read_page(f"<html><head><title>{title}</title>{meta}</head><body><p>Text.</p></body></html>")
     assert page.title == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("<>/=\"' pdivarticlescript&;#x") + ["<p>", "</p>", "<div>", "<script>",
+                                                                        "<!--", "-->", "<meta content=", "\x00"]),
+                max_size=80).map("".join))
+def test_any_html_is_read_without_crashing(html):
+    from archive.htmlpage import read_page
+
+    page = read_page(html)
+    assert all(text == " ".join(text.split()) and text for _, text in page.blocks)
+
+
+def test_deeply_nested_page_is_read():
+    from archive.htmlpage import read_page
+
+    html = "<div>" * 5000 + "<p>Deep text about the talks in Baghdad today.</p>" + "</div>" * 5000
+    assert read_page(html).blocks == (("p", "Deep text about the talks in Baghdad today."),)
+
+
+def test_page_without_text_is_not_added(archive, tmp_path):
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title>x</title><script>var a = 1;</script></head><body><nav>Home</nav></body></html>",
+                    encoding="utf-8")
+    result = run(archive, str(page))
+    assert result.exit_code == 1 and "no article text found" in result.stderr
+    assert articles(archive) == []

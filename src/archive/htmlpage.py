@@ -35,6 +35,7 @@ _UNLIKELY = re.compile(
     r"share|sharing|sidebar|skyscraper|social|sponsor|subscribe|taboola|toolbar|trending|widget",
     re.I)
 _MAYBE = re.compile(r"article|body|content|main|story|text", re.I)
+_MAX_DEPTH = 200
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
 _ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                   "opinionnewsarticle", "backgroundnewsarticle", "webpage", "report"}
@@ -91,7 +92,9 @@ class _TreeBuilder(HTMLParser):
         if tag in ("p", "li") and self.stack[-1].tag == tag:
             self.stack.pop()
         self.stack[-1].children.append(el)
-        if tag not in _VOID:
+        # Beyond a sane depth, nesting is flattened: the tree is walked recursively, and real
+        # pages are nowhere near this deep.
+        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
             self.stack.append(el)
 
     def handle_startendtag(self, tag, attrs):
