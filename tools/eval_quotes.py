@@ -51,12 +51,13 @@ def read_ann(path: Path) -> list[dict]:
     """Attributions of one brat file: content and source spans (possibly discontinuous)."""
     tags, events = {}, []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("T"):
-            tid, mid, _text = line.split("\t")
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:  # a tag's text may run over lines
+            tid, mid = parts[0], parts[1]
             label = mid.split()[0]
             tags[tid] = (label, _spans(mid[len(label) + 1:]))
-        elif line.startswith("E"):
-            _, rel = line.split("\t")
+        elif line.startswith("E") and len(parts) >= 2:
+            rel = parts[1]
             events.append(dict(p.split(":") for p in rel.split()))
     out = []
     for ev in events:
