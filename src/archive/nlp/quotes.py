@@ -98,7 +98,7 @@ def _verbs() -> dict[str, tuple[str, frozenset[str]]]:
         lemma, _, rest = line.partition(":")
         words = rest.split()
         flags = frozenset(w[1:] for w in words if w.startswith("!"))
-        for w in [lemma.strip()] + [w for w in words if not w.startswith("!")]:
+        for w in [w for w in words if not w.startswith("!")]:
             out.setdefault(w, (lemma.strip(), flags))
     return out
 
@@ -365,7 +365,9 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             q.speaker = speaker_before(text, cue_start, close)
         else:
             q.speaker = speaker_after(text, close + m.end(), close + len(tail))
-        return
+        if q.speaker is not None or not lead.strip(" ,"):
+            return
+        q.cue = q.cue_start = None  # 'He echoed that promise': not an attribution of this quote
     # 2. Before: 'Kadhimi said in Riyadh “…”', 'He added, “…”', '…, pledging, “…”'.
     sent_start = _sentence_of(sentences, q.start - 1)[0]
     floor = max(sent_start, _prev_mark(text, spans, q.start))
@@ -481,31 +483,46 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
     return out
 
 
+_SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
+
+
 def _inverted(text, ss, se, m, direct) -> _Found | None:
-    """'The economy is bad, Trump said.' → content before the comma, speaker before the cue."""
+    """'The economy is bad, Trump said.' / '…, said Larry Sabato, director of …' → content
+    before the comma; and the parenthetical 'Even then, he said, he’s learned …' → the whole
+    sentence (the attribution inside it is too short to matter)."""
     cs, ce = m.start(), m.end()
-    after = text[ce:se]
-    if not re.match(r"\s*(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}|on\s+\w+|in\s+[^.;]{0,60}?|at\s+[^.;]{0,60}?|\w+day|last\s+\w+|this\s+\w+|of\s+\w+)?\s*[.!?]?[\s”\"]*$", after) \
-            and not re.match(r"\s*[,.]", after):
-        return None
     before = text[ss:cs]
-    comma = before.rfind(",")
+    comma = max(before.rfind(","), before.rfind(",''"))
     if comma < 0:
         return None
-    lead = before[comma + 1:]
+    lead = before[comma + 1:].strip(" '")
     if len(lead.split()) > MAX_SPEAKER_WORDS:
         return None
+    after = text[ce:se]
+    if lead:
+        speaker = speaker_before(text, cs, ss + comma + 1)
+        if speaker is None or not (_SHORT_TAIL.match(after) or re.match(r"\s*,", after)):
+            return None
+        tail_clause = re.match(r"\s*,\s*(?:that\s+)?", after)
+    else:
+        speaker = speaker_after(text, ce, se)
+        if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
+            return None
+        tail_clause = None
     cstart, cend = _trim(text, ss, ss + comma)
+    while cstart < cend and text[cstart] in "'":
+        cstart += 1
+    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4 and len(text[cstart:cend].split()) <= 4:
+        # 'Even then, he said, he’s learned …': the attribution sits inside the statement.
+        cend = se
+        while cend > cstart and text[cend - 1] in ".;:,!?\"”' ":
+            cend -= 1
+    elif tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
+        return None  # '…, he said, adding …': a longer clause after; the forward rule decides
     if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
         return None
     if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
         return None  # '“…,” X said': a direct quote owns it
-    if lead.strip():
-        speaker = speaker_before(text, cs, ss + comma + 1)
-    else:
-        speaker = speaker_after(text, ce, se)
-    if speaker is None:
-        return None
     quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
     return _Found(cstart, cend, "direct" if quotes_in else "indirect", m.group(0), cs, speaker)
 
@@ -618,10 +635,11 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # ', adding, “…”' / ', saying …': the speaker of the clause the participle hangs on.
             at = f.cue_start if f.cue_start is not None else f.start
             near = [r for r in recent if at - r[0] < 300 and _same_para(paras, r[0], at)]
-            if near:
+            speaker = _sentence_subject(text, sent, subjects, at) or _opening_subject(text, sent, at)
+            if speaker is not None and speaker.text.lower() in PRONOUNS:
+                antecedent = _antecedent(text, speaker.text.lower(), speaker.start, history, subjects, sentences)
+            elif speaker is None and near:
                 speaker, antecedent = near[-1][1], (near[-1][2] if near[-1][2] is not near[-1][1] else None)
-            else:
-                speaker = _sentence_subject(text, sent, subjects, at)
             via = "carried" if speaker else None
         elif speaker is not None:
             low = speaker.text.lower()
@@ -667,6 +685,20 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
     idx = [i for i, (ps, pe) in enumerate(paras) if ps <= start < pe + 1]
     prev = [i for i, (ps, pe) in enumerate(paras) if ps <= previous.start < pe + 1]
     return bool(idx and prev) and 0 <= idx[0] - prev[0] <= 1
+
+
+_OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now),?\s+)?"
+                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
+                      r"(?=\s+[a-z])")
+
+
+def _opening_subject(text, sent, before: int) -> Span | None:
+    """The pronoun or name that opens the sentence: the subject a participle hangs on
+    ('He echoed that promise, saying …')."""
+    m = _OPENING.match(text, sent[0], max(sent[0], before))
+    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | {"the", "a", "an", "if", "after", "before"}:
+        return None
+    return Span(m.start(1), m.end(1), m.group(1))
 
 
 def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
