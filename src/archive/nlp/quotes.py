@@ -271,8 +271,8 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
         if words[-1].group(0).endswith(","):
             break
         words.pop()
-    if not words:
-        return None
+    if not words or words[-1].group(0).endswith(("”", '"', "''")):
+        return None  # '“…” said': the words before the cue are the quote's, not a speaker
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
     picked = _name_words(words, floor)
@@ -405,7 +405,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         q.via = "explicit"
 
 
-_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+that\s+")
+_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+(?=that\s)")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
@@ -457,6 +457,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
                 out.append(inv)
                 taken = True
                 continue
+            if re.search(r"[”\"]\s*$|''\s*$", before) or (before.rstrip().endswith(",") and re.match(
+                    r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}\s*(?:[,.;]|$)", text[ce:se])):
+                continue  # '…,” said X' / '…, said Larry Sabato, …': inverted, not a clause
             cstart = _content_start(text, ce, se, lemma, flags)
             if cstart is None:
                 continue
@@ -486,6 +489,15 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
 _SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
 
 
+# After an inverted cue ('…, said X'), X is a name or a person noun, not a clause.
+_INVERTED_NP = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|one|another|two|three|several|some)\s+(?:[\w’'-]+\s+){0,4}?"
+                          r"(?:spokes\w+|officials?|sources?|aides?|analysts?|persons?|people|advisers?|advisors?|"
+                          r"lawyers?|attorneys?|experts?|directors?|professors?|strategists?|members?|leaders?|"
+                          r"officers?|researchers?|economists?|senators?|governors?|candidates?|residents?|"
+                          r"voters?|supporters?|wom[ae]n|m[ae]n|statement|report|chairm[ae]n|president|"
+                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend)\b)")
+
+
 def _inverted(text, ss, se, m, direct) -> _Found | None:
     """'The economy is bad, Trump said.' / '…, said Larry Sabato, director of …' → content
     before the comma; and the parenthetical 'Even then, he said, he’s learned …' → the whole
@@ -505,6 +517,8 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
             return None
         tail_clause = re.match(r"\s*,\s*(?:that\s+)?", after)
     else:
+        if not _INVERTED_NP.match(after):
+            return None
         speaker = speaker_after(text, ce, se)
         if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
             return None
