@@ -604,8 +604,8 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     each verb, keyed by the verb's start offset; it overrides the noun phrase that the rules
     would take.
     """
-    sentences = list(sentences) or [(0, len(text))]
     spans = quote_spans(text)
+    sentences = _repair_sentences(text, list(sentences) or [(0, len(text))], spans)
     paras = paragraphs(text)
     direct: list[_Found] = []
     for s, e in spans:
@@ -626,6 +626,29 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
                 f.speaker, f.participle = subj, False
     found.sort(key=lambda f: (f.start, f.end))
     return _resolve_speakers(text, found, sentences, subjects, paras)
+
+
+def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
+    """Undo the sentence splits that a rule splitter makes inside attributions: a 'sentence'
+    that opens in lowercase continues the previous one ('Sen. Bernie Sanders (I-Vt.) said');
+    an opening quotation mark left at the end of a sentence belongs to the next one."""
+    openers = {ds - 1 for ds, _ in spans}
+    out: list[list[int]] = []
+    for s, e in sorted(sentences):
+        lead = text[s:e].lstrip(" \t")
+        if out and lead[:1].islower() and "\n" not in text[out[-1][1] - 1:s + 1]:
+            out[-1][1] = e
+            continue
+        out.append([s, e])
+    for i in range(len(out) - 1):
+        s, e = out[i]
+        j = e - 1
+        while j > s and text[j].isspace():
+            j -= 1
+        if j > s and j in openers:
+            out[i][1] = j
+            out[i + 1][0] = j
+    return [(s, e) for s, e in out if e > s]
 
 
 def _embedded(text: str, start: int, sentences) -> bool:
