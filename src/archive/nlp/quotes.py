@@ -396,6 +396,21 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             q.speaker = speaker_before(text, cue_start, floor)
             if q.speaker is None and not head[: m.start()].strip():
                 q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
+            if q.speaker is None:
+                # 'Obama punctuated his list by saying “Too many.”': the sentence's subject.
+                q.speaker = _opening_subject(text, (floor, q.start), cue_start)
+            return
+    if head.rstrip().endswith(":"):
+        # 'Philip Bump: “…”', 'Clinton released the following statement: “…”'.
+        intro = head.rstrip()[:-1]
+        name = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*", intro)
+        if name:
+            s0 = floor + name.start(1)
+            q.speaker = Span(s0, s0 + len(name.group(1)), name.group(1))
+        else:
+            q.speaker = _opening_subject(text, (floor, q.start), q.start)
+        if q.speaker is not None:
+            q.via = "explicit"
             return
     # 4. A dash line after the quote: '“…” ― Sonya Herridge'.
     d = re.match(r"\s*[" + _DASHES + r"]+\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", text[close:close + 80])
@@ -696,6 +711,13 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # An unattributed quote in the paragraph after a quoted speaker continues that
             # speaker (the news convention for long quotations and follow-up fragments).
             speaker, via = para_speaker, "carried"
+        if f.kind == "direct" and speaker is None and f.cue is None and f.embedded:
+            # 'Bush referred to Rubio as “a bright, charismatic leader”': words quoted inside a
+            # sentence are its subject's, when the subject is a name (a pronoun could be
+            # anyone; 'the so-called “…”' has no name as subject).
+            subj = _opening_subject(text, sent, f.start)
+            if subj is not None and subj.text.lower() not in PRONOUNS:
+                speaker, via = subj, "explicit"
         if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
                 and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
             continue  # a scare quote or a title: nobody is quoted
