@@ -109,6 +109,11 @@ def _clause_lemmas() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _infinitive_lemmas() -> frozenset[str]:
+    return frozenset(word_list("infinitive_verbs.txt"))
+
+
+@lru_cache(maxsize=1)
 def _cue_regex() -> re.Pattern:
     forms = sorted(_verbs(), key=len, reverse=True)
     phrases = word_list("speech_phrases.txt")
@@ -437,12 +442,16 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     t = _THAT.match(text, rest, se)
     if t and len(text[rest:t.end()].split()) <= 9:
         return t.end()
+    if lemma in _infinitive_lemmas():
+        inf = re.match(r"\s+to\s+[a-z]", text[rest:se])
+        if inf:
+            return rest + inf.start() + inf.group(0).index("to")
     if lemma not in _clause_lemmas():
         return None
     nxt = re.match(r"[\s,:]+([\w’'“\"]+)", text[rest:se])
     if not nxt:
         return None
-    word = nxt.group(1).lower().strip("“\"")
+    word = nxt.group(1).lower().strip("“\"").replace("’", "'")
     if nxt.group(1)[:1] in "“\"":
         return rest + nxt.start(1)
     if word in _CLAUSE_OPENERS or (nxt.group(1)[:1].isupper() and word not in _PREPS):
@@ -721,6 +730,8 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
         if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
                 and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
             continue  # a scare quote or a title: nobody is quoted
+        if f.kind == "direct" and speaker is None and f.start > 0 and text[f.start - 1] == "‘":
+            continue  # single marks without a speaker: a headline's or a scare quote
         if speaker is not None:
             named = antecedent or speaker
             history.append(named)
