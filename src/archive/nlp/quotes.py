@@ -687,7 +687,10 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
     history: list[Span] = []  # explicit speakers so far, in text order
     recent: list[tuple[int, Span, Span]] = []  # (quote end, speaker span, what it stands for)
     para_speaker: Span | None = None
+    covered_until = -1  # a quote widened to its predicate absorbs the quotes inside it
     for f in found:
+        if f.start < covered_until:
+            continue
         sent = _sentence_of(sentences, f.start - 1 if f.kind == "direct" else f.start)
         antecedent = None
         via = f.via
@@ -720,13 +723,23 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # An unattributed quote in the paragraph after a quoted speaker continues that
             # speaker (the news convention for long quotations and follow-up fragments).
             speaker, via = para_speaker, "carried"
-        if f.kind == "direct" and speaker is None and f.cue is None and f.embedded:
+        if f.kind == "direct" and via in (None, "carried") and f.cue is None and f.embedded and not f.participle:
             # 'Bush referred to Rubio as “a bright, charismatic leader”': words quoted inside a
             # sentence are its subject's, when the subject is a name (a pronoun could be
             # anyone; 'the so-called “…”' has no name as subject).
             subj = _opening_subject(text, sent, f.start)
             if subj is not None and subj.text.lower() not in PRONOUNS:
                 speaker, via = subj, "explicit"
+                # The quoted words are part of what the subject said: the predicate after
+                # its verb ('Bush referred to Rubio as “a bright, charismatic leader”').
+                verb = re.match(r"\s+\S+\s+", text[subj.end:f.start])
+                if verb:
+                    f.start = subj.end + verb.end()
+                    end = max(f.end, sent[1])
+                    while end > f.start and text[end - 1] in " \n.;:,!?\"”’":
+                        end -= 1
+                    f.end = max(f.end, end)
+                    covered_until = f.end
         if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
                 and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
             continue  # a scare quote or a title: nobody is quoted
