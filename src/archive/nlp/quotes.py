@@ -311,10 +311,20 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
             segs.append([])
     segs = [s for s in segs if s]
     # segs[-1] is the phrase that the comma before the cue closes; the speaker precedes it.
-    for seg in reversed(segs[:-1]):
+    cands = segs[:-1]
+    for k in range(len(cands) - 1, -1, -1):
+        seg = cands[k]
         first = seg[0].group(0).strip("“\"(")
-        if first[:1].islower() or first.lower() in ("a", "an", "the") or first[:1].isdigit():
-            continue  # another descriptor ("a spokesman for …,", "who …,")
+        if first.lower() in ("a", "an", "the") and seg[0].group(0)[:1].islower():
+            prev = cands[k - 1] if k > 0 else None
+            named = prev is not None and prev[-1].group(0).rstrip(",")[:1].isupper() \
+                and prev[0].group(0).lower() not in _PREPS
+            if named:
+                continue  # 'Jaafar Husseini, a spokesman for …,': the name is before it
+            picked = _name_words(seg, floor)  # 'In Baghdad, an unknown group, which …,'
+            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+        if first[:1].islower() or first[:1].isdigit():
+            continue  # another descriptor ("who …,", "speaking on WOR710,")
         picked = _name_words(seg, floor)
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
@@ -454,7 +464,9 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     word = nxt.group(1).lower().strip("“\"").replace("’", "'")
     if nxt.group(1)[:1] in "“\"":
         return rest + nxt.start(1)
-    if word in _CLAUSE_OPENERS or (nxt.group(1)[:1].isupper() and word not in _PREPS):
+    if text[rest:rest + 1] == "," or word in _cue_words():
+        return None  # 'said, adding …': the participle brings its own clause
+    if word in _CLAUSE_OPENERS or word not in _PREPS:
         return rest + nxt.start(1)
     return None
 
@@ -488,6 +500,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
             if cstart is None:
                 continue
             cend = se
+            but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
+            if but:  # '…, but Kadhimi said …': the next clause is another statement
+                cend = cstart + but.start()
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
@@ -540,12 +555,20 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
         if speaker is None or not (_SHORT_TAIL.match(after) or re.match(r"\s*,", after)):
             return None
         tail_clause = re.match(r"\s*,\s*(?:that\s+)?", after)
+        if tail_clause:
+            first = (after[tail_clause.end():].split() or [""])[0].lower()
+            if first in _PREPS or first.endswith("ing") or first in ("who", "which", "according"):
+                tail_clause = None  # ', he said, on condition of anonymity': an adverbial
     else:
         if not _INVERTED_NP.match(after):
             return None
         speaker = speaker_after(text, ce, se)
         if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
             return None
+        rest = text[speaker.end:se]
+        lower = [w for w in speaker.text.split()[1:] if w[:1].islower() and w not in ("of", "the", "for", "and", "at", "in", "de", "al-", "bin")]
+        if speaker.text[:1].isupper() and lower or not re.match(r"\s*(?:[,.!?;:)\"”']|$)", rest) and not _SHORT_TAIL.match(rest):
+            return None  # ', said Obama failed to …': the words after the cue are a clause
         tail_clause = None
     cstart, cend = _trim(text, ss, ss + comma)
     while cstart < cend and text[cstart] in "'":
