@@ -496,7 +496,12 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
             if re.search(r"[”\"]\s*$|''\s*$", before) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}\s*(?:[,.;]|$)", text[ce:se])):
                 continue  # '…,” said X' / '…, said Larry Sabato, …': inverted, not a clause
-            cstart = _content_start(text, ce, se, lemma, flags)
+            if cue not in verbs:  # a multi-word cue: 'called for …', 'expressed his belief that …'
+                t = _THAT.match(text, ce, se)
+                nxt = re.match(r"\s+(\S)", text[ce:se])
+                cstart = t.end() if t else (ce + nxt.start(1) if nxt else None)
+            else:
+                cstart = _content_start(text, ce, se, lemma, flags)
             if cstart is None:
                 continue
             cend = se
@@ -522,7 +527,33 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = True  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
+        if not taken:
+            out.extend(_colon_line(text, ss, se, direct))
     return out
+
+
+_COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*):\s+(?=\S)")
+# Capitalised words before a colon that label a line rather than name a speaker.
+_LABELS = {"note", "update", "updated", "editor", "correction", "source", "sources", "photo",
+           "related", "watch", "read", "video", "image", "credit", "via", "transcript", "q", "a",
+           "question", "answer", "name", "age", "city", "job", "pay", "why", "what", "who",
+           "when", "where", "how", "bottom line", "the bottom line", "background", "context"}
+
+
+def _colon_line(text, ss, se, direct) -> list[_Found]:
+    """'Clinton: Time for ‘intensification’ of ISIL strategy' — a name, a colon, its words
+    (the headline and transcript convention)."""
+    m = _COLON_LINE.match(text, ss, se)
+    if not m or m.group(1).lower() in _LABELS or m.group(1).split()[-1].lower() in _LABELS:
+        return []
+    cs, ce = _trim(text, m.end(), se)
+    while ce > cs and text[ce - 1] in ".;:,!?":
+        ce -= 1
+    if len(text[cs:ce].split()) < 3 or (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
+        return []
+    quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
+    spk = Span(m.start(1), m.end(1), m.group(1))
+    return [_Found(cs, ce, "direct" if quotes_in else "indirect", ":", None, spk, via="explicit")]
 
 
 _SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
