@@ -342,7 +342,36 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     e = start + m.end(1)
     if e - s < 2 or text[s:e].split()[0].lower() in _PREPS | {"that"}:
         return None
-    return _span_of(text, s, e)
+    return _noun_phrase(text, s, e)
+
+
+_DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
+         "her", "their", "its", "our", "my", "this", "that", "these", "those", "other"}
+_CONNECT = {"of", "the", "for", "and", "de", "del", "da", "bin", "al-", "van", "von", "der", "la", "le"}
+
+
+def _noun_phrase(text: str, s: int, e: int) -> Span | None:
+    """Keep the part of a span after an inverted cue that can be a speaker: a name ('Rep. John
+    Smith'), a pronoun, or a determiner phrase ('a senior official'); 'Comey cannot' or 'do a
+    cover' are clauses, not speakers."""
+    words = list(re.finditer(r"\S+", text[s:e]))
+    first = words[0].group(0)
+    low = first.lower().strip(",")
+    if low in PRONOUNS - {"who", "it"}:
+        return _span_of(text, s, s + words[0].end())
+    keep = [words[0]]
+    if first[:1].isupper() and low not in _DETS:
+        for w in words[1:]:
+            t = w.group(0)
+            if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
+                keep.append(w)
+            else:
+                break
+    elif low in _DETS:
+        keep = words[:6]
+    else:
+        return None
+    return _span_of(text, s + keep[0].start(), s + keep[-1].end())
 
 
 @lru_cache(maxsize=1)
@@ -824,6 +853,9 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
     return bool(idx and prev) and 0 <= idx[0] - prev[0] <= 1
 
 
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
+                 "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
 _OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now),?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
                       r"(?=\s+[a-z])")
@@ -832,8 +864,15 @@ _OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhi
 def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
-    m = _OPENING.match(text, sent[0], max(sent[0], before))
-    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | {"the", "a", "an", "if", "after", "before"}:
+    start = sent[0]
+    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later)\b[^,]{0,120},\s*",
+                     text[start:max(start, before)])
+    if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
+        start += intro.end()
+    m = _OPENING.match(text, start, max(start, before))
+    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+            or m.group(1).split()[0].lower().endswith("ing") or m.group(1)[:1].isdigit() \
+            or m.group(1).split()[0].lower() in _NUMBER_WORDS:
         return None
     return Span(m.start(1), m.end(1), m.group(1))
 
