@@ -259,7 +259,11 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         if token.startswith(("“", '"', "(")) and picked:
             picked.insert(0, w)
             break
+        if picked and bare.lower() in ("him", "her", "them", "me", "us", "his", "their", "its"):
+            break  # 'told him she …': the hearer is not part of the speaker
         picked.insert(0, w)
+        if bare.lower() in PRONOUNS - {"who"}:
+            break  # 'him she worries': a subject pronoun is the whole speaker
         if len(picked) >= MAX_SPEAKER_WORDS:
             break
     return picked
