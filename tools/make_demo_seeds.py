@@ -41,8 +41,9 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     for _, unit, row in scored[:n]:
         date = datetime.strptime(row["date"], "%m/%d/%Y").date()
-        title = row["article_title"].strip().replace('"', "'")
-        body = row["article_content"].strip()
+        # The CSV's text went through a bad decode upstream: "�_" stood for an apostrophe.
+        title = row["article_title"].strip().replace('"', "'").replace("\ufffd_", "’").split(" | ")[0]
+        body = row["article_content"].strip().replace("\ufffd_", "’")
         source = SOURCES.get(row["source"], row["source"])
         name = f"{date.isoformat()}-{slugify(title)}.md"
         front = (

@@ -42,19 +42,25 @@ def _open(tag: str, used_ids: set[str]) -> str:
 
 
 def _render_run(text: str, s: int, e: int, anns, used_ids: set[str]) -> str:
+    """Escape text[s:e] and wrap annotated parts, keeping a stack of open elements: at each
+    boundary only the elements that must close are closed, and those above them reopened."""
     active = [a for a in anns if a[0] < e and a[1] > s]
     if not active:
         return str(escape(text[s:e]))
     points = sorted({s, e, *(max(s, a[0]) for a in active), *(min(e, a[1]) for a in active)})
-    out = []
+    out: list[str] = []
+    stack: list[tuple] = []
     for a, b in zip(points, points[1:]):
-        live = sorted((x for x in active if x[0] <= a and x[1] >= b), key=lambda x: (x[2], x[0], -x[1]))
-        piece = str(escape(text[a:b]))
-        for x in live:
+        live = {x for x in active if x[0] <= a and x[1] >= b}
+        while any(x not in live for x in stack):
+            out.append(stack.pop()[4])  # live elements popped here are reopened below
+        new = [x for x in live if x not in stack]
+        for x in sorted(new, key=lambda x: (x[2], -x[1], x[0])):
             out.append(_open(x[3], used_ids))
-        out.append(piece)
-        for x in reversed(live):
-            out.append(x[4])
+            stack.append(x)
+        out.append(str(escape(text[a:b])))
+    while stack:
+        out.append(stack.pop()[4])
     return "".join(out)
 
 

@@ -31,6 +31,10 @@ class BuildReport:
     quotes: int = 0
     pages: int = 0
     seconds: float = 0.0
+    # What the finishing step added (issue 6): rows per data table, feeds, search status.
+    data_rows: dict = field(default_factory=dict)
+    feeds: int = 0
+    search: str = "off"
 
     @property
     def warnings(self) -> int:
@@ -50,7 +54,9 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(output=config.output_dir)
     registry = load_registry(config.registry_path)
+    log.info("registry %s: %d entities", config.registry_path, len(registry.entities))
     sources = discover(config.content_dir)
+    log.info("found %d article files in %s", len(sources), config.content_dir)
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
     articles = []
@@ -67,12 +73,34 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
             report.skipped.append(exc)
     annotator = annotator or Annotator(registry, config.model)
     report.pipeline = annotator.info.name
+    log.info("annotating %d articles with %s", len(articles), annotator.info.name)
     annotated = annotator.annotate_all(articles)
     archive = build_index(annotated, registry, annotator.info.name)
     pages = plan_site(archive, config)
-    report.pages = write_site(pages, config, archive)
+    log.info("rendering %d pages into %s", len(pages), config.output_dir)
+    report.pages = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report))
     report.articles = len(articles)
     report.entities = sum(1 for p in pages if p.kind == "entity")
     report.quotes = len(archive.quotes)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport) -> None:
+    """What is made from the rendered site, in the temp folder before the swap; search last,
+    because Pagefind indexes the finished HTML."""
+    from archive.exports import write_exports
+    from archive.feeds import write_feeds
+    from archive.search import build_index as build_search_index
+    from archive.sitemap import write_sitemap
+    from archive.svg import write_network_exports
+
+    report.data_rows = write_exports(archive, tmp / "data", {"title": config.title})
+    write_network_exports(archive, tmp / "network")
+    report.feeds = write_feeds(archive, config, tmp, [p.context["entity"].id for p in pages if p.kind == "entity"])
+    write_sitemap(pages, config, tmp)
+    if config.search:
+        problem = build_search_index(tmp)
+        if problem:
+            log.warning("%s", problem)
+        report.search = problem and "skipped" or "pagefind"

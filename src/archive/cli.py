@@ -16,7 +16,9 @@ from archive.errors import ArchiveError
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    # Only our own logger gets the chosen level: libraries (markdown-it, spaCy) stay quiet.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
+    logging.getLogger("archive").setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,6 +95,32 @@ def extract(inputs, as_json, archive_dir, model, debug):
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     if errors and not doc["articles"]:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("--id", "ids", multiple=True, help="Only this entity id (repeatable).")
+@click.option("--type", "etype", type=click.Choice(["actor", "militia", "organisation", "place", "event"]), help="Only this type.")
+@click.option("--min", "min_mentions", default=1, show_default=True, help="Only entities mentioned at least this often.")
+@click.option("-n", "--limit", type=int, help="Show at most this many.")
+@click.option("--stub", is_flag=True, help="Print registry YAML for the chosen entities, ready to edit and paste into entities.yml.")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+def entities(archive_dir, ids, etype, min_mentions, limit, stub, as_json, model):
+    """List the names the registry does not know yet, most frequent first, with a type guess,
+    counts and a context line; with --stub, write YAML entries for them."""
+    from dataclasses import asdict
+
+    from archive.entities_cmd import candidates, format_table, load_archive, select, stubs
+
+    archive, registry = load_archive(archive_dir, model)
+    chosen = select(candidates(archive), tuple(ids), etype, min_mentions, limit)
+    if stub:
+        click.echo(stubs(chosen, registry), nl=False)
+    elif as_json:
+        click.echo(json.dumps([asdict(c) for c in chosen], ensure_ascii=False, indent=1))
+    else:
+        click.echo(format_table(chosen))
 
 
 if __name__ == "__main__":

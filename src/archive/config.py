@@ -30,6 +30,7 @@ class ArchiveConfig:
     latest_articles: int = 10
     top_entities: int = 12
     recent_quotes: int = 8
+    search: bool = True  # run Pagefind over the built site (skipped with a warning if missing)
     config_file: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -69,6 +70,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], str]] = {
     "latest_articles": ((int,), "a number"),
     "top_entities": ((int,), "a number"),
     "recent_quotes": ((int,), "a number"),
+    "search": ((bool,), "true or false (build a Pagefind search index)"),
 }
 
 
@@ -93,7 +95,7 @@ def load_config(root: Path | str = ".", overrides: dict | None = None) -> Archiv
     if path.exists():
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
             raise ConfigError(path, [f"not valid YAML: {exc}"]) from None
         if loaded is None:
             loaded = {}

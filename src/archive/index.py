@@ -5,20 +5,16 @@ This is the barrier of the pipeline: it sees all articles at once, which cross-l
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, RawMention, Span
-from archive.nlp.lexicon import word_list
+from archive.dates import DateMention, find_dates
+from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span
 from archive.nlp.normalise import alias_key
-from archive.reader import slugify
 from archive.registry import Registry
+from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
+from archive.roles import FoundRole, find_roles
 
-LABEL_TYPES = {
-    "PERSON": "actor", "PER": "actor", "ORG": "organisation", "MILITIA": "militia",
-    "GPE": "place", "LOC": "place", "FAC": "place", "EVENT": "event",
-}
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
 
 
@@ -44,69 +40,39 @@ class Archive:
     entity_quotes: dict[str, list[Quote]] = field(default_factory=dict)
     comentions: dict[str, Counter] = field(default_factory=dict)
     mention_counts: Counter = field(default_factory=Counter)
+    # Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person.
+    roles: dict[str, list[FoundRole]] = field(default_factory=dict)
+    # Event pages: quotes said in a sentence that names the event, and the people named with it.
+    event_quotes: dict[str, list[Quote]] = field(default_factory=dict)
+    event_participants: dict[str, Counter] = field(default_factory=dict)
+    # Dates written in each article, resolved against its publication date (dates.py).
+    dates: dict[str, list[DateMention]] = field(default_factory=dict)
+    sentences: dict[str, tuple] = field(default_factory=dict)
 
     def article(self, article_id: str) -> Article:
         return self._articles_by_id[article_id]
 
+    def members_of(self, entity_id: str) -> list[tuple[Entity, str | None]]:
+        """People who speak for or serve an organisation: (person, title) from the registry's
+        affiliation and roles and from roles found in articles."""
+        out: dict[str, str | None] = {}
+        for e in self.entities.values():
+            if e.type != "actor":
+                continue
+            for r in e.roles:
+                if r.organisation == entity_id:
+                    out.setdefault(e.id, r.title)
+            if e.affiliation == entity_id:
+                out.setdefault(e.id, e.roles[0].title if e.roles else None)
+        for eid, found in self.roles.items():
+            for r in found:
+                if r.organisation == entity_id:
+                    out.setdefault(eid, r.title)
+        return sorted(((self.entities[i], t) for i, t in out.items()),
+                      key=lambda p: (-self.mention_counts[p[0].id], p[0].name))
+
     def __post_init__(self) -> None:
         self._articles_by_id = {a.id: a for a in self.articles}
-
-
-def militia_cue(name: str) -> bool:
-    cues = word_list("militia_cues.txt")
-    folded = alias_key(name)
-    return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in cues)
-
-
-class Resolver:
-    """Maps raw mentions to entity ids: registry ids as they are; other names grouped by
-    their folded form, and a lone surname to the one person of that surname."""
-
-    def __init__(self, registry: Registry):
-        self.entities: dict[str, Entity] = {e.id: e for e in registry.entities}
-        self._generated: dict[tuple[str, str], str] = {}  # (type, folded name) -> id
-        self._surnames: dict[str, set[str]] = defaultdict(set)
-        # A name the pipeline found that folds to a registry alias is that entity, even when
-        # the matcher missed it (e.g. split differently by the tokenizer).
-        self._registry_keys = {alias_key(a): eid for a, eid in registry.aliases()}
-
-    def type_of(self, raw: RawMention) -> str | None:
-        if raw.source == "registry":
-            return self.entities[raw.label].type
-        etype = LABEL_TYPES.get(raw.label)
-        if etype == "organisation" and militia_cue(raw.text):
-            return "militia"
-        return etype
-
-    def learn(self, raws: list[RawMention]) -> None:
-        """First pass: remember full names of people so that lone surnames can join them."""
-        for raw in raws:
-            if raw.source != "registry" and self.type_of(raw) == "actor" and len(raw.text.split()) >= 2:
-                self._surnames[alias_key(raw.text.split()[-1])].add(alias_key(raw.text))
-
-    def resolve(self, raw: RawMention) -> Mention | None:
-        etype = self.type_of(raw)
-        if etype is None:
-            return None
-        if raw.source == "registry":
-            return Mention(raw.start, raw.end, raw.text, etype, raw.label)
-        if (known := self._registry_keys.get(alias_key(raw.text))) is not None:
-            return Mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
-        key = alias_key(re.sub(r"^(?:the|The)\s+", "", raw.text))
-        if etype == "actor" and " " not in key and len(self._surnames.get(key, ())) == 1:
-            key = next(iter(self._surnames[key]))
-        eid = self._generated.get((etype, key))
-        if eid is None:
-            eid = slugify(key)
-            if eid in self.entities and (self.entities[eid].in_registry or self.entities[eid].type != etype):
-                eid = f"{eid}-{etype}"
-            self._generated[(etype, key)] = eid
-            if eid not in self.entities:
-                self.entities[eid] = Entity(id=eid, type=etype, name=raw.text if " " in key or etype != "actor" else raw.text)
-        ent = self.entities[eid]
-        if not ent.in_registry and len(raw.text) > len(ent.name) and alias_key(raw.text) == key:
-            ent.name = raw.text
-        return Mention(raw.start, raw.end, raw.text, ent.type, eid)
 
 
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
@@ -130,8 +96,7 @@ def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: 
 
 def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline: str) -> Archive:
     resolver = Resolver(registry)
-    for a in annotated:
-        resolver.learn(list(a.mentions))
+    resolver.learn(annotated)
     mentions: dict[str, list[Mention]] = {}
     quotes: list[Quote] = []
     contexts: dict[str, list[Context]] = defaultdict(list)
@@ -139,10 +104,13 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     entity_quotes: dict[str, list[Quote]] = defaultdict(list)
     comentions: dict[str, Counter] = defaultdict(Counter)
     counts: Counter = Counter()
+    roles: dict[str, list[FoundRole]] = defaultdict(list)
+    event_quotes: dict[str, list[Quote]] = defaultdict(list)
+    event_participants: dict[str, Counter] = defaultdict(Counter)
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
     for a in ordered:
         art = a.article
-        ms = [m for raw in a.mentions if (m := resolver.resolve(raw)) is not None]
+        ms = resolver.resolve_article(a)
         mentions[art.id] = ms
         seen: list[str] = []
         for m in ms:
@@ -163,8 +131,35 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
             quotes.append(q)
             if speaker_entity:
                 entity_quotes[speaker_entity].append(q)
+        for r in find_roles(art.id, art.text, ms):
+            known = [*roles[r.entity], *resolver.entities[r.entity].roles]  # the registry's own roles too
+            # "Prime Minister" says nothing that the registry's "Prime Minister of Iraq" does not.
+            if not any(alias_key(o.title).startswith(alias_key(r.title)) for o in known) and not _bare_rank(r.title):
+                roles[r.entity].append(r)
+        _link_events(a, ms, [q for q in quotes if q.article == art.id], event_quotes, event_participants)
     return Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=dict(comentions), mention_counts=counts,
+        roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
+        dates={a.article.id: find_dates(a.article.text, a.article.date) for a in ordered},
+        sentences={a.article.id: a.sentences for a in ordered},
     )
+
+
+def _bare_rank(title: str) -> bool:
+    """"Gen.", "Lt. Col.": a rank abbreviation says too little to list as a role."""
+    return all(w.endswith(".") and len(w) <= 6 for w in title.split())
+
+
+def _link_events(a: AnnotatedArticle, ms: list[Mention], quotes: list[Quote],
+                 event_quotes: dict, event_participants: dict) -> None:
+    """Quotes and people in the sentences that name an event belong on the event's page."""
+    for ev in (m for m in ms if m.type == "event"):
+        s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
+        for q in quotes:
+            if q.start < e and s < q.end and q not in event_quotes[ev.entity]:
+                event_quotes[ev.entity].append(q)
+        for m in ms:
+            if m.type == "actor" and s <= m.start < e:
+                event_participants[ev.entity][m.entity] += 1

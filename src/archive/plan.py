@@ -13,6 +13,7 @@ from archive.body import render_body
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
+from archive.timeline import timeline_context
 
 # Entity type → (folder, plural title, singular label)
 SECTIONS = {
@@ -81,6 +82,14 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         for ent in members:
             pages.append(PageSpec("entity", "entity.html", f"{folder}/{ent.id}.html", _entity_context(archive, ent, label)))
     pages.append(PageSpec("quotes", "quotes.html", "quotes/index.html", {"quotes": archive.quotes}))
+    # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", timeline_context(archive)))
+    pages.append(PageSpec("network", "network.html", "network/index.html", {}))
+    pages.append(PageSpec("search", "search.html", "search/index.html", {}))
+    pages.append(PageSpec("not_found", "404.html", "404.html", {}))
+    from archive.exports import LIST_SEP, SCHEMA  # exports imports this module's URL rules
+
+    pages.append(PageSpec("data", "data.html", "data/index.html", {"schema": SCHEMA, "list_sep": LIST_SEP}))
     _refuse_duplicates(pages)
     return pages
 
@@ -88,7 +97,9 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
 def _entity_context(archive: Archive, ent, label: str) -> dict:
     co = archive.comentions.get(ent.id, Counter())
     related = [(archive.entities[eid], n) for eid, n in co.most_common() if entity_path(archive, eid)][:12]
-    spokespeople = [e for e in archive.entities.values() if e.affiliation == ent.id and e.type == "actor"]
+    spokespeople = archive.members_of(ent.id)  # (person, title) pairs
+    found_participants = [archive.entities[eid] for eid, _ in archive.event_participants.get(ent.id, Counter()).most_common()
+                          if eid not in ent.participants and entity_path(archive, eid)]
     return {
         "entity": ent, "label": label,
         "mention_count": archive.mention_counts[ent.id],
@@ -97,6 +108,9 @@ def _entity_context(archive: Archive, ent, label: str) -> dict:
         "quotes": archive.entity_quotes.get(ent.id, []),
         "related": related,
         "members": spokespeople,
+        "found_roles": archive.roles.get(ent.id, []),
+        "event_quotes": archive.event_quotes.get(ent.id, []),
+        "found_participants": found_participants,
     }
 
 

@@ -85,7 +85,8 @@ def split_front_matter(text: str, path) -> tuple[dict, str]:
         return {}, text
     try:
         meta = yaml.safe_load(m.group(1))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        # YAML constructors raise ValueError for impossible values ("date: 2021-13-01").
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
         raise ArticleError(path, f"broken front matter{where}: {getattr(exc, 'problem', exc)}") from None

@@ -94,7 +94,7 @@ def load_registry(path: Path) -> Registry:
         return Registry(entities=(), path=path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise RegistryError(path, [f"not valid YAML: {exc}"]) from None
     if data is None:
         return Registry(entities=(), path=path)
@@ -102,8 +102,15 @@ def load_registry(path: Path) -> Registry:
     if not isinstance(items, list):
         raise RegistryError(path, ["expected a list under 'entities:'"])
     problems: list[str] = []
-    entities = [e for item in items if (e := _parse_entry(item, problems)) is not None]
-    _check_cross_refs(entities, problems)
+    where = str(path)
+    lines: list[int | str] = []
+    entities = []
+    for item in items:
+        line = item.get("__line__", "?") if isinstance(item, dict) else "?"
+        if (e := _parse_entry(item, problems, where)) is not None:
+            entities.append(e)
+            lines.append(line)
+    _check_cross_refs(entities, problems, [f"{where}:{n}" for n in lines])
     if problems:
         raise RegistryError(path, problems)
     return Registry(entities=tuple(entities), path=path)
@@ -120,13 +127,14 @@ def _text_list(value, where, key, problems) -> list[str]:
     return [str(v) for v in value]
 
 
-def _parse_entry(item, problems: list[str]) -> Entity | None:
+def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entity | None:
     if not isinstance(item, dict):
-        problems.append(f"entry {item!r}: each entry must be a mapping with id, type and name")
+        problems.append(f"{path}: entry {item!r}: each entry must be a mapping with id, type and name")
         return None
     line = item.pop("__line__", "?")
     eid = item.get("id")
-    where = f"line {line} (id {eid!r})"
+    # file:line first, as compilers do, so editors and terminals can jump to the entry.
+    where = f"{path}:{line}: id {eid!r}"
     for key in item:
         if key not in _KEYS:
             close = difflib.get_close_matches(str(key), _KEYS, n=1)
@@ -186,23 +194,27 @@ def _parse_roles(item, where, problems) -> list[Role]:
     return roles
 
 
-def _check_cross_refs(entities: list[Entity], problems: list[str]) -> None:
+def _check_cross_refs(entities: list[Entity], problems: list[str], where: list[str] | None = None) -> None:
+    where = where or ["entities.yml:?"] * len(entities)
     ids: dict[str, Entity] = {}
-    for e in entities:
+    first_at: dict[str, str] = {}
+    for e, at in zip(entities, where):
         if e.id in ids:
-            problems.append(f"duplicate id '{e.id}'")
+            problems.append(f"{at}: duplicate id '{e.id}' (first used at {first_at[e.id]})")
         ids[e.id] = e
-    claimed: dict[str, str] = {}
-    for e in entities:
-        for alias in {alias_key(a) for a in [e.name, *e.aliases]}:
+        first_at.setdefault(e.id, at)
+    claimed: dict[str, tuple[str, str]] = {}
+    for e, at in zip(entities, where):
+        for alias in sorted({alias_key(a) for a in [e.name, *e.aliases]}):
             if len(alias) < 2:
-                problems.append(f"id '{e.id}': alias {alias!r} is too short to match safely")
+                problems.append(f"{at}: id '{e.id}': alias {alias!r} is too short to match safely")
                 continue
-            other = claimed.setdefault(alias, e.id)
+            other, other_at = claimed.setdefault(alias, (e.id, at))
             if other != e.id:
-                problems.append(f"alias {alias!r} is claimed by both '{other}' and '{e.id}'")
-    for e in entities:
+                problems.append(f"{at}: alias {alias!r} is claimed by both '{other}' ({other_at}) and '{e.id}'")
+    for e, at in zip(entities, where):
         refs = [e.affiliation, e.place, *e.participants, *(r.organisation for r in e.roles)]
         for ref in refs:
             if ref and ref not in ids:
-                problems.append(f"id '{e.id}': refers to unknown id '{ref}'")
+                close = difflib.get_close_matches(ref, list(ids), n=1)
+                problems.append(f"{at}: id '{e.id}': refers to unknown id '{ref}'" + (f" (did you mean '{close[0]}'?)" if close else ""))

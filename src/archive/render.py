@@ -20,7 +20,9 @@ import archive
 from archive.body import ROOT
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
+from archive.jsonld import jsonld
 from archive.plan import SECTIONS, PageSpec, article_path, entity_path
+from archive.svg import Pictures
 
 
 def theme_dir(kind: str) -> Path:
@@ -81,6 +83,8 @@ def site_context(config: ArchiveConfig, archive_obj) -> dict:
         "config": config, "archive": archive_obj, "site_title": config.title,
         "pipeline": archive_obj.pipeline, "sections": SECTIONS, "version": archive.__version__,
         "entities": archive_obj.entities,
+        # issue 6: schema.org JSON-LD for the head, and the build-time SVG pictures
+        "jsonld": jsonld, "pictures": Pictures(archive_obj),
     }
 
 
@@ -91,8 +95,11 @@ def copy_static(config: ArchiveConfig, dest: Path) -> None:
             shutil.copytree(src, dest / "static", dirs_exist_ok=True)
 
 
-def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj) -> int:
-    """Render everything into a temporary folder, then swap it in. Returns pages written."""
+def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None) -> int:
+    """Render everything into a temporary folder, then swap it in. Returns pages written.
+
+    `finish(tmp_dir)`, if given, runs after every page and static file is written and before
+    the swap: it adds what is made from the finished site (data, feeds, search index)."""
     out = config.output_dir
     out.parent.mkdir(parents=True, exist_ok=True)
     env = make_env(config)
@@ -105,6 +112,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj) -> int
             target.write_text(render_page(env, spec, site), encoding="utf-8")
         copy_static(config, tmp)
         (tmp / ".nojekyll").write_text("", encoding="utf-8")
+        if finish is not None:
+            finish(tmp)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

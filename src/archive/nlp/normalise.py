@@ -86,3 +86,61 @@ def variants(alias: str) -> set[str]:
 def fold_offsets_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
     """Map a [start, end) span of folded text back to the original text."""
     return offsets[start], offsets[end - 1] + 1
+
+
+# Loose matching: transliterations of Arabic and Persian names disagree mostly in vowels
+# (Hezbollah/Hizballah, Kazemi/Kazimi, Kataib/Kataeb), in doubled letters (Qaani/Qani) and in a
+# few consonant pairs (Q/Gh, dh/z, kh/k, ou/u). The loose key keeps the consonant skeleton and
+# where vowels stand (every run of vowels becomes one "a"), so "Iraq" (arak) and "Raqqa" (rak a)
+# stay apart while Qaani, Ghaani and Qa'ani meet. Only used for capitalised, long enough names:
+# see `LOOSE_MIN`.
+_LOOSE_SUBS = [("gh", "q"), ("dh", "z"), ("kh", "k"), ("th", "t"), ("sh", "s"), ("ph", "f"),
+               ("ck", "k"), ("c", "k"), ("w", "u")]
+# "y" stays a consonant: as a vowel it would make Mayadin (a town) = Midan (a district).
+_VOWELS = set("aeiou")
+LOOSE_MIN = 5  # loose keys shorter than this ("ran" for Iran) are too easy to collide
+
+
+def loose_fold(text: str) -> tuple[str, list[int]]:
+    """Like `fold`, lowercased, then reduced to the loose form; returns (loose, offsets into
+    `text`) so that loose matches map back to exact spans."""
+    folded, offsets = fold(text, keep_case=False)
+    chars: list[str] = []
+    offs: list[int] = []
+    i, n = 0, len(folded)
+    while i < n:
+        two = folded[i:i + 2]
+        sub = next((r for p, r in _LOOSE_SUBS if len(p) == 2 and two == p), None)
+        if sub is not None:
+            c, step = sub, 2
+        else:
+            c = next((r for p, r in _LOOSE_SUBS if len(p) == 1 and folded[i] == p), folded[i])
+            step = 1
+        if c in _VOWELS:
+            c = "a"
+        # Doubled letters and vowel runs collapse: Qaani = Qani, Raqqa = Raqa.
+        if not (chars and chars[-1] == c and c != " "):
+            chars.append(c)
+            offs.append(offsets[i])
+        i += step
+    offs.append(offsets[-1])
+    # The Arabic article inside a name is optional: "Mustafa al-Kadhimi" = "Mustafa Kadhimi".
+    out, out_offs = [], []
+    s = "".join(chars)
+    i = 0
+    while i < len(s):
+        if s.startswith("al ", i) and (i == 0 or s[i - 1] == " ") and i + 3 < len(s):
+            i += 3
+            continue
+        out.append(s[i])
+        out_offs.append(offs[i])
+        i += 1
+    out_offs.append(offs[-1])
+    return "".join(out), out_offs
+
+
+def loose_key(name: str) -> str:
+    """The loose key of a whole name, without a leading article ('al-Kadhimi' = 'Kadhimi')."""
+    bare = re.sub(r"^(?:al|el|the)[\s\-‐‑]+", "", name.strip(), flags=re.I)
+    key, _ = loose_fold(bare)
+    return key.strip()

@@ -54,6 +54,27 @@ def resolve_model(model: str) -> str:
     return model
 
 
+PARAGRAPH_COMPONENT = "archive_paragraph_breaks_v1"
+
+
+def _register_components() -> None:
+    from spacy.language import Language
+
+    if PARAGRAPH_COMPONENT in Language.factories:
+        return
+
+    @Language.component(PARAGRAPH_COMPONENT)
+    def paragraph_breaks(doc):
+        """A blank line ends a sentence. Parsers trained on single sentences (UD, OntoNotes)
+        otherwise run a headline or a paragraph's last words into the next paragraph, and
+        the subject of a reporting verb then starts in the paragraph before."""
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            if "\n\n" in prev.text or "\n\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                tok.is_sent_start = True
+        return doc
+
+
 def load_pipeline(model: str = "auto"):
     """Return (nlp, PipelineInfo)."""
     import spacy
@@ -68,6 +89,9 @@ def load_pipeline(model: str = "auto"):
     nlp = spacy.load(path, exclude=["lemmatizer", "attribute_ruler"] if choice != "shipped" else [])
     if not (nlp.has_pipe("parser") or nlp.has_pipe("senter") or nlp.has_pipe("sentencizer")):
         nlp.add_pipe("sentencizer")
+    _register_components()
+    first = next((n for n in ("senter", "parser") if nlp.has_pipe(n)), None)
+    nlp.add_pipe(PARAGRAPH_COMPONENT, before=first) if first else nlp.add_pipe(PARAGRAPH_COMPONENT)
     meta = nlp.meta
     name = f"{meta.get('lang', 'en')}_{meta.get('name', 'pipeline')} {meta.get('version', '')}".strip()
     return nlp, PipelineInfo(name, nlp.has_pipe("parser"), nlp.has_pipe("ner"))

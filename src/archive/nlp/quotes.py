@@ -504,7 +504,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     return None
 
 
-def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
+def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     """Reported clauses (and mixed quotes): 'X said (that) …', '…, X said.', 'according to'."""
     out: list[_Found] = []
     cue_re = _cue_regex()
@@ -553,7 +553,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]]) -> list[_Found]:
             if len(text[cstart:cend].split()) < 3 or ("mixed" in flags and not quotes_in):
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
-            speaker = None if participle else speaker_before(text, cs, ss)
+            speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
@@ -724,7 +724,7 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
         _attribute_direct(text, q, spans, sentences)
         q.embedded = _embedded(text, s, sentences)
         direct.append(q)
-    clauses = _clauses(text, sentences, spans)
+    clauses = _clauses(text, sentences, spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
     covered = [(c.start, c.end) for c in clauses]
     direct = [q for q in direct if not any(cs <= q.start - 1 and q.end <= ce + 1 for cs, ce in covered)]

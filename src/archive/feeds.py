@@ -1,0 +1,163 @@
+"""Atom feeds (RFC 4287): `feed.xml` for the whole archive and `<folder>/<id>.xml` per entity.
+
+An entity's feed has one entry per article that mentions it and one per quote attributed to
+it, newest first, so a researcher can follow an actor in a feed reader.
+
+Links: with an absolute `base_url` (https://…) every href is absolute. With a path base_url
+(`/` or `/repo/`) the feed carries `xml:base` set to that path and hrefs relative to the site
+root; RFC 4287 allows this (xml:base resolves against the feed's own URL), and common readers
+follow it, but some readers only handle absolute URLs: set an absolute base_url for those.
+Entry and feed ids must never change (readers use them to spot new entries), so without an
+absolute base_url they are `urn:uuid:` names derived from the site title and the page path.
+
+Dates: articles carry partial dates; Atom needs a full timestamp, so a month-precision date
+becomes the 1st of the month at 00:00 UTC. `updated` of a feed is its newest entry, never the
+build time, so rebuilding unchanged content yields byte-identical feeds.
+"""
+from __future__ import annotations
+
+import posixpath
+import uuid
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from archive.config import ArchiveConfig
+from archive.index import Archive
+from archive.models import Article, PartialDate, Quote
+from archive.plan import article_path, entity_path
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+EPOCH = "1970-01-01T00:00:00Z"
+MAX_ENTRIES = 50  # readers only look at the newest; the site and data/ hold everything
+
+def feed_path(archive: Archive, entity_id: str) -> str | None:
+    """Site path of an entity's feed: next to its page, `.xml` instead of `.html`."""
+    page = entity_path(archive, entity_id)
+    return page[: -len(".html")] + ".xml" if page else None
+
+
+def timestamp(date: PartialDate | None) -> str:
+    if date is None:
+        return EPOCH
+    return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
+
+
+class _Site:
+    """How hrefs and ids are written for one build (see the module docstring)."""
+
+    def __init__(self, config: ArchiveConfig):
+        self.base = config.base_url
+        self.absolute = "://" in self.base
+        self.title = config.title
+
+    def href(self, path: str, from_feed: str) -> str:
+        if self.absolute:
+            return self.base + path
+        if self.base:  # '/repo/': relative to the site root, which xml:base names
+            return path
+        # base_url '' (relative site): relative to the feed file itself
+        return posixpath.relpath(path, posixpath.dirname(from_feed) or ".")
+
+    def xml_base(self) -> str | None:
+        return None if self.absolute or not self.base else self.base
+
+    def ident(self, path: str) -> str:
+        if self.absolute:
+            return self.base + path
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"archive:{self.title}:{path}").urn
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
+    el = ET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _article_entry(feed: ET.Element, site: _Site, art: Article, me: str) -> None:
+    path = article_path(art.id)
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", site.ident(path))
+    _sub(entry, "title", art.title)
+    _sub(entry, "updated", timestamp(art.date))
+    if art.date:
+        _sub(entry, "published", timestamp(art.date))
+    _sub(entry, "link", rel="alternate", type="text/html", href=site.href(path, me))
+    if art.author:
+        _sub(_sub(entry, "author"), "name", art.author)
+    if art.source:
+        _sub(entry, "category", term=art.source)
+    if art.summary:
+        _sub(entry, "summary", art.summary)
+
+
+def _quote_entry(feed: ET.Element, site: _Site, archive: Archive, q: Quote, speaker: str, me: str) -> None:
+    art = archive.article(q.article)
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", site.ident(f"{article_path(art.id)}#{q.id}"))
+    said = "said" if q.kind == "direct" else "said (reported)"
+    _sub(entry, "title", f"{speaker} {said}: {q.text[:90]}{'…' if len(q.text) > 90 else ''}")
+    _sub(entry, "updated", timestamp(art.date))
+    _sub(entry, "link", rel="alternate", type="text/html", href=site.href(f"{article_path(art.id)}#{q.id}", me))
+    _sub(entry, "category", term="quote")
+    text = f"“{q.text}”" if q.kind == "direct" else q.text
+    _sub(entry, "content", f"{text} — {speaker}{f' ({q.cue})' if q.cue else ''}, in “{art.title}”", type="text")
+
+
+def _feed(site: _Site, me: str, page: str, title: str, subtitle: str | None, items: list) -> ET.Element:
+    """A feed from (timestamp, add_entry(feed)) pairs: newest MAX_ENTRIES, `updated` = newest."""
+    items = sorted(items, key=lambda it: it[0], reverse=True)[:MAX_ENTRIES]
+    # The namespace is declared as a plain xmlns attribute and tags stay unqualified: ElementTree's
+    # own namespace handling is process-wide (register_namespace) or breaks on plain attributes.
+    feed = ET.Element("feed", xmlns=ATOM)
+    if (base := site.xml_base()) is not None:
+        feed.set(XML_BASE, base)
+    _sub(feed, "id", site.ident(me))
+    _sub(feed, "title", title)
+    if subtitle:
+        _sub(feed, "subtitle", subtitle)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=site.href(me, me))
+    _sub(feed, "link", rel="alternate", type="text/html", href=site.href(page, me))
+    # Atom requires an author for every entry; one on the feed covers entries without one.
+    _sub(_sub(feed, "author"), "name", site.title)
+    _sub(feed, "generator", "archive")
+    _sub(feed, "updated", items[0][0] if items else EPOCH)
+    for _, add in items:
+        add(feed)
+    return feed
+
+
+def archive_feed(archive: Archive, config: ArchiveConfig) -> ET.Element:
+    site, me = _Site(config), "feed.xml"
+    items = [(timestamp(a.date), lambda feed, a=a: _article_entry(feed, site, a, me)) for a in archive.articles]
+    return _feed(site, me, "index.html", config.title, config.description, items)
+
+
+def entity_feed(archive: Archive, config: ArchiveConfig, entity_id: str) -> ET.Element:
+    site, me = _Site(config), feed_path(archive, entity_id)
+    ent = archive.entities[entity_id]
+    items = [(timestamp(archive.article(aid).date), lambda feed, aid=aid: _article_entry(feed, site, archive.article(aid), me))
+             for aid in archive.entity_articles.get(entity_id, [])]
+    items += [(timestamp(archive.article(q.article).date), lambda feed, q=q: _quote_entry(feed, site, archive, q, ent.name, me))
+              for q in archive.entity_quotes.get(entity_id, [])]
+    return _feed(site, me, entity_path(archive, entity_id), f"{ent.name} · {config.title}",
+                 f"New articles mentioning {ent.name}, and what {ent.name} said.", items)
+
+
+def _write(feed: ET.Element, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ET.indent(feed, space=" ")
+    ET.ElementTree(feed).write(target, encoding="utf-8", xml_declaration=True)
+
+
+def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids) -> int:
+    """Write feed.xml and one feed per entity in `entity_ids` (those with a page). Returns count."""
+    _write(archive_feed(archive, config), out / "feed.xml")
+    n = 1
+    for eid in entity_ids:
+        path = feed_path(archive, eid)
+        if path:
+            _write(entity_feed(archive, config, eid), out / path)
+            n += 1
+    return n

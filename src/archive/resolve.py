@@ -1,0 +1,331 @@
+"""Entity resolution: raw mentions of every article → entity ids, one entity per real-world actor.
+
+Order of evidence, strongest first:
+1. the registry matcher already tagged the span (aliases, folded and loose spellings);
+2. a name found by NER or rules folds (or loosely folds) to a registry alias;
+3. a lone surname after a full name of the same article, else the one person of that surname
+   in the whole archive ("Hamdani" → "Saleh Hamdani");
+4. other names are grouped by their loose key (Mayadin = Mayadeen, al- prefix dropped), typed
+   by majority over the archive (militia cues win over organisation), and get a stable id: the
+   slug of their fullest, most frequent spelling.
+Titles the registry binds to a person for a period ("Prime Minister of Iraq", since/until)
+resolve to that person in articles dated inside the period (`TitleBinder`).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention
+from archive.nlp.lexicon import word_list
+from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
+from archive.reader import slugify
+from archive.registry import Registry
+
+LABEL_TYPES = {
+    "PERSON": "actor", "PER": "actor", "ORG": "organisation", "MILITIA": "militia",
+    "GPE": "place", "LOC": "place", "FAC": "place", "EVENT": "event",
+}
+# Type preference when one name is typed differently across articles: a militia cue is
+# decisive; otherwise the majority wins and ties go to the first in this order.
+_TYPE_ORDER = ("militia", "actor", "organisation", "place", "event")
+
+
+def militia_cue(name: str) -> bool:
+    folded = alias_key(name)
+    return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in word_list("militia_cues.txt"))
+
+
+def _kind_cues() -> list[tuple[re.Pattern, str, str | None]]:
+    out = []
+    for line in word_list("kind_cues.txt"):
+        # Fields are separated by " | " (with spaces): a bare "|" is regex alternation.
+        cue, kind, *etype = [f.strip() for f in line.split(" | ")]
+        out.append((re.compile(rf"(?<!\w)(?:{cue})(?!\w)"), kind, etype[0] if etype else None))
+    return out
+
+
+_KIND_CUES: list | None = None
+
+
+def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
+    """(kind, type override) for a name the registry does not know, from `kind_cues.txt`."""
+    global _KIND_CUES
+    if _KIND_CUES is None:
+        _KIND_CUES = _kind_cues()
+    for pattern, kind, override in _KIND_CUES:
+        if pattern.search(name):
+            if etype == "actor":
+                # The rules call any short capitalised run a person; a cue word of a group or
+                # an event ("Human Rights Watch", "Civil War") overrides that guess.
+                return (kind, override) if override in ("organisation", "militia", "event") else (None, None)
+            return kind, override
+    return None, None
+
+
+def _places() -> frozenset[str]:
+    return frozenset(word_list("places.txt"))
+
+
+_COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
+
+
+def name_key(text: str) -> str:
+    """The grouping key of a name the registry does not know."""
+    text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
+        return text.replace(".", "").lower()  # "U.N." = "UN"
+    if text.isupper() and len(text) <= 6 and text.title() not in _places():
+        return text.lower()  # acronyms are not transliterations: "AP" is not "IP"
+    text = re.sub(r"^(Northern|Southern|Eastern|Western)\b", lambda m: _COMPASS[m.group(1)], text)
+    text = re.sub(r"(?:’s|'s|’|')$", "", text)
+    key = loose_key(text)
+    return key if len(key) >= 3 else alias_key(text)
+
+
+def within(date: PartialDate | None, since: PartialDate | None, until: PartialDate | None) -> bool:
+    """Whether every day `date` may stand for lies in [since, until] (each to its precision)."""
+    if date is None:
+        return False
+    lo = date.sort_key()
+    hi = (date.year, date.month or 12, date.day or 31)
+    if since is not None and lo < since.sort_key():
+        return False
+    if until is not None and hi > (until.year, until.month or 12, until.day or 31):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Title:
+    head: str            # "prime minister"
+    qualifiers: tuple[str, ...]  # lowercased words that pin it down: "iraq", "iraqi"
+    entity: str
+    since: PartialDate | None
+    until: PartialDate | None
+
+
+class TitleBinder:
+    """Bare titles ("the prime minister") → the registry person who held them on the article's
+    date. Conservative: the holder must be named elsewhere in the article or the title's
+    qualifier ("of Iraq", "Iraqi") must stand beside it, and the title must not be the prefix of
+    another name ("Prime Minister Theresa May")."""
+
+    def __init__(self, registry: Registry):
+        self.titles: list[_Title] = []
+        by_id = registry.by_id()
+        for e in registry.entities:
+            for r in e.roles:
+                if r.since is None and r.until is None:
+                    continue  # a description ("political analyst"), not an office held for a time
+                head = re.split(r"\s+(?=of\s|for\s)", r.title.strip(), maxsplit=1)[0]
+                quals = set()
+                m = re.search(r"\b(?:of|for)\s+(.+)$", r.title)
+                if m:
+                    quals.add(alias_key(m.group(1)))
+                if r.organisation and r.organisation in by_id:
+                    org = by_id[r.organisation]
+                    quals.update(alias_key(a) for a in [org.name, *org.aliases])
+                quals |= {alias_key(q) + suffix for q in list(quals) for suffix in ("i", "n", "ian")}
+                self.titles.append(_Title(alias_key(head), tuple(sorted(q for q in quals if q)), e.id, r.since, r.until))
+        heads = sorted({t.head for t in self.titles if len(t.head) >= 4}, key=len, reverse=True)
+        self._regex = re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads) + r")(?!\w)") if heads else None
+
+    def find(self, article: Article, taken: list[tuple[int, int]], named: set[str]) -> list[Mention]:
+        if self._regex is None or article.date is None:
+            return []
+        text = article.text
+        out = []
+        for m in self._regex.finditer(text):
+            s, e = m.span()
+            if any(a < e and s < b for a, b in taken):
+                continue
+            after = text[e:e + 30]
+            if re.match(r"\s+(?:[A-Z]|al-|el-)", after) and not re.match(r"\s+(?:of|for)\b", after):
+                continue  # "Prime Minister Mustafa Kadhimi": a title before a name
+            head = alias_key(m.group(0))
+            window = alias_key(text[max(0, s - 40):min(len(text), e + 40)])
+            holders = [t for t in self.titles if t.head == head and within(article.date, t.since, t.until)]
+            pinned = [t for t in holders if any(re.search(rf"(?<!\w){re.escape(q)}(?!\w)", window) for q in t.qualifiers)]
+            named_holders = [t for t in holders if t.entity in named]
+            pick = pinned or named_holders
+            if len({t.entity for t in pick}) == 1:
+                out.append(Mention(s, e, m.group(0), "actor", pick[0].entity))
+        return out
+
+
+class Resolver:
+    """Maps raw mentions to entity ids (see the module docstring). Call `learn` with every
+    article first: typing, surnames and ids are decided over the whole archive."""
+
+    def __init__(self, registry: Registry):
+        self.entities: dict[str, Entity] = {e.id: e for e in registry.entities}
+        self._registry_keys = {alias_key(a): eid for a, eid in registry.aliases()}
+        loose: dict[str, set[str]] = defaultdict(set)
+        for a, eid in registry.aliases():
+            if len(k := loose_key(a)) >= LOOSE_MIN:
+                loose[k].add(eid)
+        # A loose key two registry entities share decides nothing.
+        self._registry_loose = {k: next(iter(v)) for k, v in loose.items() if len(v) == 1}
+        self.titles = TitleBinder(registry)
+        self._types: dict[str, Counter] = defaultdict(Counter)   # name key -> label types
+        self._forms: dict[str, Counter] = defaultdict(Counter)   # name key -> surface forms
+        self._surnames: dict[str, set[str]] = defaultdict(set)   # surname key -> full name keys
+        self._ids: dict[str, str] = {}                            # name key -> entity id
+        self._learned = False
+
+    # -- pass 1 -------------------------------------------------------------------------
+    def _registry_id(self, text: str) -> str | None:
+        if (eid := self._registry_keys.get(alias_key(text))) is not None:
+            return eid
+        k = loose_key(text)
+        return self._registry_loose.get(k) if len(k) >= LOOSE_MIN else None
+
+    @staticmethod
+    def _raw_type(raw: RawMention) -> str | None:
+        etype = LABEL_TYPES.get(raw.label)
+        if etype == "organisation" and militia_cue(raw.text):
+            return "militia"
+        return etype
+
+    def learn(self, annotated: list[AnnotatedArticle]) -> None:
+        for a in annotated:
+            for raw in a.mentions:
+                if raw.source == "registry" or self._registry_id(raw.text) is not None:
+                    continue
+                etype = self._raw_type(raw)
+                if etype is None:
+                    continue
+                key = name_key(raw.text)
+                self._types[key][etype] += 1
+                self._forms[key][raw.text.strip()] += 1
+                words = raw.text.split()
+                if etype == "actor" and len(words) >= 2:
+                    self._surnames[name_key(words[-1])].add(key)
+        self._merge_keys()
+        self._learned = True
+
+    def _merge_keys(self) -> None:
+        """Join keys that name the same thing: a stripped possessive ("Al Qaedas" → "Al
+        Qaeda"), an acronym and its one expansion ("SDF" → "Syrian Democratic Forces"), and a
+        shorter name that ends exactly one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
+        self._alias_of: dict[str, str] = {}
+        keys = list(self._types)
+        initials: dict[str, set[str]] = defaultdict(set)
+        for k in keys:
+            forms = self._forms[k]
+            for f in forms:
+                words = [w for w in re.split(r"[\s-]+", f) if w and w[0].isupper()]
+                if len(words) >= 2:
+                    initials["".join(w[0] for w in words).lower()].add(k)
+        for k in keys:
+            t = self.type_for_key(k)
+            if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
+                # The rarer spelling joins the commoner: "Al Qaedas" → "Al Qaeda", but
+                # "Democratic Force" → "Democratic Forces" (a plural, not a possessive).
+                many, few = sum(self._forms[k].values()), sum(self._forms[k[:-1]].values())
+                if many <= few:
+                    self._alias_of[k] = k[:-1]
+                else:
+                    self._alias_of[k[:-1]] = k
+            elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1 \
+                    and self.type_for_key(next(iter(initials[k]))) != "actor":  # "PM" is not Panos Moumtzis
+                self._alias_of[k] = next(iter(initials[k]))
+            elif " " in k and t in ("actor", "organisation", "militia"):
+                # "Abdel Rahman" → "Rami Abdel Rahman"; "Democratic Forces" → "Syrian
+                # Democratic Forces": only when exactly one longer name of the family ends so.
+                # One extra word only: "Kenneth Roth Human Rights Watch" is two names glued.
+                longer = [o for o in keys if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
+                          and self._family(self.type_for_key(o)) == self._family(t)]
+                if len(longer) == 1:
+                    self._alias_of[k] = longer[0]
+        for k, target in list(self._alias_of.items()):
+            while target in self._alias_of and self._alias_of[target] != k:
+                target = self._alias_of[target]
+            self._alias_of[k] = target
+            self._forms[target].update(self._forms[k])
+            self._types[target].update(self._types[k])
+
+    @staticmethod
+    def _family(etype: str) -> str:
+        return "group" if etype in ("organisation", "militia") else etype
+
+    def type_for_key(self, key: str) -> str:
+        c = self._types[key]
+        if c["militia"]:
+            return "militia"
+        return max(c, key=lambda t: (c[t], -_TYPE_ORDER.index(t)))
+
+    def _full_name_key(self, key: str, article_full: dict[str, str]) -> str:
+        """A lone surname → the full name's key: this article's first, else the archive's one."""
+        if " " in key:
+            return key
+        if key in article_full:
+            return article_full[key]
+        fulls = self._surnames.get(key, set())
+        return next(iter(fulls)) if len(fulls) == 1 else key
+
+    def _entity_for(self, key: str, etype: str) -> Entity:
+        eid = self._ids.get(key)
+        if eid is not None:
+            return self.entities[eid]
+        forms = self._forms.get(key) or Counter({key: 1})
+        # The display name: a spelling of the key itself (not of a merged possessive or
+        # acronym), of two words or more when there is one, then the most frequent, then the
+        # shortest (a stray title stays out: "Igor Konashenkov", not "Major-General Igor …").
+        own = [f for f in forms if name_key(f) == key] or list(forms)
+        name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", f)) < 2, -forms[f], len(f), f))[0]
+        name = re.sub(r"^(?:the|The)\s+", "", name)
+        eid = slugify(name)
+        if eid in self.entities:
+            eid = f"{eid}-{etype}"
+        n = 2
+        while eid in self.entities:
+            eid, n = f"{slugify(name)}-{etype}-{n}", n + 1
+        kind, override = guess_kind(name, etype)
+        ent = Entity(id=eid, type=override or etype, name=name, kind=kind,
+                     aliases=sorted(f for f in forms if f != name))
+        self.entities[eid] = ent
+        self._ids[key] = eid
+        return ent
+
+    # -- pass 2 -------------------------------------------------------------------------
+    def resolve_article(self, a: AnnotatedArticle) -> list[Mention]:
+        if not self._learned:
+            self.learn([a])
+        out: list[Mention] = []
+        article_full: dict[str, str] = {}
+        for raw in a.mentions:
+            if raw.source != "registry" and self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
+                words = raw.text.split()
+                if len(words) >= 2:
+                    article_full.setdefault(name_key(words[-1]), name_key(raw.text))
+        for raw in a.mentions:
+            m = self.resolve(raw, article_full)
+            if m is not None:
+                out.append(m)
+        named = {m.entity for m in out}
+        taken = [(m.start, m.end) for m in out]
+        out.extend(self.titles.find(a.article, taken, named))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
+        if raw.source == "registry":
+            ent = self.entities.get(raw.label)
+            return Mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
+        if (known := self._registry_id(raw.text)) is not None:
+            return Mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
+        etype = self._raw_type(raw)
+        if etype is None:
+            return None
+        key = name_key(raw.text)
+        if not self._learned or key not in self._types:
+            self._types[key][etype] += 1
+            self._forms[key][raw.text.strip()] += 1
+        key = getattr(self, "_alias_of", {}).get(key, key)
+        if etype == "actor" or self.type_for_key(key) == "actor":
+            key = self._full_name_key(key, article_full or {})
+        ent = self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
+        return Mention(raw.start, raw.end, raw.text, ent.type, ent.id)

@@ -1,0 +1,267 @@
+"""Pictures drawn at build time as inline SVG: no script, no fetch, readable in any browser.
+
+- `timeline`: articles per month as bars, events as marks on the same axis, linked to their pages;
+- `sparkline`: one entity's mentions per month over the archive's whole span;
+- `ego_network`: an entity and the entities most often mentioned in the same articles;
+- `network`: the co-mention network of the archive's most mentioned entities.
+
+Layouts are deterministic (fixed order, fixed geometry, no random seed), so an unchanged
+archive renders byte-identical pages. Colours come from CSS classes (static/style.css), so the
+pictures follow dark mode and print styles. Every picture has a <title> and a text equivalent
+on its page (counts in a table or list), because a picture alone is not accessible. Pictures
+with links are role="group" (a role="img" may not contain focusable links, WCAG 4.1.2); each
+link is named by its text label.
+The co-mention graph is also exported as JSON (node-link, as networkx and d3 read it) and
+GraphML (Gephi, Cytoscape, yEd) by `write_network_exports`.
+"""
+from __future__ import annotations
+
+import calendar
+import json
+import math
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from markupsafe import Markup, escape
+
+from archive.index import Archive
+from archive.plan import entity_path
+
+Month = tuple[int, int]
+
+
+def _months(first: Month, last: Month) -> list[Month]:
+    out, (y, m) = [], first
+    while (y, m) <= last:
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _label(month: Month) -> str:
+    return f"{calendar.month_name[month[1]]} {month[0]}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+class Pictures:
+    """Every picture of one archive; counts are computed once and shared by all pages."""
+
+    EDGES_PER_NODE = 4
+
+    def __init__(self, archive: Archive, network_size: int = 40):
+        self.archive = archive
+        self.network_size = network_size
+        self.article_months: Counter = Counter()
+        self.mention_months: dict[str, Counter] = {}
+        for art in archive.articles:
+            if art.date is None or art.date.month is None:
+                continue  # a year-only date has no place on a monthly axis
+            month = (art.date.year, art.date.month)
+            self.article_months[month] += 1
+            for m in archive.mentions.get(art.id, []):
+                self.mention_months.setdefault(m.entity, Counter())[month] += 1
+        self.events = sorted((e for e in archive.entities.values() if e.type == "event" and e.date and e.date.month),
+                             key=lambda e: (e.date.sort_key(), e.name))
+        known = list(self.article_months) + [(e.date.year, e.date.month) for e in self.events]
+        self.span: list[Month] = _months(min(known), max(known)) if known else []
+
+    # --- timeline -------------------------------------------------------------------------
+    def timeline(self, entity_url, compact: bool = False) -> Markup:
+        if not self.span:
+            return Markup("")
+        w, h, left, bottom, top = 800, (110 if compact else 200), 28, 22, 10
+        plot_h = h - bottom - top - (0 if compact else 24)
+        step = (w - left - 4) / len(self.span)
+        peak = max(self.article_months.values(), default=1)
+        parts = [f'<svg class="chart timeline" viewBox="0 0 {w} {h}" role="group" aria-labelledby="tl-title" '
+                 f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+                 f'<title id="tl-title">Articles per month, {_label(self.span[0])} to {_label(self.span[-1])}'
+                 f' (highest: {peak})</title>']
+        base = top + plot_h
+        parts.append(f'<line class="axis" x1="{left}" y1="{base}" x2="{w - 2}" y2="{base}"/>')
+        parts.append(f'<text class="tick" x="{left - 4}" y="{top + 8}" text-anchor="end">{peak}</text>')
+        for i, month in enumerate(self.span):
+            x = left + i * step
+            n = self.article_months.get(month, 0)
+            if month[1] == 1 or i == 0:
+                parts.append(f'<line class="grid" x1="{_fmt(x)}" y1="{top}" x2="{_fmt(x)}" y2="{base + 4}"/>'
+                             f'<text class="tick" x="{_fmt(x + 2)}" y="{base + 16}">{month[0]}</text>')
+            if n:
+                bh = max(2.0, plot_h * n / peak)
+                parts.append(f'<rect class="bar" x="{_fmt(x + step * 0.1)}" y="{_fmt(base - bh)}" width="{_fmt(max(step * 0.8, 1))}" '
+                             f'height="{_fmt(bh)}"><title>{_label(month)}: {n} article{"s" if n != 1 else ""}</title></rect>')
+        if not compact:
+            for j, ev in enumerate(self.events):
+                i = self.span.index((ev.date.year, ev.date.month))
+                x = left + (i + 0.5) * step
+                y = h - 6 - (j % 2) * 10
+                mark = (f'<circle class="event" cx="{_fmt(x)}" cy="{_fmt(y - 4)}" r="4"><title>{escape(ev.name)}, '
+                        f'{escape(ev.date.human())}</title></circle>')
+                href = entity_url(ev.id)
+                parts.append(f'<a href="{escape(href)}">{mark}</a>' if href else mark)
+        parts.append("</svg>")
+        return Markup("".join(parts))
+
+    def month_table(self) -> list[tuple[str, str, int]]:
+        """(iso month, label, count) for months with articles: the timeline's text equivalent."""
+        return [(f"{y:04d}-{m:02d}", _label((y, m)), n) for (y, m), n in sorted(self.article_months.items())]
+
+    # --- sparkline ------------------------------------------------------------------------
+    def sparkline(self, entity_id: str) -> Markup:
+        counts = self.mention_months.get(entity_id)
+        if not counts or len(self.span) < 2:
+            return Markup("")
+        w, h = 240, 36
+        peak = max(counts.values())
+        step = (w - 4) / (len(self.span) - 1)
+        pts = " ".join(f"{_fmt(2 + i * step)},{_fmt(h - 3 - (h - 6) * counts.get(mo, 0) / peak)}" for i, mo in enumerate(self.span))
+        total = sum(counts.values())
+        busiest = max(sorted(counts), key=lambda mo: counts[mo])
+        desc = (f"Mentions per month, {_label(self.span[0])} to {_label(self.span[-1])}: {total} in all, "
+                f"most in {_label(busiest)} ({counts[busiest]})")
+        return Markup(f'<svg class="chart sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+                      f'aria-label="{escape(desc)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(desc)}</title>'
+                      f'<polyline class="line" points="{pts}"/></svg>')
+
+    # --- networks -------------------------------------------------------------------------
+    def _node(self, eid: str, x: float, y: float, r: float, entity_url, label_side: str, center: bool = False) -> str:
+        ent = self.archive.entities[eid]
+        n = self.archive.mention_counts.get(eid, 0)
+        name = ent.name if len(ent.name) <= 24 else ent.name[:22] + "…"
+        anchor = {"left": "end", "right": "start", "middle": "middle"}[label_side]
+        dx = {"left": -r - 3, "right": r + 3, "middle": 0}[label_side]
+        dy = 4 if label_side != "middle" else -r - 4
+        body = (f'<circle class="node node-{ent.type}{" center" if center else ""}" cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}">'
+                f'<title>{escape(ent.name)} ({ent.type}, {n} mention{"s" if n != 1 else ""})</title></circle>'
+                f'<text class="label" x="{_fmt(x + dx)}" y="{_fmt(y + dy)}" text-anchor="{anchor}">{escape(name)}</text>')
+        href = entity_url(eid)
+        return f'<a href="{escape(href)}">{body}</a>' if href else body
+
+    def neighbours(self, entity_id: str, limit: int = 8) -> list[tuple[str, int]]:
+        co = self.archive.comentions.get(entity_id, Counter())
+        ranked = sorted(((e, n) for e, n in co.items() if entity_path(self.archive, e)),
+                        key=lambda en: (-en[1], self.archive.entities[en[0]].name.lower(), en[0]))
+        return ranked[:limit]
+
+    def ego_network(self, entity_id: str, entity_url, limit: int = 8) -> Markup:
+        near = self.neighbours(entity_id, limit)
+        if not near:
+            return Markup("")
+        w, h, cx, cy, radius = 640, 300, 320, 150, 105
+        peak = max(n for _, n in near)
+        ent = self.archive.entities[entity_id]
+        parts = [f'<svg class="chart network ego" viewBox="0 0 {w} {h}" role="group" aria-label="{escape(ent.name)} and the '
+                 f'{len(near)} entities most often mentioned in the same articles" xmlns="http://www.w3.org/2000/svg">'
+                 f'<title>{escape(ent.name)} and the entities most often mentioned with it</title>']
+        nodes = []
+        for i, (eid, n) in enumerate(near):
+            a = -math.pi / 2 + 2 * math.pi * i / len(near)
+            x, y = cx + radius * math.cos(a) * 1.35, cy + radius * math.sin(a)
+            parts.append(f'<line class="edge" x1="{cx}" y1="{cy}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
+                         f'stroke-width="{_fmt(1 + 4 * n / peak)}"><title>{n} article{"s" if n != 1 else ""} together</title></line>')
+            side = "middle" if abs(math.cos(a)) < 0.2 else ("right" if math.cos(a) > 0 else "left")
+            nodes.append(self._node(eid, x, y, 7, entity_url, side))
+        parts += nodes
+        parts.append(self._node(entity_id, cx, cy, 11, lambda _e: None, "middle", center=True))
+        parts.append("</svg>")
+        return Markup("".join(parts))
+
+    def network_members(self) -> list[str]:
+        """The archive network's nodes: the most mentioned entities that have a page and a neighbour."""
+        ranked = sorted((eid for eid, n in self.archive.mention_counts.items()
+                         if n and entity_path(self.archive, eid) and self.archive.comentions.get(eid)),
+                        key=lambda e: (-self.archive.mention_counts[e], e))
+        return ranked[: self.network_size]
+
+    def network(self, entity_url) -> Markup:
+        members = self.network_members()
+        if len(members) < 2:
+            return Markup("")
+        # A circle, grouped by type then by mentions: related kinds sit together and the order,
+        # hence the picture, never changes between builds of the same archive.
+        order = ["actor", "militia", "organisation", "event", "place", "other"]
+        members = sorted(members, key=lambda e: (order.index(self.archive.entities[e].type)
+                                                 if self.archive.entities[e].type in order else 99,
+                                                 -self.archive.mention_counts[e], e))
+        w, h, cx, cy, radius = 980, 940, 490, 470, 270
+        pos = {}
+        for i, eid in enumerate(members):
+            a = -math.pi / 2 + 2 * math.pi * i / len(members)
+            pos[eid] = (cx + radius * math.cos(a), cy + radius * math.sin(a), a)
+        inside = set(members)
+        # Every pair of a busy archive co-occurs somewhere: drawing all pairs gives a hairball.
+        # Keep, for each entity, its EDGES_PER_NODE strongest links (the exports keep them all).
+        edges_d: dict[tuple[str, str], int] = {}
+        for x in members:
+            near = sorted(((y, n) for y, n in self.archive.comentions.get(x, {}).items() if y in inside and y != x),
+                          key=lambda yn: (-yn[1], yn[0]))[: self.EDGES_PER_NODE]
+            for y, n in near:
+                edges_d[(min(x, y), max(x, y))] = n
+        edges = sorted(edges_d.items())
+        peak = max((n for _, n in edges), default=1)
+        peak_m = max(self.archive.mention_counts[e] for e in members)
+        parts = [f'<svg class="chart network whole" viewBox="0 0 {w} {h}" role="group" aria-labelledby="net-title" '
+                 f'xmlns="http://www.w3.org/2000/svg"><title id="net-title">Co-mention network of the {len(members)} most '
+                 f'mentioned entities, each linked to the {self.EDGES_PER_NODE} it is most often mentioned with</title>']
+        for (x, y), n in edges:
+            (x1, y1, _), (x2, y2, _) = pos[x], pos[y]
+            parts.append(f'<line class="edge" x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
+                         f'stroke-width="{_fmt(0.6 + 3 * n / peak)}"/>')
+        for eid in members:
+            x, y, a = pos[eid]
+            r = 3 + 7 * math.sqrt(self.archive.mention_counts[eid] / peak_m)
+            side = "right" if math.cos(a) >= 0 else "left"
+            # labels point outwards, rotated along the radius so that they never overlap
+            deg = math.degrees(a) if side == "right" else math.degrees(a) + 180
+            node = self._node(eid, x, y, r, entity_url, side)
+            parts.append(f'<g transform="rotate({_fmt(deg)} {_fmt(x)} {_fmt(y)})">{node}</g>')
+        parts.append("</svg>")
+        return Markup("".join(parts))
+
+    def network_data(self) -> dict:
+        """The co-mention graph of every entity with a page, as node-link data."""
+        arch = self.archive
+        nodes = sorted(e for e in arch.entities if entity_path(arch, e) and arch.mention_counts.get(e))
+        known = set(nodes)
+        links = sorted({(min(x, y), max(x, y)): n for x in nodes for y, n in arch.comentions.get(x, {}).items()
+                        if y in known and x != y}.items())
+        return {
+            "directed": False, "multigraph": False,
+            "graph": {"description": "Entities linked when mentioned in the same article; weight = number of such articles"},
+            "nodes": [{"id": e, "name": arch.entities[e].name, "type": arch.entities[e].type,
+                       "mentions": arch.mention_counts[e], "articles": len(arch.entity_articles.get(e, [])),
+                       "page": entity_path(arch, e)} for e in nodes],
+            "links": [{"source": x, "target": y, "weight": n} for (x, y), n in links],
+        }
+
+
+def graphml(data: dict) -> bytes:
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    root = ET.Element("graphml", xmlns=ns)  # plain xmlns: see feeds.py
+    keys = [("name", "node", "string"), ("type", "node", "string"), ("mentions", "node", "int"),
+            ("articles", "node", "int"), ("page", "node", "string"), ("weight", "edge", "int")]
+    for name, kind, typ in keys:
+        ET.SubElement(root, "key", {"id": name, "for": kind, "attr.name": name, "attr.type": typ})
+    graph = ET.SubElement(root, "graph", {"id": "comentions", "edgedefault": "undirected"})
+    for node in data["nodes"]:
+        el = ET.SubElement(graph, "node", {"id": node["id"]})
+        for name, kind, _ in keys:
+            if kind == "node":
+                ET.SubElement(el, "data", {"key": name}).text = str(node[name])
+    for i, link in enumerate(data["links"]):
+        el = ET.SubElement(graph, "edge", {"id": f"e{i}", "source": link["source"], "target": link["target"]})
+        ET.SubElement(el, "data", {"key": "weight"}).text = str(link["weight"])
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_network_exports(archive: Archive, folder: Path) -> None:
+    """network/network.json and network/network.graphml beside the network page."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = Pictures(archive).network_data()
+    (folder / "network.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (folder / "network.graphml").write_bytes(graphml(data))

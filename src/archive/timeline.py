@@ -1,0 +1,60 @@
+"""The timeline page: events, articles and the dates articles report, in date order.
+
+Three kinds of entry, each with its own certainty: registry events (dated by the editor, with
+their precision), articles (their publication date), and dates written in articles ("on
+Tuesday" → 4 October 2016), resolved by `dates.py` and shown as approximate where the
+publication date could not pin them down.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from archive.index import Archive
+from archive.models import Article, Entity, PartialDate
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: PartialDate
+    kind: str                  # "event" | "article" | "reported"
+    approximate: bool = False
+    entity: Entity | None = None
+    article: Article | None = None
+    snippet: str = ""          # reported: the sentence around the date
+    date_text: str = ""        # reported: the words that gave the date
+
+    def sort_key(self) -> tuple:
+        return (*self.date.sort_key(), {"event": 0, "reported": 1, "article": 2}[self.kind])
+
+
+def _sentence(text: str, sentences, start: int, end: int, width: int = 200) -> str:
+    s, e = next(((a, b) for a, b in sentences if a <= start < b), (max(0, start - width), min(len(text), end + width)))
+    s, e = max(s, start - width), min(e, end + width)
+    return " ".join(text[s:e].split())
+
+
+def timeline_entries(archive: Archive, sentences: dict[str, tuple] | None = None) -> list[TimelineEntry]:
+    out: list[TimelineEntry] = []
+    for ent in archive.entities.values():
+        if ent.type == "event" and ent.date is not None:
+            out.append(TimelineEntry(ent.date, "event", entity=ent))
+    for art in archive.articles:
+        if art.date is not None:
+            out.append(TimelineEntry(art.date, "article", article=art))
+        for d in archive.dates.get(art.id, []):
+            if d.date is None:
+                continue
+            out.append(TimelineEntry(d.date, "reported", approximate=d.approximate, article=art,
+                                     snippet=_sentence(art.text, (sentences or {}).get(art.id, ()), d.start, d.end),
+                                     date_text=d.text))
+    out.sort(key=TimelineEntry.sort_key)
+    return out
+
+
+def timeline_context(archive: Archive) -> dict:
+    entries = timeline_entries(archive, getattr(archive, "sentences", None))
+    years = [(year, list(items)) for year, items in groupby(entries, key=lambda t: t.date.year)]
+    undated = sorted((e for e in archive.entities.values() if e.type == "event" and e.date is None and archive.mention_counts.get(e.id)),
+                     key=lambda e: e.name.lower())
+    return {"years": years, "undated_events": undated, "entry_count": len(entries)}

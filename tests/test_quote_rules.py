@@ -1,0 +1,57 @@
+"""Quote rules on small texts (pure functions; no spaCy)."""
+from archive.nlp.quotes import find_quotes, quote_spans
+
+
+def _sentences(text):
+    import re
+
+    out, start = [], 0
+    for m in re.finditer(r"[.!?][”\"]?(\s+)", text):
+        out.append((start, m.start(1)))
+        start = m.end(1)
+    out.append((start, len(text)))
+    return out
+
+
+def test_unbalanced_opening_mark_never_swallows_the_paragraph():
+    text = "He said “this never closes and goes on.\n\nNext paragraph “has a real quote” here."
+    spans = [text[s:e] for s, e in quote_spans(text)]
+    assert spans == ["has a real quote"]
+
+
+def test_stray_closing_mark_is_ignored():
+    text = "Kadhimi said in Riyadh “there were no attacks” on Saudi territory from Iraq.”"
+    assert [text[s:e] for s, e in quote_spans(text)] == ["there were no attacks"]
+
+
+def test_multi_paragraph_quote():
+    text = "“First part of the quote.\n\n“Second part,” she said."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["First part of the quote.\n\n“Second part,"]
+
+
+def test_straight_quotes_and_inverted_attribution():
+    text = 'The talks failed. "We will return," said Ali Saleh, the envoy.'
+    qs = find_quotes(text, _sentences(text))
+    assert len(qs) == 1
+    assert qs[0].text == "We will return,"
+    assert qs[0].speaker.text == "Ali Saleh"
+
+
+def test_pronoun_takes_previous_speaker():
+    text = "Ali Saleh said that the talks would resume next week in Doha.\n\nHe added, “We are ready.”"
+    qs = find_quotes(text, _sentences(text))
+    assert [q.kind for q in qs] == ["indirect", "direct"]
+    assert qs[1].speaker.text == "He" and qs[1].antecedent.text == "Ali Saleh"
+
+
+def test_according_to():
+    text = "According to the ministry, the attack killed twelve people near the border."
+    qs = find_quotes(text, _sentences(text))
+    assert len(qs) == 1 and qs[0].speaker.text == "the ministry"
+    assert qs[0].text.startswith("the attack killed twelve")
+
+
+def test_no_speaker_is_not_guessed():
+    text = "The so-called “strategic dialogue” has begun. “Nobody knows what comes next.”"
+    qs = find_quotes(text, _sentences(text))
+    assert all(q.speaker is None for q in qs)

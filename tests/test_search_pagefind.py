@@ -1,0 +1,92 @@
+"""Search: Pagefind runs as the last build step when installed; the build survives without it."""
+from __future__ import annotations
+
+import logging
+from html.parser import HTMLParser
+
+import pytest
+
+from issue6_site import build_site
+
+from archive import search
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(path):
+    p = Tags()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p.tags
+
+
+@pytest.mark.skipif(search.pagefind_command() is None, reason="pagefind[bin] not installed")
+def test_build_runs_pagefind_with_filters_and_sort(tmp_path):
+    site, report = build_site(tmp_path, base_url="/repo/", search=True)
+    assert report.search == "pagefind"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    # the filter and sort declarations were picked up (Pagefind writes one file per filter)
+    assert len(list((site / "pagefind" / "filter").glob("*.pf_filter"))) >= 1
+    assert not list(tmp_path.glob(".build-tmp-*")), "temp folder left behind"
+
+
+def test_missing_pagefind_warns_and_skips(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(search, "pagefind_command", lambda: None)
+    with caplog.at_level(logging.WARNING, logger="archive"):
+        site, report = build_site(tmp_path, search=True)
+    assert report.search == "skipped"
+    assert "Pagefind is not installed" in caplog.text
+    assert not (site / "pagefind").exists()
+    assert (site / "index.html").is_file() and (site / "search" / "index.html").is_file()
+    # the search page tells the reader instead of failing silently
+    assert any(a.get("id") == "search-missing" for _, a in tags(site / "search" / "index.html"))
+
+
+def test_failing_pagefind_does_not_fail_the_build(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(search, "pagefind_command", lambda: ["false"])
+    with caplog.at_level(logging.WARNING, logger="archive"):
+        site, report = build_site(tmp_path, search=True)
+    assert report.search == "skipped" and "Pagefind failed" in caplog.text
+    assert (site / "index.html").is_file()
+
+
+def test_search_off_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_command", lambda: pytest.fail("search: false must not run Pagefind"))
+    site, report = build_site(tmp_path, search=False)
+    assert report.search == "off"
+    assert not any(t == "form" for t, _ in tags(site / "index.html"))
+
+
+def test_pages_declare_body_filters_and_sort(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_command", lambda: None)
+    site, _ = build_site(tmp_path, search=True)
+    art = tags(site / "articles" / "2021-04-07-dialogue.html")
+    filters = {a["data-pagefind-filter"]: a["content"] for t, a in art if "data-pagefind-filter" in a}
+    assert filters == {"type[content]": "Article", "source[content]": "Test Wire", "year[content]": "2021"}
+    assert ("meta", {"data-pagefind-sort": "date[content]", "content": "2021-04-07"}) in art
+    assert any(t == "main" and "data-pagefind-body" in a for t, a in art)
+    ent = tags(site / "militias" / "kataib-hezbollah.html")
+    assert ("meta", {"data-pagefind-filter": "type[content]", "content": "Militia"}) in ent
+    # list pages are not indexed (they would repeat every title)
+    assert not any("data-pagefind-body" in a for _, a in tags(site / "articles" / "index.html"))
+
+
+def test_search_box_on_every_page_points_at_search_page(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_command", lambda: None)
+    site, _ = build_site(tmp_path, search=True)
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]
+    assert len(pages) > 10
+    for page in pages:
+        forms = [a for t, a in tags(page) if t == "form" and a.get("role") == "search"]
+        assert len(forms) == 1, page
+        assert (page.parent / forms[0]["action"]).resolve() == (site / "search" / "index.html").resolve()
+    # the bundle is found relative to the page, so the site works under any sub-path
+    text = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert '"../pagefind/"' in text and '"/pagefind/' not in text

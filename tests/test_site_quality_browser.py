@@ -1,0 +1,175 @@
+"""The demo site in a real browser: served from a sub-path on localhost, driven in Debian's
+Chromium with Playwright; navigation, search, and axe-core (WCAG 2.1 AA) on every page type.
+
+Needs: `pip install playwright` (the `test` extra), a system Chromium (`apt-get install
+chromium`; or CHROMIUM=/path), and axe-core from npm (`npm install --no-save axe-core` in the
+repository, or AXE_CORE_JS=/path/to/axe.min.js). Each missing piece skips its tests, so the
+suite still runs on a machine without a browser.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from archive.build import build
+from archive.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+PREFIX = "/demo-archive/"
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def _chromium() -> str | None:
+    for cand in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if cand and (path := shutil.which(cand)):
+            return path
+    return None
+
+
+def _axe() -> Path | None:
+    for cand in (os.environ.get("AXE_CORE_JS"), REPO / "node_modules/axe-core/axe.min.js"):
+        if cand and Path(cand).is_file():
+            return Path(cand)
+    return None
+
+
+pytestmark = pytest.mark.skipif(_chromium() is None, reason="no Chromium installed")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """Build the demo archive (rules pipeline) under a sub-path and serve it on localhost."""
+    root = tmp_path_factory.mktemp("served")
+    out = root / PREFIX.strip("/")
+    config = load_config(REPO, {"output": str(out), "base_url": PREFIX, "model": "rules"})
+    report = build(config)
+    if report.search != "pagefind":
+        pytest.skip("Pagefind did not run; the browser tests need the search index")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=_chromium(),
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    pg = browser.new_page()
+    failed = []
+    pg.on("response", lambda r: failed.append(r.url) if r.status >= 400 and not r.url.endswith("favicon.ico") else None)
+    yield pg
+    pg.close()
+    assert failed == [], f"requests that failed: {failed}"
+
+
+def test_navigate_home_militia_article_speaker(page, base):
+    page.goto(base)
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Militias").click()
+    assert page.url == base + "militias/index.html"
+    page.locator("table.entity-table a.entity").first.click()
+    assert page.url.startswith(base + "militias/")
+    militia = page.locator("h1").inner_text()
+    page.locator("section[aria-labelledby=articles-h] ul.articles > li > a").first.click()
+    assert page.url.startswith(base + "articles/")
+    assert page.locator("aside.article-side").get_by_role("link", name=militia).count() >= 1
+    speaker = page.locator("aside.article-side ul.quotes a.entity").first
+    name = speaker.inner_text()
+    speaker.click()
+    assert page.url.startswith(base) and page.locator("h1").inner_text() == name
+
+
+def test_search_from_any_page_and_follow_a_result(page, base):
+    page.goto(base + "articles/index.html")
+    page.fill("#site-search", "Konashenkov")
+    page.press("#site-search", "Enter")
+    assert page.url.startswith(base + "search/index.html?q=Konashenkov")
+    first = page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=20000)
+    title = first.inner_text()
+    first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base) and "search/" not in page.url
+    assert page.locator("h1").inner_text().strip() == title.strip()
+    # filters from the data-pagefind-filter attributes are offered
+    page.goto(base + "search/index.html?q=Konashenkov")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
+    panel = page.locator(".pagefind-ui__filter-panel").inner_text().lower()
+    assert "type" in panel and "source" in panel and "year" in panel
+
+
+def _first_results(page, url):
+    page.goto(url)
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
+    return page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").all_inner_texts()
+
+
+def test_search_orders_by_date(page, base):
+    newest = _first_results(page, base + "search/index.html?q=Syria&sort=desc")
+    oldest = _first_results(page, base + "search/index.html?q=Syria&sort=asc")
+    assert newest and oldest and newest[0] != oldest[0]
+    assert page.locator("#search-sort").input_value() == "asc"
+    # the select re-runs the search in the chosen order
+    page.select_option("#search-sort", "desc")
+    page.wait_for_function("(t) => document.querySelector('.pagefind-ui__result-title .pagefind-ui__result-link')"
+                           " && document.querySelector('.pagefind-ui__result-title .pagefind-ui__result-link').innerText === t",
+                           arg=newest[0], timeout=20000)
+
+
+def test_network_picture_links_work(page, base):
+    page.goto(base + "network/index.html")
+    link = page.locator("svg.whole a").first
+    href = link.get_attribute("href")
+    link.click()
+    assert page.url == urljoin(base + "network/index.html", href)
+    assert page.locator("h1").count() == 1
+
+
+PAGE_TYPES = ["", "articles/index.html", "articles/2021-04-arab-weekly-qaani-baghdad.html", "militias/index.html",
+              "militias/kataib-hezbollah.html", "actors/esmail-qaani.html", "places/baghdad.html",
+              "events/us-iraq-strategic-dialogue.html", "quotes/index.html", "timeline/index.html",
+              "network/index.html", "data/index.html", "search/index.html?q=Qaani", "404.html"]
+
+
+@pytest.mark.skipif(_axe() is None, reason="axe-core not installed (npm install --no-save axe-core)")
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_wcag21aa_no_violations(browser, base, scheme):
+    axe = _axe().read_text(encoding="utf-8")
+    page = browser.new_page(color_scheme=scheme)
+    problems = {}
+    try:
+        for rel in PAGE_TYPES:
+            page.goto(base + rel)
+            if rel.startswith("search/"):
+                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
+            page.add_script_tag(content=axe)
+            found = page.evaluate("""async () => {
+                const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+                return r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '));
+            }""")
+            if found:
+                problems[rel or "home"] = found
+    finally:
+        page.close()
+    assert problems == {}
