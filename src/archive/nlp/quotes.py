@@ -72,6 +72,9 @@ _PREPS = {"in", "on", "at", "to", "during", "after", "before", "by", "for", "wit
 MAX_SPEAKER_WORDS = 8
 # A quote with no cue and at most this many words inside a sentence is a scare quote or title.
 MAX_SCARE_WORDS = 5
+# A mixed quote ('said those moves contained “…”') starts at its quotation mark when at most
+# this many words of paraphrase come before it.
+MIXED_LEAD_WORDS = 3
 _DASHES = "-–—―"
 
 
@@ -468,7 +471,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         q.via = "explicit"
 
 
-_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+(?=that\s)")
+_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
@@ -557,6 +560,11 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
+            if quotes_in and quotes_in[0][0] - 1 > cstart and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
+                # A mixed quote whose paraphrase is a short lead starts at the quoted words
+                # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
+                # a longer paraphrase stays, or the quoted fragment would lose its sense.
+                cstart = quotes_in[0][0]
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = True  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
@@ -686,13 +694,13 @@ def _merge_split(text: str, found: list[_Found], paras) -> list[_Found]:
     for q in found:
         prev = out[-1] if out else None
         if prev is not None and prev.kind == q.kind == "direct" and prev.cue_start is not None \
-                and prev.cue_start > prev.end and (q.cue is None or q.participle or
+                and prev.cue_start > prev.end and (q.cue is None or not q.participle and
                                                    (q.cue_start is not None and prev.end < q.cue_start < q.start)) \
                 and _same_para(paras, prev.start, q.start):
             gap = text[prev.end + 1:q.start - 1]
             if len(gap.split()) <= MAX_SPEAKER_WORDS + 3 and not any(c in gap for c in ALL_MARKS) \
                     and not re.search(r"[.!?;:]\s*$", text[prev.start:prev.end].rstrip("”\" ")[-1:] + "x"):
-                if q.cue_start is None or q.participle or gap.lower().count(" ") < 12:
+                if q.cue_start is None or gap.lower().count(" ") < 12:
                     prev.end = q.end
                     continue
         out.append(q)
@@ -727,7 +735,7 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     clauses = _clauses(text, sentences, spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
     covered = [(c.start, c.end) for c in clauses]
-    direct = [q for q in direct if not any(cs <= q.start - 1 and q.end <= ce + 1 for cs, ce in covered)]
+    direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
     direct = _merge_split(text, direct, paras)
     found = direct + clauses
     if parse_subjects:
