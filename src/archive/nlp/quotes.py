@@ -565,6 +565,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
                 cstart = quotes_in[0][0]
+            elif quotes_in and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
+                # A paraphrase that holds quoted words is reported as its whole that-clause.
+                cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = True  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
