@@ -293,8 +293,8 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
     span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
     if span is None:
         return None
-    if span.text.lower() in ("a", "an", "the"):
-        return None
+    if span.text.split()[-1].lower() in _DETS:
+        return None  # 'Many watched the show': a noun phrase cut in the middle is no speaker
     return span
 
 
@@ -550,6 +550,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             cstart, cend = _trim(text, cstart, cend)
             while cend > cstart and text[cend - 1] in ".;:,!?":
                 cend -= 1
+            if cend - cstart < 2:
+                continue
             quotes_in = [(ds, de) for ds, de in direct if cstart <= ds - 1 and de <= cend]
             if text[cstart] in ALL_MARKS and quotes_in and quotes_in[0][1] + 1 >= cend - 1:
                 continue  # 'said “…”': a plain direct quote owns it
@@ -560,8 +562,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
-            if quotes_in and quotes_in[0][0] - 1 > cstart and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
-                # A mixed quote whose paraphrase is a short lead starts at the quoted words
+            if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
+                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
+                # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
                 cstart = quotes_in[0][0]
@@ -826,6 +829,11 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # sentence are its subject's, when the subject is a name (a pronoun could be
             # anyone; 'the so-called “…”' has no name as subject).
             subj = _opening_subject(text, sent, f.start)
+            # A one-word capitalised opener ('Talk compared to …') is a name only when the
+            # mention finder knows it as a person or group.
+            if subj is not None and " " not in subj.text and not any(
+                    sp.start <= subj.start < sp.end for sp, _k in subjects):
+                subj = None
             if subj is not None and subj.text.lower() not in PRONOUNS:
                 speaker, via = subj, "explicit"
                 # The quoted words are part of what the subject said: the predicate after
