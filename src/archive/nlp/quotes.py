@@ -567,7 +567,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
-                cstart = quotes_in[0][0]
+                cstart, cend = quotes_in[0][0], max(quotes_in[0][1], min(cend, quotes_in[0][1]))
             elif quotes_in and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
@@ -787,7 +787,8 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
     out: list[RawQuote] = []
     history: list[Span] = []  # explicit speakers so far, in text order
     recent: list[tuple[int, Span, Span]] = []  # (quote end, speaker span, what it stands for)
-    para_speaker: Span | None = None
+    para_speaker: Span | None = None  # the last speaker mention, and what it stands for
+    para_named: Span | None = None
     covered_until = -1  # a quote widened to its predicate absorbs the quotes inside it
     for f in found:
         if f.start < covered_until:
@@ -823,7 +824,10 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 and _near_paragraph(f.start, paras, para_speaker):
             # An unattributed quote in the paragraph after a quoted speaker continues that
             # speaker (the news convention for long quotations and follow-up fragments).
+            # The speaker is the mention of that attribution ('she' in '…, she said.');
+            # what it stands for travels with it.
             speaker, via = para_speaker, "carried"
+            antecedent = para_named if para_named is not para_speaker else None
         if f.kind == "direct" and via in (None, "carried") and f.cue is None and f.embedded and not f.participle:
             # 'Bush referred to Rubio as “a bright, charismatic leader”': words quoted inside a
             # sentence are its subject's, when the subject is a name (a pronoun could be
@@ -855,7 +859,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             named = antecedent or speaker
             history.append(named)
             recent.append((f.end, speaker, named))
-            para_speaker = named
+            para_speaker, para_named = speaker, named
         out.append(RawQuote(f.start, f.end, text[f.start:f.end], f.kind, f.cue, speaker, via if speaker else None, antecedent))
     return out
 
