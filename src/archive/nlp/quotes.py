@@ -257,8 +257,8 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         bare = token.strip(",;:()“”\"’'‘")
         if token.endswith((",", ";", ":", "”", '"', ")")) and picked:
             break
-        if not bare or bare.lower() in _NP_STOP or bare in _cue_words():
-            break
+        if not bare or bare.lower() in _NP_STOP or bare in _cue_words() or bare in _DASHES or token in ("--", "―"):
+            break  # a dash ends a dateline ('NEW YORK - Republican candidate Donald Trump')
         if token.startswith(("“", '"', "(")) and picked:
             picked.insert(0, w)
             break
@@ -272,13 +272,22 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     return picked
 
 
+_TRAILING_TIME = re.compile(r"(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
+                            r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|"
+                            r"weekend|today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?\s*$")
+
+
 def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
     """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
 
     'Jaafar Husseini, a spokesman for Kata’ib Hezbollah, …, expressed': a comma right before
     the cue closes an appositive or participle phrase, so the speaker is the name before it.
     """
-    words = list(re.finditer(r"\S+", text[floor:cue_start]))
+    lead = text[floor:cue_start]
+    when = _TRAILING_TIME.search(lead)
+    if when:  # 'Donald Trump on Saturday tweeted': the time is not part of the name
+        lead = lead[:when.start()] + " " * (len(lead) - when.start())
+    words = list(re.finditer(r"\S+", lead))
     while words and words[-1].group(0).lower().strip(",") in _AUX:
         if words[-1].group(0).endswith(","):
             break
@@ -905,10 +914,19 @@ def _opening_subject(text, sent, before: int) -> Span | None:
 
 
 def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
+    """The first person or group mention of the sentence that stands as a subject: followed by
+    a verb-like lowercase word and not inside a prepositional phrase ('Washington (AFP) –
+    Democrat Hillary Clinton has taken …' → Hillary Clinton)."""
+    first = None
     for sp, _kind in subjects:
-        if sent[0] <= sp.start < (before or sent[1]):
+        if not sent[0] <= sp.start < (before or sent[1]):
+            continue
+        first = first or sp
+        after = re.match(r"\s+([a-z]\w*)", text[sp.end:sp.end + 30])
+        prev = text[max(sent[0], sp.start - 12):sp.start].split()
+        if after and after.group(1) not in _PREPS and not (prev and prev[-1].lower() in _PREPS):
             return sp
-    return None
+    return first
 
 
 def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sentences) -> Span | None:
