@@ -277,6 +277,11 @@ _TRAILING_TIME = re.compile(r"(?:\s+(?:on|late|early|last|this|earlier|later)(?:
                             r"weekend|today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?\s*$")
 
 
+_LEADING_TIME = re.compile(r"\s+(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend|"
+                           r"today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?(?=\s)")
+
+
 def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
     """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
 
@@ -494,6 +499,9 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
         h = _HEARER.match(text, rest, se)
         if h:
             rest = h.end()
+    when = _LEADING_TIME.match(text, rest, se)
+    if when:  # 'telling reporters on Thursday he viewed …'
+        rest = when.end()
     t = _THAT.match(text, rest, se)
     if t and len(text[rest:t.end()].split()) <= 9:
         return t.end()
@@ -660,6 +668,9 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     cstart, cend = _trim(text, ss, ss + comma)
     while cstart < cend and text[cstart] in "'":
         cstart += 1
+    for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
+        if ds <= cend <= de + 1 and ds > cstart:
+            cend = de
     if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4 and len(text[cstart:cend].split()) <= 4:
         # 'Even then, he said, he’s learned …': the attribution sits inside the statement.
         cend = se
