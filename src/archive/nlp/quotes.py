@@ -313,8 +313,11 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
 
 
 def _span_of(text: str, s: int, e: int) -> Span | None:
-    while e > s and text[e - 1] in ",;:”\"’)":
+    while e > s and text[e - 1] in ",;:”\"’)!?":
         e -= 1
+    last = text[s:e].split()[-1] if text[s:e].split() else ""
+    if last.endswith(".") and len(last) > 3 and "." not in last[:-1] and any(c.islower() for c in last):
+        e -= 1  # 'said Ali Saleh.': the sentence's full stop, not an abbreviation ('Jr.', 'U.S.')
     while s < e and text[s] in "“”\"(‘":
         s += 1
     if e <= s:
@@ -753,12 +756,15 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     sentences = _repair_sentences(text, list(sentences) or [(0, len(text))], spans)
     paras = paragraphs(text)
     direct: list[_Found] = []
+    # Titles in marks are no one's words, but a clause that holds one still quotes it.
+    all_spans = spans
+    spans = [(s, e) for s, e in spans if not (_embedded(text, s, sentences) and _looks_like_title(text[s:e]))]
     for s, e in spans:
         q = _Found(s, e, "direct")
         _attribute_direct(text, q, spans, sentences)
         q.embedded = _embedded(text, s, sentences)
         direct.append(q)
-    clauses = _clauses(text, sentences, spans, parse_subjects)
+    clauses = _clauses(text, sentences, all_spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
     covered = [(c.start, c.end) for c in clauses]
     direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
@@ -794,6 +800,21 @@ def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
             out[i][1] = j
             out[i + 1][0] = j
     return [(s, e) for s, e in out if e > s]
+
+
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "is", "by", "from", "as"}
+
+
+def _looks_like_title(inner: str) -> bool:
+    """'This Week With George Stephanopoulos', 'Orange is the New Black': a short run of
+    capitalised words inside a sentence names a show, book or slogan; nobody is quoted."""
+    words = [w.strip(",.;:!?") for w in inner.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 8 or inner.rstrip()[-1:] in "!?":
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content) \
+        and len(content) > 1
 
 
 def _embedded(text: str, start: int, sentences) -> bool:
