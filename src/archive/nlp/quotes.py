@@ -568,7 +568,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
             cstart, cend = _trim(text, cstart, cend)
-            while cend > cstart and text[cend - 1] in ".;:,!?":
+            while cend > cstart and text[cend - 1] in ".;:,!? \n\t":
                 cend -= 1
             if cend - cstart < 2:
                 continue
@@ -614,7 +614,7 @@ def _colon_line(text, ss, se, direct) -> list[_Found]:
     if not m or m.group(1).lower() in _LABELS or m.group(1).split()[-1].lower() in _LABELS:
         return []
     cs, ce = _trim(text, m.end(), se)
-    while ce > cs and text[ce - 1] in ".;:,!?":
+    while ce > cs and text[ce - 1] in ".;:,!? \n\t":
         ce -= 1
     if len(text[cs:ce].split()) < 3 or (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
         return []
@@ -702,7 +702,7 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs, ce = _trim(text, ss, m.start())
         else:  # 'According to X, …'
             cs, ce = _trim(text, m.end(1) + 1, se)
-        while ce > cs and text[ce - 1] in ".,;:!?":
+        while ce > cs and text[ce - 1] in ".,;:!? \n\t":
             ce -= 1
         while cs < ce and text[cs] in ",;: ":
             cs += 1
@@ -921,6 +921,9 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
     return bool(idx and prev) and 0 <= idx[0] - prev[0] <= 1
 
 
+# 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
@@ -938,6 +941,10 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
         start += intro.end()
     m = _OPENING.match(text, start, max(start, before))
+    if m is None or m.group(1).split()[0].lower() in _DETS:
+        d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
+        if d:  # 'The billionaire businessman began by …, saying …'
+            return Span(d.start(1), d.end(1), d.group(1))
     if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
             or m.group(1).split()[0].lower().endswith("ing") or m.group(1)[:1].isdigit() \
             or m.group(1).split()[0].lower() in _NUMBER_WORDS:
