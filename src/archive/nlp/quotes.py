@@ -527,6 +527,10 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     return None
 
 
+_AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
+                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
+
+
 def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     """Reported clauses (and mixed quotes): 'X said (that) …', '…, X said.', 'according to'."""
     out: list[_Found] = []
@@ -534,6 +538,17 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
     verbs = _verbs()
     for ss, se in sentences:
         taken = False
+        as_cue = _AS_CUE.match(text, ss, se)
+        if as_cue and as_cue.group(2) in verbs and not _inside(direct, as_cue.start(2)):
+            # 'As The Washington Post reported, even if Sanders …': the sentence after the comma.
+            cs, ce = _trim(text, as_cue.end(), se)
+            while ce > cs and text[ce - 1] in ".;:,!? \n\t":
+                ce -= 1
+            spk_span = Span(as_cue.start(1), as_cue.end(1), as_cue.group(1))
+            if len(text[cs:ce].split()) >= 3 and not (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
+                quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
+                out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", as_cue.group(2), as_cue.start(2), spk_span))
+                taken = True
         for m in cue_re.finditer(text, ss, se):
             cs, ce = m.start(), m.end()
             if _inside(direct, cs) or taken:
