@@ -292,6 +292,11 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
     when = _TRAILING_TIME.search(lead)
     if when:  # 'Donald Trump on Saturday tweeted': the time is not part of the name
         lead = lead[:when.start()] + " " * (len(lead) - when.start())
+    rel = list(re.finditer(r"\s(?:who|which)\s+(?:[^,;:“”\"]{1,80}?)\s*$", lead))
+    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2:
+        # 'a White House official who spoke anonymously to discuss internal strategy said':
+        # the relative clause describes the speaker, who stands before it.
+        lead = lead[:rel[-1].start()]
     words = list(re.finditer(r"\S+", lead))
     while words and words[-1].group(0).lower().strip(",") in _AUX:
         if words[-1].group(0).endswith(","):
@@ -414,6 +419,14 @@ def _prev_mark(text: str, spans, start: int) -> int:
     return max([e + 1 for s, e in spans if e < start - 1] + [0])
 
 
+def _cue_before(text, q: _Found, spans, sentences) -> bool:
+    sent_start = _sentence_of(sentences, q.start - 1)[0]
+    floor = max(sent_start, _prev_mark(text, spans, q.start))
+    head = text[floor:q.start - 1]
+    m = list(_cue_regex().finditer(head))
+    return bool(m) and len(head[m[-1].end():].split()) <= 10
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -425,6 +438,8 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     tail = tail[: stop.start() + 1] if stop else tail
     m = cue_re.search(tail)
     lead = tail[: m.start()] if m else ""
+    if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
+        m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
     if m and len(lead.split()) <= MAX_SPEAKER_WORDS and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
