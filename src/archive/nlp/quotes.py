@@ -48,7 +48,9 @@ _AUX = {"also", "later", "recently", "previously", "then", "had", "has", "have",
         "reportedly", "once", "again", "further", "repeatedly", "earlier", "publicly", "did",
         "could", "might", "may", "must", "should", "already", "initially", "separately", "told",
         "has", "never", "often", "frequently", "simply", "flatly", "quickly", "openly", "privately",
-        "is", "was", "were", "are", "not", "long", "first", "just", "still", "even", "only", "clearly"}
+        "is", "was", "were", "are", "not", "long", "first", "just", "still", "even", "only", "clearly",
+        # aspect verbs before a participle cue: 'Sen. Ron Johnson kept asking her why …'
+        "kept", "keeps", "began", "begins", "started", "starts", "continued", "continues", "stopped"}
 _NP_STOP = {"that", "and", "but", "while", "as", "because", "when", "which", "whom", "where",
             "if", "after", "before", "since", "though", "although", "whereas", "so", "than", "was",
             "were", "is", "are", "be", "been", "being", "to", "of", "in", "on", "at", "for", "with",
