@@ -14,5 +14,7 @@ def test_wheel_contains_theme_and_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ["archive/theme/templates/base.html", "archive/theme/templates/entity.html",
                      "archive/theme/static/style.css", "archive/data/reporting_verbs.txt",
-                     "archive/data/places.txt", "archive/cli.py"]:
+                     "archive/data/places.txt", "archive/cli.py",
+                     "archive/pipelines/en_archive_sm/meta.json", "archive/pipelines/en_archive_sm/parser/model",
+                     "archive/pipelines/en_archive_sm/vocab/strings.json", "archive/pipelines/LICENSE"]:
         assert required in names, required

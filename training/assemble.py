@@ -17,18 +17,18 @@ import shutil
 from pathlib import Path
 
 import spacy
+from spacy.util import compile_infix_regex
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "src/archive/pipelines/en_archive_sm"
 
-# Names that the standard English tokenizer would split or mis-split in news text. Typographic
-# apostrophes (’) are already handled by spaCy's English rules ("Iran’s" -> "Iran" "’s",
-# "don’t" -> "do" "n’t", "Kata’ib" stays one token), so the list is short: compound place
-# names with hyphens or dots that should stay whole.
-SPECIAL_CASES = {
-    "U.S.-led": [{"ORTH": "U.S."}, {"ORTH": "-"}, {"ORTH": "led"}],
-    "US-led": [{"ORTH": "US"}, {"ORTH": "-"}, {"ORTH": "led"}],
-}
+# Tokenizer: spaCy's standard English tokenizer, with one extra infix rule for news text.
+# Typographic apostrophes (’) are already handled by spaCy's English rules ("Iran’s" -> "Iran"
+# "’s", "don’t" -> "do" "n’t", "Kata’ib" stays one token), but a hyphen after an abbreviation
+# is not split: "U.S.-led", "U.S.-Iraqi", "U.N.-backed" stay single tokens. The extra rule splits
+# them ("U.S." "-" "led") like "US-led". The rule is serialised with the tokenizer, so loading
+# needs no code.
+EXTRA_INFIXES = [r"(?<=[A-Z]\.)-(?=[A-Za-z])"]
 
 
 def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str) -> Path:
@@ -36,8 +36,8 @@ def assemble(syntax_dir: Path, ner_dir: Path, out: Path, version: str) -> Path:
     ner_nlp = spacy.load(ner_dir)
     ner_nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
     nlp.add_pipe("ner", source=ner_nlp, last=True)
-    for text, case in SPECIAL_CASES.items():
-        nlp.tokenizer.add_special_case(text, case)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        list(nlp.Defaults.infixes) + EXTRA_INFIXES).finditer
 
     meta = nlp.meta
     meta.update({
@@ -82,7 +82,7 @@ def main(argv=None):
     ap.add_argument("--syntax", default=str(REPO / "training/output/syntax/model-best"))
     ap.add_argument("--ner", default=str(REPO / "training/output/ner/model-best"))
     ap.add_argument("--out", default=str(OUT))
-    ap.add_argument("--version", default="0.1.0")
+    ap.add_argument("--version", default="0.2.0")
     args = ap.parse_args(argv)
     out = assemble(Path(args.syntax), Path(args.ner), Path(args.out), args.version)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())

@@ -10,7 +10,7 @@ Steps (each can be run alone with --steps):
   evaluate  training/evaluate.py      -> training/output/scores.json
 
 Training is pinned to one thread (OMP/MKL/OPENBLAS_NUM_THREADS=1) and seeded (system.seed = 0
-in the configs); on one core the syntax training takes about 70 min, the NER about 20 min.
+in the configs); on one core the syntax training takes about 55 min, the NER about 15 min.
 Run it from anywhere; paths are relative to the repository root.
 """
 

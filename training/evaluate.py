@@ -50,11 +50,12 @@ def seed_check(nlp, seed_text: str):
     ents = [(e.text, e.label_) for e in doc.ents]
     for kind, names in SEED_MUST.items():
         for name in names:
-            labels = {lab for text, lab in ents if text == name or
-                      (text.startswith("the ") and text[4:] == name)}
-            # a name also counts when the model's span is the name with a leading "The"
+            # a name also counts when the model's span is the name without its leading
+            # "The" ("Arab Weekly" for "The Arab Weekly"): the training data strips it
+            bare = name[4:] if name.startswith("The ") else name
+            labels = {lab for text, lab in ents if text in (name, bare)}
             if labels & FITTING[kind]:
-                found.append(name)
+                found.append(name if any(t == name for t, _ in ents) else f"{name} (as '{bare}')")
             else:
                 near = sorted({f"{t}/{lab}" for t, lab in ents if name in t or t in name})
                 (wrong if near else missed).append(f"{name}" + (f" (got {', '.join(near)})"
@@ -65,15 +66,20 @@ def seed_check(nlp, seed_text: str):
 
 
 def speed(nlp, texts, repeats=2):
+    """Words per second, single thread: wall clock and CPU time of this process (the CPU-time
+    figure is what one core delivers even when other work shares the machine)."""
     n_words = 0
-    best = None
+    best_wall = best_cpu = None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         n_words = sum(len(d) for d in nlp.pipe(texts, batch_size=64))
-        dt = time.perf_counter() - t0
-        best = dt if best is None else min(best, dt)
-    return {"texts": len(texts), "tokens": n_words, "seconds": round(best, 2),
-            "words_per_second": round(n_words / best)}
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        best_wall = wall if best_wall is None else min(best_wall, wall)
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    return {"texts": len(texts), "tokens": n_words, "seconds_wall": round(best_wall, 2),
+            "seconds_cpu": round(best_cpu, 2),
+            "words_per_second": round(n_words / best_cpu),
+            "words_per_second_wall": round(n_words / best_wall)}
 
 
 def fakes_texts(data: Path, n: int):

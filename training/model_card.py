@@ -108,9 +108,10 @@ Not found: {", ".join(seed['not_found']) or "none"}.
 
 ### Speed
 
-{sp['words_per_second']:,} words per second on one CPU core (`nlp.pipe`, batch 64, all
-components, {sp['texts']} texts: the seed + FA-KES articles, {sp['tokens']:,} tokens,
-best of two runs).
+{sp['words_per_second']:,} words per second on one CPU core (`nlp.pipe`, batch 64, one thread,
+all components; {sp['texts']} texts: the seed + the first FA-KES articles, {sp['tokens']:,}
+tokens; best of two runs, CPU time of the process: {sp['seconds_cpu']} s;
+wall clock {sp['seconds_wall']} s = {sp['words_per_second_wall']:,} words/s on a shared machine).
 
 ## How to rebuild
 

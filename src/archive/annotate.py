@@ -17,10 +17,11 @@ _SPEAKER_LABELS = {"PERSON", "PER", "ORG", "MILITIA"}
 class Annotator:
     """Holds the loaded pipeline and the registry matcher for one build."""
 
-    def __init__(self, registry: Registry, model: str = "auto"):
+    def __init__(self, registry: Registry, model: str = "auto", pipeline=None):
         from archive.nlp.pipeline import load_pipeline
 
-        self.nlp, self.info = load_pipeline(model)
+        # `pipeline`: an (nlp, PipelineInfo) pair loaded already (or lazily, see cache.py).
+        self.nlp, self.info = pipeline if pipeline is not None else load_pipeline(model)
         self.registry = registry
         self._types = {e.id: e.type for e in registry.entities}
         aliases = registry.aliases()

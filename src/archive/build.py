@@ -1,6 +1,10 @@
 """The orchestrator: one function that runs every stage once, top to bottom.
 
 config → discover → read → annotate → index (barrier) → plan → render + write
+
+Annotation goes through the cache (`cache.py`) and, like rendering, runs on `jobs` processes
+(`executor.py`); the index and the plan are rebuilt from scratch every run, so they are never
+stale. Writing keeps unchanged files as they are (`render.write_site`).
 """
 from __future__ import annotations
 
@@ -13,10 +17,11 @@ from archive.config import ArchiveConfig
 from archive.discover import discover
 from archive.errors import ArchiveError, ArticleError
 from archive.index import build_index
+from archive.lock import build_lock, stop_on_signals
 from archive.plan import plan_site
 from archive.reader import read_article
 from archive.registry import load_registry
-from archive.render import write_site
+from archive.render import check_output_dir, write_site
 
 log = logging.getLogger("archive")
 
@@ -35,6 +40,14 @@ class BuildReport:
     data_rows: dict = field(default_factory=dict)
     feeds: int = 0
     search: str = "off"
+    annotated: int = 0   # articles spaCy analysed
+    rematched: int = 0   # cached spaCy output, mentions and quotes found afresh (registry/rules changed)
+    reused: int = 0      # annotations taken from the cache as they were
+    written: int = 0     # output files written (new or changed bytes)
+    unchanged: int = 0   # output files kept as they were
+    removed: int = 0     # output files deleted because their source is gone
+    annotated_words: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v and benchmarks
 
     @property
     def warnings(self) -> int:
@@ -43,27 +56,96 @@ class BuildReport:
     def summary(self) -> str:
         return (f"Built {self.pages} pages into {self.output} in {self.seconds:.1f}s: "
                 f"{self.articles} articles ({len(self.skipped)} skipped), {self.entities} entities, "
-                f"{self.quotes} quotes. Pipeline: {self.pipeline}.")
+                f"{self.quotes} quotes. Pipeline: {self.pipeline}.\n"
+                f"Annotated {self.annotated}, re-matched {self.rematched}, reused {self.reused} from the cache; "
+                f"files: {self.written} written, {self.unchanged} unchanged, {self.removed} removed.")
 
 
-def build(config: ArchiveConfig, annotator=None) -> BuildReport:
+READ_CHUNK = 64  # articles per reading task; a pool only from 4 chunks per process
+
+
+def _read_chunk(task):
+    sources, require_date, max_bytes = task
+    out = []
+    for src in sources:
+        try:
+            out.append(read_article(src, require_date=require_date, max_bytes=max_bytes))
+        except ArticleError as exc:  # returned as data: exceptions with extra fields do not pickle
+            out.append((exc.path, exc.reason))
+    return out
+
+
+def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int) -> list:
+    """Every article, in order: from the cache when its file is unchanged, else read (parsed)
+    on `jobs` processes. A file the reader refused is a (path, reason) pair."""
+    from archive.executor import make_executor
+
+    out = [cache.get(src) for src in sources]
+    todo = [src for src, art in zip(sources, out) if art is None]
+    if todo:
+        chunks = [(todo[k:k + READ_CHUNK], require_date, max_bytes) for k in range(0, len(todo), READ_CHUNK)]
+        executor = make_executor(jobs, len(todo), min_items_per_job=4 * READ_CHUNK)
+        try:
+            fresh = iter([a for chunk in executor.map(_read_chunk, chunks) for a in chunk])
+        finally:
+            executor.close()
+        out = [art if art is not None else next(fresh) for art in out]
+        for src, art in zip(sources, out):
+            if not isinstance(art, tuple):
+                cache.put(src, art)
+    cache.save()
+    return out
+
+
+def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_cache: bool = True,
+          cache_dir: Path | None = None, show_progress: bool = False) -> BuildReport:
     """Build the site for `config`. Per-article problems are logged, skipped and counted;
-    anything global raises ArchiveError and leaves the previous output untouched."""
+    anything global raises ArchiveError and leaves the previous output untouched.
+
+    One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly.
+    `jobs`: processes for annotation and rendering (default: all cores; output is identical
+    for any value). `use_cache=False` neither reads nor writes the annotation cache."""
+    check_output_dir(config)  # before any work: an output that must not be replaced fails fast
+    with build_lock(config.root), stop_on_signals():
+        return _build(config, annotator, jobs, use_cache, cache_dir, show_progress)
+
+
+def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_cache: bool = True,
+           cache_dir: Path | None = None, show_progress: bool = False) -> BuildReport:
     from archive.annotate import Annotator
+    from archive.annotate_stage import annotate_articles
+    from archive.cache import (AnnotationCache, ArticleCache, analysis_fingerprint, annotation_fingerprint,
+                               default_cache_dir, pipeline_setup, reader_fingerprint)
+    from archive.executor import default_jobs
+
+    jobs = jobs or default_jobs()
 
     started = time.perf_counter()
     report = BuildReport(output=config.output_dir)
+    lap = [started]
+
+    def stage(name: str) -> None:
+        now = time.perf_counter()
+        report.stages[name] = now - lap[0]
+        lap[0] = now
+        log.debug("stage %s: %.2fs", name, report.stages[name])
+
     registry = load_registry(config.registry_path)
     log.info("registry %s: %d entities", config.registry_path, len(registry.entities))
-    sources = discover(config.content_dir)
+    sources = discover(config.content_dir, report.skipped)
+    for exc in report.skipped:
+        log.warning("skipped %s", exc)
     log.info("found %d article files in %s", len(sources), config.content_dir)
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
+    cache_root = (cache_dir or default_cache_dir(config)) if use_cache else None
+    read_cache = ArticleCache(cache_root, reader_fingerprint(config.require_date, config.max_article_size))
     articles = []
     ids: dict[str, str] = {}
-    for src in sources:
+    for src, art in zip(sources, _read_all(sources, config.require_date, jobs, read_cache, config.max_article_size)):
         try:
-            art = read_article(src, require_date=config.require_date)
+            if isinstance(art, tuple):  # (path, reason): the reader refused it
+                raise ArticleError(*art)
             if art.id in ids:
                 raise ArticleError(src.rel, f"id '{art.id}' is already used by {ids[art.id]}; set a different 'id' or 'slug'")
             ids[art.id] = src.rel
@@ -71,14 +153,37 @@ def build(config: ArchiveConfig, annotator=None) -> BuildReport:
         except ArticleError as exc:
             log.warning("skipped %s", exc)
             report.skipped.append(exc)
-    annotator = annotator or Annotator(registry, config.model)
+    stage("read")
+    if annotator is None:
+        nlp, info, analysis_fp = pipeline_setup(config.model, cache_root)  # spaCy loads only if needed
+        annotator = Annotator(registry, config.model, pipeline=(nlp, info))
+    else:
+        analysis_fp = analysis_fingerprint(annotator.nlp, annotator.info)
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception that
+    # would stop the whole build; an article within max_article_size must always be analysed.
+    # (Only when the limit is raised past spaCy's default, so a cached build stays lazy.)
+    if config.max_article_size >= 1_000_000:
+        nlp = annotator.nlp.load() if hasattr(annotator.nlp, "load") else annotator.nlp
+        nlp.max_length = config.max_article_size + 1
+    stage("load pipeline")
     report.pipeline = annotator.info.name
+    cache = AnnotationCache(cache_root, {
+        "analysis": analysis_fp, "annotation": annotation_fingerprint(analysis_fp, registry, annotator.info)})
     log.info("annotating %d articles with %s", len(articles), annotator.info.name)
-    annotated = annotator.annotate_all(articles)
+    annotated, ann = annotate_articles(articles, annotator, cache, jobs=jobs, show_progress=show_progress)
+    report.annotated, report.rematched, report.reused = ann.annotated, ann.rematched, ann.reused
+    report.annotated_words = ann.words
+    stage("annotate")
     archive = build_index(annotated, registry, annotator.info.name)
+    stage("index")
     pages = plan_site(archive, config)
+    stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    report.pages = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report))
+    written = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report),
+                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
+    stage("render + write")
+    report.pages = written.pages
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.articles = len(articles)
     report.entities = sum(1 for p in pages if p.kind == "entity")
     report.quotes = len(archive.quotes)

@@ -19,6 +19,8 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
     # Only our own logger gets the chosen level: libraries (markdown-it, spaCy) stay quiet.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr, force=True)
     logging.getLogger("archive").setLevel(level)
+    for handler in logging.getLogger().handlers:  # so that --strict can count warnings --quiet hides
+        handler.setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,22 +40,28 @@ def main() -> None:
 @click.option("--base-url", help="Where the site is served, e.g. / or /repo/ or https://user.github.io/repo/.")
 @click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
 @click.option("--strict", is_flag=True, help="Exit with an error if any article was skipped or any warning was logged.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for annotation and rendering (default: number of cores).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the annotation cache (.archive-cache/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Print what each stage does.")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
+def build(archive_dir, output, base_url, model, strict, jobs, no_cache, quiet, verbose, debug):
     """Build the site for ARCHIVE_DIR (default: the current folder).
 
     Reads archive.yml (optional), the articles and the registry, and writes the site to
     build/ (or --output). A failed build leaves the previous site untouched.
     """
     from archive.build import build as run_build
+    from archive.check import count_warnings
     from archive.config import load_config
 
     _setup_logging(quiet, verbose)
     try:
         config = load_config(archive_dir, {"output": output, "base_url": base_url, "model": model})
-        report = run_build(config)
+        from archive.progress import interactive
+
+        with count_warnings() as logged:
+            report = run_build(config, jobs=jobs, use_cache=not no_cache, show_progress=interactive() and not quiet)
     except ArchiveError:
         raise
     except Exception as exc:  # an unexpected failure: say so plainly, traceback with --debug
@@ -64,8 +72,21 @@ def build(archive_dir, output, base_url, model, strict, quiet, verbose, debug):
         click.echo(f"skipped: {err}", err=True)
     if not quiet:
         click.echo(report.summary())
-    if strict and report.warnings:
-        raise ArchiveError(f"--strict: {report.warnings} article(s) skipped")
+    if strict and (report.warnings or logged.count):
+        raise ArchiveError(f"--strict: {report.warnings} article(s) skipped, {logged.count} warning(s) logged")
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("-o", "--output", help="The site folder to remove (default: build/ in the archive).")
+def clean(archive_dir, output):
+    """Remove the annotation cache (.archive-cache/) and the built site of ARCHIVE_DIR."""
+    from archive.cache import clean as run_clean
+    from archive.config import load_config
+
+    config = load_config(archive_dir, {"output": output})
+    removed = run_clean(config)
+    click.echo("Removed " + ", ".join(str(p) for p in removed) + "." if removed else "Nothing to remove.")
 
 
 @main.command()
@@ -94,6 +115,102 @@ def extract(inputs, as_json, archive_dir, model, debug):
         click.echo(f"skipped: {err}", err=True)
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     if errors and not doc["articles"]:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--archive", "archive_dir", default=".", type=click.Path(file_okay=False),
+              help="Archive to add the articles to (default: the current folder).")
+@click.option("--dry-run", is_flag=True, help="Print the articles instead of writing them.")
+def ingest(files, archive_dir, dry_run):
+    """Turn FILES into articles in the archive's content folder.
+
+    FILES may be plain text (.txt, like the seed: paragraphs and a 'Source » outlet' line),
+    Markdown (.md; a leading '# Heading' becomes the title) or saved news web pages (.html:
+    the main text is extracted; title, date, author and URL come from the page's metadata).
+    Whatever cannot be found is written as 'key: null  # TODO' and listed here. Existing files
+    are never overwritten, and an input whose text is already in the archive is not added.
+    Exits with status 1 if any input was not added.
+    """
+    from archive.config import load_config
+    from archive.ingest import ingest as run_ingest
+
+    config = load_config(archive_dir)
+    failed = 0
+    for result, content in run_ingest(list(files), config, dry_run=dry_run):
+        if result.error:
+            failed += 1
+            click.echo(f"{result.input}: not added: {result.error}", err=True)
+            continue
+        if result.duplicate_of:
+            failed += 1
+            click.echo(f"{result.input}: not added: same text as {result.duplicate_of}", err=True)
+            continue
+        target = result.written or result.input
+        for key in result.missing:
+            click.echo(f"{result.input}: {key} not found: fill in '{key}:' in {target}", err=True)
+        if dry_run:
+            click.echo(content)
+        else:
+            click.echo(f"added {result.written}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("-p", "--port", default=8000, show_default=True, type=int,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; keep 127.0.0.1 unless others must see the preview.")
+@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--interval", default=0.5, show_default=True, type=float,
+              help="Seconds between checks for changed files.")
+@click.option("-v", "--verbose", is_flag=True, help="Print what each stage does and every request.")
+def serve(archive_dir, port, host, model, interval, verbose):
+    """Preview ARCHIVE_DIR in the browser, rebuilding when a file changes.
+
+    Builds into a temporary folder (your build/ is left alone), serves it on
+    http://HOST:PORT/, rebuilds when an article, the registry, archive.yml, templates/ or
+    static/ change, and reloads the open page. A failed build shows the error in the browser
+    until it is fixed. Stop with Ctrl-C.
+    """
+    from archive.serve import DevServer, serve_forever
+
+    _setup_logging(False, verbose)
+    try:
+        server = DevServer(archive_dir, host=host, port=port, model=model, interval=interval,
+                           echo=lambda message: click.echo(message, err=True))
+    except OSError as exc:
+        raise ArchiveError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (try --port 0)") from exc
+    click.echo(f"Serving {archive_dir} at {server.url} (Ctrl-C to stop)", err=True)
+    serve_forever(server)
+
+
+@main.command()
+@click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
+@click.option("--site", type=click.Path(file_okay=False),
+              help="Built site to check (default: the archive's output folder, build/).")
+@click.option("--base-url", help="Base URL the site was built with, if not the one in archive.yml.")
+@click.option("--external", is_flag=True, help="Also fetch every external link (slow; needs the network).")
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Seconds to wait for each external link.")
+def check(archive_dir, site, base_url, external, timeout):
+    """Check ARCHIVE_DIR and its built site; exit with status 1 on any problem (for CI).
+
+    Validates archive.yml, every article's front matter and the registry, then parses every
+    page of the built site: each internal link and asset must exist, each #anchor must be an
+    id on its page. External links are checked only with --external. Run 'archive build'
+    first.
+    """
+    from archive.check import check_archive
+
+    report = check_archive(archive_dir, site=site, external=external, timeout=timeout, base_url=base_url)
+    for problem in report.problems:
+        click.echo(f"{problem.kind}: {problem}", err=True)
+    click.echo(report.summary())
+    if not report.ok:
         sys.exit(1)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from archive import yamlsafe
 from archive.errors import ConfigError
 
 CONFIG_NAME = "archive.yml"
@@ -31,6 +32,7 @@ class ArchiveConfig:
     top_entities: int = 12
     recent_quotes: int = 8
     search: bool = True  # run Pagefind over the built site (skipped with a warning if missing)
+    max_article_size: int = 200_000  # bytes; larger articles are skipped (reader.MAX_ARTICLE_BYTES)
     config_file: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -71,6 +73,7 @@ _SCHEMA: dict[str, tuple[tuple[type, ...], str]] = {
     "top_entities": ((int,), "a number"),
     "recent_quotes": ((int,), "a number"),
     "search": ((bool,), "true or false (build a Pagefind search index)"),
+    "max_article_size": ((int,), "a size in bytes (default 200000); larger articles are skipped"),
 }
 
 
@@ -94,8 +97,9 @@ def load_config(root: Path | str = ".", overrides: dict | None = None) -> Archiv
     problems: list[str] = []
     if path.exists():
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
+            # bounded (yamlsafe): an alias bomb here would hang the error message's repr()
+            loaded = yamlsafe.load(path.read_text(encoding="utf-8"), yamlsafe.FRONT_MATTER_NODES)
+        except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
             raise ConfigError(path, [f"not valid YAML: {exc}"]) from None
         if loaded is None:
             loaded = {}
@@ -120,7 +124,7 @@ def load_config(root: Path | str = ".", overrides: dict | None = None) -> Archiv
             problems.append(f"'{key}' must be {hint}, not {type(value).__name__} {value!r}")
             continue
         clean[key] = value
-    for key in ("latest_articles", "top_entities", "recent_quotes"):
+    for key in ("latest_articles", "top_entities", "recent_quotes", "max_article_size"):
         if key in clean and clean[key] < 0:
             problems.append(f"'{key}' must not be negative")
     if problems:

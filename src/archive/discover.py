@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from archive.errors import ArticleError
 from archive.models import SourceFile
 from archive.reader import ARTICLE_SUFFIXES
 
@@ -21,17 +22,18 @@ def _is_article(path: Path) -> bool:
 
 def source_file(path: Path, rel: str) -> SourceFile:
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as fh:  # streamed: an oversized file is refused later, not read whole here
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         digest = ""  # unreadable: the reader reports it with the reason
     return SourceFile(path=path, rel=rel, sha256=digest)
 
 
-def discover(content_dir: Path) -> list[SourceFile]:
+def discover(content_dir: Path, skipped: list | None = None) -> list[SourceFile]:
     """Every article under `content_dir`, sorted by relative path (builds are deterministic).
 
     Symlinks that leave the content folder are skipped: an archive must not publish files
-    from elsewhere on the machine.
+    from elsewhere on the machine. Each one is reported as an ArticleError in `skipped`.
     """
     content_dir = content_dir.resolve()
     if not content_dir.is_dir():
@@ -41,7 +43,11 @@ def discover(content_dir: Path) -> list[SourceFile]:
         rel = path.relative_to(content_dir)
         if not path.is_file() or not _is_article(rel):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(content_dir):
+        # resolve() every path, not only symlinked files: a file inside a symlinked folder
+        # (content/leak -> /etc) is not itself a symlink but still lives outside.
+        if not path.resolve().is_relative_to(content_dir):
+            if skipped is not None:
+                skipped.append(ArticleError(rel.as_posix(), "links to a file outside the content folder; not published"))
             continue
         found.append(source_file(path, rel.as_posix()))
     return found

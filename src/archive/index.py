@@ -56,23 +56,34 @@ class Archive:
         """People who speak for or serve an organisation: (person, title) from the registry's
         affiliation and roles and from roles found in articles."""
         out: dict[str, str | None] = {}
-        for e in self.entities.values():
-            if e.type != "actor":
-                continue
-            for r in e.roles:
-                if r.organisation == entity_id:
-                    out.setdefault(e.id, r.title)
-            if e.affiliation == entity_id:
-                out.setdefault(e.id, e.roles[0].title if e.roles else None)
-        for eid, found in self.roles.items():
-            for r in found:
-                if r.organisation == entity_id:
-                    out.setdefault(eid, r.title)
+        for eid, title in self._members_index().get(entity_id, ()):
+            out.setdefault(eid, title)
         return sorted(((self.entities[i], t) for i, t in out.items()),
                       key=lambda p: (-self.mention_counts[p[0].id], p[0].name))
 
+    def _members_index(self) -> dict[str, list[tuple[str, str | None]]]:
+        """organisation id → (person id, title), in the order `members_of` prefers them; built
+        once (scanning every entity per organisation page is quadratic)."""
+        if getattr(self, "_members", None) is None:
+            idx: dict[str, list] = defaultdict(list)
+            for e in self.entities.values():
+                if e.type != "actor":
+                    continue
+                for r in e.roles:
+                    if r.organisation:
+                        idx[r.organisation].append((e.id, r.title))
+                if e.affiliation:
+                    idx[e.affiliation].append((e.id, e.roles[0].title if e.roles else None))
+            for eid, found in self.roles.items():
+                for r in found:
+                    if r.organisation:
+                        idx[r.organisation].append((eid, r.title))
+            self._members = dict(idx)
+        return self._members
+
     def __post_init__(self) -> None:
         self._articles_by_id = {a.id: a for a in self.articles}
+        self._members = None
 
 
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
@@ -113,12 +124,14 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         ms = resolver.resolve_article(a)
         mentions[art.id] = ms
         seen: list[str] = []
+        shown: Counter = Counter()
         for m in ms:
             counts[m.entity] += 1
             if m.entity not in seen:
                 seen.append(m.entity)
                 entity_articles[m.entity].append(art.id)
-            if sum(1 for c in contexts[m.entity] if c.article == art.id) < 3:
+            if shown[m.entity] < 3:  # at most three contexts per entity and article
+                shown[m.entity] += 1
                 contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id))
         for x in seen:
             for y in seen:

@@ -105,6 +105,8 @@ def _entity_context(archive: Archive, ent, label: str) -> dict:
         "mention_count": archive.mention_counts[ent.id],
         "articles": [archive.article(a) for a in archive.entity_articles.get(ent.id, [])],
         "contexts": archive.contexts.get(ent.id, []),
+        # Grouped once here: filtering `contexts` per article in the template is quadratic.
+        "contexts_by_article": _by_article(archive.contexts.get(ent.id, [])),
         "quotes": archive.entity_quotes.get(ent.id, []),
         "related": related,
         "members": spokespeople,
@@ -112,6 +114,13 @@ def _entity_context(archive: Archive, ent, label: str) -> dict:
         "event_quotes": archive.event_quotes.get(ent.id, []),
         "found_participants": found_participants,
     }
+
+
+def _by_article(contexts) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for c in contexts:
+        out.setdefault(c.article, []).append(c)
+    return out
 
 
 def _refuse_duplicates(pages: list[PageSpec]) -> None:

@@ -13,6 +13,7 @@ renders it as text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
+from archive import yamlsafe
 from archive.errors import ArticleError
 from archive.models import Article, PartialDate, SourceFile
 
@@ -33,14 +35,40 @@ _TRAILER = re.compile(r"^\s*Source\s*(?:»|>>|:)\s*(?P<source>\S.{0,120}?)\s*$",
 _KNOWN_KEYS = {"title", "date", "source", "url", "author", "tags", "slug", "id", "summary", "language", "title_from_first_line"}
 _SOURCE_NAMES = {"thearabweekly": "The Arab Weekly"}
 
+# Articles larger than this are refused before they are read (archive.yml `max_article_size`).
+# A long-read feature is ~60 KB. Some extraction rules are quadratic in mentions × quotes, so
+# the limit is what bounds build time: a hostile 200 KB paragraph of names and quotes takes
+# ~8 s to annotate on one core (docs/README-issue-8-robust.md).
+MAX_ARTICLE_BYTES = 200_000
+# Control characters other than tab/newline/carriage return have no place in an article; NUL
+# in particular is the renderer's placeholder marker (body.ROOT). Lone surrogates and U+FFFE/
+# U+FFFF (which YAML escapes such as "\ud800" can produce) cannot be written as UTF-8 or XML
+# (feeds): one in a title used to stop the whole build. Removed on decoding and from fields.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """`value` without the characters `_CONTROL` matches."""
+    return _CONTROL.sub("", value)
+# Slugs that would collide with a page the site itself writes (`articles/index.html`) or that
+# Windows cannot use as file names. slugify gives them a suffix.
+RESERVED_SLUGS = frozenset({"index", "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 
 def slugify(text: str, max_len: int = 80) -> str:
     """ASCII, lowercase, hyphen-separated; never empty, never a path."""
+    original = text
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"['’`]", "", text.lower())
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:max_len].strip("-")
+    if slug in RESERVED_SLUGS:
+        slug += "-page"  # never "articles/index.html" or "actors/con.html"
+    if not slug and original.strip():
+        # An Arabic or Persian name has no ASCII letters: a stable short hash keeps two such
+        # files from colliding on one "untitled" page.
+        slug = "u-" + hashlib.sha1(original.strip().encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return slug or "untitled"
 
 
@@ -66,17 +94,30 @@ def parse_date(value, where: str = "date") -> PartialDate:
 
 
 def decode(data: bytes, path) -> str:
+    """Bytes → text, or ArticleError saying why not. UTF-8 (with or without BOM) and UTF-16/32
+    with a BOM are decoded; anything else is refused rather than guessed: cp1252, Latin-1 and
+    ISO-8859-9 share bytes, and a wrong guess silently misspells every accented name."""
     if not data.strip():
         raise ArticleError(path, "the file is empty")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    boms = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+            (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+    encoding = next((enc for bom, enc in boms if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:4096]:
+        head = data[:4096]
+        # ASCII text in UTF-16 has a NUL in every other byte; a binary file has them anywhere.
+        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+            raise ArticleError(path, "looks like UTF-16 without a byte-order mark; save the file as UTF-8")
         raise ArticleError(path, "this is a binary file, not an article")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc)
     try:
-        return data.decode("utf-8")
+        text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
-        raise ArticleError(path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        if encoding:
+            raise ArticleError(path, f"starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} (byte {exc.start})") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ArticleError(path, f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}, column {column}); "
+                                 "it may be Windows-1252 or Latin-1: save the file as UTF-8") from None
+    return _CONTROL.sub("", text)
 
 
 def split_front_matter(text: str, path) -> tuple[dict, str]:
@@ -84,12 +125,14 @@ def split_front_matter(text: str, path) -> tuple[dict, str]:
     if not m:
         return {}, text
     try:
-        meta = yaml.safe_load(m.group(1))
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        # YAML constructors raise ValueError for impossible values ("date: 2021-13-01").
+        # bounded: an alias bomb or deep nesting is refused before it is built (yamlsafe)
+        meta = yamlsafe.load(m.group(1), yamlsafe.FRONT_MATTER_NODES)
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
-        raise ArticleError(path, f"broken front matter{where}: {getattr(exc, 'problem', exc)}") from None
+        raise ArticleError(path, f"broken front matter{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except ValueError as exc:  # YAMLTooBig, YAMLValueError
+        raise ArticleError(path, f"front matter refused: {exc}") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -190,9 +233,14 @@ def first_sentence(text: str, limit: int = 200) -> str:
     return s if len(s) <= limit else s[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def read_article(src: SourceFile, require_date: bool = False) -> Article:
+def read_article(src: SourceFile, require_date: bool = False, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
     """Read and parse one file. Raises ArticleError with the path and the reason."""
     try:
+        size = src.path.stat().st_size
+        if size > max_bytes:
+            # refused before reading: a 50 MB paste must not cost 50 MB and minutes of NLP
+            raise ArticleError(src.rel, f"is {size:,} bytes, over the limit of {max_bytes:,} "
+                                        "(max_article_size in archive.yml); split it or raise the limit")
         data = src.path.read_bytes()
     except OSError as exc:
         raise ArticleError(src.rel, f"cannot be read: {exc.strerror or exc}") from None
@@ -215,7 +263,16 @@ def _field(meta: dict, key: str, path) -> str | None:
         return None
     if isinstance(value, (dict, list)):
         raise ArticleError(path, f"front matter '{key}' must be text, not a {type(value).__name__}")
-    return str(value).strip() or None
+    # YAML escapes ("\0", "\x07") can put control characters back in; they never belong in a page
+    return _CONTROL.sub("", str(value)).strip() or None
+
+
+def _http_url(meta: dict, path) -> str | None:
+    """The article's original URL: only http(s), so `javascript:`/`data:` never become a link."""
+    url = _field(meta, "url", path)
+    if url is not None and not re.match(r"https?://[^\s/]", url, re.I):
+        raise ArticleError(path, f"front matter 'url' must be an http:// or https:// address, not {url[:60]!r}")
+    return url
 
 
 def _build_article(src, meta, text, body, trailer_source, require_date) -> Article:
@@ -236,8 +293,8 @@ def _build_article(src, meta, text, body, trailer_source, require_date) -> Artic
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
-    if not isinstance(tags, (list, tuple)):
-        raise ArticleError(src.rel, "front matter 'tags' must be a list")
+    if not isinstance(tags, (list, tuple)) or any(isinstance(t, (dict, list)) for t in tags):
+        raise ArticleError(src.rel, "front matter 'tags' must be a list of words")
     return Article(
         id=slugify(_field(meta, "id", src.rel) or slug),
         slug=slug,
@@ -247,9 +304,9 @@ def _build_article(src, meta, text, body, trailer_source, require_date) -> Artic
         body=body,
         date=date,
         source=_field(meta, "source", src.rel) or trailer_source,
-        url=_field(meta, "url", src.rel),
+        url=_http_url(meta, src.rel),
         author=_field(meta, "author", src.rel),
-        tags=tuple(str(t) for t in tags if str(t).strip()),
+        tags=tuple(_CONTROL.sub("", str(t)) for t in tags if str(t).strip()),
         summary=_field(meta, "summary", src.rel) or first_sentence(text),
         title_is_generated=generated,
     )

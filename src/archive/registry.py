@@ -30,10 +30,12 @@ from pathlib import Path
 
 import yaml
 
+from archive import yamlsafe
 from archive.errors import RegistryError
 from archive.models import Entity, PartialDate, Role
-from archive.nlp.normalise import alias_key
-from archive.reader import parse_date
+from archive.nlp.lexicon import word_list
+from archive.nlp.normalise import alias_key, is_acronym
+from archive.reader import RESERVED_SLUGS, clean_text, parse_date
 
 ENTITY_TYPES = ("actor", "militia", "organisation", "place", "event")
 _KEYS = {
@@ -93,9 +95,14 @@ def load_registry(path: Path) -> Registry:
     if not path.exists():
         return Registry(entities=(), path=path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        # bounded: an alias bomb or deep nesting is refused before it is built (yamlsafe)
+        data = yamlsafe.load(path.read_text(encoding="utf-8"), yamlsafe.REGISTRY_NODES, loader=_LineLoader)
+    except UnicodeDecodeError as exc:
+        raise RegistryError(path, [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]) from None
+    except yaml.YAMLError as exc:
         raise RegistryError(path, [f"not valid YAML: {exc}"]) from None
+    except ValueError as exc:  # YAMLTooBig, YAMLValueError
+        raise RegistryError(path, [f"refused: {exc}"]) from None
     if data is None:
         return Registry(entities=(), path=path)
     items = data.get("entities") if isinstance(data, dict) else data
@@ -124,7 +131,7 @@ def _text_list(value, where, key, problems) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         problems.append(f"{where}: '{key}' must be a list of strings")
         return []
-    return [str(v) for v in value]
+    return [clean_text(str(v)) for v in value]
 
 
 def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entity | None:
@@ -142,6 +149,21 @@ def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entit
     if not isinstance(eid, str) or not _ID.match(eid):
         problems.append(f"{where}: 'id' must be lowercase letters, digits and hyphens")
         return None
+    if eid in RESERVED_SLUGS:
+        # "index" would overwrite the section's own index page; "con" cannot be a file on Windows
+        problems.append(f"{where}: id '{eid}' is reserved; choose another")
+        return None
+    for key in ("name", "kind", "description", "affiliation", "place"):
+        # rendered as text or used as an id: a list or mapping here is a mistake, not a value
+        if item.get(key) is not None and not isinstance(item[key], (str, int, float)):
+            problems.append(f"{where}: '{key}' must be text")
+            item[key] = None
+        elif isinstance(item.get(key), str):
+            # control characters (YAML "\a", "\x1b") would make the entity's feed invalid XML
+            item[key] = clean_text(item[key])
+    url = item.get("url")
+    if url is not None and not (isinstance(url, str) and re.match(r"https?://[^\s/]", url, re.I)):
+        problems.append(f"{where}: 'url' must be an http:// or https:// address")
     etype = item.get("type")
     if etype not in ENTITY_TYPES:
         problems.append(f"{where}: 'type' must be one of {', '.join(ENTITY_TYPES)}, not {etype!r}")
@@ -172,10 +194,10 @@ def _parse_entry(item, problems: list[str], path: str = "entities.yml") -> Entit
 def _parse_roles(item, where, problems) -> list[Role]:
     roles: list[Role] = []
     if isinstance(item.get("role"), str):
-        roles.append(Role(title=item["role"], organisation=item.get("affiliation")))
+        roles.append(Role(title=clean_text(item["role"]), organisation=item.get("affiliation")))
     for raw in item.get("roles") or []:
         if isinstance(raw, str):
-            roles.append(Role(title=raw))
+            roles.append(Role(title=clean_text(raw)))
             continue
         if not isinstance(raw, dict) or "title" not in raw:
             problems.append(f"{where}: each of 'roles' needs a 'title'")
@@ -190,8 +212,12 @@ def _parse_roles(item, where, problems) -> list[Role]:
         except ValueError as exc:
             problems.append(f"{where}: role {exc}")
             continue
-        roles.append(Role(title=str(raw["title"]), organisation=raw.get("organisation"), since=since, until=until))
+        roles.append(Role(title=clean_text(str(raw["title"])), organisation=raw.get("organisation"), since=since, until=until))
     return roles
+
+
+def _stop_words() -> frozenset[str]:
+    return frozenset(word_list("alias_stop_words.txt"))
 
 
 def _check_cross_refs(entities: list[Entity], problems: list[str], where: list[str] | None = None) -> None:
@@ -205,9 +231,17 @@ def _check_cross_refs(entities: list[Entity], problems: list[str], where: list[s
         first_at.setdefault(e.id, at)
     claimed: dict[str, tuple[str, str]] = {}
     for e, at in zip(entities, where):
+        for alias in [e.name, *e.aliases]:
+            # "the", "of the", "he" would link nearly every sentence of every article. Acronyms
+            # ("US", "WHO") are matched case-sensitively, so they are safe.
+            if not is_acronym(alias) and alias.split() and all(w in _stop_words() for w in alias_key(alias).split()):
+                problems.append(f"{at}: id '{e.id}': alias {alias!r} is only common words; it would match almost every article")
         for alias in sorted({alias_key(a) for a in [e.name, *e.aliases]}):
             if len(alias) < 2:
                 problems.append(f"{at}: id '{e.id}': alias {alias!r} is too short to match safely")
+                continue
+            if not any(c.isalnum() for c in alias):
+                problems.append(f"{at}: id '{e.id}': alias {alias!r} has no letters or digits; it would match punctuation")
                 continue
             other, other_at = claimed.setdefault(alias, (e.id, at))
             if other != e.id:

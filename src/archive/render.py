@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import signal
 import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -53,7 +56,17 @@ def make_env(config: ArchiveConfig) -> jinja2.Environment:
 
 def relative(from_page: str, target: str) -> str:
     """Relative URL from one site path to another ('actors/x.html' from 'articles/a.html')."""
-    base = posixpath.dirname(from_page) or "."
+    base = posixpath.dirname(from_page)
+    if not base:
+        if target and all(part not in ("", ".", "..") for part in target.split("/")):
+            return target  # from the root, a clean relative path is its own URL
+        return posixpath.relpath(target, ".")
+    return _relpath(target, base)
+
+
+@lru_cache(maxsize=1 << 16)
+def _relpath(target: str, base: str) -> str:
+    # posixpath.relpath calls os.getcwd() twice per link; this runs ~10 times per page.
     return posixpath.relpath(target, base)
 
 
@@ -88,44 +101,252 @@ def site_context(config: ArchiveConfig, archive_obj) -> dict:
     }
 
 
-def copy_static(config: ArchiveConfig, dest: Path) -> None:
-    """Default theme's static files, then the archive's own (which win, file by file)."""
+def static_files(config: ArchiveConfig) -> dict[str, Path]:
+    """Site path → source file: the default theme's static files, then the archive's own
+    (which win, file by file)."""
+    out: dict[str, Path] = {}
     for src in (theme_dir("static"), config.static_dir):
         if src.is_dir():
-            shutil.copytree(src, dest / "static", dirs_exist_ok=True)
+            for path in sorted(src.rglob("*")):
+                if path.is_file():
+                    out["static/" + path.relative_to(src).as_posix()] = path
+    return out
 
 
-def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None) -> int:
-    """Render everything into a temporary folder, then swap it in. Returns pages written.
+# Written into every site; an existing output folder without it (or the older `.nojekyll`) was
+# not made by archive, and is never replaced (`-o ~/Documents` must not delete Documents).
+SITE_MARKER = ".archive-site"
+
+
+def check_output_dir(config: ArchiveConfig) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a site."""
+    out = config.output_dir
+    root = config.root.resolve()
+    if root.is_relative_to(out):
+        raise ArchiveError(f"output folder {out} is the archive folder or contains it; "
+                           "building there would delete the archive. Choose another 'output'.")
+    for name, path in (("content", config.content_dir), ("templates", config.templates_dir),
+                       ("static", config.static_dir), ("registry", config.registry_path)):
+        if path.resolve().is_relative_to(out):
+            raise ArchiveError(f"output folder {out} contains the {name} ({path}); "
+                               "building there would delete it. Choose another 'output'.")
+    if out.exists() and not out.is_dir():
+        raise ArchiveError(f"output {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not any((out / m).exists() for m in (SITE_MARKER, ".nojekyll")):
+        raise ArchiveError(f"output folder {out} is not empty and was not built by archive; it would be "
+                           "replaced. Empty or remove it, or choose another 'output'.")
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a killed build (SIGKILL, power cut) left beside the output. Runs under the
+    build lock, so no other build of this archive is using them. If the kill came between the
+    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first."""
+    olds = sorted(out.parent.glob(f".{out.name}-old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not out.exists():
+        os.replace(olds.pop(), out)
+    for leftover in [*olds, *out.parent.glob(f".{out.name}-tmp-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def copy_static(config: ArchiveConfig, dest: Path) -> None:
+    for rel, path in static_files(config).items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / rel)
+
+
+@dataclass
+class WriteStats:
+    pages: int = 0
+    written: int = 0     # files whose bytes are new or changed
+    unchanged: int = 0   # same bytes as the previous build: carried over, not rewritten
+    removed: int = 0     # files of the previous build that no page produces any more
+
+
+def _place(data: bytes, rel: str, tmp: Path, out: Path) -> bool:
+    """Put `data` at tmp/rel. If the previous site holds the same bytes there, hard-link that
+    file instead of writing (its inode, mtime and disk blocks stay as they were); returns
+    True when the file was written."""
+    target = tmp / rel
+    old = out / rel
+    try:
+        if old.stat().st_size == len(data) and old.read_bytes() == data:
+            os.link(old, target)
+            return False
+    except OSError:  # no previous file, or no hard links on this file system: write it
+        pass
+    with open(target, "wb") as fh:
+        fh.write(data)
+    return True
+
+
+RENDER_CHUNK = 64  # pages per task
+
+# Render state for worker processes (set before the pool forks, read by `_render_chunk`).
+_RENDER: dict = {}
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None]]:
+    """For each page: (written?, render key, [size, mtime_ns, inode] of the file placed)."""
+    st = _RENDER
+    keys, manifest, tmp, out = st["keys"], st["manifest"], st["tmp"], st["out"]
+    results = []
+    for i in indices:
+        spec = st["pages"][i]
+        key = keys.key(spec) if keys is not None else None
+        prev = manifest.get(spec.path)
+        written = None
+        if key is not None and prev is not None and prev[0] == key:
+            # Same inputs as last time: carry the file over without rendering, if it is still
+            # the very file the last build wrote (not edited or replaced since).
+            try:
+                s = os.stat(out / spec.path)
+                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
+                    os.link(out / spec.path, tmp / spec.path)
+                    written = False
+            except OSError:
+                written = None
+        if written is None:
+            written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out)
+        s = os.stat(tmp / spec.path)
+        results.append((written, key, [s.st_size, s.st_mtime_ns, s.st_ino]))
+    return results
+
+
+def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
+               show_progress: bool = False, manifest_path: Path | None = None) -> WriteStats:
+    """Render every page into a temporary folder beside the output, then swap it in, so a
+    failed build leaves the previous site untouched. Unchanged files are hard-linked from the
+    previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
 
     `finish(tmp_dir)`, if given, runs after every page and static file is written and before
-    the swap: it adds what is made from the finished site (data, feeds, search index)."""
+    the swap: it adds what is made from the finished site (data, feeds, search index). Its
+    files whose bytes did not change are swapped for the previous build's too.
+
+    With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
+    build's is not even rendered: its file is carried over as it is."""
+    from archive.executor import make_executor
+    from archive.pagekey import PageKeys, load_manifest, save_manifest
+    from archive.progress import progress
+
     out = config.output_dir
+    check_output_dir(config)
     out.parent.mkdir(parents=True, exist_ok=True)
-    env = make_env(config)
-    site = site_context(config, archive_obj)
+    _clean_leftovers(out)
+    stats = WriteStats(pages=len(pages))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
+    executor = None
     try:
         for spec in pages:
-            target = tmp / spec.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(render_page(env, spec, site), encoding="utf-8")
-        copy_static(config, tmp)
-        (tmp / ".nojekyll").write_text("", encoding="utf-8")
+            # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
+            if not (tmp / spec.path).resolve().is_relative_to(tmp.resolve()):
+                raise ArchiveError(f"refused to write {spec.path!r}: it is outside the output folder")
+        for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
+            (tmp / folder).mkdir(parents=True, exist_ok=True)
+        site = site_context(config, archive_obj)
+        keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
+        manifest = load_manifest(manifest_path) if out.is_dir() else {}
+        _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest)
+        new_manifest: dict[str, list] = {}
+        chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
+        executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+        bar = progress(len(pages), "rendering", show_progress)
+        try:
+            for chunk, results in zip(chunks, executor.map(_render_chunk, chunks)):
+                for i, (written, key, stat) in zip(chunk, results):
+                    stats.written += written
+                    stats.unchanged += not written
+                    if key is not None:
+                        new_manifest[pages[i].path] = [key, *stat]
+                bar.update(len(chunk))
+        finally:
+            bar.close()
+        extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
+        extra[".nojekyll"] = b""
+        for rel, data in extra.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            written = _place(data, rel, tmp, out)
+            stats.written += written
+            stats.unchanged += not written
         if finish is not None:
+            placed = {p.path for p in pages} | set(extra)
             finish(tmp)
+            for rel in _files(tmp):
+                if rel not in placed:
+                    written = _keep_if_same(rel, tmp, out)
+                    stats.written += written
+                    stats.unchanged += not written
+        # hard-linked when unchanged, like every other file: a no-change build writes nothing
+        written = _place(b"This folder is a site built by archive; each build replaces it whole.\n", SITE_MARKER, tmp, out)
+        stats.written += written
+        stats.unchanged += not written
+        tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
+        stats.removed = _count_removed(out, tmp)
+        save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
         _swap(tmp, out)
+        save_manifest(manifest_path, new_manifest)
     except BaseException:
+        if executor is not None and hasattr(executor, "terminate"):
+            executor.terminate()
+            executor = None
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return len(pages)
+    finally:
+        _RENDER.clear()
+        if executor is not None:
+            executor.close()
+    return stats
+
+
+def _files(root: Path) -> list[str]:
+    out = []
+    for dirpath, _, files in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        out += [f if rel == "." else f"{rel}/{f}".replace(os.sep, "/") for f in files]
+    return out
+
+
+def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
+    """A file `finish` wrote: if the previous site has the same bytes, put that file in its
+    place (same inode and mtime). Returns True when the new file stays (it was written)."""
+    new, old = tmp / rel, out / rel
+    try:
+        if old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            link = new.with_name(new.name + ".archive-link")
+            os.link(old, link)
+            os.replace(link, new)
+            return False
+    except OSError:
+        pass
+    return True
+
+
+def _count_removed(out: Path, new: Path) -> int:
+    """Files of the previous site that the new one does not have."""
+    if not out.is_dir():
+        return 0
+    n = 0
+    for dirpath, _, files in os.walk(out):
+        rel = os.path.relpath(dirpath, out)
+        for f in files:
+            if not (new / rel / f).exists():
+                n += 1
+    return n
 
 
 def _swap(new: Path, out: Path) -> None:
     old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(new, out)
+    # Between the two renames there is no site at `out`: hold SIGINT/SIGTERM until both are
+    # done (a signal that arrives meanwhile is delivered right after).
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        if out.exists():
+            old = out.with_name(f".{out.name}-old-{os.getpid()}")
+            os.replace(out, old)
+        os.replace(new, out)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -14,6 +14,7 @@ resolve to that person in articles dated inside the period (`TitleBinder`).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ LABEL_TYPES = {
 _TYPE_ORDER = ("militia", "actor", "organisation", "place", "event")
 
 
+@lru_cache(maxsize=65536)  # pure; called for every ORG mention of every build
 def militia_cue(name: str) -> bool:
     folded = alias_key(name)
     return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in word_list("militia_cues.txt"))
@@ -71,6 +73,7 @@ def _places() -> frozenset[str]:
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
@@ -219,6 +222,15 @@ class Resolver:
                 words = [w for w in re.split(r"[\s-]+", f) if w and w[0].isupper()]
                 if len(words) >= 2:
                     initials["".join(w[0] for w in words).lower()].add(k)
+        # Keys by what follows their first word, so that finding the longer names that end a
+        # key is a look-up, not a scan of every key (quadratic at 10,000 articles). Keys with
+        # irregular spacing are always candidates; the full test below decides.
+        by_tail: dict[str, list[str]] = defaultdict(list)
+        irregular = [o for o in keys if " ".join(o.split()) != o]
+        for o in keys:
+            head, sep, tail = o.partition(" ")
+            if sep:
+                by_tail[tail].append(o)
         for k in keys:
             t = self.type_for_key(k)
             if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
@@ -236,7 +248,8 @@ class Resolver:
                 # "Abdel Rahman" → "Rami Abdel Rahman"; "Democratic Forces" → "Syrian
                 # Democratic Forces": only when exactly one longer name of the family ends so.
                 # One extra word only: "Kenneth Roth Human Rights Watch" is two names glued.
-                longer = [o for o in keys if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
+                longer = [o for o in dict.fromkeys(by_tail.get(k, []) + irregular)
+                          if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
                           and self._family(self.type_for_key(o)) == self._family(t)]
                 if len(longer) == 1:
                     self._alias_of[k] = longer[0]

@@ -2,6 +2,7 @@
 entities, and (with a parser) the subject of every verb. Nothing spaCy leaves this module."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from archive.models import Span
@@ -44,11 +45,22 @@ def analysis_from_doc(doc) -> Analysis:
     return Analysis(sentences, ents, tuple(subjects))
 
 
+# spaCy's tokenizer takes time quadratic in the length of a run without whitespace (suffix
+# search): 30 KB of quotation marks with no space took minutes. No word or URL is this long.
+_LONG_RUN = re.compile(r"\S{200}")
+
+
+def tokenizable(text: str) -> str:
+    """`text` with a space after every 200 characters of an unbroken run. Same length, so
+    every offset spaCy returns still points into the original text."""
+    return _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text) if len(text) > 200 else text
+
+
 def analyse(nlp, text: str) -> Analysis:
-    return analysis_from_doc(nlp(text))
+    return analysis_from_doc(nlp(tokenizable(text)))
 
 
 def analyse_many(nlp, texts, batch_size: int = 16, n_process: int = 1):
     """Stream analyses; never holds more than one batch of Docs."""
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+    for doc in nlp.pipe((tokenizable(t) for t in texts), batch_size=batch_size, n_process=n_process):
         yield analysis_from_doc(doc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophes and glottal-stop marks that transliterations use and drop at will:
 # Kata’ib = Kata'ib = Kataib; Qa'ani = Qaani.
@@ -14,6 +15,7 @@ _APOSTROPHES = set("'’‘`´ʼʻʾʿ′")
 _DASHES = set("-‐‑‒–—")
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch in _APOSTROPHES:
         return ""
@@ -25,6 +27,12 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Runs of characters that fold to themselves (ASCII letters, digits, most punctuation) with
+# single inner spaces: `fold` copies them in one step instead of character by character. It
+# is the hot path of every build (registry matching folds each article's whole text).
+_PLAIN_RUN = re.compile(r"[A-Za-z0-9!\"#$%&()*+,./:;<=>?@\[\\\]^_{|}~]+(?: [A-Za-z0-9!\"#$%&()*+,./:;<=>?@\[\\\]^_{|}~]+)*")
+
+
 def fold(text: str, keep_case: bool = True) -> tuple[str, list[int]]:
     """Fold `text` for matching; return (folded, offsets) where offsets[i] is the index in
     `text` of folded character i (plus one sentinel at the end)."""
@@ -32,7 +40,19 @@ def fold(text: str, keep_case: bool = True) -> tuple[str, list[int]]:
     offsets: list[int] = []
     prev_space = True
     n = len(text)
-    for i, ch in enumerate(text):
+    i = 0
+    plain = _PLAIN_RUN.search(text)
+    while i < n:
+        if plain is not None and plain.start() == i:
+            j = plain.end()
+            run = text[i:j]
+            out.append(run if keep_case else run.lower())
+            offsets.extend(range(i, j))
+            prev_space = False
+            i = j
+            plain = _PLAIN_RUN.search(text, j)
+            continue
+        ch = text[i]
         if ch in _APOSTROPHES and i + 1 < n and text[i + 1] == "s" and (i + 2 == n or not text[i + 2].isalnum()):
             folded = " "  # possessive "Iran’s": keep a word boundary before the "s"
         else:
@@ -46,10 +66,12 @@ def fold(text: str, keep_case: bool = True) -> tuple[str, list[int]]:
                 prev_space = False
             out.append(c if keep_case else c.lower())
             offsets.append(i)
+        i += 1
     offsets.append(len(text))
     return "".join(out), offsets
 
 
+@lru_cache(maxsize=65536)
 def alias_key(alias: str) -> str:
     """The case-insensitive key two aliases share when they should match the same text."""
     folded, _ = fold(alias.strip(), keep_case=False)
@@ -96,11 +118,19 @@ def fold_offsets_span(offsets: list[int], start: int, end: int) -> tuple[int, in
 # see `LOOSE_MIN`.
 _LOOSE_SUBS = [("gh", "q"), ("dh", "z"), ("kh", "k"), ("th", "t"), ("sh", "s"), ("ph", "f"),
                ("ck", "k"), ("c", "k"), ("w", "u")]
+# The same as look-ups (first pair wins, as in a scan of the list): this runs per character.
+_LOOSE_SUBS_2 = {}
+_LOOSE_SUBS_1 = {}
+for _p, _r in _LOOSE_SUBS:
+    (_LOOSE_SUBS_2 if len(_p) == 2 else _LOOSE_SUBS_1).setdefault(_p, _r)
 # "y" stays a consonant: as a vowel it would make Mayadin (a town) = Midan (a district).
 _VOWELS = set("aeiou")
 LOOSE_MIN = 5  # loose keys shorter than this ("ran" for Iran) are too easy to collide
 
 
+# The registry matcher and the event matcher loose-fold the same article text one after the
+# other: remember the last few. (Callers only read the returned list.)
+@lru_cache(maxsize=4)
 def loose_fold(text: str) -> tuple[str, list[int]]:
     """Like `fold`, lowercased, then reduced to the loose form; returns (loose, offsets into
     `text`) so that loose matches map back to exact spans."""
@@ -109,12 +139,11 @@ def loose_fold(text: str) -> tuple[str, list[int]]:
     offs: list[int] = []
     i, n = 0, len(folded)
     while i < n:
-        two = folded[i:i + 2]
-        sub = next((r for p, r in _LOOSE_SUBS if len(p) == 2 and two == p), None)
+        sub = _LOOSE_SUBS_2.get(folded[i:i + 2])
         if sub is not None:
             c, step = sub, 2
         else:
-            c = next((r for p, r in _LOOSE_SUBS if len(p) == 1 and folded[i] == p), folded[i])
+            c = _LOOSE_SUBS_1.get(folded[i], folded[i])
             step = 1
         if c in _VOWELS:
             c = "a"
@@ -139,6 +168,7 @@ def loose_fold(text: str) -> tuple[str, list[int]]:
     return "".join(out), out_offs
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
 def loose_key(name: str) -> str:
     """The loose key of a whole name, without a leading article ('al-Kadhimi' = 'Kadhimi')."""
     bare = re.sub(r"^(?:al|el|the)[\s\-‐‑]+", "", name.strip(), flags=re.I)

@@ -90,7 +90,8 @@ class RegistryMatcher:
             found.append(AliasMatch(start, end, text[start:end], self._by_loose[m.group(0)]))
         # A longer loose match wins over the exact ones inside it ("Kataeb Hizballah" is the
         # militia, not "Hizballah"); otherwise exact matches stand.
-        merged = sorted(exact + found, key=lambda a: (a.start, -(a.end - a.start), a not in exact))
+        exact_set = set(exact)  # `in` a list made this sort quadratic: 50 s for a 200 KB article
+        merged = sorted(exact + found, key=lambda a: (a.start, -(a.end - a.start), a not in exact_set))
         out: list[AliasMatch] = []
         for a in merged:
             if out and a.start < out[-1].end:

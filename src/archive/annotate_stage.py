@@ -1,0 +1,116 @@
+"""The annotate stage over a whole archive: cache look-ups, then the misses on the executor.
+
+For each article (in order): a cached annotation is reused as it is; else a cached spaCy
+analysis is re-matched against the current registry and rules (`Annotator.finish`, no spaCy);
+else the text is analysed. Work goes to the executor in chunks, and Docs never outlive their
+chunk, so memory stays flat however many articles there are.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from archive.cache import (AnnotationCache, LazyPipeline, analysis_from_record, analysis_record, annotated_from_record,
+                           annotation_record)
+from archive.executor import SerialExecutor, make_executor
+from archive.models import AnnotatedArticle, Article
+from archive.nlp.analyse import tokenizable, analysis_from_doc
+from archive.progress import progress
+
+log = logging.getLogger("archive")
+
+CHUNK = 32  # articles per task: big enough for nlp.pipe batching, small enough to bound memory
+
+
+@dataclass
+class AnnotateStats:
+    annotated: int = 0   # spaCy ran
+    rematched: int = 0   # spaCy output from the cache, mentions and quotes found afresh
+    reused: int = 0      # everything from the cache
+    words: int = 0       # words that spaCy analysed
+
+
+# Worker state: set once per process by `_init`, read by `_annotate_chunk`.
+_WORKER: dict = {}
+
+
+def _init(annotator) -> None:
+    _WORKER["annotator"] = annotator
+
+
+def annotate_texts(annotator, tasks: list[tuple[str, dict | None]]) -> list[tuple[dict | None, dict]]:
+    """The pure core: [(text, cached analysis record or None)] → [(new analysis record or None,
+    annotation record)]. Everything in and out is plain data."""
+    todo = []
+    analyses: list = [None] * len(tasks)
+    for i, (text, arec) in enumerate(tasks):
+        if arec is not None:
+            try:
+                analyses[i] = analysis_from_record(arec)
+                continue
+            except (KeyError, TypeError, ValueError):  # a corrupt cached analysis is a miss
+                pass
+        todo.append(i)
+    fresh: dict[int, dict] = {}
+    if todo:
+        # tokenizable: long runs without spaces are broken up (same length, so offsets hold);
+        # spaCy's tokenizer is quadratic in a token's length.
+        for i, doc in zip(todo, annotator.nlp.pipe((tokenizable(tasks[i][0]) for i in todo), batch_size=CHUNK)):
+            analyses[i] = analysis_from_doc(doc)
+            fresh[i] = analysis_record(analyses[i])
+    out = []
+    for i, (text, _) in enumerate(tasks):
+        # `finish` reads only the text; the real Article is attached by the caller.
+        placeholder = Article(id="", slug="", path="", title="", text=text, body=())
+        out.append((fresh.get(i), annotation_record(annotator.finish(placeholder, analyses[i]))))
+    return out
+
+
+def _annotate_chunk(tasks):
+    return annotate_texts(_WORKER["annotator"], tasks)
+
+
+def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int = 1,
+                      show_progress: bool = False) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+    stats = AnnotateStats()
+    results: list[AnnotatedArticle | None] = [None] * len(articles)
+    pending: list[int] = []
+    for i, art in enumerate(articles):
+        rec = cache.get("annotation", art.text)
+        if rec is not None:
+            try:
+                results[i] = annotated_from_record(art, rec)
+                stats.reused += 1
+                continue
+            except (KeyError, TypeError, ValueError):
+                log.debug("cached annotation of %s unusable; recomputing", art.path)
+        pending.append(i)
+    chunks = [pending[k:k + CHUNK] for k in range(0, len(pending), CHUNK)]
+    if chunks:
+        if isinstance(annotator.nlp, LazyPipeline):
+            annotator.nlp.load()  # once, here, so that forked workers share it
+        executor = make_executor(jobs, len(pending), _init, (annotator,), min_items_per_job=CHUNK) \
+            if jobs > 1 else SerialExecutor(_init, (annotator,))
+        bar = progress(len(pending), "annotating", show_progress)
+        try:
+            tasks = ([(articles[i].text, cache.get("analysis", articles[i].text)) for i in chunk] for chunk in chunks)
+            for chunk, outputs in zip(chunks, executor.map(_annotate_chunk, tasks)):
+                for i, (fresh, rec) in zip(chunk, outputs):
+                    art = articles[i]
+                    if fresh is not None:
+                        cache.put("analysis", art.text, fresh)
+                        stats.annotated += 1
+                        stats.words += len(art.text.split())
+                    else:
+                        stats.rematched += 1
+                    cache.put("annotation", art.text, rec)
+                    results[i] = annotated_from_record(art, rec)
+                bar.update(len(chunk))
+        except BaseException:
+            getattr(executor, "terminate", executor.close)()  # do not wait for the rest
+            raise
+        else:
+            executor.close()
+        finally:
+            bar.close()
+    return results, stats  # type: ignore[return-value]

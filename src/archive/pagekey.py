@@ -1,0 +1,184 @@
+"""Render keys: a digest of everything a page's HTML depends on, so that an unchanged page is
+carried over from the previous build without rendering it again.
+
+A key covers the page's kind, template and path, its whole `PageSpec.context` (by value), and
+a site digest: the config, every template file, the render code, the pipeline name, the
+package versions and the registry's entities (templates look those up by id, e.g. an
+entity's organisation). Objects that templates reach *through* a context value are folded in
+where they are referenced: a quote brings its speaker entity's name and type and its
+article; an entity the names and types of the entities it refers to; an article is its
+digest (computed once per build).
+
+Article and entity pages are keyed this finely (an entity page also by what its pictures
+show: the archive's month span, its mentions per month and its co-mentioned entities). Every
+other page (home, indexes, quotes, timeline, network, …) is keyed by a digest of the whole
+resolved archive as well: it is re-rendered whenever anything changed, and skipped otherwise.
+
+The contract for templates (see docs): an article or entity page may use its own context,
+`entities[...]` for entities its context refers to, `archive.article(id)`, and `pictures`
+for its own entity. Anything else global such a page shows must reach it through its context
+(in plan.py), or the page will not be re-rendered when only that global value changes.
+`archive build --no-cache` renders every page.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from importlib.metadata import version
+from pathlib import Path
+
+import archive as archive_pkg
+from archive.models import Article, Entity, Quote
+
+# Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
+_FINE_KINDS = {"article", "entity"}
+# Site-context values that stand for the whole archive: never hashed into the site digest.
+_ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
+
+
+def _tree_digest(h, folder: Path) -> None:
+    if folder.is_dir():
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+
+
+def _plain_dump(obj) -> bytes:
+    """Pickle by value only (no memo), so equal values give equal bytes whatever is shared."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.fast = True
+    p.dump(obj)
+    return buf.getvalue()
+
+
+class PageKeys:
+    def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict):
+        self.archive = archive_obj
+        self._articles: dict[int, str] = {}
+        self._quotes: dict[int, str] = {}
+        self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
+                          Quote: lambda q: (str, ("quote:" + self.quote_digest(q),)),
+                          Entity: self._reduce_entity}
+        self.pictures = site.get("pictures")
+        self.site: str | None = None
+        self.whole: str | None = None
+        try:
+            self.site = self._site_digest(config, archive_obj, template_dirs, site)
+            self.whole = self._archive_digest(archive_obj)
+        except Exception:  # something does not pickle: no page is skipped
+            self.site = None
+
+    def _reduce_entity(self, e: Entity):
+        ents = self.archive.entities
+        refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
+        named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
+        return (tuple, ((tuple(getattr(e, f) for f in e.__dataclass_fields__), named),))
+
+    def _archive_digest(self, a) -> str:
+        """Everything resolved, for pages that summarise the whole archive."""
+        h = hashlib.sha256()
+        for art in a.articles:
+            h.update(self.article_digest(art).encode())
+        h.update(self._dump((a.mentions, sorted(a.entities.items()), a.quotes)))
+        return h.hexdigest()
+
+    def _entity_pictures(self, eid: str):
+        """What the entity page's pictures (sparkline, ego network) are drawn from."""
+        pics, a = self.pictures, self.archive
+        if pics is None:
+            return None
+        co = a.comentions.get(eid, {})
+        return (list(getattr(pics, "span", [])), sorted((getattr(pics, "mention_months", {}).get(eid) or {}).items()),
+                sorted((x, n, a.entities[x].type, a.entities[x].name) for x, n in co.items() if x in a.entities))
+
+    def _site_digest(self, config, archive_obj, template_dirs, site) -> str:
+        h = hashlib.sha256()
+        for folder in template_dirs:
+            _tree_digest(h, folder)
+        for name in ("render.py", "pagekey.py"):
+            h.update((Path(archive_pkg.__file__).parent / name).read_bytes())
+        ents = archive_obj.entities
+        registry = [e for e in ents.values() if e.in_registry]
+        refs = sorted({r for e in registry for r in [*(x.organisation for x in e.roles), e.affiliation, e.place, *e.participants] if r})
+        site_values = {k: v for k, v in site.items() if k not in _ARCHIVE_WIDE}
+        h.update(self._dump((
+            repr(config), version("jinja2"), version("markupsafe"), site_values, registry,
+            [(r, ents[r].type, ents[r].name) if r in ents else (r, None) for r in refs],
+        )))
+        return h.hexdigest()
+
+    def _dump(self, obj) -> bytes:
+        """Pickle by value, except that an article or a quote is its digest. (A dispatch table
+        is consulted only for those two types, so the rest pickles at C speed.)"""
+        buf = io.BytesIO()
+        p = pickle.Pickler(buf, protocol=5)
+        p.fast = True  # no memo: the key depends on values only, never on object identity
+        p.dispatch_table = self._dispatch
+        p.dump(obj)
+        return buf.getvalue()
+
+    def article_digest(self, art: Article) -> str:
+        d = self._articles.get(id(art))
+        if d is None:
+            d = self._articles[id(art)] = hashlib.sha256(_plain_dump(art)).hexdigest()
+        return d
+
+    def quote_digest(self, q: Quote) -> str:
+        d = self._quotes.get(id(q))
+        if d is None:
+            ent = self.archive.entities.get(q.speaker_entity) if q.speaker_entity else None
+            art = self.archive._articles_by_id.get(q.article)
+            fields = tuple(getattr(q, f) for f in q.__dataclass_fields__)
+            d = self._quotes[id(q)] = hashlib.sha256(_plain_dump((
+                fields, (ent.id, ent.type, ent.name) if ent else None,
+                self.article_digest(art) if art is not None else None))).hexdigest()
+        return d
+
+    def key(self, spec) -> str | None:
+        """The page's key, or None when its context cannot be keyed (then it is always rendered)."""
+        if self.site is None:
+            return None
+        try:
+            if spec.kind == "entity":
+                extra = self._entity_pictures(spec.context["entity"].id)
+            elif spec.kind in _FINE_KINDS:
+                extra = None
+            else:
+                extra = self.whole
+            body = self._dump((spec.kind, spec.template, spec.path, spec.context, extra))
+        except Exception:  # e.g. a context value that does not pickle: render it every time
+            return None
+        return hashlib.sha256(self.site.encode() + body).hexdigest()
+
+
+# --- the manifest: page path → (key, size, mtime_ns, inode) of the file the last build left ---
+
+def load_manifest(path: Path | None) -> dict[str, list]:
+    import json
+
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data["pages"] if isinstance(data.get("pages"), dict) else {}
+    except (OSError, ValueError, AttributeError, KeyError):  # missing or corrupt: render everything
+        return {}
+
+
+def save_manifest(path: Path | None, pages: dict[str, list]) -> None:
+    import json
+    import os
+    import tempfile
+
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"pages": pages}, fh, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # next build renders every page: slower, never wrong

@@ -1,0 +1,67 @@
+"""--jobs N gives byte-for-byte the same site as --jobs 1, with a real process pool."""
+import pytest
+
+from archive import annotate_stage, build as build_mod, executor, render
+from archive.build import build
+from archive.config import load_config
+from test_cache import ARTICLES, make_archive, site_bytes
+
+
+def more_articles(n: int) -> dict:
+    out = dict(ARTICLES)
+    for i in range(n):
+        out[f"2021-06-{i + 1:02d}-extra.md"] = (
+            f"---\ntitle: Extra report {i}\ndate: 2021-06-{i + 1:02d}\n---\n\n"
+            f"Mustafa Kadhimi met envoys in Baghdad on day {i}. \"We are ready,\" Kadhimi said.\n\n"
+            f"Qaani was not there, officials said. Kataib Hezbollah issued statement number {i}.\n")
+    return out
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Tiny chunks so that even a tiny archive goes through a real pool of two processes."""
+    monkeypatch.setattr(annotate_stage, "CHUNK", 2)
+    monkeypatch.setattr(render, "RENDER_CHUNK", 2)
+    monkeypatch.setattr(build_mod, "READ_CHUNK", 1)
+    pools = []
+    real = executor.ProcessExecutor.__init__
+
+    def spy(self, *a, **kw):
+        pools.append(a[0])
+        real(self, *a, **kw)
+
+    monkeypatch.setattr(executor.ProcessExecutor, "__init__", spy)
+    return pools
+
+
+def test_jobs_2_equals_jobs_1_byte_for_byte(tmp_path, small_chunks):
+    arch = make_archive(tmp_path / "arch", more_articles(9))
+    serial = build(load_config(arch, {"output": str(tmp_path / "one")}), jobs=1, use_cache=False)
+    assert small_chunks == []
+    parallel = build(load_config(arch, {"output": str(tmp_path / "two")}), jobs=2, use_cache=False)
+    assert small_chunks == [2, 2, 2]  # reading, annotation and rendering each ran on a pool
+    assert (serial.pages, serial.annotated) == (parallel.pages, parallel.annotated) == (serial.pages, 12)
+    one, two = site_bytes(tmp_path / "one"), site_bytes(tmp_path / "two")
+    assert len(one) > 20 and one == two
+
+
+def test_parallel_cache_then_serial_reuse(tmp_path, small_chunks):
+    arch = make_archive(tmp_path / "arch", more_articles(5))
+    first = build(load_config(arch), jobs=2)
+    assert first.annotated == 8
+    second = build(load_config(arch), jobs=1)
+    assert (second.reused, second.written) == (8, 0)
+
+
+def test_annotation_is_a_pure_function_of_the_text():
+    from archive.annotate import Annotator
+    from archive.registry import Registry
+
+    annotator = Annotator(Registry(()), "rules")
+    texts = [t for t in more_articles(3).values()]
+    once = annotate_stage.annotate_texts(annotator, [(t, None) for t in texts])
+    again = annotate_stage.annotate_texts(annotator, [(t, None) for t in reversed(texts)])
+    assert once == list(reversed(again))
+    # from a cached analysis: the same annotation, and no new analysis
+    cached = annotate_stage.annotate_texts(annotator, [(t, a) for t, (a, _) in zip(texts, once)])
+    assert [r for _, r in cached] == [r for _, r in once] and all(a is None for a, _ in cached)
