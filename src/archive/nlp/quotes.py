@@ -2,23 +2,32 @@
 
 Pure functions: text (plus sentence bounds and the mentions found so far) in, `RawQuote`s out.
 No spaCy object is needed, so the rules work with any pipeline or none; where a dependency
-parse exists, `annotate` passes it in `parse` and the subject of the reporting verb is used.
+parse exists, `annotate` passes it in `parse_subjects` and the subject of the reporting verb
+is used.
 
 Order of work:
-1. `quote_spans` pairs quotation marks paragraph by paragraph. An opening mark with no closing
-   mark in its paragraph continues only if the next paragraph opens with a mark (the
-   multi-paragraph convention); otherwise it is dropped, so an unbalanced mark never turns the
-   rest of a paragraph into a quote. A stray closing mark is ignored.
-2. Each direct quote looks for its cue after the closing mark ("…,” Husseini said) and then
-   before the opening mark (Kadhimi said in Riyadh “…”).
-3. Reported speech: a cue verb outside quotes followed by "that …" (or, for say, a clause),
-   and "according to X, …".
-4. Speakers are resolved in text order: "He added" and "the source" take the earlier speaker
-   they refer to; a participle cue (", adding, “…”") takes the sentence's speaker.
+1. `quote_spans` pairs quotation marks paragraph by paragraph (double marks of all kinds, and
+   typographic single marks outside them). An opening mark with no closing mark in its
+   paragraph continues only if the next paragraph opens with a mark (the multi-paragraph
+   convention); otherwise it is dropped, so an unbalanced mark never turns the rest of a
+   paragraph into a quote. A stray closing mark is ignored; marks inside markup (`<tweet
+   id="…">`) are not quotes.
+2. Each direct quote looks for its cue after the closing mark ("…,” Husseini said), then
+   before the opening mark (Kadhimi said in Riyadh “…”), then in a sentence that ends with a
+   colon right before it ("Trump said:" ¶ “…”), then a dash line ("“…” ― Sonya Herridge").
+   A quote split by its attribution ("“…,” he said. “…”") becomes one quote, as news
+   corpora annotate it.
+3. Reported speech: a cue outside quotes with its clause ("X said (that) …", "X told Y that …",
+   "…, X said."), and "according to X, …". A reported clause that holds a quotation is a
+   mixed quote ("said those moves contained “a message …”") and counts as direct.
+4. A short quote inside a sentence with no cue and no speaker to carry is a scare quote or a
+   title ("the so-called “strategic dialogue”") and is not reported.
+5. Speakers are resolved in text order: "He added", "who said" and "the source" take the
+   earlier speaker they refer to; a participle cue (", adding, “…”") takes the sentence's
+   speaker. No speaker found means none: it is never guessed.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,18 +38,46 @@ from archive.nlp.lexicon import reporting_verbs, word_list
 OPENERS = "“„«"
 CLOSERS = "”»"
 STRAIGHT = '"'
-PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+ALL_MARKS = OPENERS + CLOSERS + STRAIGHT
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "who"}
 # Anaphoric heads: "the source added" refers to the source introduced earlier.
 ANAPHOR_HEADS = {"source", "sources", "official", "officials", "spokesman", "spokeswoman",
                  "spokesperson", "minister", "analyst", "diplomat", "statement", "group", "ministry"}
 # Words between a speaker and its verb that are not part of the speaker's name.
 _AUX = {"also", "later", "recently", "previously", "then", "had", "has", "have", "would", "will",
-        "reportedly", "once", "again", "further", "repeatedly", "earlier", "publicly", "has", "did",
-        "could", "might", "may", "must", "should", "already", "initially", "separately", "told"}
-_NP_STOP = {"that", "and", "but", "while", "as", "because", "when", "which", "who", "whom", "where",
+        "reportedly", "once", "again", "further", "repeatedly", "earlier", "publicly", "did",
+        "could", "might", "may", "must", "should", "already", "initially", "separately", "told",
+        "has", "never", "often", "frequently", "simply", "flatly", "quickly", "openly", "privately",
+        "is", "was", "were", "are", "not", "long", "first", "just", "still", "even", "only", "clearly",
+        # aspect verbs before a participle cue: 'Sen. Ron Johnson kept asking her why …'
+        "kept", "keeps", "began", "begins", "started", "starts", "continued", "continues", "stopped"}
+_NP_STOP = {"that", "and", "but", "while", "as", "because", "when", "which", "whom", "where",
             "if", "after", "before", "since", "though", "although", "whereas", "so", "than", "was",
-            "were", "is", "are", "be", "been", "being"}
+            "were", "is", "are", "be", "been", "being", "to", "of", "in", "on", "at", "for", "with",
+            "by", "from", "about", "into", "over", "during", "what", "how", "why", "this", "these",
+            "those", "has", "have", "had", "not", "it's", "there", "here", "asked", "will", "would"}
+# Words that open a clause (the reported content of "said he would …" without "that").
+_CLAUSE_OPENERS = {"he", "she", "they", "it", "we", "i", "you", "there", "the", "a", "an", "his",
+                   "her", "their", "its", "our", "this", "these", "those", "no", "some", "many",
+                   "most", "all", "both", "every", "each", "such", "one", "if", "people", "nobody",
+                   "everyone", "everybody", "americans", "that's", "he's", "she's", "they're",
+                   "it's", "we're", "i'm", "he'd", "she'd", "they'd", "i'd", "we'd", "he'll",
+                   "she'll", "they'll", "we'll", "i'll", "there's", "what", "how", "why",
+                   "whether", "nothing", "anyone", "not", "more", "too"}
+_PREPS = {"in", "on", "at", "to", "during", "after", "before", "by", "for", "with", "of", "from",
+          "that", "when", "while", "as", "about", "into", "through", "via", "last", "this",
+          "earlier", "later", "yesterday", "today", "tonight", "repeatedly", "also", "again",
+          "recently", "publicly", "privately", "afterward", "afterwards", "then", "monday",
+          "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "over", "under",
+          "at", "and", "or", "but", "so", "up", "out", "him", "her", "them", "us", "me", "it",
+          "not", "so", "too", "very", "much", "only"}
 MAX_SPEAKER_WORDS = 8
+# A quote with no cue and at most this many words inside a sentence is a scare quote or title.
+MAX_SCARE_WORDS = 5
+# A mixed quote ('said those moves contained “…”') starts at its quotation mark when at most
+# this many words of paraphrase come before it.
+MIXED_LEAD_WORDS = 3
+_DASHES = "-–—―"
 
 
 @dataclass
@@ -53,13 +90,39 @@ class _Found:
     speaker: Span | None = None
     via: str | None = None
     participle: bool = False
+    antecedent: Span | None = None
+    embedded: bool = False  # a direct quote that opens inside a sentence
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> dict[str, tuple[str, frozenset[str]]]:
+    """form -> (lemma, flags): reporting_verbs.txt (shared with names.py) plus the cues of
+    attribution_verbs.txt that only quotes use. Flags: tell, mixed, direct (see the file)."""
+    out = {form: (lemma, frozenset({"tell"} if hearer else ())) for form, (lemma, hearer) in reporting_verbs().items()}
+    for line in word_list("attribution_verbs.txt"):
+        lemma, _, rest = line.partition(":")
+        words = rest.split()
+        flags = frozenset(w[1:] for w in words if w.startswith("!"))
+        for w in [w for w in words if not w.startswith("!")]:
+            out.setdefault(w, (lemma.strip(), flags))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _clause_lemmas() -> frozenset[str]:
+    return frozenset(word_list("clause_verbs.txt"))
+
+
+@lru_cache(maxsize=1)
+def _infinitive_lemmas() -> frozenset[str]:
+    return frozenset(word_list("infinitive_verbs.txt"))
 
 
 @lru_cache(maxsize=1)
 def _cue_regex() -> re.Pattern:
-    forms = sorted(reporting_verbs(), key=len, reverse=True)
+    forms = sorted(_verbs(), key=len, reverse=True)
     phrases = word_list("speech_phrases.txt")
-    alts = [re.escape(f) for f in forms] + list(phrases)
+    alts = list(phrases) + [re.escape(f) for f in forms]
     # Case-sensitive on purpose: "Said" at a sentence start is as likely a name as a verb.
     return re.compile(r"(?<![\w’'-])(?:" + "|".join(alts) + r")(?![\w’'-])")
 
@@ -73,6 +136,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
+def _markup(text: str) -> list[tuple[int, int]]:
+    """Spans of markup tags (`<tweet id="…">`) whose quotation marks delimit attributes."""
+    return [(m.start(), m.end()) for m in re.finditer(r"<[/!?]?[A-Za-z][^<>\n]{0,400}>", text)]
+
+
 def _mark_role(text: str, i: int) -> str | None:
     ch = text[i]
     if ch in OPENERS:
@@ -82,9 +150,9 @@ def _mark_role(text: str, i: int) -> str | None:
     if ch == STRAIGHT:
         before = text[i - 1] if i > 0 else " "
         after = text[i + 1] if i + 1 < len(text) else " "
-        if (before.isspace() or before in "([{—–-/:") and not after.isspace():
+        if (before.isspace() or before in "([{—–-/:―") and not after.isspace():
             return "open"
-        if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-'’"):
+        if not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-'’―"):
             return "close"
         return "either"
     return None
@@ -94,13 +162,17 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """Inner spans (without the marks) of balanced direct quotes, in text order."""
     spans: list[tuple[int, int]] = []
     paras = paragraphs(text)
+    tags = _markup(text)
+    in_tag = set()
+    for s, e in tags:
+        in_tag.update(range(s, e))
     carry: int | None = None  # an opening mark continued from the previous paragraph
     for idx, (ps, pe) in enumerate(paras):
         open_at: int | None = carry
         carry = None
         for i in range(ps, pe):
             role = _mark_role(text, i)
-            if role is None:
+            if role is None or i in in_tag:
                 continue
             if open_at is None:
                 if role in ("open", "either"):
@@ -110,14 +182,58 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                     continue  # the re-opening mark of a continued paragraph
                 spans.append((open_at + 1, i))
                 open_at = None
-            elif role == "open" and open_at >= ps and i == ps:
+            elif role == "open" and (i == ps or _para_start(text, i)):
+                # A paragraph that opens with a mark while one is open: the multi-paragraph
+                # convention when the reader has joined lines; the earlier mark continues.
                 continue
         if open_at is not None:
             nxt = paras[idx + 1] if idx + 1 < len(paras) else None
             if nxt and _mark_role(text, nxt[0]) in ("open", "either") and _has_close(text, nxt):
                 carry = open_at
             # else: unbalanced; dropped on purpose
-    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+    spans = [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+    spans = _unbalanced_runs(text, spans)
+    return sorted(spans + _single_spans(text, spans, in_tag))
+
+
+def _para_start(text: str, i: int) -> bool:
+    """Is `i` the first character of a line (a paragraph that the reader may have joined)?"""
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] == "\n"
+
+
+def _unbalanced_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop a 'quote' that is really the stretch between two unrelated stray marks: it would
+    run across several sentences and contain an opening mark of its own."""
+    out = []
+    for s, e in spans:
+        inner = text[s:e]
+        if len(inner) > 400 and any(_mark_role(text, i) == "open" for i in range(s, e) if text[i] in OPENERS):
+            continue
+        out.append((s, e))
+    return out
+
+
+_SINGLE = re.compile(r"(?<![\w’'])‘([^‘’\n“”\"]{1,300}?)’(?![\w])")
+
+
+def _single_spans(text: str, doubles: list[tuple[int, int]], in_tag: set[int]) -> list[tuple[int, int]]:
+    """Typographic single marks outside double quotes (‘…’); inside double quotes they are a
+    quote within the quote and belong to it. The closing ’ must not be followed by a letter,
+    so the apostrophe of "Trump’s" never closes one."""
+    out = []
+    for m in _SINGLE.finditer(text):
+        s, e = m.start(1), m.end(1)
+        if any(ds - 1 <= m.start() and m.end() <= de + 1 for ds, de in doubles) or m.start() in in_tag:
+            continue
+        if any(ds < e and s < de for ds, de in doubles):
+            continue
+        s, e = _trim(text, s, e)
+        if e > s:
+            out.append((s, e))
+    return out
 
 
 def _has_close(text: str, para: tuple[int, int]) -> bool:
@@ -136,72 +252,162 @@ def _inside(spans, i: int) -> bool:
     return any(s - 1 <= i <= e for s, e in spans)
 
 
-def _words_before(text: str, start: int, end: int) -> list[re.Match]:
-    return list(re.finditer(r"[^\s]+", text[start:end]))
+def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
+    picked: list[re.Match] = []
+    for w in reversed(words):
+        token = w.group(0)
+        bare = token.strip(",;:()“”\"’'‘")
+        if token.endswith((",", ";", ":", "”", '"', ")")) and picked:
+            break
+        if not bare or bare.lower() in _NP_STOP or bare in _cue_words() or bare in _DASHES or token in ("--", "―"):
+            break  # a dash ends a dateline ('NEW YORK - Republican candidate Donald Trump')
+        if token.startswith(("“", '"', "(")) and picked:
+            picked.insert(0, w)
+            break
+        if picked and bare.lower() in ("him", "her", "them", "me", "us", "his", "their", "its"):
+            break  # 'told him she …': the hearer is not part of the speaker
+        picked.insert(0, w)
+        if bare.lower() in PRONOUNS - {"who"}:
+            break  # 'him she worries': a subject pronoun is the whole speaker
+        if len(picked) >= MAX_SPEAKER_WORDS:
+            break
+    return picked
+
+
+_TRAILING_TIME = re.compile(r"(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
+                            r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|"
+                            r"weekend|today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?\s*$")
+
+
+_LEADING_TIME = re.compile(r"\s+(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                           r"Saturday|Sunday|week|month|year|night|morning|afternoon|evening|weekend|"
+                           r"today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?(?=\s)")
 
 
 def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
-    """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'."""
-    words = _words_before(text, floor, cue_start)
-    picked: list[re.Match] = []
-    while words and words[-1].group(0).lower() in _AUX and not picked:
+    """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
+
+    'Jaafar Husseini, a spokesman for Kata’ib Hezbollah, …, expressed': a comma right before
+    the cue closes an appositive or participle phrase, so the speaker is the name before it.
+    """
+    lead = text[floor:cue_start]
+    when = _TRAILING_TIME.search(lead)
+    if when:  # 'Donald Trump on Saturday tweeted': the time is not part of the name
+        lead = lead[:when.start()] + " " * (len(lead) - when.start())
+    rel = list(re.finditer(r"\s(?:who|which)\s+(?:[^,;:“”\"]{1,80}?)\s*$", lead))
+    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2:
+        # 'a White House official who spoke anonymously to discuss internal strategy said':
+        # the relative clause describes the speaker, who stands before it.
+        lead = lead[:rel[-1].start()]
+    words = list(re.finditer(r"\S+", lead))
+    while words and words[-1].group(0).lower().strip(",") in _AUX:
+        if words[-1].group(0).endswith(","):
+            break
         words.pop()
-    for w in reversed(words):
-        token = w.group(0)
-        bare = token.strip(",;:()“”\"’'")
-        if token.endswith((",", ";", ":", "”", '"')) and picked:
-            break
-        if token.endswith((",", ";", ":")) and not picked:
-            # "X, a spokesman for Y, said": the appositive closes right before the cue.
-            break
-        if bare.lower() in _NP_STOP or bare in _cue_words() or not bare:
-            break
-        picked.insert(0, w)
-        if len(picked) >= MAX_SPEAKER_WORDS:
-            break
+    if not words or words[-1].group(0).endswith(("”", '"', "''")):
+        return None  # '“…” said': the words before the cue are the quote's, not a speaker
+    if words[-1].group(0).endswith(","):
+        return _before_appositive(text, words, floor)
+    picked = _name_words(words, floor)
     if not picked:
         return None
-    s, e = floor + picked[0].start(), floor + picked[-1].end()
-    while e > s and text[e - 1] in ",;:":
+    span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
+    if span is None:
+        return None
+    if span.text.split()[-1].lower() in _DETS:
+        return None  # 'Many watched the show': a noun phrase cut in the middle is no speaker
+    return span
+
+
+def _span_of(text: str, s: int, e: int) -> Span | None:
+    while e > s and text[e - 1] in ",;:”\"’)!?":
         e -= 1
-    while s < e and text[s] in "“”\"(":
+    last = text[s:e].split()[-1] if text[s:e].split() else ""
+    if last.endswith(".") and len(last) > 3 and "." not in last[:-1] and any(c.islower() for c in last):
+        e -= 1  # 'said Ali Saleh.': the sentence's full stop, not an abbreviation ('Jr.', 'U.S.')
+    while s < e and text[s] in "“”\"(‘":
         s += 1
-    span = Span(s, e, text[s:e])
-    return _prefer_appositive_head(text, span, floor) or span
+    if e <= s:
+        return None
+    return Span(s, e, text[s:e])
 
 
-def _prefer_appositive_head(text: str, span: Span, floor: int) -> Span | None:
-    """'Jaafar Husseini, a spokesman for Kata’ib Hezbollah, said' → Jaafar Husseini."""
-    if not re.match(r"(?:a|an|the)\s", span.text, re.I) or span.text.split()[0] in ("The",) and span.start == floor:
+def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | None:
+    """Walk back over comma-closed segments ('a spokesman for X,', 'speaking on WOR710,')
+    to the name that they describe."""
+    segs: list[list[re.Match]] = [[]]
+    for w in words:
+        segs[-1].append(w)
+        if w.group(0).endswith(","):
+            segs.append([])
+    segs = [s for s in segs if s]
+    # segs[-1] is the phrase that the comma before the cue closes; the speaker precedes it.
+    cands = segs[:-1]
+    for k in range(len(cands) - 1, -1, -1):
+        seg = cands[k]
+        first = seg[0].group(0).strip("“\"(")
+        if first.lower() in ("a", "an", "the") and seg[0].group(0)[:1].islower():
+            prev = cands[k - 1] if k > 0 else None
+            named = prev is not None and prev[-1].group(0).rstrip(",")[:1].isupper() \
+                and prev[0].group(0).lower() not in _PREPS
+            if named:
+                continue  # 'Jaafar Husseini, a spokesman for …,': the name is before it
+            picked = _name_words(seg, floor)  # 'In Baghdad, an unknown group, which …,'
+            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+        if first[:1].islower() or first[:1].isdigit():
+            continue  # another descriptor ("who …,", "speaking on WOR710,")
+        picked = _name_words(seg, floor)
+        if picked and picked[0].group(0)[:1].isupper():
+            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
         return None
-    before = text[floor:span.start].rstrip()
-    if not before.endswith(","):
-        return None
-    name = re.search(r"([A-Z][\w’'.-]*(?:\s+(?:al-|bin\s+)?[A-Z][\w’'.-]*){0,3})\s*,$", before)
-    if not name:
-        return None
-    s = floor + name.start(1)
-    return Span(s, s + len(name.group(1)), name.group(1))
+    return None
 
 
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     """The noun phrase right after an inverted cue: '…,” said Husseini.'"""
-    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?]|$|\s+(?:in|on|at|during|who|adding|according)\b))",
+    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
                  text[start:ceiling])
     if not m:
         return None
     s = start + m.start(1)
     e = start + m.end(1)
-    while e > s and text[e - 1] in ".,;:!?":
-        e -= 1
-    if e - s < 2:
+    if e - s < 2 or text[s:e].split()[0].lower() in _PREPS | {"that"}:
         return None
-    return Span(s, e, text[s:e])
+    return _noun_phrase(text, s, e)
+
+
+_DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
+         "her", "their", "its", "our", "my", "this", "that", "these", "those", "other"}
+_CONNECT = {"of", "the", "for", "and", "de", "del", "da", "bin", "al-", "van", "von", "der", "la", "le"}
+
+
+def _noun_phrase(text: str, s: int, e: int) -> Span | None:
+    """Keep the part of a span after an inverted cue that can be a speaker: a name ('Rep. John
+    Smith'), a pronoun, or a determiner phrase ('a senior official'); 'Comey cannot' or 'do a
+    cover' are clauses, not speakers."""
+    words = list(re.finditer(r"\S+", text[s:e]))
+    first = words[0].group(0)
+    low = first.lower().strip(",")
+    if low in PRONOUNS - {"who", "it"}:
+        return _span_of(text, s, s + words[0].end())
+    keep = [words[0]]
+    if first[:1].isupper() and low not in _DETS:
+        for w in words[1:]:
+            t = w.group(0)
+            if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
+                keep.append(w)
+            else:
+                break
+    elif low in _DETS:
+        keep = words[:6]
+    else:
+        return None
+    return _span_of(text, s + keep[0].start(), s + keep[-1].end())
 
 
 @lru_cache(maxsize=1)
 def _cue_words() -> frozenset[str]:
-    return frozenset(f for f in reporting_verbs() if " " not in f)
+    return frozenset(f for f in _verbs() if " " not in f)
 
 
 def _sentence_of(sentences, i: int) -> tuple[int, int]:
@@ -211,94 +417,311 @@ def _sentence_of(sentences, i: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _attribute_direct(text, q: _Found, spans, sentences, prev_closing: int) -> None:
+def _prev_mark(text: str, spans, start: int) -> int:
+    return max([e + 1 for s, e in spans if e < start - 1] + [0])
+
+
+def _cue_before(text, q: _Found, spans, sentences) -> bool:
+    sent_start = _sentence_of(sentences, q.start - 1)[0]
+    floor = max(sent_start, _prev_mark(text, spans, q.start))
+    head = text[floor:q.start - 1]
+    m = list(_cue_regex().finditer(head))
+    return bool(m) and len(head[m[-1].end():].split()) <= 10
+
+
+def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
     # 1. After: '…,” Husseini said' or '…,” said Husseini'.
-    tail_end = min(len(text), close + 120)
-    # spans are in text order: bisect, not a scan (a scan per quote made 30 KB of marks take minutes)
-    after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
-    nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
+    tail_end = min(len(text), close + 160)
+    nxt_open = min([s - 1 for s, _ in spans if s - 1 >= close] + [tail_end])
     tail = text[close:nxt_open]
     stop = re.search(r"[.!?](?:\s|$)|\n", tail)
     tail = tail[: stop.start() + 1] if stop else tail
     m = cue_re.search(tail)
-    if m and len(tail[: m.start()].split()) <= MAX_SPEAKER_WORDS and not tail[: m.start()].strip().endswith("."):
+    lead = tail[: m.start()] if m else ""
+    if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
+        m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
+    if m and len(lead.split()) <= MAX_SPEAKER_WORDS and not lead.strip().endswith(".") \
+            and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
         q.cue, q.cue_start = m.group(0), cue_start
-        lead = tail[: m.start()].strip(" ,")
-        if lead:
+        if lead.strip(" ,"):
             q.speaker = speaker_before(text, cue_start, close)
         else:
             q.speaker = speaker_after(text, close + m.end(), close + len(tail))
-        return
+        if q.speaker is not None or not lead.strip(" ,"):
+            return
+        q.cue = q.cue_start = None  # 'He echoed that promise': not an attribution of this quote
     # 2. Before: 'Kadhimi said in Riyadh “…”', 'He added, “…”', '…, pledging, “…”'.
     sent_start = _sentence_of(sentences, q.start - 1)[0]
-    floor = max(sent_start, prev_closing)
+    floor = max(sent_start, _prev_mark(text, spans, q.start))
     head = text[floor: q.start - 1]
+    if not head.strip() or head.rstrip().endswith(":") and not cue_re.search(head):
+        # 3. A colon or line break introduces it: 'As Pollak reported …:' ¶ “…”.
+        j = q.start - 2
+        while j >= 0 and text[j].isspace():
+            j -= 1
+        if j >= 0 and text[j] == ":":
+            s0 = _sentence_of(sentences, j)[0]
+            floor = max(s0, _prev_mark(text, spans, j))
+            head = text[floor:j + 1]
     cues = list(cue_re.finditer(head))
-    if not cues:
-        return
-    m = cues[-1]
-    cue_start = floor + m.start()
-    q.cue, q.cue_start = m.group(0), cue_start
-    if m.group(0).endswith("ing") and head[: m.start()].rstrip().endswith(","):
-        q.participle = True
-        return
-    q.speaker = speaker_before(text, cue_start, floor)
-    if q.speaker is None:
-        q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
+    if cues:
+        m = cues[-1]
+        between = head[m.end():]
+        # The cue must govern the quote: nothing but a hearer, a short adverbial or a colon
+        # lies between them ('told The Arab Weekly that “…”', 'said in Riyadh “…”').
+        if len(between.split()) <= 10 and not re.search(r"[.!?;]\s", between):
+            cue_start = floor + m.start()
+            q.cue, q.cue_start = m.group(0), cue_start
+            if m.group(0).endswith("ing") and head[: m.start()].rstrip().endswith(","):
+                q.participle = True
+                return
+            q.speaker = speaker_before(text, cue_start, floor)
+            if q.speaker is None and not head[: m.start()].strip():
+                q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
+            if q.speaker is None:
+                # 'Obama punctuated his list by saying “Too many.”': the sentence's subject.
+                q.speaker = _opening_subject(text, (floor, q.start), cue_start)
+            return
+    if head.rstrip().endswith(":"):
+        # 'Philip Bump: “…”', 'Clinton released the following statement: “…”'.
+        intro = head.rstrip()[:-1]
+        name = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*", intro)
+        if name:
+            s0 = floor + name.start(1)
+            q.speaker = Span(s0, s0 + len(name.group(1)), name.group(1))
+        else:
+            q.speaker = _opening_subject(text, (floor, q.start), q.start)
+        if q.speaker is not None:
+            q.via = "explicit"
+            return
+    # 4. A dash line after the quote: '“…” ― Sonya Herridge'.
+    d = re.match(r"\s*[" + _DASHES + r"]+\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", text[close:close + 80])
+    if d:
+        s = close + d.start(1)
+        q.speaker, q.cue, q.cue_start = Span(s, s + len(d.group(1)), d.group(1)), None, None
+        q.via = "explicit"
 
 
-_THAT = re.compile(r"\s*(?:,[^,“”\"]{1,80},\s*)?that\s+")
-_HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}|reporters|journalists|the\s+\w+|him|her|them|us|me)")
+_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+that\s+")
+_HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
-def _indirect(text, sentences, direct: list[tuple[int, int]], taken_cues: set[int] = frozenset(),
-              parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
+def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[str]) -> int | None:
+    rest = m_end
+    if "mixed" in flags:
+        # 'called him a “talented guy”': the object and its description are the content.
+        nxt = re.match(r"\s+(?!(?:for|on|off|up|out|in|at|to|by|with|from|about|into)\b)(\S)", text[rest:se])
+        return rest + nxt.start(1) if nxt else None
+    if "tell" in flags:
+        h = _HEARER.match(text, rest, se)
+        if h:
+            rest = h.end()
+    when = _LEADING_TIME.match(text, rest, se)
+    if when:  # 'telling reporters on Thursday he viewed …'
+        rest = when.end()
+    t = _THAT.match(text, rest, se)
+    if t and len(text[rest:t.end()].split()) <= 9:
+        return t.end()
+    if lemma in _infinitive_lemmas():
+        inf = re.match(r"\s+to\s+[a-z]", text[rest:se])
+        if inf:
+            return rest + inf.start() + inf.group(0).index("to")
+    if lemma not in _clause_lemmas():
+        return None
+    nxt = re.match(r"[\s,:]+([\w’'“\"]+)", text[rest:se])
+    if not nxt:
+        return None
+    word = nxt.group(1).lower().strip("“\"").replace("’", "'")
+    if nxt.group(1)[:1] in "“\"":
+        return rest + nxt.start(1)
+    if text[rest:rest + 1] == "," or word in _cue_words():
+        return None  # 'said, adding …': the participle brings its own clause
+    if word in _CLAUSE_OPENERS or word not in _PREPS:
+        return rest + nxt.start(1)
+    return None
+
+
+_AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
+                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
+
+
+def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
+    """Reported clauses (and mixed quotes): 'X said (that) …', '…, X said.', 'according to'."""
     out: list[_Found] = []
     cue_re = _cue_regex()
-    verbs = reporting_verbs()
+    verbs = _verbs()
     for ss, se in sentences:
-        sent = text[ss:se]
-        for m in cue_re.finditer(sent):
-            cs, ce = ss + m.start(), ss + m.end()
-            if _inside(direct, cs) or cs in taken_cues:
-                continue  # inside a quote, or the cue of a direct quote's attribution
-            lemma, hearer = verbs.get(m.group(0), (m.group(0), False))
-            rest = ce
-            if hearer:
-                h = _HEARER.match(text, rest, se)
-                if h:
-                    rest = h.end()
-            t = _THAT.match(text, rest, se)
-            if t:
-                content_start = t.end()
-            elif lemma == "say" and re.match(r"\s+(?!(?:in|on|at|to|during|after|before|by|for|with|of|from|that|when|while|as|\"|“))[A-Za-z]", text[rest:se]):
-                content_start = rest + 1
+        taken = False
+        as_cue = _AS_CUE.match(text, ss, se)
+        if as_cue and as_cue.group(2) in verbs and not _inside(direct, as_cue.start(2)):
+            # 'As The Washington Post reported, even if Sanders …': the sentence after the comma.
+            cs, ce = _trim(text, as_cue.end(), se)
+            while ce > cs and text[ce - 1] in ".;:,!? \n\t":
+                ce -= 1
+            spk_span = Span(as_cue.start(1), as_cue.end(1), as_cue.group(1))
+            if len(text[cs:ce].split()) >= 3 and not (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
+                quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
+                out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", as_cue.group(2), as_cue.start(2), spk_span))
+                taken = True
+        for m in cue_re.finditer(text, ss, se):
+            cs, ce = m.start(), m.end()
+            if _inside(direct, cs) or taken:
+                continue
+            cue = m.group(0)
+            lemma, flags = verbs.get(cue, (cue, frozenset()))
+            if "direct" in flags:
+                continue
+            before = text[ss:cs]
+            # Inverted: '…, X said.' / '…, said X.' closing the sentence.
+            inv = None if "mixed" in flags else _inverted(text, ss, se, m, direct)
+            if inv is not None:
+                out.append(inv)
+                taken = True
+                continue
+            if re.search(r"[”\"]\s*$|''\s*$", before) or (before.rstrip().endswith(",") and re.match(
+                    r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}\s*(?:[,.;]|$)", text[ce:se])):
+                continue  # '…,” said X' / '…, said Larry Sabato, …': inverted, not a clause
+            if cue not in verbs:  # a multi-word cue: 'called for …', 'expressed his belief that …'
+                t = _THAT.match(text, ce, se)
+                nxt = re.match(r"\s+(\S)", text[ce:se])
+                cstart = t.end() if t else (ce + nxt.start(1) if nxt else None)
             else:
+                cstart = _content_start(text, ce, se, lemma, flags)
+            if cstart is None:
                 continue
-            if content_start < se and text[content_start] in OPENERS + STRAIGHT:
-                continue  # 'told X that “…”': a direct quote owns it
-            content_end = se
-            for ds, de in direct:
-                if content_start <= ds - 1 < content_end:
-                    content_end = ds - 1
-            content_start, content_end = _trim(text, content_start, content_end)
-            while content_end > content_start and text[content_end - 1] in ".;:,”\" ":
-                content_end -= 1
-            if len(text[content_start:content_end].split()) < 4:
+            cend = se
+            but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
+            if but:  # '…, but Kadhimi said …': the next clause is another statement
+                cend = cstart + but.start()
+            for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
+                if cstart <= ds - 1 < se < de + 1:
+                    cend = de + 1
+            cstart, cend = _trim(text, cstart, cend)
+            while cend > cstart and text[cend - 1] in ".;:,!? \n\t":
+                cend -= 1
+            if cend - cstart < 2:
                 continue
-            speaker = (parse_subjects or {}).get(cs) or speaker_before(text, cs, ss)
-            if speaker is None:
+            quotes_in = [(ds, de) for ds, de in direct if cstart <= ds - 1 and de <= cend]
+            if text[cstart] in ALL_MARKS and quotes_in and quotes_in[0][1] + 1 >= cend - 1:
+                continue  # 'said “…”': a plain direct quote owns it
+            if len(text[cstart:cend].split()) < 3 or ("mixed" in flags and not quotes_in):
                 continue
-            out.append(_Found(content_start, content_end, "indirect", m.group(0), cs, speaker))
-            break  # one reported clause per cue sentence; nested cues belong to its content
+            participle = cue.endswith("ing") and before.rstrip().endswith(",")
+            speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            if speaker is None and not participle:
+                continue
+            kind = "direct" if quotes_in else "indirect"
+            if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
+                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
+                # A mixed quote that ends with its quoted words after a short lead starts at them
+                # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
+                # a longer paraphrase stays, or the quoted fragment would lose its sense.
+                cstart, cend = quotes_in[0][0], max(quotes_in[0][1], min(cend, quotes_in[0][1]))
+            elif quotes_in and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
+                # A paraphrase that holds quoted words is reported as its whole that-clause.
+                cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
+            out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
+            taken = True  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
+        if not taken:
+            out.extend(_colon_line(text, ss, se, direct))
     return out
 
 
-_ACCORDING = re.compile(r"\b[Aa]ccording to\s+([^,.;“”\"]{2,80})")
+_COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*):\s+(?=\S)")
+# Capitalised words before a colon that label a line rather than name a speaker.
+_LABELS = {"note", "update", "updated", "editor", "correction", "source", "sources", "photo",
+           "related", "watch", "read", "video", "image", "credit", "via", "transcript", "q", "a",
+           "question", "answer", "name", "age", "city", "job", "pay", "why", "what", "who",
+           "when", "where", "how", "bottom line", "the bottom line", "background", "context"}
+
+
+def _colon_line(text, ss, se, direct) -> list[_Found]:
+    """'Clinton: Time for ‘intensification’ of ISIL strategy' — a name, a colon, its words
+    (the headline and transcript convention)."""
+    m = _COLON_LINE.match(text, ss, se)
+    if not m or m.group(1).lower() in _LABELS or m.group(1).split()[-1].lower() in _LABELS:
+        return []
+    cs, ce = _trim(text, m.end(), se)
+    while ce > cs and text[ce - 1] in ".;:,!? \n\t":
+        ce -= 1
+    if len(text[cs:ce].split()) < 3 or (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
+        return []
+    quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
+    spk = Span(m.start(1), m.end(1), m.group(1))
+    return [_Found(cs, ce, "direct" if quotes_in else "indirect", ":", None, spk, via="explicit")]
+
+
+_SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
+
+
+# After an inverted cue ('…, said X'), X is a name or a person noun, not a clause.
+_INVERTED_NP = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|one|another|two|three|several|some)\s+(?:[\w’'-]+\s+){0,4}?"
+                          r"(?:spokes\w+|officials?|sources?|aides?|analysts?|persons?|people|advisers?|advisors?|"
+                          r"lawyers?|attorneys?|experts?|directors?|professors?|strategists?|members?|leaders?|"
+                          r"officers?|researchers?|economists?|senators?|governors?|candidates?|residents?|"
+                          r"voters?|supporters?|wom[ae]n|m[ae]n|statement|report|chairm[ae]n|president|"
+                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend)\b)")
+
+
+def _inverted(text, ss, se, m, direct) -> _Found | None:
+    """'The economy is bad, Trump said.' / '…, said Larry Sabato, director of …' → content
+    before the comma; and the parenthetical 'Even then, he said, he’s learned …' → the whole
+    sentence (the attribution inside it is too short to matter)."""
+    cs, ce = m.start(), m.end()
+    before = text[ss:cs]
+    comma = max(before.rfind(","), before.rfind(",''"))
+    if comma < 0:
+        return None
+    lead = before[comma + 1:].strip(" '")
+    if len(lead.split()) > MAX_SPEAKER_WORDS:
+        return None
+    after = text[ce:se]
+    if lead:
+        speaker = speaker_before(text, cs, ss + comma + 1)
+        if speaker is None or not (_SHORT_TAIL.match(after) or re.match(r"\s*,", after)):
+            return None
+        tail_clause = re.match(r"\s*,\s*(?:that\s+)?", after)
+        if tail_clause:
+            first = (after[tail_clause.end():].split() or [""])[0].lower()
+            if first in _PREPS or first.endswith("ing") or first in ("who", "which", "according"):
+                tail_clause = None  # ', he said, on condition of anonymity': an adverbial
+    else:
+        if not _INVERTED_NP.match(after):
+            return None
+        speaker = speaker_after(text, ce, se)
+        if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
+            return None
+        rest = text[speaker.end:se]
+        lower = [w for w in speaker.text.split()[1:] if w[:1].islower() and w not in ("of", "the", "for", "and", "at", "in", "de", "al-", "bin")]
+        if speaker.text[:1].isupper() and lower or not re.match(r"\s*(?:[,.!?;:)\"”']|$)", rest) and not _SHORT_TAIL.match(rest):
+            return None  # ', said Obama failed to …': the words after the cue are a clause
+        tail_clause = None
+    cstart, cend = _trim(text, ss, ss + comma)
+    while cstart < cend and text[cstart] in "'":
+        cstart += 1
+    for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
+        if ds <= cend <= de + 1 and ds > cstart:
+            cend = de
+    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4 and len(text[cstart:cend].split()) <= 4:
+        # 'Even then, he said, he’s learned …': the attribution sits inside the statement.
+        cend = se
+        while cend > cstart and text[cend - 1] in ".;:,!?\"”' ":
+            cend -= 1
+    elif tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
+        return None  # '…, he said, adding …': a longer clause after; the forward rule decides
+    if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
+        return None
+    if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
+        return None  # '“…,” X said': a direct quote owns it
+    quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
+    return _Found(cstart, cend, "direct" if quotes_in else "indirect", m.group(0), cs, speaker)
+
+
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[^,.;“”\"]{2,80}?)(?=\s*(?:[,.;]|$|\s+(?:who|which|that|in|on|at)\s))")
 
 
 def _according_to(text, ss, se, direct) -> list[_Found]:
@@ -311,10 +734,13 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs, ce = _trim(text, ss, m.start())
         else:  # 'According to X, …'
             cs, ce = _trim(text, m.end(1) + 1, se)
-        while ce > cs and text[ce - 1] in ".,;:":
+        while ce > cs and text[ce - 1] in ".,;:!? \n\t":
             ce -= 1
-        if len(text[cs:ce].split()) >= 4:
-            out.append(_Found(cs, ce, "indirect", "according to", m.start(), src))
+        while cs < ce and text[cs] in ",;: ":
+            cs += 1
+        if len(text[cs:ce].split()) >= 3:
+            quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
+            out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", "according to", m.start(), src))
     return out
 
 
@@ -323,83 +749,255 @@ def _head(span: Span) -> str:
     return words[-1] if words else ""
 
 
+def _merge_split(text: str, found: list[_Found], paras) -> list[_Found]:
+    """'“A,” X said. “B”' (or ', adding, “B”'): one quote interrupted by its attribution."""
+    out: list[_Found] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == q.kind == "direct" and prev.cue_start is not None \
+                and prev.cue_start > prev.end and (q.cue is None or not q.participle and
+                                                   (q.cue_start is not None and prev.end < q.cue_start < q.start)) \
+                and _same_para(paras, prev.start, q.start):
+            gap = text[prev.end + 1:q.start - 1]
+            if len(gap.split()) <= MAX_SPEAKER_WORDS + 3 and not any(c in gap for c in ALL_MARKS) \
+                    and not re.search(r"[.!?;:]\s*$", text[prev.start:prev.end].rstrip("”\" ")[-1:] + "x"):
+                if q.cue_start is None or gap.lower().count(" ") < 12:
+                    prev.end = q.end
+                    continue
+        out.append(q)
+    return out
+
+
+def _same_para(paras, a: int, b: int) -> bool:
+    ia = next((i for i, (s, e) in enumerate(paras) if s <= a < e + 1), -1)
+    ib = next((i for i, (s, e) in enumerate(paras) if s <= b < e + 1), -2)
+    return ia == ib
+
+
 def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tuple[Span, str]] = (),
                 parse_subjects: dict[int, Span] | None = None) -> list[RawQuote]:
     """All quotes in `text`.
 
     `subjects`: (span, 'person'|'group') of the mentions that can speak, used to find a
     sentence's speaker for participle cues (', pledging, “…”') and the person a pronoun
-    refers to. `parse_subjects`: where a dependency parse exists,
-    the grammatical subject of each verb, keyed by the verb's start offset; it overrides the
-    noun phrase that the rules would take.
+    refers to. `parse_subjects`: where a dependency parse exists, the grammatical subject of
+    each verb, keyed by the verb's start offset; it overrides the noun phrase that the rules
+    would take.
     """
     spans = quote_spans(text)
-    found: list[_Found] = []
-    prev_close = 0
+    sentences = _repair_sentences(text, list(sentences) or [(0, len(text))], spans)
+    paras = paragraphs(text)
+    direct: list[_Found] = []
+    # Titles in marks are no one's words, but a clause that holds one still quotes it.
+    all_spans = spans
+    spans = [(s, e) for s, e in spans if not (_embedded(text, s, sentences) and _looks_like_title(text[s:e]))]
     for s, e in spans:
         q = _Found(s, e, "direct")
-        _attribute_direct(text, q, spans, sentences, prev_close)
-        found.append(q)
-        prev_close = e + 1
-    found.extend(_indirect(text, sentences, spans, {f.cue_start for f in found if f.cue_start is not None}, parse_subjects))
+        _attribute_direct(text, q, spans, sentences)
+        q.embedded = _embedded(text, s, sentences)
+        direct.append(q)
+    clauses = _clauses(text, sentences, all_spans, parse_subjects)
+    # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
+    covered = [(c.start, c.end) for c in clauses]
+    direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
+    direct = _merge_split(text, direct, paras)
+    found = direct + clauses
     if parse_subjects:
         for f in found:
             subj = parse_subjects.get(f.cue_start) if f.cue_start is not None else None
             if subj is not None and not _inside(spans, subj.start):
                 f.speaker, f.participle = subj, False
     found.sort(key=lambda f: (f.start, f.end))
-    return _resolve_speakers(text, found, sentences, subjects)
+    return _resolve_speakers(text, found, sentences, subjects, paras)
 
 
-def _resolve_speakers(text, found: list[_Found], sentences, subjects) -> list[RawQuote]:
+def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
+    """Undo the sentence splits that a rule splitter makes inside attributions: a 'sentence'
+    that opens in lowercase continues the previous one ('Sen. Bernie Sanders (I-Vt.) said');
+    an opening quotation mark left at the end of a sentence belongs to the next one."""
+    openers = {ds - 1 for ds, _ in spans}
+    out: list[list[int]] = []
+    for s, e in sorted(sentences):
+        lead = text[s:e].lstrip(" \t")
+        if out and lead[:1].islower() and "\n" not in text[out[-1][1] - 1:s + 1]:
+            out[-1][1] = e
+            continue
+        out.append([s, e])
+    for i in range(len(out) - 1):
+        s, e = out[i]
+        j = e - 1
+        while j > s and text[j].isspace():
+            j -= 1
+        if j > s and j in openers:
+            out[i][1] = j
+            out[i + 1][0] = j
+    return [(s, e) for s, e in out if e > s]
+
+
+_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "is", "by", "from", "as"}
+
+
+def _looks_like_title(inner: str) -> bool:
+    """'This Week With George Stephanopoulos', 'Orange is the New Black': a short run of
+    capitalised words inside a sentence names a show, book or slogan; nobody is quoted."""
+    words = [w.strip(",.;:!?") for w in inner.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 8 or inner.rstrip()[-1:] in "!?":
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content) \
+        and len(content) > 1
+
+
+def _embedded(text: str, start: int, sentences) -> bool:
+    """Does the quote open inside a sentence (after a word, not at its start or after a colon)?"""
+    ss = _sentence_of(sentences, start - 1)[0]
+    lead = text[ss:start - 1].rstrip()
+    return bool(lead) and lead[-1] not in ":\n" and not _para_start(text, start - 1)
+
+
+def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> list[RawQuote]:
     out: list[RawQuote] = []
     history: list[Span] = []  # explicit speakers so far, in text order
-    last_by_sentence: dict[tuple[int, int], Span] = {}
-    para_speaker: Span | None = None
-    para_bounds = paragraphs(text)
+    recent: list[tuple[int, Span, Span]] = []  # (quote end, speaker span, what it stands for)
+    para_speaker: Span | None = None  # the last speaker mention, and what it stands for
+    para_named: Span | None = None
+    covered_until = -1  # a quote widened to its predicate absorbs the quotes inside it
     for f in found:
+        if f.start < covered_until:
+            continue
         sent = _sentence_of(sentences, f.start - 1 if f.kind == "direct" else f.start)
         antecedent = None
-        via = None
+        via = f.via
         speaker = f.speaker
         if f.participle:
-            speaker = last_by_sentence.get(sent) or _sentence_subject(text, sent, subjects, f.cue_start)
+            # ', adding, “…”' / ', saying …': the speaker of the clause the participle hangs on.
+            at = f.cue_start if f.cue_start is not None else f.start
+            near = [r for r in recent if at - r[0] < 300 and _same_para(paras, r[0], at)]
+            speaker = _sentence_subject(text, sent, subjects, at) or _opening_subject(text, sent, at)
+            if speaker is not None and speaker.text.lower() in PRONOUNS:
+                antecedent = _antecedent(text, speaker.text.lower(), speaker.start, history, subjects, sentences)
+            elif speaker is None and near:
+                speaker, antecedent = near[-1][1], (near[-1][2] if near[-1][2] is not near[-1][1] else None)
             via = "carried" if speaker else None
         elif speaker is not None:
             low = speaker.text.lower()
-            if low in PRONOUNS and (history or subjects):
-                antecedent, via = _antecedent(text, low, f.cue_start or f.start, history, subjects, sentences), "pronoun"
+            if low in PRONOUNS:
+                if low == "who":
+                    antecedent = _relative_antecedent(text, speaker)
+                elif history or subjects:
+                    antecedent = _antecedent(text, low, f.cue_start or f.start, history, subjects, sentences)
+                via = "pronoun"
             elif re.match(r"the\s", low) and _head(speaker) in ANAPHOR_HEADS and history:
                 antecedent = next((h for h in reversed(history) if _head(speaker).rstrip("s") in h.text.lower()), history[-1])
                 via = "anaphor"
             else:
-                via = "explicit"
-        elif f.kind == "direct" and f.cue is None and para_speaker is not None and _near_paragraph(text, f.start, para_bounds, para_speaker):
+                via = via or "explicit"
+        elif f.kind == "direct" and f.cue is None and para_speaker is not None \
+                and _near_paragraph(f.start, paras, para_speaker):
             # An unattributed quote in the paragraph after a quoted speaker continues that
             # speaker (the news convention for long quotations and follow-up fragments).
+            # The speaker is the mention of that attribution ('she' in '…, she said.');
+            # what it stands for travels with it.
             speaker, via = para_speaker, "carried"
+            antecedent = para_named if para_named is not para_speaker else None
+        if f.kind == "direct" and via in (None, "carried") and f.cue is None and f.embedded and not f.participle:
+            # 'Bush referred to Rubio as “a bright, charismatic leader”': words quoted inside a
+            # sentence are its subject's, when the subject is a name (a pronoun could be
+            # anyone; 'the so-called “…”' has no name as subject).
+            subj = _opening_subject(text, sent, f.start)
+            # A one-word capitalised opener ('Talk compared to …') is a name only when the
+            # mention finder knows it as a person or group.
+            if subj is not None and " " not in subj.text and not any(
+                    sp.start <= subj.start < sp.end for sp, _k in subjects):
+                subj = None
+            if subj is not None and subj.text.lower() not in PRONOUNS:
+                speaker, via = subj, "explicit"
+                # The quoted words are part of what the subject said: the predicate after
+                # its verb ('Bush referred to Rubio as “a bright, charismatic leader”').
+                verb = re.match(r"\s+\S+\s+", text[subj.end:f.start])
+                if verb:
+                    f.start = subj.end + verb.end()
+                    end = max(f.end, sent[1])
+                    while end > f.start and text[end - 1] in " \n.;:,!?\"”’":
+                        end -= 1
+                    f.end = max(f.end, end)
+                    covered_until = f.end
+        if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
+                and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
+            continue  # a scare quote or a title: nobody is quoted
+        if f.kind == "direct" and speaker is None and f.start > 0 and text[f.start - 1] == "‘":
+            continue  # single marks without a speaker: a headline's or a scare quote
         if speaker is not None:
             named = antecedent or speaker
-            if via in ("explicit", "carried", "pronoun", "anaphor"):
-                history.append(named)
-                last_by_sentence[sent] = speaker if via != "carried" else named
-            para_speaker = named
-        out.append(RawQuote(f.start, f.end, text[f.start:f.end], f.kind, f.cue, speaker, via, antecedent))
+            history.append(named)
+            recent.append((f.end, speaker, named))
+            para_speaker, para_named = speaker, named
+        out.append(RawQuote(f.start, f.end, text[f.start:f.end], f.kind, f.cue, speaker, via if speaker else None, antecedent))
     return out
 
 
-def _near_paragraph(text: str, start: int, paras, previous: Span) -> bool:
+def _relative_antecedent(text: str, who: Span) -> Span | None:
+    """'Trump, who said …' → Trump."""
+    m = re.search(r"([A-Z][\w’'.-]*(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]*){0,3})\s*,\s*$", text[max(0, who.start - 80):who.start])
+    if not m:
+        return None
+    s = max(0, who.start - 80) + m.start(1)
+    return Span(s, s + len(m.group(1)), m.group(1))
+
+
+def _near_paragraph(start: int, paras, previous: Span) -> bool:
     """Is the quote in the same paragraph as the previous speaker, or the next one?"""
     idx = [i for i, (ps, pe) in enumerate(paras) if ps <= start < pe + 1]
     prev = [i for i, (ps, pe) in enumerate(paras) if ps <= previous.start < pe + 1]
     return bool(idx and prev) and 0 <= idx[0] - prev[0] <= 1
 
 
+# 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
+_NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
+                 "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
+_OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now),?\s+)?"
+                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
+                      r"(?=\s+[a-z])")
+
+
+def _opening_subject(text, sent, before: int) -> Span | None:
+    """The pronoun or name that opens the sentence: the subject a participle hangs on
+    ('He echoed that promise, saying …')."""
+    start = sent[0]
+    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later)\b[^,]{0,120},\s*",
+                     text[start:max(start, before)])
+    if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
+        start += intro.end()
+    m = _OPENING.match(text, start, max(start, before))
+    if m is None or m.group(1).split()[0].lower() in _DETS:
+        d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
+        if d:  # 'The billionaire businessman began by …, saying …'
+            return Span(d.start(1), d.end(1), d.group(1))
+    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+            or m.group(1).split()[0].lower().endswith("ing") or m.group(1)[:1].isdigit() \
+            or m.group(1).split()[0].lower() in _NUMBER_WORDS:
+        return None
+    return Span(m.start(1), m.end(1), m.group(1))
+
+
 def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
+    """The first person or group mention of the sentence that stands as a subject: followed by
+    a verb-like lowercase word and not inside a prepositional phrase ('Washington (AFP) –
+    Democrat Hillary Clinton has taken …' → Hillary Clinton)."""
+    first = None
     for sp, _kind in subjects:
-        if sent[0] <= sp.start < (before or sent[1]):
+        if not sent[0] <= sp.start < (before or sent[1]):
+            continue
+        first = first or sp
+        after = re.match(r"\s+([a-z]\w*)", text[sp.end:sp.end + 30])
+        prev = text[max(sent[0], sp.start - 12):sp.start].split()
+        if after and after.group(1) not in _PREPS and not (prev and prev[-1].lower() in _PREPS):
             return sp
-    return None
+    return first
 
 
 def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sentences) -> Span | None:
@@ -419,3 +1017,37 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
             if best is None or sp.start > best.start:
                 best = sp
     return best
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    return tuple(sorted(word_list("titles.txt"), key=len, reverse=True))
+
+
+def split_role(speaker: Span) -> tuple[str | None, Span]:
+    """'Political analyst Ihssan Shammari' → ('Political analyst', Span('Ihssan Shammari')).
+
+    The role is the run of lowercase descriptors and known titles before the capitalised
+    name; a speaker with no name after them ('An Iraqi parliamentary source') has no role.
+    """
+    text = speaker.text
+    low = text.lower()
+    cut = 0
+    for title in _titles():
+        i = low.find(title + " ")
+        if i >= 0 and (i == 0 or low[i - 1] == " ") and i + len(title) + 1 > cut:
+            cut = i + len(title) + 1
+    # descriptors before the title: 'Political analyst', 'Iraqi blogger', 'Defense Secretary'
+    words = list(re.finditer(r"\S+", text))
+    if not cut:
+        for w in words:
+            if w.group(0)[:1].islower() and w.group(0).lower() not in ("al-", "bin", "de", "von", "van"):
+                cut = w.end() + 1
+    if not cut or cut >= len(text):
+        return None, speaker
+    rest = text[cut:]
+    if not rest[:1].isupper():
+        return None, speaker
+    role = text[:cut].strip().strip(",")
+    s = speaker.start + cut
+    return role or None, Span(s, speaker.end, rest)
