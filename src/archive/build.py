@@ -102,9 +102,10 @@ def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_ca
     """Build the site for `config`. Per-article problems are logged, skipped and counted;
     anything global raises ArchiveError and leaves the previous output untouched.
 
-    One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly.
     `jobs`: processes for annotation and rendering (default: all cores; output is identical
-    for any value). `use_cache=False` neither reads nor writes the annotation cache."""
+    for any value). `use_cache=False` neither reads nor writes the annotation cache.
+
+    One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly."""
     check_output_dir(config)  # before any work: an output that must not be replaced fails fast
     with build_lock(config.root), stop_on_signals():
         return _build(config, annotator, jobs, use_cache, cache_dir, show_progress)
@@ -115,7 +116,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     from archive.annotate import Annotator
     from archive.annotate_stage import annotate_articles
     from archive.cache import (AnnotationCache, ArticleCache, analysis_fingerprint, annotation_fingerprint,
-                               default_cache_dir, pipeline_setup, reader_fingerprint)
+                               default_cache_dir, pipeline_setup, raise_max_length, reader_fingerprint)
     from archive.executor import default_jobs
 
     jobs = jobs or default_jobs()
@@ -159,13 +160,10 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         annotator = Annotator(registry, config.model, pipeline=(nlp, info))
     else:
         analysis_fp = analysis_fingerprint(annotator.nlp, annotator.info)
+    stage("load pipeline")
     # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception that
     # would stop the whole build; an article within max_article_size must always be analysed.
-    # (Only when the limit is raised past spaCy's default, so a cached build stays lazy.)
-    if config.max_article_size >= 1_000_000:
-        nlp = annotator.nlp.load() if hasattr(annotator.nlp, "load") else annotator.nlp
-        nlp.max_length = config.max_article_size + 1
-    stage("load pipeline")
+    raise_max_length(annotator.nlp, config.max_article_size + 1)
     report.pipeline = annotator.info.name
     cache = AnnotationCache(cache_root, {
         "analysis": analysis_fp, "annotation": annotation_fingerprint(analysis_fp, registry, annotator.info)})

@@ -230,18 +230,30 @@ class LazyPipeline:
     def __init__(self, model: str):
         self._model = model
         self._nlp = None
+        self._min_max_length = 0
 
     def load(self):
         if self._nlp is None:
             from archive.nlp.pipeline import load_pipeline
 
             self._nlp, _ = load_pipeline(self._model)
+            self._nlp.max_length = max(self._nlp.max_length, self._min_max_length)
         return self._nlp
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self.load(), name)
+
+
+def raise_max_length(nlp, n: int) -> None:
+    """nlp.max_length = max(nlp.max_length, n), without loading a `LazyPipeline`."""
+    if isinstance(nlp, LazyPipeline):
+        nlp._min_max_length = max(nlp._min_max_length, n)
+        if nlp._nlp is not None:
+            nlp._nlp.max_length = max(nlp._nlp.max_length, n)
+    else:
+        nlp.max_length = max(nlp.max_length, n)
 
 
 def _setup_key(model: str) -> str:

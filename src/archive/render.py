@@ -238,7 +238,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     try:
         for spec in pages:
             # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
-            if not (tmp / spec.path).resolve().is_relative_to(tmp.resolve()):
+            # (tmp is new, so no symlink inside it: a normalised path says where it goes)
+            norm = posixpath.normpath(spec.path)
+            if os.path.isabs(spec.path) or norm == ".." or norm.startswith("../") or norm == ".":
                 raise ArchiveError(f"refused to write {spec.path!r}: it is outside the output folder")
         for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
@@ -262,6 +264,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             bar.close()
         extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         extra[".nojekyll"] = b""
+        extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
         for rel, data in extra.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             written = _place(data, rel, tmp, out)
@@ -282,10 +285,6 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
-        # hard-linked when unchanged, like every other file: a no-change build writes nothing
-        written = _place(b"This folder is a site built by archive; each build replaces it whole.\n", SITE_MARKER, tmp, out)
-        stats.written += written
-        stats.unchanged += not written
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
         stats.removed = _count_removed(out, tmp)
         save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
