@@ -153,9 +153,9 @@ def test_build_strict_fails_on_logged_warnings(tmp_path, monkeypatch):
     root = write_archive(tmp_path / "a")
     real_build = archive.build.build
 
-    def noisy_build(config, annotator=None):
+    def noisy_build(config, *args, **kwargs):
         logging.getLogger("archive").warning("something looks wrong")
-        return real_build(config, annotator)
+        return real_build(config, *args, **kwargs)
 
     assert CliRunner().invoke(main, ["build", str(root), "-q", "--strict"]).exit_code == 0
     monkeypatch.setattr(archive.build, "build", noisy_build)

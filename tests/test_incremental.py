@@ -157,3 +157,31 @@ def test_corrupt_page_manifest_renders_everything(archive_dir, render_calls):
     render_calls.clear()
     again = build(config, jobs=1)
     assert len(render_calls) == first.pages and again.written == 0
+
+
+def test_finishing_step_is_skipped_only_when_nothing_changed(archive_dir, monkeypatch):
+    from archive import build as build_mod
+
+    calls = []
+    real = build_mod._finish_site
+
+    def spy(tmp, *args):
+        calls.append(tmp)
+        return real(tmp, *args)
+
+    monkeypatch.setattr(build_mod, "_finish_site", spy)
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    assert len(calls) == 1
+    made = site_bytes(config.output_dir)
+    assert any(p.startswith("data/") for p in made)  # the finishing step's files exist
+    again = build(config, jobs=1)
+    assert len(calls) == 1 and again.written == 0      # nothing changed: not run again
+    assert site_bytes(config.output_dir) == made
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("on Friday", "on Saturday"), encoding="utf-8")
+    build(config, jobs=1)
+    assert len(calls) == 2
+    (config.output_dir / "data").rename(config.output_dir.parent / "moved-data")  # a finished file gone
+    build(config, jobs=1)
+    assert len(calls) == 3 and (config.output_dir / "data").is_dir()

@@ -21,8 +21,14 @@ def test_missing_model_is_a_clear_error():
         resolve_model("en_core_web_zz")
 
 
-def test_auto_never_fails_without_a_trained_model():
-    assert resolve_model("auto") in ("shipped", "rules") or resolve_model("auto").startswith("en_core_web")
+def test_auto_prefers_an_installed_trained_pipeline_else_rules(monkeypatch):
+    import spacy.util
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    assert resolve_model("auto") == "rules"
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name in ("en_core_web_sm", "en_core_web_md"))
+    assert resolve_model("auto") == "en_core_web_md"
+    assert resolve_model("shipped") == "shipped"
 
 
 def _parsed_doc():

@@ -10,8 +10,9 @@ from test_cache import ARTICLES, make_archive, site_bytes
 def more_articles(n: int) -> dict:
     out = dict(ARTICLES)
     for i in range(n):
-        out[f"2021-06-{i + 1:02d}-extra.md"] = (
-            f"---\ntitle: Extra report {i}\ndate: 2021-06-{i + 1:02d}\n---\n\n"
+        day = f"{2021 + i // 28}-06-{i % 28 + 1:02d}"
+        out[f"{day}-extra.md"] = (
+            f"---\ntitle: Extra report {i}\ndate: {day}\n---\n\n"
             f"Mustafa Kadhimi met envoys in Baghdad on day {i}. \"We are ready,\" Kadhimi said.\n\n"
             f"Qaani was not there, officials said. Kataib Hezbollah issued statement number {i}.\n")
     return out
@@ -65,3 +66,31 @@ def test_annotation_is_a_pure_function_of_the_text():
     # from a cached analysis: the same annotation, and no new analysis
     cached = annotate_stage.annotate_texts(annotator, [(t, a) for t, (a, _) in zip(texts, once)])
     assert [r for _, r in cached] == [r for _, r in once] and all(a is None for a, _ in cached)
+
+
+def test_progress_bar_only_when_asked_and_big_enough(capsys):
+    from archive.progress import progress
+
+    silent = progress(1000, "annotating", enabled=False)
+    silent.update(10)
+    silent.close()
+    tiny = progress(3, "annotating", enabled=True)
+    tiny.update(3)
+    tiny.close()
+    assert capsys.readouterr().err == ""
+    bar = progress(100, "annotating", enabled=True)
+    bar.update(100)
+    bar.close()
+    assert "annotating" in capsys.readouterr().err
+
+
+def test_cli_build_is_quiet_without_a_terminal(tmp_path):
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    arch = make_archive(tmp_path / "arch", more_articles(60))
+    result = CliRunner().invoke(main, ["build", str(arch), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "annotating" not in result.output and "rendering" not in result.output and "%|" not in result.output
+    assert "Annotated 63, re-matched 0, reused 0 from the cache" in result.output

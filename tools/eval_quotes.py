@@ -102,9 +102,9 @@ def align(src: str, dst: str) -> list[int]:
     return out
 
 
-def run_extract(text_dir: Path) -> dict:
+def run_extract(text_dir: Path, model: str = "rules") -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    cmd = [sys.executable, "-m", "archive", "extract", str(text_dir), "--json", "--model", "rules"]
+    cmd = [sys.executable, "-m", "archive", "extract", str(text_dir), "--json", "--model", model]
     res = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(res.stdout)
 
@@ -205,6 +205,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", default="dev", help="train, dev, or a folder with text/ and attributions/")
     ap.add_argument("--polnear", default=str(ROOT.parent / "shared" / "data" / "polnear"))
+    ap.add_argument("--model", default="rules", help="pipeline for the extract run: rules (default), shipped, auto, or a name")
     ap.add_argument("--extract", help="read this `archive extract --json` output instead of running it")
     ap.add_argument("--save", help="write the extraction JSON here (for --extract next time)")
     ap.add_argument("--misses", help="write missed, spurious and wrongly attributed quotes here")
@@ -216,7 +217,7 @@ def main(argv=None) -> int:
     if a.extract:
         extract = json.loads(Path(a.extract).read_text(encoding="utf-8"))
     else:
-        extract = run_extract(split_dir / "text")
+        extract = run_extract(split_dir / "text", a.model)
     if a.save:
         Path(a.save).write_text(json.dumps(extract, ensure_ascii=False), encoding="utf-8")
     misses = open(a.misses, "w", encoding="utf-8") if a.misses else None

@@ -137,11 +137,13 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
             for y in seen:
                 if x != y:
                     comentions[x][y] += 1
+        art_quotes: list[Quote] = []  # this article's quotes (scanning all quotes is quadratic)
         for n, rq in enumerate(a.quotes):
             speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, ms)
             q = Quote(id=f"{art.id}-q{n + 1}", article=art.id, start=rq.start, end=rq.end, text=rq.text,
                       kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity)
             quotes.append(q)
+            art_quotes.append(q)
             if speaker_entity:
                 entity_quotes[speaker_entity].append(q)
         for r in find_roles(art.id, art.text, ms):
@@ -149,7 +151,7 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
             # "Prime Minister" says nothing that the registry's "Prime Minister of Iraq" does not.
             if not any(alias_key(o.title).startswith(alias_key(r.title)) for o in known) and not _bare_rank(r.title):
                 roles[r.entity].append(r)
-        _link_events(a, ms, [q for q in quotes if q.article == art.id], event_quotes, event_participants)
+        _link_events(a, ms, art_quotes, event_quotes, event_participants)
     return Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),

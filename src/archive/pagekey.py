@@ -97,8 +97,10 @@ class PageKeys:
         h = hashlib.sha256()
         for folder in template_dirs:
             _tree_digest(h, folder)
-        for name in ("render.py", "pagekey.py"):
-            h.update((Path(archive_pkg.__file__).parent / name).read_bytes())
+        # All of the package's code: template helpers (JSON-LD, pictures, …) render too.
+        pkg = Path(archive_pkg.__file__).parent
+        for path in sorted(pkg.rglob("*.py")):
+            h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes())
         ents = archive_obj.entities
         registry = [e for e in ents.values() if e.in_registry]
         refs = sorted({r for e in registry for r in [*(x.organisation for x in e.roles), e.affiliation, e.place, *e.participants] if r})
@@ -135,6 +137,12 @@ class PageKeys:
                 fields, (ent.id, ent.type, ent.name) if ent else None,
                 self.article_digest(art) if art is not None else None))).hexdigest()
         return d
+
+    def finish_key(self, page_keys: list[str | None]) -> str | None:
+        """Key of what the finishing step makes from the whole site (data, feeds, search)."""
+        if self.site is None or self.whole is None or any(k is None for k in page_keys):
+            return None
+        return hashlib.sha256("\n".join([self.site, self.whole, *page_keys]).encode()).hexdigest()
 
     def key(self, spec) -> str | None:
         """The page's key, or None when its context cannot be keyed (then it is always rendered)."""

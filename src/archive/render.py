@@ -269,12 +269,19 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             stats.unchanged += not written
         if finish is not None:
             placed = {p.path for p in pages} | set(extra)
-            finish(tmp)
+            fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
+            if not _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
+                finish(tmp)
+            made = []
             for rel in _files(tmp):
                 if rel not in placed:
                     written = _keep_if_same(rel, tmp, out)
                     stats.written += written
                     stats.unchanged += not written
+                    st = os.stat(tmp / rel)
+                    made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+            if fkey is not None:
+                new_manifest[""] = [fkey, made]
         # hard-linked when unchanged, like every other file: a no-change build writes nothing
         written = _place(b"This folder is a site built by archive; each build replaces it whole.\n", SITE_MARKER, tmp, out)
         stats.written += written
@@ -297,6 +304,28 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     return stats
 
 
+def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:
+    """When no page and nothing in the archive changed, what the finishing step made last time
+    is still right: link those files instead of making them again. False if anything is off
+    (then nothing was linked)."""
+    if fkey is None or not prev or prev[0] != fkey:
+        return False
+    linked = []
+    try:
+        for rel, size, mtime, ino in prev[1]:
+            st = os.stat(out / rel)
+            if [st.st_size, st.st_mtime_ns, st.st_ino] != [size, mtime, ino]:
+                raise OSError("changed since the last build")
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(out / rel, tmp / rel)
+            linked.append(tmp / rel)
+    except (OSError, ValueError, TypeError):
+        for path in linked:
+            path.unlink(missing_ok=True)
+        return False
+    return True
+
+
 def _files(root: Path) -> list[str]:
     out = []
     for dirpath, _, files in os.walk(root):
@@ -310,7 +339,10 @@ def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
     place (same inode and mtime). Returns True when the new file stays (it was written)."""
     new, old = tmp / rel, out / rel
     try:
-        if old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+        a, b = old.stat(), new.stat()
+        if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+            return False  # already the previous file (carried over)
+        if a.st_size == b.st_size and old.read_bytes() == new.read_bytes():
             link = new.with_name(new.name + ".archive-link")
             os.link(old, link)
             os.replace(link, new)

@@ -39,6 +39,11 @@ def analysis_from_doc(doc) -> Analysis:
                         if t.dep_ in ("appos", "relcl", "acl", "punct", "acl:relcl"):
                             break
                         right = t.right_edge.i
+                    # A name's last words are sometimes attached elsewhere by a small parser
+                    # ("Ihssan" as subject, "Shammari" hung off the verb): keep a run of proper
+                    # nouns that continues the subject up to the verb.
+                    while right + 1 < tok.i and doc[right + 1].pos_ == "PROPN":
+                        right += 1
                     span = doc[left:right + 1]
                     subjects.append((tok.idx, span.start_char, span.end_char))
                     break
