@@ -319,3 +319,12 @@ def test_many_unbalanced_marks_stay_fast():
     t0 = time.perf_counter()
     quotes(text)
     assert time.perf_counter() - t0 < 5
+
+
+def test_thirty_kilobytes_of_marks_stay_fast():
+    import time
+
+    for text in ("“a” " * 7500, "“x,” he said. " * 2500):
+        t0 = time.perf_counter()
+        quotes(text)
+        assert time.perf_counter() - t0 < 10, text[:20]

@@ -28,6 +28,7 @@ Order of work:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -418,7 +419,17 @@ def _sentence_of(sentences, i: int) -> tuple[int, int]:
 
 
 def _prev_mark(text: str, spans, start: int) -> int:
-    return max([e + 1 for s, e in spans if e < start - 1] + [0])
+    """End of the last quote closed before `start` (spans are in text order: bisect, since a
+    scan per quote makes a text full of marks take minutes)."""
+    i = bisect.bisect_left(spans, start - 1, key=lambda sp: sp[0]) - 1
+    best = 0
+    while i >= 0:
+        if spans[i][1] < start - 1:
+            best = max(best, spans[i][1] + 1)
+            if i == 0 or spans[i - 1][1] < spans[i][1]:
+                break
+        i -= 1
+    return best
 
 
 def _cue_before(text, q: _Found, spans, sentences) -> bool:
@@ -434,7 +445,8 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     close = q.end + 1 if q.end < len(text) else q.end
     # 1. After: '…,” Husseini said' or '…,” said Husseini'.
     tail_end = min(len(text), close + 160)
-    nxt_open = min([s - 1 for s, _ in spans if s - 1 >= close] + [tail_end])
+    after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
+    nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
     tail = text[close:nxt_open]
     stop = re.search(r"[.!?](?:\s|$)|\n", tail)
     tail = tail[: stop.start() + 1] if stop else tail
