@@ -55,3 +55,21 @@ def test_no_speaker_is_not_guessed():
     text = "The so-called “strategic dialogue” has begun. “Nobody knows what comes next.”"
     qs = find_quotes(text, _sentences(text))
     assert all(q.speaker is None for q in qs)
+
+
+def test_extract_keeps_the_role_apart_from_the_name(tiny_archive, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from archive.cli import main
+
+    (tiny_archive / "articles" / "role.md").write_text(
+        "---\ndate: 2021-04-10\n---\nPolitical analyst Ihssan Shammari said the talks had failed again.\n", encoding="utf-8")
+    monkeypatch.chdir(tiny_archive)
+    result = CliRunner().invoke(main, ["extract", "articles/role.md", "--json"])
+    assert result.exit_code == 0, result.output
+    q = json.loads(result.output)["articles"][0]["quotes"][0]
+    assert q["speaker"]["text"] == "Political analyst Ihssan Shammari"
+    assert q["speaker"]["role"] == "Political analyst"
+    assert q["speaker"]["name"]["text"] == "Ihssan Shammari"

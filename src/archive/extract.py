@@ -43,6 +43,7 @@ def extract(inputs: list[str], archive_dir: str | Path = ".", model: str | None 
 def _quote_json(q) -> dict:
     return {
         "start": q.start, "end": q.end, "text": q.text, "kind": q.kind, "cue": q.cue,
-        "speaker": to_jsonable(q.speaker) if q.speaker else None,
+        "speaker": dict(to_jsonable(q.speaker), role=q.speaker_role,
+                        name=to_jsonable(q.speaker_name) if q.speaker_name else None) if q.speaker else None,
         "speaker_entity": q.speaker_entity,
     }

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.dates import DateMention, find_dates
+from archive.nlp.quotes import split_role
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
@@ -140,8 +141,10 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         art_quotes: list[Quote] = []  # this article's quotes (scanning all quotes is quadratic)
         for n, rq in enumerate(a.quotes):
             speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, ms)
+            role, name = split_role(rq.speaker) if rq.speaker else (None, None)
             q = Quote(id=f"{art.id}-q{n + 1}", article=art.id, start=rq.start, end=rq.end, text=rq.text,
-                      kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity)
+                      kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity,
+                      speaker_role=role, speaker_name=name)
             quotes.append(q)
             art_quotes.append(q)
             if speaker_entity:

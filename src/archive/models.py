@@ -150,6 +150,10 @@ class Quote:
     cue: str | None
     speaker: Span | None
     speaker_entity: str | None
+    # The speaker's title or descriptor, kept apart from the name: "Political analyst Ihssan
+    # Shammari" → role "Political analyst", name "Ihssan Shammari" (nlp.quotes.split_role).
+    speaker_role: str | None = None
+    speaker_name: Span | None = None
 
 
 @dataclass(frozen=True)
