@@ -47,7 +47,7 @@ def check(text: str, max_nodes: int, max_depth: int = MAX_DEPTH) -> None:
         if stack:
             stack[-1][2] = max(stack[-1][2], depth)
 
-    for event in yaml.parse(text, Loader=_Parser):
+    for event in _events(text, max_depth):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             add(1, 1)
             stack.append([total, event.anchor, 0])
@@ -63,6 +63,18 @@ def check(text: str, max_nodes: int, max_depth: int = MAX_DEPTH) -> None:
         elif isinstance(event, yaml.AliasEvent):
             nodes, depth = anchors.get(event.anchor, (1, 0))  # unknown anchors: the loader reports them
             add(nodes, depth)
+
+
+def _events(text: str, max_depth: int):
+    """Parser events one by one (a bomb is never expanded)."""
+    try:
+        yield from yaml.parse(text, Loader=_Parser)
+    except yaml.YAMLError as exc:
+        # PyYAML >= 6.0.4 has a nesting limit of its own, hit while its scanner looks ahead in
+        # flow collections ("[[[[…") before our count of the events gets there: same refusal.
+        if "maximum nesting depth" in str(exc):
+            raise YAMLTooBig(f"it is nested more than {max_depth} levels deep") from None
+        raise
 
 
 def load(text: str, max_nodes: int, loader: type = yaml.SafeLoader, max_depth: int = MAX_DEPTH):
