@@ -14,6 +14,10 @@ from archive import __version__
 from archive.errors import ArchiveError
 
 
+MODEL_HELP = ("spaCy pipeline: auto (default: the best installed en_core_web_*, else rules), rules, "
+              "shipped (the pipeline trained for archive), or an installed pipeline name or path.")
+
+
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
     # Only our own logger gets the chosen level: libraries (markdown-it, spaCy) stay quiet.
@@ -38,7 +42,7 @@ def main() -> None:
 @click.argument("archive_dir", default=".", type=click.Path(file_okay=False))
 @click.option("-o", "--output", help="Folder to write the site to (default: build/ in the archive).")
 @click.option("--base-url", help="Where the site is served, e.g. / or /repo/ or https://user.github.io/repo/.")
-@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--model", help=MODEL_HELP)
 @click.option("--strict", is_flag=True, help="Exit with an error if any article was skipped or any warning was logged.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for annotation and rendering (default: number of cores).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the annotation cache (.archive-cache/).")
@@ -94,7 +98,7 @@ def clean(archive_dir, output):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the default and only format for now).")
 @click.option("--archive", "archive_dir", default=".", type=click.Path(file_okay=False),
               help="Archive whose config and registry to use (default: the current folder).")
-@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--model", help=MODEL_HELP)
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 def extract(inputs, as_json, archive_dir, model, debug):
     """Print the mentions and quotes found in INPUTS (files or folders) as JSON.
@@ -164,7 +168,7 @@ def ingest(files, archive_dir, dry_run):
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; keep 127.0.0.1 unless others must see the preview.")
-@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--model", help=MODEL_HELP)
 @click.option("--interval", default=0.5, show_default=True, type=float,
               help="Seconds between checks for changed files.")
 @click.option("-v", "--verbose", is_flag=True, help="Print what each stage does and every request.")
@@ -222,7 +226,7 @@ def check(archive_dir, site, base_url, external, timeout):
 @click.option("-n", "--limit", type=int, help="Show at most this many.")
 @click.option("--stub", is_flag=True, help="Print registry YAML for the chosen entities, ready to edit and paste into entities.yml.")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-@click.option("--model", help="spaCy pipeline: auto (default), rules, or an installed pipeline name or path.")
+@click.option("--model", help=MODEL_HELP)
 def entities(archive_dir, ids, etype, min_mentions, limit, stub, as_json, model):
     """List the names the registry does not know yet, most frequent first, with a type guess,
     counts and a context line; with --stub, write YAML entries for them."""
