@@ -10,8 +10,8 @@ from archive.nlp.analyse import Analysis
 from archive.nlp.extract import find_all_quotes, find_mentions
 from archive.nlp.registry_matcher import RegistryMatcher
 from archive.registry import Registry
+from archive.resolve import LABEL_TYPES  # the one table of NER label → entity type
 
-_SPEAKER_LABELS = {"PERSON", "PER", "ORG", "MILITIA"}
 
 
 class Annotator:
@@ -37,10 +37,8 @@ class Annotator:
 
     def _speaker_kind(self, m) -> str | None:
         """'person', 'group' or None: who can be a speaker."""
-        if m.source == "registry":
-            t = self._types.get(m.label)
-            return "person" if t == "actor" else "group" if t in ("organisation", "militia") else None
-        return "person" if m.label in ("PERSON", "PER") else "group" if m.label in _SPEAKER_LABELS else None
+        t = self._types.get(m.label) if m.source == "registry" else LABEL_TYPES.get(m.label)
+        return "person" if t == "actor" else "group" if t in ("organisation", "militia") else None
 
     def finish(self, article: Article, analysis: Analysis) -> AnnotatedArticle:
         mentions = find_mentions(article.text, analysis, self.matcher, self.info.has_ner, self.event_matcher)

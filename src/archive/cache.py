@@ -114,23 +114,8 @@ def analysis_from_record(rec: dict) -> Analysis:
     )
 
 
-def _value(v):
-    if isinstance(v, Span):
-        return {"span": [v.start, v.end, v.text]}
-    if v is None or isinstance(v, (str, int, float, bool)):
-        return v
-    raise TypeError(f"cannot cache a {type(v).__name__}")
-
-
-def _unvalue(v):
-    if isinstance(v, dict):
-        s, e, t = v["span"]
-        return Span(s, e, t)
-    return v
-
-
 def _fields(obj) -> dict:
-    return {f.name: _value(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    return {f.name: _enc(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
 
 
 def annotation_record(a: AnnotatedArticle) -> dict:
@@ -141,8 +126,8 @@ def annotation_record(a: AnnotatedArticle) -> dict:
 def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
     return AnnotatedArticle(
         article,
-        tuple(RawMention(**{k: _unvalue(v) for k, v in m.items()}) for m in rec["mentions"]),
-        tuple(RawQuote(**{k: _unvalue(v) for k, v in q.items()}) for q in rec["quotes"]),
+        tuple(RawMention(**{k: _dec(v) for k, v in m.items()}) for m in rec["mentions"]),
+        tuple(RawQuote(**{k: _dec(v) for k, v in q.items()}) for q in rec["quotes"]),
         tuple((int(s), int(e)) for s, e in rec["sentences"]),
         str(rec["pipeline"]),
     )
@@ -313,9 +298,12 @@ def pipeline_setup(model: str, cache_root: Path | None):
 # --- read articles -------------------------------------------------------------------------------
 
 def _enc(v):
-    """Plain JSON with tags for what JSON lacks: tuples and dates."""
+    """Plain JSON with tags for what JSON lacks: spans, tuples and dates. One codec for every
+    cached record (articles, mentions, quotes)."""
     from archive.models import PartialDate
 
+    if isinstance(v, Span):
+        return {"span": [v.start, v.end, v.text]}
     if isinstance(v, tuple):
         return {"t": [_enc(x) for x in v]}
     if isinstance(v, PartialDate):
@@ -329,6 +317,8 @@ def _dec(v):
     from archive.models import PartialDate
 
     if isinstance(v, dict):
+        if "span" in v:
+            return Span(*v["span"])
         if "t" in v:
             return tuple(_dec(x) for x in v["t"])
         return PartialDate(*v["d"])

@@ -32,7 +32,7 @@ import yaml
 
 from archive import yamlsafe
 from archive.errors import RegistryError
-from archive.models import Entity, PartialDate, Role
+from archive.models import Entity, Role
 from archive.nlp.lexicon import word_list
 from archive.nlp.normalise import alias_key, is_acronym
 from archive.reader import RESERVED_SLUGS, clean_text, parse_date

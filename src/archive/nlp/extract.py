@@ -4,6 +4,7 @@ Pure and cheap: it runs every build, so a registry edit never needs spaCy to run
 """
 from __future__ import annotations
 
+from archive.resolve import LABEL_TYPES
 from archive.models import RawMention, RawQuote, Span
 from archive.nlp.analyse import Analysis
 from archive.nlp.names import find_names
@@ -11,8 +12,7 @@ from archive.nlp.quotes import find_quotes
 from archive.nlp.registry_matcher import RegistryMatcher
 
 # Statistical NER labels we keep (others, e.g. DATE or CARDINAL, are not entities of a page).
-NER_LABELS = {"PERSON", "PER", "ORG", "GPE", "LOC", "FAC", "EVENT", "MILITIA"}
-SPEAKER_TYPES = {"actor", "organisation", "militia"}
+NER_LABELS = frozenset(LABEL_TYPES)
 
 
 def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
