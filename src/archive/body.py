@@ -67,7 +67,7 @@ def _render_run(text: str, s: int, e: int, anns, used_ids: set[str]) -> str:
         while any(x not in live for x in stack):
             out.append(stack.pop()[4])  # live elements popped here are reopened below
         new = [x for x in live if x not in stack]
-        for x in sorted(new, key=lambda x: (x[2], -x[1], x[0])):
+        for x in sorted(new, key=lambda x: (x[2], -x[1], x[0], x[3])):  # full key: same bytes every run
             out.append(_open(x[3], used_ids))
             stack.append(x)
         out.append(str(escape(text[a:b])))
