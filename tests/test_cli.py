@@ -46,6 +46,37 @@ def test_extract_plain_text_outside_an_archive(tmp_path, monkeypatch):
     assert art["quotes"][0]["speaker"]["text"] == "Ali Saleh"
 
 
+def test_extract_offsets_point_into_a_plain_text_file(tmp_path, monkeypatch):
+    # hard-wrapped lines, a non-breaking space before a break, a trailing newline: the reader
+    # normalises all of it, and the JSON must still point into the file as it is
+    raw = ("Officials met in Baghdad\non Tuesday.\xa0\n\n“We are ready to talk,\nbut not now,” said\n"
+           "Ali Saleh, a spokesman.\n\n\nThe talks, he added, would\nresume in May.\n")
+    f = tmp_path / "story.txt"
+    f.write_text(raw, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["extract", "story.txt", "--json", "--model", "rules"])
+    assert result.exit_code == 0, result.output
+    art = json.loads(result.output)["articles"][0]
+    assert art["text"] == raw and art["offsets"] == "file"
+    spans = art["mentions"] + art["quotes"] + [q["speaker"] for q in art["quotes"] if q["speaker"]]
+    assert any(q["speaker"] and q["speaker"]["text"] == "Ali Saleh" for q in art["quotes"])
+    assert any(m["text"] == "Baghdad" for m in art["mentions"])
+    for span in spans:
+        assert raw[span["start"]:span["end"]] == span["text"], span
+        assert span["text"] == span["text"].strip()
+    direct = next(q for q in art["quotes"] if q["kind"] == "direct")
+    assert "ready to talk,\nbut not now" in direct["text"]
+
+
+def test_extract_markdown_offsets_stay_in_the_plain_text(tiny_archive, monkeypatch):
+    monkeypatch.chdir(tiny_archive)
+    result = CliRunner().invoke(main, ["extract", "articles/2021-04-07-dialogue.md", "--json", "--model", "rules"])
+    art = json.loads(result.output)["articles"][0]
+    assert art["offsets"] == "text" and not art["text"].startswith("---")
+    for q in art["quotes"]:
+        assert art["text"][q["start"]:q["end"]] == q["text"]
+
+
 def test_unknown_model_says_how_to_install(tiny_archive):
     result = CliRunner().invoke(main, ["build", str(tiny_archive), "--model", "en_core_web_xx"])
     assert result.exit_code == 1
