@@ -95,3 +95,10 @@ def test_trailer_only_on_last_line():
     assert source == "Reuters" and body.strip() == "Text."
     body, source = strip_trailer("Source: not a trailer\n\nText continues.\n")
     assert source is None
+
+
+def test_plain_text_written_one_paragraph_per_line_keeps_its_paragraphs():
+    long_line = "The minister said the talks would resume in May, after a pause that both sides had asked for in the spring."
+    text, body = plain_to_text(f"{long_line}\n“We are ready,” he said.\nShort line\n\nwrapped\nlines\n")
+    assert text.split("\n\n") == [long_line, "“We are ready,” he said.", "Short line", "wrapped lines"]
+    assert sum(1 for piece in body if piece == ("html", "<p>")) == 4

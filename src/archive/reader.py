@@ -211,12 +211,25 @@ def markdown_to_text(source: str) -> tuple[str, tuple]:
     return out.result()
 
 
+# Hard-wrapped text keeps its lines under about 80 characters; a block with a longer line was
+# written one paragraph per line (as many news exports are), so its line breaks end paragraphs.
+HARD_WRAP_WIDTH = 100
+
+
+def _paragraphs(block: str) -> list[str]:
+    lines = [line.strip() for line in block.strip().split("\n")]
+    if len(lines) > 1 and max(map(len, lines)) > HARD_WRAP_WIDTH:
+        return [line for line in lines if line]
+    return [" ".join(lines)]
+
+
 def plain_to_text(source: str) -> tuple[str, tuple]:
     """Plain text → (text, body pieces): blank lines separate paragraphs, line breaks inside
-    a paragraph become spaces (hard-wrapped text reads as one paragraph)."""
+    a hard-wrapped paragraph become spaces; in a block written one paragraph per line (a line
+    longer than HARD_WRAP_WIDTH) each line is a paragraph."""
     out = _TextBuilder()
-    for para in re.split(r"\n\s*\n", source.replace("\r\n", "\n")):
-        para = " ".join(line.strip() for line in para.strip().split("\n"))
+    blocks = re.split(r"\n\s*\n", source.replace("\r\n", "\n"))
+    for para in (p for block in blocks for p in _paragraphs(block)):
         if not para:
             continue
         out.new_block()
