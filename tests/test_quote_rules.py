@@ -73,3 +73,42 @@ def test_extract_keeps_the_role_apart_from_the_name(tiny_archive, monkeypatch):
     assert q["speaker"]["text"] == "Political analyst Ihssan Shammari"
     assert q["speaker"]["role"] == "Political analyst"
     assert q["speaker"]["name"]["text"] == "Ihssan Shammari"
+
+
+def _speakers(text):
+    return [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+
+
+def test_inverted_cue_with_lowercase_descriptor_before_the_name():
+    text = "The vote was close. “Nobody expected this turnout,” said former party adviser Lena Korhonen."
+    assert _speakers(text) == [("Nobody expected this turnout,", "former party adviser Lena Korhonen")]
+
+
+def test_inverted_cue_after_words_that_end_the_quoted_sentence():
+    text = "The mayor spoke late. “The winter will be hard” for the harbour, said Tomas Brennick."
+    assert _speakers(text)[0][1] == "Tomas Brennick"
+
+
+def test_name_and_appositive_between_quote_and_cue():
+    text = ("The plan drew fire. “It is a plain land grab,” Odile Marchetti, the head of the "
+            "tenants’ union in the northern district, said on Friday.")
+    assert _speakers(text)[0][1] == "Odile Marchetti"
+
+
+def test_descriptor_then_name_in_commas_before_the_cue():
+    text = "The trial ended. “We never lost hope,” his sister, Maren Holt, wrote in a letter."
+    assert _speakers(text)[0][1] == "Maren Holt"
+
+
+def test_participle_hangs_on_the_subject_that_opens_the_sentence():
+    from archive.models import Span
+
+    text = "He went on to praise Ines Pell, calling her “the fairest judge in the county.”"
+    i = text.index("Ines Pell")
+    qs = find_quotes(text, _sentences(text), [(Span(i, i + 9, "Ines Pell"), "person")])
+    assert qs[0].speaker.text == "He"
+
+
+def test_object_before_a_noun_cue_is_not_the_speaker():
+    text = "Greta Lind posted a video comment on Sunday, saying “the bridge must stay open.”"
+    assert _speakers(text)[0][1] == "Greta Lind"

@@ -285,7 +285,42 @@ _LEADING_TIME = re.compile(r"\s+(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?:Mo
                            r"today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?(?=\s)")
 
 
-def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
+# Words after which a noun phrase can still be a clause's subject ('… when he yelled', 'and
+# Clinton said'); after any other lowercase word it is an object ('posted a Twitter comment').
+_BEFORE_SUBJECT = {"and", "but", "or", "nor", "that", "when", "while", "as", "because", "after",
+                   "before", "if", "since", "though", "although", "whereas", "so", "where", "who",
+                   "which", "then", "also", "now", "yet", "once", "until", "unless", "whether",
+                   "how", "why", "what", "even", "still", "only", "meanwhile", "instead", "here",
+                   "there", "where", "whom", "whose", "later", "earlier", "again", "first"}
+
+
+def _object_like(text: str, span: Span, floor: int) -> bool:
+    """Is the noun phrase the object of a verb or a preposition ('a nod to the front-runner
+    acknowledging', 'Clinton posted a Twitter comment') rather than a subject?"""
+    before = text[floor:span.start].split()
+    if not before:
+        return False
+    prev = before[-1]
+    bare = prev.strip("“”\"‘’'()")
+    if prev.endswith((",", ";", ":", "—", "–", "(")) or prev[-1:] in "“”\"" or not bare.isalpha():
+        return False
+    first = span.text.split()[0]
+    if first[:1].islower() and first.endswith(("ly", "ing")):
+        return True  # 'carrying signs', 'optimistically': no noun phrase at all
+    if bare[:1].isupper():
+        return False
+    low = bare.lower()
+    # after a verb ('posted a Twitter comment') or a preposition that takes no speaker ('a nod
+    # to the front-runner'); 'the head of the committee', 'his friend X' stay.
+    return low in _OBJECT_PREPS or (low not in _BEFORE_SUBJECT | _DETS | _PREPS | _NP_STOP
+                                    and (low.endswith("ing") or len(low) > 4 and low.endswith("ed")))
+
+
+_OBJECT_PREPS = {"to", "into", "about", "against", "than", "like", "upon", "toward",
+                 "towards", "despite", "amid", "at"}
+
+
+def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) -> Span | None:
     """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
 
     'Jaafar Husseini, a spokesman for Kata’ib Hezbollah, …, expressed': a comma right before
@@ -317,6 +352,8 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
         return None
     if span.text.split()[-1].lower() in _DETS:
         return None  # 'Many watched the show': a noun phrase cut in the middle is no speaker
+    if strict and _object_like(text, span, floor):
+        return None
     return span
 
 
@@ -361,6 +398,11 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
         return None
+    # 'his wife, Gabriela Violeta Lazar, wrote': descriptors first, then the name.
+    last = segs[-1] if segs else []
+    if cands and last and last[0].group(0)[:1].isupper() and len(last) <= 5 \
+            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT for w in last):
+        return _span_of(text, floor + last[0].start(), floor + last[-1].end())
     return None
 
 
@@ -368,6 +410,10 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     """The noun phrase right after an inverted cue: '…,” said Husseini.'"""
     m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
                  text[start:ceiling])
+    if not m:
+        # no clear end within seven words ('said one well-connected Democrat familiar with …'):
+        # the words right after the cue, cut to what can be a speaker.
+        m = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
     if not m:
         return None
     s = start + m.start(1)
@@ -393,17 +439,43 @@ def _noun_phrase(text: str, s: int, e: int) -> Span | None:
         return _span_of(text, s, s + words[0].end())
     keep = [words[0]]
     if first[:1].isupper() and low not in _DETS:
-        for w in words[1:]:
-            t = w.group(0)
-            if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
-                keep.append(w)
-            else:
-                break
+        keep = _name_run(words)
     elif low in _DETS:
         keep = words[:6]
     else:
-        return None
+        # 'said former Obama adviser David Axelrod', 'said spokesman John Kirby': lowercase
+        # descriptors before a name; without a name after them it is a clause ('do a cover').
+        lead = []
+        for w in words[:5]:
+            t = w.group(0).strip(",")
+            if t[:1].isupper():
+                break
+            if t.lower() in _PREPS - {"of"} or t.lower() in _NP_STOP - {"of"} or t.lower() in PRONOUNS:
+                return None
+            lead.append(w)
+        rest = words[len(lead):]
+        if not rest or not rest[0].group(0)[:1].isupper() or len(lead) > 4:
+            return None
+        keep = lead + _name_run(rest)
     return _span_of(text, s + keep[0].start(), s + keep[-1].end())
+
+
+def _name_run(words: list[re.Match]) -> list[re.Match]:
+    """The capitalised run (with its connecting words) that opens `words`."""
+    keep = [words[0]]
+    if words[0].group(0).endswith(","):
+        return keep
+    for w in words[1:]:
+        t = w.group(0)
+        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
+            keep.append(w)
+            if t.endswith(","):
+                break
+        else:
+            break
+    while len(keep) > 1 and keep[-1].group(0).lower() in _CONNECT:
+        keep.pop()
+    return keep
 
 
 @lru_cache(maxsize=1)
@@ -440,6 +512,11 @@ def _cue_before(text, q: _Found, spans, sentences) -> bool:
     return bool(m) and len(head[m[-1].end():].split()) <= 10
 
 
+# '…,” David Axelrod, the chief strategist of Obama's 2008 campaign, said': a name and one
+# appositive between the quote and its cue.
+_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,[^,.;:“”\"]{3,160},\s*$")
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -454,12 +531,16 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
-    if m and len(lead.split()) <= MAX_SPEAKER_WORDS and not lead.strip().endswith(".") \
+    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead)) and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
         q.cue, q.cue_start = m.group(0), cue_start
         if lead.strip(" ,"):
-            q.speaker = speaker_before(text, cue_start, close)
+            q.speaker = speaker_before(text, cue_start, close, strict=True)
+            if q.speaker is None and lead.rstrip().endswith(","):
+                # '“This will be a challenge” for Clinton, said Kunin': the lead ends the quoted
+                # sentence; the speaker follows the inverted cue.
+                q.speaker = speaker_after(text, close + m.end(), close + len(tail))
         else:
             q.speaker = speaker_after(text, close + m.end(), close + len(tail))
         if q.speaker is not None or not lead.strip(" ,"):
@@ -490,7 +571,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             if m.group(0).endswith("ing") and head[: m.start()].rstrip().endswith(","):
                 q.participle = True
                 return
-            q.speaker = speaker_before(text, cue_start, floor)
+            q.speaker = speaker_before(text, cue_start, floor, strict=True)
             if q.speaker is None and not head[: m.start()].strip():
                 q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
             if q.speaker is None:
@@ -626,6 +707,10 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
+            if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
+                # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
+                # the cue; the words are the sentence subject's.
+                speaker = _opening_subject(text, (ss, se), cs) or speaker
             if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
@@ -886,7 +971,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # ', adding, “…”' / ', saying …': the speaker of the clause the participle hangs on.
             at = f.cue_start if f.cue_start is not None else f.start
             near = [r for r in recent if at - r[0] < 300 and _same_para(paras, r[0], at)]
-            speaker = _sentence_subject(text, sent, subjects, at) or _opening_subject(text, sent, at)
+            speaker = _participle_subject(text, sent, subjects, at)
             if speaker is not None and speaker.text.lower() in PRONOUNS:
                 antecedent = _antecedent(text, speaker.text.lower(), speaker.start, history, subjects, sentences)
             elif speaker is None and near:
@@ -994,6 +1079,29 @@ def _opening_subject(text, sent, before: int) -> Span | None:
             or m.group(1).split()[0].lower() in _NUMBER_WORDS:
         return None
     return Span(m.start(1), m.end(1), m.group(1))
+
+
+def _participle_subject(text, sent, subjects, at: int) -> Span | None:
+    """Who a participle cue (', adding, “…”', ', calling him “…”') hangs on: the speaker of
+    an attribution right before it ('…,” he said, adding'), else the subject that opens the
+    sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
+    that stands as a subject."""
+    head = text[sent[0]:at]
+    inv = list(_cue_regex().finditer(head))
+    if inv:
+        m = inv[-1]
+        between = head[m.end():]
+        if re.fullmatch(r"(?:\s+[\w’'.-]+){0,4}?\s*,\s*(?:and\s+)?", between) and "direct" not in _verbs().get(m.group(0), ("", ()))[1] \
+                or re.fullmatch(r"\s*,\s*", between):
+            cue_start = sent[0] + m.start()
+            lead = head[:m.start()]
+            if lead.rstrip().endswith((",", "”", '"')) or not lead.strip():
+                sp = speaker_after(text, sent[0] + m.end(), at)  # '…,” said Nefzi, adding'
+            else:
+                sp = speaker_before(text, cue_start, sent[0], strict=True)  # '…,” Nefzi said, adding'
+            if sp is not None:
+                return sp
+    return _opening_subject(text, sent, at) or _sentence_subject(text, sent, subjects, at)
 
 
 def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
