@@ -112,3 +112,19 @@ def test_participle_hangs_on_the_subject_that_opens_the_sentence():
 def test_object_before_a_noun_cue_is_not_the_speaker():
     text = "Greta Lind posted a video comment on Sunday, saying “the bridge must stay open.”"
     assert _speakers(text)[0][1] == "Greta Lind"
+
+
+def test_pronoun_subject_of_an_embedded_quote_is_its_speaker():
+    text = "Ada Brun spoke on Monday.\n\nShe offered “my sympathy to every family that lost a home.”"
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert qs[0].speaker.text == "She"
+
+
+def test_descriptor_phrase_then_name_in_commas():
+    text = "The count went on. Another delegate on the river slate, Jon Pahl, said he was only “leaning north.”"
+    assert _speakers(text)[0][1] == "Jon Pahl"
+
+
+def test_whole_short_subject_without_a_name():
+    text = "It was tense.\n\nAnother source close to the mayor said, “She will not sign it this year.”"
+    assert _speakers(text)[0][1] == "Another source close to the mayor"

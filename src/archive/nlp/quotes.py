@@ -345,16 +345,28 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
     picked = _name_words(words, floor)
-    if not picked:
-        return None
-    span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
-    if span is None:
-        return None
-    if span.text.split()[-1].lower() in _DETS:
-        return None  # 'Many watched the show': a noun phrase cut in the middle is no speaker
+    span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+    if span is None or span.text.split()[-1].lower() in _DETS:
+        # 'Another source familiar with Cruz’s thinking said': a whole short clause opener
+        # with no verb in it; else nothing ('Many watched the show' is cut in the middle).
+        return _whole_lead(text, floor, cue_start, words)
     if strict and _object_like(text, span, floor):
-        return None
+        return _whole_lead(text, floor, cue_start, words)
     return span
+
+
+def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) -> Span | None:
+    if len(words) < 2 or len(words) > 10 or words[-1].group(0).lower() in _DETS or any(w.group(0)[-1:] in ",;:”\"()" for w in words):
+        return None
+    first = words[0].group(0)
+    if first.lower().endswith(("ing", "ly")) or not (first[:1].isupper() and (first.lower() in _DETS or first.lower() not in _PREPS | _NP_STOP | PRONOUNS)):
+        return None
+    for w in words[1:]:
+        low = w.group(0).lower()
+        if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
+                or w.group(0)[:1].islower() and (low.endswith(("ed", "ly")) or low in _cue_words()):
+            return None  # a verb or an adverb: a clause, not a noun phrase
+    return _span_of(text, floor + words[0].start(), floor + words[-1].end())
 
 
 def _span_of(text: str, s: int, e: int) -> Span | None:
@@ -381,6 +393,16 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
     segs = [s for s in segs if s]
     # segs[-1] is the phrase that the comma before the cue closes; the speaker precedes it.
     cands = segs[:-1]
+    # … unless it is the name itself after a descriptor: 'his wife, Gabriela Lazar, wrote',
+    # 'Another delegate on the slate, Jim Poolman, said'.
+    last = segs[-1] if segs else []
+    alt = None
+    if cands and last and last[0].group(0)[:1].isupper() and len(last) <= 5 \
+            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT for w in last):
+        alt = _span_of(text, floor + last[0].start(), floor + last[-1].end())
+        opener = cands[-1][0].group(0).strip("“\"(")
+        if opener.lower() in _DETS or opener[:1].islower() and opener.lower() not in _PREPS | _NP_STOP:
+            return alt
     for k in range(len(cands) - 1, -1, -1):
         seg = cands[k]
         first = seg[0].group(0).strip("“\"(")
@@ -391,19 +413,14 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
             if named:
                 continue  # 'Jaafar Husseini, a spokesman for …,': the name is before it
             picked = _name_words(seg, floor)  # 'In Baghdad, an unknown group, which …,'
-            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else alt
         if first[:1].islower() or first[:1].isdigit():
             continue  # another descriptor ("who …,", "speaking on WOR710,")
         picked = _name_words(seg, floor)
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
-        return None
-    # 'his wife, Gabriela Violeta Lazar, wrote': descriptors first, then the name.
-    last = segs[-1] if segs else []
-    if cands and last and last[0].group(0)[:1].isupper() and len(last) <= 5 \
-            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT for w in last):
-        return _span_of(text, floor + last[0].start(), floor + last[-1].end())
-    return None
+        return alt
+    return alt
 
 
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
@@ -1005,10 +1022,15 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             subj = _opening_subject(text, sent, f.start)
             # A one-word capitalised opener ('Talk compared to …') is a name only when the
             # mention finder knows it as a person or group.
-            if subj is not None and " " not in subj.text and not any(
-                    sp.start <= subj.start < sp.end for sp, _k in subjects):
+            if subj is not None and " " not in subj.text and subj.text.lower() not in PRONOUNS \
+                    and not _known_name(text, subj, subjects):
                 subj = None
-            if subj is not None and subj.text.lower() not in PRONOUNS:
+            if subj is not None and subj.text.lower() in PRONOUNS - {"who", "it"}:
+                # 'He offered “my thoughts and prayers”': the pronoun is the attribution's
+                # mention; what it stands for is resolved like any other.
+                speaker, via = subj, "pronoun"
+                antecedent = _antecedent(text, subj.text.lower(), subj.start, history, subjects, sentences)
+            elif subj is not None and subj.text.lower() not in PRONOUNS:
                 speaker, via = subj, "explicit"
                 # The quoted words are part of what the subject said: the predicate after
                 # its verb ('Bush referred to Rubio as “a bright, charismatic leader”').
@@ -1032,6 +1054,20 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             para_speaker, para_named = speaker, named
         out.append(RawQuote(f.start, f.end, text[f.start:f.end], f.kind, f.cue, speaker, via if speaker else None, antecedent))
     return out
+
+
+def _known_name(text: str, word: Span, subjects) -> bool:
+    """Is a one-word capitalised sentence opener a name? When the mention finder knows it as a
+    person or group there, or as part of one elsewhere ('Clinton' after 'Hillary Clinton'), or
+    the word is capitalised inside a sentence elsewhere in the text."""
+    if any(sp.start <= word.start < sp.end for sp, _k in subjects):
+        return True
+    w = word.text.rstrip("’'s").rstrip("’'")
+    if len(w) < 3:
+        return False
+    if any(re.search(r"(?<![\w’'-])" + re.escape(w) + r"(?![\w’'-])", sp.text) for sp, _k in subjects):
+        return True
+    return re.search(r"[a-z,;]\s+" + re.escape(w) + r"(?![\w’'-])", text) is not None
 
 
 def _relative_antecedent(text: str, who: Span) -> Span | None:
