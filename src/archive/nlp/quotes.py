@@ -275,7 +275,12 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     return picked
 
 
-_TRAILING_TIME = re.compile(r"(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
+def _adverb(token: str) -> bool:
+    """'increasingly', 'famously': a lowercase -ly word between a speaker and the verb."""
+    return token[:1].islower() and token.endswith("ly") and len(token) > 4 and token not in ("family", "ally", "rally", "belly", "jelly", "bully")
+
+
+_TRAILING_TIME = re.compile(r"\s+(?:\w+|a\s+few)\s+(?:days|weeks|months|years|hours)\s+ago\s*$|(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
                             r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|"
                             r"weekend|today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?\s*$")
 
@@ -336,7 +341,7 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         # the relative clause describes the speaker, who stands before it.
         lead = lead[:rel[-1].start()]
     words = list(re.finditer(r"\S+", lead))
-    while words and words[-1].group(0).lower().strip(",") in _AUX:
+    while words and (words[-1].group(0).lower().strip(",") in _AUX or _adverb(words[-1].group(0))):
         if words[-1].group(0).endswith(","):
             break
         words.pop()
@@ -352,6 +357,9 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         return _whole_lead(text, floor, cue_start, words)
     if strict and _object_like(text, span, floor):
         return _whole_lead(text, floor, cue_start, words)
+    if " " not in span.text and span.text.lower() not in PRONOUNS and (
+            span.text.lower() in (_BEFORE_SUBJECT | _AUX | _PREPS | {"more", "less"}) - {"who", "which"} or _adverb(span.text)):
+        return None  # 'Even', 'More', 'increasingly': an adverb, not a speaker
     return span
 
 
