@@ -128,3 +128,9 @@ def test_descriptor_phrase_then_name_in_commas():
 def test_whole_short_subject_without_a_name():
     text = "It was tense.\n\nAnother source close to the mayor said, “She will not sign it this year.”"
     assert _speakers(text)[0][1] == "Another source close to the mayor"
+
+
+def test_a_line_break_ends_the_attribution_sentence():
+    text = ("Lorna Vass reminded the room of one thing:\n\n"
+            "And after the recount, Piet Ambler said that he was “proud of every volunteer.”")
+    assert _speakers(text)[-1][1] == "Piet Ambler"

@@ -938,8 +938,20 @@ def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
     that opens in lowercase continues the previous one ('Sen. Bernie Sanders (I-Vt.) said');
     an opening quotation mark left at the end of a sentence belongs to the next one."""
     openers = {ds - 1 for ds, _ in spans}
-    out: list[list[int]] = []
+    # A line break ends a sentence: a headline or a paragraph that ends without a full stop
+    # ('… reminded viewers that he doesn’t:' ¶ 'And after …, Clinton said …') is not part of
+    # the next paragraph's attribution. Parsed pipelines split there already.
+    split: list[tuple[int, int]] = []
     for s, e in sorted(sentences):
+        at = s
+        for m in re.finditer(r"\n\s*", text[s:e]):
+            if text[at:s + m.start()].strip():
+                split.append((at, s + m.start()))
+            at = s + m.end()
+        if text[at:e].strip():
+            split.append((at, e))
+    out: list[list[int]] = []
+    for s, e in split:
         lead = text[s:e].lstrip(" \t")
         if out and lead[:1].islower() and "\n" not in text[out[-1][1] - 1:s + 1]:
             out[-1][1] = e
@@ -996,7 +1008,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # ', adding, “…”' / ', saying …': the speaker of the clause the participle hangs on.
             at = f.cue_start if f.cue_start is not None else f.start
             near = [r for r in recent if at - r[0] < 300 and _same_para(paras, r[0], at)]
-            speaker = _participle_subject(text, sent, subjects, at)
+            speaker = _participle_subject(text, _sentence_of(sentences, at), subjects, at)
             if speaker is not None and speaker.text.lower() in PRONOUNS:
                 antecedent = _antecedent(text, speaker.text.lower(), speaker.start, history, subjects, sentences)
             elif speaker is None and near:
@@ -1033,7 +1045,8 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             if subj is not None and " " not in subj.text and subj.text.lower() not in PRONOUNS \
                     and not _known_name(text, subj, subjects):
                 subj = None
-            if subj is not None and subj.text.lower() in PRONOUNS - {"who", "it"}:
+            if subj is not None and subj.text.lower() in PRONOUNS - {"who", "it"} \
+                    and (via is None or not _stative_after(text, subj.end)):
                 # 'He offered “my thoughts and prayers”': the pronoun is the attribution's
                 # mention; what it stands for is resolved like any other.
                 speaker, via = subj, "pronoun"
@@ -1062,6 +1075,22 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             para_speaker, para_named = speaker, named
         out.append(RawQuote(f.start, f.end, text[f.start:f.end], f.kind, f.cue, speaker, via if speaker else None, antecedent))
     return out
+
+
+_STATIVE = {"is", "was", "are", "were", "has", "have", "had", "does", "do", "did", "doesn't",
+            "don't", "didn't", "isn't", "wasn't", "hasn't", "haven't", "hadn't", "seems", "seemed",
+            "remains", "remained", "lacks", "lacked", "doesn’t", "don’t", "didn’t", "isn’t",
+            "wasn’t", "hasn’t", "haven’t", "hadn’t", "will", "would", "could", "can", "may", "might"}
+
+
+def _stative_after(text: str, at: int) -> bool:
+    """Does a state ('He also does not have “the personal background”'), not a speech act
+    ('He offered “my thoughts”'), follow the subject? The quoted words then stay with the
+    speaker the paragraph carries: the pronoun is what the quote is about."""
+    words = [w.lower().strip(",") for w in text[at:at + 60].split()[:3]]
+    while words and (words[0] in ("also", "still", "just", "even", "now", "only") or _adverb(words[0])):
+        words.pop(0)
+    return bool(words) and words[0] in _STATIVE
 
 
 def _known_name(text: str, word: Span, subjects) -> bool:
