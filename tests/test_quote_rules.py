@@ -134,3 +134,9 @@ def test_a_line_break_ends_the_attribution_sentence():
     text = ("Lorna Vass reminded the room of one thing:\n\n"
             "And after the recount, Piet Ambler said that he was “proud of every volunteer.”")
     assert _speakers(text)[-1][1] == "Piet Ambler"
+
+
+def test_second_of_two_coordinated_verbs_takes_the_first_verbs_subject():
+    text = ("The hall was loud.\n\nAs the band played, Mira Osei was joined on stage by the mayor "
+            "and joked, “Nobody came for the speeches tonight.”")
+    assert _speakers(text)[-1][1] == "Mira Osei"

@@ -349,6 +349,8 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         return None  # '“…” said': the words before the cue are the quote's, not a speaker
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
+    if strict and words and words[-1].group(0).lower() in ("and", "but", "or", "then", "yet"):
+        return _coordinated_subject(text, floor, cue_start)
     picked = _name_words(words, floor)
     span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
     if span is None or span.text.split()[-1].lower() in _DETS:
@@ -361,6 +363,39 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
             span.text.lower() in (_BEFORE_SUBJECT | _AUX | _PREPS | {"more", "less"}) - {"who", "which"} or _adverb(span.text)):
         return None  # 'Even', 'More', 'increasingly': an adverb, not a speaker
     return span
+
+
+_SUBJECT_VERB = re.compile(r"(?<![\w’'-])((?:He|She|They|We|I|he|she|they|we)|(?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*(?=\s+[a-z])|(?:(?:The|the)\s+)?[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
+                           r"(?:\s*\([^()]{1,30}\))?,?\s+([a-z][\w’'-]*)")
+_MONTHS_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                "february", "march", "april", "june", "july", "august", "september", "october",
+                "november", "december"}
+
+
+def _after_conjunction(text: str, floor: int, cue_start: int) -> bool:
+    """Does the cue follow 'and'/'but' (an adverb or auxiliary aside): a second verb?"""
+    words = text[floor:cue_start].split()
+    while words and (words[-1].lower() in _AUX or _adverb(words[-1])):
+        words.pop()
+    return bool(words) and words[-1].lower() in ("and", "but", "or", "then", "yet")
+
+
+def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
+    """The subject of the clause whose second verb is the cue ('such as when Cruz knocked
+    Rubio on trade and called him a “moderate”' → Cruz): the first name or pronoun before
+    the cue that a verb follows (a form of be/have, an -ed form or a cue)."""
+    end = cue_start
+    for m in _SUBJECT_VERB.finditer(text, floor, end):
+        name, verb = m.group(1), m.group(2)
+        if any(c in text[m.start():m.end()] for c in "“”\""):
+            continue
+        first = name.split()[0].lower()
+        if first in _NP_STOP | _PREPS | _DETS - {"the", "a", "an"} and " " not in name or first in _NP_STOP | _PREPS or name.lower() in _MONTHS_DAYS or first.endswith("ing"):
+            continue
+        if verb in ("was", "is", "has", "had", "were", "are", "will", "would") or verb in _AUX \
+                or verb in _cue_words() or len(verb) > 4 and verb.endswith("ed"):
+            return Span(m.start(1), m.end(1), name)
+    return None
 
 
 def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) -> Span | None:
@@ -729,6 +764,11 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            if speaker is None and not participle and quotes_in and _after_conjunction(text, ss, cs) \
+                    and not re.search(r"[,;]", text[ce:quotes_in[0][0] - 1].lstrip(" ,")):
+                # 'Silverman was joined on stage by … and joked, “…”': the subject of the
+                # first of two coordinated verbs.
+                speaker = _coordinated_subject(text, ss, cs)
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
@@ -1138,7 +1178,7 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
     start = sent[0]
-    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later)\b[^,]{0,120},\s*",
+    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*",
                      text[start:max(start, before)])
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
         start += intro.end()
