@@ -349,6 +349,14 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         return None  # '“…” said': the words before the cue are the quote's, not a speaker
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
+    if words[-1].group(0) in ("--", "—", "–", "―") and len(words) > 2:
+        # 'A former candidate -- John McCain, who lost in 2008 -- said': the speaker is before
+        # the dashed appositive (and the name inside it).
+        opening = [i for i, w in enumerate(words[:-1]) if w.group(0) == words[-1].group(0)]
+        if opening:
+            inner = speaker_before(text, floor + words[opening[-1]].start(), floor)
+            if inner is not None:
+                return inner
     if strict and words and words[-1].group(0).lower() in ("and", "but", "or", "then", "yet"):
         return _coordinated_subject(text, floor, cue_start)
     picked = _name_words(words, floor)
@@ -749,6 +757,15 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
                 cend = cstart + but.start()
+            relative = False
+            if re.search(r",\s+who\s+(?:[a-z]+\s+){0,2}$", before):
+                # 'Graham, who says allies should send troops, tweeted that “…”': the relative
+                # clause ends at the comma before the main verb, whose cue comes next.
+                for v in re.finditer(r",\s+(?:[a-z]+ly\s+)?([a-z][\w’'-]*)", text[cstart:cend]):
+                    w = v.group(1)
+                    if w in _cue_words() or w in ("has", "had", "was", "is", "will", "would") or len(w) > 4 and w.endswith("ed"):
+                        cend, relative = cstart + v.start(), True
+                        break
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
@@ -786,7 +803,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
-            taken = True  # one reported clause per cue; nested cues belong to its content
+            taken = not relative  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
         if not taken:
             out.extend(_colon_line(text, ss, se, direct))
@@ -1149,7 +1166,8 @@ def _known_name(text: str, word: Span, subjects) -> bool:
 
 def _relative_antecedent(text: str, who: Span) -> Span | None:
     """'Trump, who said …' → Trump."""
-    m = re.search(r"([A-Z][\w’'.-]*(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]*){0,3})\s*,\s*$", text[max(0, who.start - 80):who.start])
+    m = re.search(r"([A-Z][\w’'-]*(?:\.(?=[ \t]+[A-Z]))?(?:[ \t]+(?:al-|bin[ \t]+|de[ \t]+)?[A-Z][\w’'.-]*){0,3})[ \t]*,[ \t]*$",
+                  text[max(0, who.start - 80):who.start])
     if not m:
         return None
     s = max(0, who.start - 80) + m.start(1)
