@@ -393,6 +393,7 @@ def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
     Rubio on trade and called him a “moderate”' → Cruz): the first name or pronoun before
     the cue that a verb follows (a form of be/have, an -ed form or a cue)."""
     end = cue_start
+    found = None
     for m in _SUBJECT_VERB.finditer(text, floor, end):
         name, verb = m.group(1), m.group(2)
         if any(c in text[m.start():m.end()] for c in "“”\""):
@@ -402,8 +403,17 @@ def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
             continue
         if verb in ("was", "is", "has", "had", "were", "are", "will", "would") or verb in _AUX \
                 or verb in _cue_words() or len(verb) > 4 and verb.endswith("ed"):
+            prev = text[max(floor, m.start(1) - 12):m.start(1)].split()
+            if prev and prev[-1].lower() in _SUBORDINATORS:
+                # 'When Mook was asked if Clinton would …, he laughed and said'
+                found = found or Span(m.start(1), m.end(1), name)
+                continue
             return Span(m.start(1), m.end(1), name)
-    return None
+    return found
+
+
+_SUBORDINATORS = {"when", "if", "after", "before", "that", "because", "while", "as", "since",
+                  "although", "though", "whether", "until", "unless", "once", "where", "who"}
 
 
 def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) -> Span | None:
@@ -1187,9 +1197,10 @@ _OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
-_OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now),?\s+)?"
+_OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
+_OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
-                      r"(?=\s+[a-z])")
+                      r"(?=\s+[a-z]))")
 
 
 def _opening_subject(text, sent, before: int) -> Span | None:
@@ -1201,15 +1212,18 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
         start += intro.end()
     m = _OPENING.match(text, start, max(start, before))
-    if m is None or m.group(1).split()[0].lower() in _DETS:
+    if m is not None and m.group(1):  # 'Then he cut into Bush, calling him …'
+        return Span(m.start(1), m.end(1), m.group(1))
+    g = 2
+    if m is None or m.group(g).split()[0].lower() in _DETS:
         d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
         if d:  # 'The billionaire businessman began by …, saying …'
             return Span(d.start(1), d.end(1), d.group(1))
-    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
-            or m.group(1).split()[0].lower().endswith("ing") or m.group(1)[:1].isdigit() \
-            or m.group(1).split()[0].lower() in _NUMBER_WORDS:
+    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+            or m.group(g).split()[0].lower().endswith("ing") or m.group(g)[:1].isdigit() \
+            or m.group(g).split()[0].lower() in _NUMBER_WORDS:
         return None
-    return Span(m.start(1), m.end(1), m.group(1))
+    return Span(m.start(g), m.end(g), m.group(g))
 
 
 def _participle_subject(text, sent, subjects, at: int) -> Span | None:
