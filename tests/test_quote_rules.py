@@ -140,3 +140,13 @@ def test_second_of_two_coordinated_verbs_takes_the_first_verbs_subject():
     text = ("The hall was loud.\n\nAs the band played, Mira Osei was joined on stage by the mayor "
             "and joked, “Nobody came for the speeches tonight.”")
     assert _speakers(text)[-1][1] == "Mira Osei"
+
+
+def test_abbreviated_title_does_not_end_the_attribution():
+    text = "The vote passed. “We will keep the clinic open,” Rep. Dana Whitlow (D-Ore.) said."
+    assert _speakers(text)[0][1] == "Rep. Dana Whitlow (D-Ore.)"
+
+
+def test_direct_only_cue_after_the_quote():
+    text = "The room went quiet.\n\n“They came for the free lunch,” Nils Berg shot back with a laugh."
+    assert _speakers(text)[0][1] == "Nils Berg"

@@ -106,6 +106,11 @@ def _verbs() -> dict[str, tuple[str, frozenset[str]]]:
         flags = frozenset(w[1:] for w in words if w.startswith("!"))
         for w in [w for w in words if not w.startswith("!")]:
             out.setdefault(w, (lemma.strip(), flags))
+    for line in word_list("direct_cues.txt"):
+        lemma, _, rest = line.partition(":")
+        for form in (f.strip() for f in rest.split(",")):
+            if form:
+                out.setdefault(form, (lemma.strip(), frozenset({"direct"})))
     return out
 
 
@@ -431,7 +436,7 @@ def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) ->
 
 
 def _span_of(text: str, s: int, e: int) -> Span | None:
-    while e > s and text[e - 1] in ",;:”\"’)!?":
+    while e > s and text[e - 1] in ",;:”\"’)!?" and not (text[e - 1] == ")" and "(" in text[s:e]):
         e -= 1
     last = text[s:e].split()[-1] if text[s:e].split() else ""
     if last.endswith(".") and len(last) > 3 and "." not in last[:-1] and any(c.islower() for c in last):
@@ -595,6 +600,23 @@ def _cue_before(text, q: _Found, spans, sentences) -> bool:
 _APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,[^,.;:“”\"]{3,160},\s*$")
 
 
+_ABBREVIATIONS = {"rep", "reps", "sen", "sens", "gov", "govs", "dr", "mr", "mrs", "ms", "lt", "gen",
+                  "col", "sgt", "st", "jr", "sr", "rev", "prof", "capt", "adm", "maj", "cmdr", "pres",
+                  "atty", "supt", "insp", "no", "vs", "ft", "mt", "u.s", "u.n", "u.k", "d.c", "inc", "co",
+                  "corp", "ltd", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec"}
+
+
+def _sentence_end(tail: str) -> re.Match | None:
+    """The first sentence end in `tail`, not the full stop of 'Rep.', 'Sen.' or an initial."""
+    for m in re.finditer(r"[.!?](?:\s|$)|\n", tail):
+        if tail[m.start()] == ".":
+            word = re.search(r"([\w.]+)$", tail[:m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()):
+                continue
+        return m
+    return None
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -603,7 +625,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
     nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
     tail = text[close:nxt_open]
-    stop = re.search(r"[.!?](?:\s|$)|\n", tail)
+    stop = _sentence_end(tail)
     tail = tail[: stop.start() + 1] if stop else tail
     m = cue_re.search(tail)
     lead = tail[: m.start()] if m else ""
