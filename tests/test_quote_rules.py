@@ -150,3 +150,14 @@ def test_abbreviated_title_does_not_end_the_attribution():
 def test_direct_only_cue_after_the_quote():
     text = "The room went quiet.\n\n“They came for the free lunch,” Nils Berg shot back with a laugh."
     assert _speakers(text)[0][1] == "Nils Berg"
+
+
+def test_sentence_before_an_unattributed_quote_names_its_speaker():
+    text = ("“We lost the north,” said Ivo Brandt.\n\n"
+            "Tamsin Okafor agreed. “Nobody knocked on doors there this year.”")
+    assert _speakers(text)[-1][1] == "Tamsin Okafor"
+
+
+def test_name_right_before_a_colon_introduces_the_quote():
+    text = "Turnout fell in every district - Orla Finch: “The young simply stayed at home this time.”"
+    assert _speakers(text)[0][1] == "Orla Finch"

@@ -682,6 +682,13 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         # 'Philip Bump: “…”', 'Clinton released the following statement: “…”'.
         intro = head.rstrip()[:-1]
         name = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*", intro)
+        if not name:
+            # '… for Republican contests - Philip Bump:', '… doesn’t surprise pollster Daron
+            # Shaw:': a name of two or more words right before the colon.
+            name = re.search(r"(?:^|[\s(])((?:[A-Z][\w’'.-]*\s+){1,4}[A-Z][\w’'.-]*)\s*$", intro)
+            if name and (name.group(1).split()[0].lower() in _DETS | _PREPS | _NP_STOP
+                         or name.group(1).split()[-1].lower() in _MONTHS_DAYS or name.group(1).isupper()):
+                name = None
         if name:
             s0 = floor + name.start(1)
             q.speaker = Span(s0, s0 + len(name.group(1)), name.group(1))
@@ -1116,6 +1123,17 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 via = "anaphor"
             else:
                 via = via or "explicit"
+        elif f.kind == "direct" and f.cue is None and not f.embedded \
+                and (intro := _introducing_subject(text, f.start, sentences, subjects)) is not None:
+            # '… Bystrom agreed. “Mainstream Republicans are running out of time …”': the
+            # sentence right before an unattributed quote names who speaks, before any speaker
+            # the paragraph would carry.
+            speaker = intro
+            if intro.text.lower() in PRONOUNS:
+                via = "pronoun"
+                antecedent = _antecedent(text, intro.text.lower(), intro.start, history, subjects, sentences)
+            else:
+                via = "explicit"
         elif f.kind == "direct" and f.cue is None and para_speaker is not None \
                 and _near_paragraph(f.start, paras, para_speaker):
             # An unattributed quote in the paragraph after a quoted speaker continues that
@@ -1182,6 +1200,43 @@ def _stative_after(text: str, at: int) -> bool:
     return bool(words) and words[0] in _STATIVE
 
 
+def _introducing_subject(text: str, start: int, sentences, subjects) -> Span | None:
+    """The subject of the sentence right before a quote that opens its own sentence, when
+    that sentence quotes nothing itself and its subject is a name or a personal pronoun
+    ('Dottie Deans … credited him for …. “He has a desire …”')."""
+    i = start - 2
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] not in ".!?:":
+        return None
+    if text[i] == ":":
+        return None  # a colon introduction has its own rule
+    prev = _sentence_of(sentences, i)
+    if prev == (0, 0) or prev[1] < i or any(c in text[prev[0]:i + 1] for c in ALL_MARKS + "‘’"):
+        return None
+    if len(text[prev[0]:i].split()) < 3:
+        return None
+    subj = _opening_subject(text, prev, i)
+    if subj is None:
+        # 'Dottie Deans, the chairwoman of …, is supporting …', 'Sen. Ted Cruz (R-Tex.), …'
+        start = prev[0]
+        intro = _INTRO.match(text, start, i)
+        if intro:
+            start = intro.end()
+        m = re.compile(r"\s*([A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,4}(?:\s*\([^()]{1,20}\))?),").match(text, start, i)
+        subj = Span(m.start(1), m.end(1), m.group(1)) if m else None
+    if subj is None:
+        return None
+    low = subj.text.lower()
+    if low in PRONOUNS:
+        return subj if low in ("he", "she", "they", "i", "we") else None
+    if not subj.text[:1].isupper() or subj.text.split()[0].lower() in _DETS:
+        return None
+    if " " not in subj.text and not _known_name(text, subj, subjects):
+        return None
+    return subj
+
+
 def _known_name(text: str, word: Span, subjects) -> bool:
     """Is a one-word capitalised sentence opener a name? When the mention finder knows it as a
     person or group there, or as part of one elsewhere ('Clinton' after 'Hillary Clinton'), or
@@ -1219,9 +1274,12 @@ _OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
+_INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|"
+                    r"Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|"
+                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
 _OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
-                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
+                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
                       r"(?=\s+[a-z]))")
 
 
@@ -1229,10 +1287,9 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
     start = sent[0]
-    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*",
-                     text[start:max(start, before)])
+    intro = _INTRO.match(text, start, max(start, before))
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
-        start += intro.end()
+        start = intro.end()
     m = _OPENING.match(text, start, max(start, before))
     if m is not None and m.group(1):  # 'Then he cut into Bush, calling him …'
         return Span(m.start(1), m.end(1), m.group(1))
