@@ -73,3 +73,91 @@ def test_extract_keeps_the_role_apart_from_the_name(tiny_archive, monkeypatch):
     assert q["speaker"]["text"] == "Political analyst Ihssan Shammari"
     assert q["speaker"]["role"] == "Political analyst"
     assert q["speaker"]["name"]["text"] == "Ihssan Shammari"
+
+
+def _speakers(text):
+    return [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+
+
+def test_inverted_cue_with_lowercase_descriptor_before_the_name():
+    text = "The vote was close. “Nobody expected this turnout,” said former party adviser Lena Korhonen."
+    assert _speakers(text) == [("Nobody expected this turnout,", "former party adviser Lena Korhonen")]
+
+
+def test_inverted_cue_after_words_that_end_the_quoted_sentence():
+    text = "The mayor spoke late. “The winter will be hard” for the harbour, said Tomas Brennick."
+    assert _speakers(text)[0][1] == "Tomas Brennick"
+
+
+def test_name_and_appositive_between_quote_and_cue():
+    text = ("The plan drew fire. “It is a plain land grab,” Odile Marchetti, the head of the "
+            "tenants’ union in the northern district, said on Friday.")
+    assert _speakers(text)[0][1] == "Odile Marchetti"
+
+
+def test_descriptor_then_name_in_commas_before_the_cue():
+    text = "The trial ended. “We never lost hope,” his sister, Maren Holt, wrote in a letter."
+    assert _speakers(text)[0][1] == "Maren Holt"
+
+
+def test_participle_hangs_on_the_subject_that_opens_the_sentence():
+    from archive.models import Span
+
+    text = "He went on to praise Ines Pell, calling her “the fairest judge in the county.”"
+    i = text.index("Ines Pell")
+    qs = find_quotes(text, _sentences(text), [(Span(i, i + 9, "Ines Pell"), "person")])
+    assert qs[0].speaker.text == "He"
+
+
+def test_object_before_a_noun_cue_is_not_the_speaker():
+    text = "Greta Lind posted a video comment on Sunday, saying “the bridge must stay open.”"
+    assert _speakers(text)[0][1] == "Greta Lind"
+
+
+def test_pronoun_subject_of_an_embedded_quote_is_its_speaker():
+    text = "Ada Brun spoke on Monday.\n\nShe offered “my sympathy to every family that lost a home.”"
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert qs[0].speaker.text == "She"
+
+
+def test_descriptor_phrase_then_name_in_commas():
+    text = "The count went on. Another delegate on the river slate, Jon Pahl, said he was only “leaning north.”"
+    assert _speakers(text)[0][1] == "Jon Pahl"
+
+
+def test_whole_short_subject_without_a_name():
+    text = "It was tense.\n\nAnother source close to the mayor said, “She will not sign it this year.”"
+    assert _speakers(text)[0][1] == "Another source close to the mayor"
+
+
+def test_a_line_break_ends_the_attribution_sentence():
+    text = ("Lorna Vass reminded the room of one thing:\n\n"
+            "And after the recount, Piet Ambler said that he was “proud of every volunteer.”")
+    assert _speakers(text)[-1][1] == "Piet Ambler"
+
+
+def test_second_of_two_coordinated_verbs_takes_the_first_verbs_subject():
+    text = ("The hall was loud.\n\nAs the band played, Mira Osei was joined on stage by the mayor "
+            "and joked, “Nobody came for the speeches tonight.”")
+    assert _speakers(text)[-1][1] == "Mira Osei"
+
+
+def test_abbreviated_title_does_not_end_the_attribution():
+    text = "The vote passed. “We will keep the clinic open,” Rep. Dana Whitlow (D-Ore.) said."
+    assert _speakers(text)[0][1] == "Rep. Dana Whitlow (D-Ore.)"
+
+
+def test_direct_only_cue_after_the_quote():
+    text = "The room went quiet.\n\n“They came for the free lunch,” Nils Berg shot back with a laugh."
+    assert _speakers(text)[0][1] == "Nils Berg"
+
+
+def test_sentence_before_an_unattributed_quote_names_its_speaker():
+    text = ("“We lost the north,” said Ivo Brandt.\n\n"
+            "Tamsin Okafor agreed. “Nobody knocked on doors there this year.”")
+    assert _speakers(text)[-1][1] == "Tamsin Okafor"
+
+
+def test_name_right_before_a_colon_introduces_the_quote():
+    text = "Turnout fell in every district - Orla Finch: “The young simply stayed at home this time.”"
+    assert _speakers(text)[0][1] == "Orla Finch"

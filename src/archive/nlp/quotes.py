@@ -106,6 +106,11 @@ def _verbs() -> dict[str, tuple[str, frozenset[str]]]:
         flags = frozenset(w[1:] for w in words if w.startswith("!"))
         for w in [w for w in words if not w.startswith("!")]:
             out.setdefault(w, (lemma.strip(), flags))
+    for line in word_list("direct_cues.txt"):
+        lemma, _, rest = line.partition(":")
+        for form in (f.strip() for f in rest.split(",")):
+            if form:
+                out.setdefault(form, (lemma.strip(), frozenset({"direct"})))
     return out
 
 
@@ -275,7 +280,12 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     return picked
 
 
-_TRAILING_TIME = re.compile(r"(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
+def _adverb(token: str) -> bool:
+    """'increasingly', 'famously': a lowercase -ly word between a speaker and the verb."""
+    return token[:1].islower() and token.endswith("ly") and len(token) > 4 and token not in ("family", "ally", "rally", "belly", "jelly", "bully")
+
+
+_TRAILING_TIME = re.compile(r"\s+(?:\w+|a\s+few)\s+(?:days|weeks|months|years|hours)\s+ago\s*$|(?:\s+(?:on|late|early|last|this|earlier|later)(?:\s+(?:on|last|this))?)?\s+(?:Monday|Tuesday|Wednesday|"
                             r"Thursday|Friday|Saturday|Sunday|week|month|year|night|morning|afternoon|evening|"
                             r"weekend|today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?\s*$")
 
@@ -285,7 +295,42 @@ _LEADING_TIME = re.compile(r"\s+(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?:Mo
                            r"today|yesterday|tonight)(?:\s+(?:night|morning|afternoon|evening))?(?=\s)")
 
 
-def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
+# Words after which a noun phrase can still be a clause's subject ('… when he yelled', 'and
+# Clinton said'); after any other lowercase word it is an object ('posted a Twitter comment').
+_BEFORE_SUBJECT = {"and", "but", "or", "nor", "that", "when", "while", "as", "because", "after",
+                   "before", "if", "since", "though", "although", "whereas", "so", "where", "who",
+                   "which", "then", "also", "now", "yet", "once", "until", "unless", "whether",
+                   "how", "why", "what", "even", "still", "only", "meanwhile", "instead", "here",
+                   "there", "where", "whom", "whose", "later", "earlier", "again", "first"}
+
+
+def _object_like(text: str, span: Span, floor: int) -> bool:
+    """Is the noun phrase the object of a verb or a preposition ('a nod to the front-runner
+    acknowledging', 'Clinton posted a Twitter comment') rather than a subject?"""
+    before = text[floor:span.start].split()
+    if not before:
+        return False
+    prev = before[-1]
+    bare = prev.strip("“”\"‘’'()")
+    if prev.endswith((",", ";", ":", "—", "–", "(")) or prev[-1:] in "“”\"" or not bare.isalpha():
+        return False
+    first = span.text.split()[0]
+    if first[:1].islower() and first.endswith(("ly", "ing")):
+        return True  # 'carrying signs', 'optimistically': no noun phrase at all
+    if bare[:1].isupper():
+        return False
+    low = bare.lower()
+    # after a verb ('posted a Twitter comment') or a preposition that takes no speaker ('a nod
+    # to the front-runner'); 'the head of the committee', 'his friend X' stay.
+    return low in _OBJECT_PREPS or (low not in _BEFORE_SUBJECT | _DETS | _PREPS | _NP_STOP
+                                    and (low.endswith("ing") or len(low) > 4 and low.endswith("ed")))
+
+
+_OBJECT_PREPS = {"to", "into", "about", "against", "than", "like", "upon", "toward",
+                 "towards", "despite", "amid", "at"}
+
+
+def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) -> Span | None:
     """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
 
     'Jaafar Husseini, a spokesman for Kata’ib Hezbollah, …, expressed': a comma right before
@@ -301,7 +346,7 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
         # the relative clause describes the speaker, who stands before it.
         lead = lead[:rel[-1].start()]
     words = list(re.finditer(r"\S+", lead))
-    while words and words[-1].group(0).lower().strip(",") in _AUX:
+    while words and (words[-1].group(0).lower().strip(",") in _AUX or _adverb(words[-1].group(0))):
         if words[-1].group(0).endswith(","):
             break
         words.pop()
@@ -309,19 +354,89 @@ def speaker_before(text: str, cue_start: int, floor: int) -> Span | None:
         return None  # '“…” said': the words before the cue are the quote's, not a speaker
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
+    if words[-1].group(0) in ("--", "—", "–", "―") and len(words) > 2:
+        # 'A former candidate -- John McCain, who lost in 2008 -- said': the speaker is before
+        # the dashed appositive (and the name inside it).
+        opening = [i for i, w in enumerate(words[:-1]) if w.group(0) == words[-1].group(0)]
+        if opening:
+            inner = speaker_before(text, floor + words[opening[-1]].start(), floor)
+            if inner is not None:
+                return inner
+    if strict and words and words[-1].group(0).lower() in ("and", "but", "or", "then", "yet"):
+        return _coordinated_subject(text, floor, cue_start)
     picked = _name_words(words, floor)
-    if not picked:
-        return None
-    span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
-    if span is None:
-        return None
-    if span.text.split()[-1].lower() in _DETS:
-        return None  # 'Many watched the show': a noun phrase cut in the middle is no speaker
+    span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+    if span is None or span.text.split()[-1].lower() in _DETS:
+        # 'Another source familiar with Cruz’s thinking said': a whole short clause opener
+        # with no verb in it; else nothing ('Many watched the show' is cut in the middle).
+        return _whole_lead(text, floor, cue_start, words)
+    if strict and _object_like(text, span, floor):
+        return _whole_lead(text, floor, cue_start, words)
+    if " " not in span.text and span.text.lower() not in PRONOUNS and (
+            span.text.lower() in (_BEFORE_SUBJECT | _AUX | _PREPS | {"more", "less"}) - {"who", "which"} or _adverb(span.text)):
+        return None  # 'Even', 'More', 'increasingly': an adverb, not a speaker
     return span
 
 
+_SUBJECT_VERB = re.compile(r"(?<![\w’'-])((?:He|She|They|We|I|he|she|they|we)|(?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*(?=\s+[a-z])|(?:(?:The|the)\s+)?[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
+                           r"(?:\s*\([^()]{1,30}\))?,?\s+([a-z][\w’'-]*)")
+_MONTHS_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                "february", "march", "april", "june", "july", "august", "september", "october",
+                "november", "december"}
+
+
+def _after_conjunction(text: str, floor: int, cue_start: int) -> bool:
+    """Does the cue follow 'and'/'but' (an adverb or auxiliary aside): a second verb?"""
+    words = text[floor:cue_start].split()
+    while words and (words[-1].lower() in _AUX or _adverb(words[-1])):
+        words.pop()
+    return bool(words) and words[-1].lower() in ("and", "but", "or", "then", "yet")
+
+
+def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
+    """The subject of the clause whose second verb is the cue ('such as when Cruz knocked
+    Rubio on trade and called him a “moderate”' → Cruz): the first name or pronoun before
+    the cue that a verb follows (a form of be/have, an -ed form or a cue)."""
+    end = cue_start
+    found = None
+    for m in _SUBJECT_VERB.finditer(text, floor, end):
+        name, verb = m.group(1), m.group(2)
+        if any(c in text[m.start():m.end()] for c in "“”\""):
+            continue
+        first = name.split()[0].lower()
+        if first in _NP_STOP | _PREPS | _DETS - {"the", "a", "an"} and " " not in name or first in _NP_STOP | _PREPS or name.lower() in _MONTHS_DAYS or first.endswith("ing"):
+            continue
+        if verb in ("was", "is", "has", "had", "were", "are", "will", "would") or verb in _AUX \
+                or verb in _cue_words() or len(verb) > 4 and verb.endswith("ed"):
+            prev = text[max(floor, m.start(1) - 12):m.start(1)].split()
+            if prev and prev[-1].lower() in _SUBORDINATORS:
+                # 'When Mook was asked if Clinton would …, he laughed and said'
+                found = found or Span(m.start(1), m.end(1), name)
+                continue
+            return Span(m.start(1), m.end(1), name)
+    return found
+
+
+_SUBORDINATORS = {"when", "if", "after", "before", "that", "because", "while", "as", "since",
+                  "although", "though", "whether", "until", "unless", "once", "where", "who"}
+
+
+def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) -> Span | None:
+    if len(words) < 2 or len(words) > 10 or words[-1].group(0).lower() in _DETS or any(w.group(0)[-1:] in ",;:”\"()" for w in words):
+        return None
+    first = words[0].group(0)
+    if first.lower().endswith(("ing", "ly")) or not (first[:1].isupper() and (first.lower() in _DETS or first.lower() not in _PREPS | _NP_STOP | PRONOUNS)):
+        return None
+    for w in words[1:]:
+        low = w.group(0).lower()
+        if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
+                or w.group(0)[:1].islower() and (low.endswith(("ed", "ly")) or low in _cue_words()):
+            return None  # a verb or an adverb: a clause, not a noun phrase
+    return _span_of(text, floor + words[0].start(), floor + words[-1].end())
+
+
 def _span_of(text: str, s: int, e: int) -> Span | None:
-    while e > s and text[e - 1] in ",;:”\"’)!?":
+    while e > s and text[e - 1] in ",;:”\"’)!?" and not (text[e - 1] == ")" and "(" in text[s:e]):
         e -= 1
     last = text[s:e].split()[-1] if text[s:e].split() else ""
     if last.endswith(".") and len(last) > 3 and "." not in last[:-1] and any(c.islower() for c in last):
@@ -344,6 +459,16 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
     segs = [s for s in segs if s]
     # segs[-1] is the phrase that the comma before the cue closes; the speaker precedes it.
     cands = segs[:-1]
+    # … unless it is the name itself after a descriptor: 'his wife, Gabriela Lazar, wrote',
+    # 'Another delegate on the slate, Jim Poolman, said'.
+    last = segs[-1] if segs else []
+    alt = None
+    if cands and last and last[0].group(0)[:1].isupper() and len(last) <= 5 \
+            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT for w in last):
+        alt = _span_of(text, floor + last[0].start(), floor + last[-1].end())
+        opener = cands[-1][0].group(0).strip("“\"(")
+        if opener.lower() in _DETS or opener[:1].islower() and opener.lower() not in _PREPS | _NP_STOP:
+            return alt
     for k in range(len(cands) - 1, -1, -1):
         seg = cands[k]
         first = seg[0].group(0).strip("“\"(")
@@ -354,20 +479,24 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
             if named:
                 continue  # 'Jaafar Husseini, a spokesman for …,': the name is before it
             picked = _name_words(seg, floor)  # 'In Baghdad, an unknown group, which …,'
-            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+            return _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else alt
         if first[:1].islower() or first[:1].isdigit():
             continue  # another descriptor ("who …,", "speaking on WOR710,")
         picked = _name_words(seg, floor)
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
-        return None
-    return None
+        return alt
+    return alt
 
 
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     """The noun phrase right after an inverted cue: '…,” said Husseini.'"""
     m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
                  text[start:ceiling])
+    if not m:
+        # no clear end within seven words ('said one well-connected Democrat familiar with …'):
+        # the words right after the cue, cut to what can be a speaker.
+        m = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
     if not m:
         return None
     s = start + m.start(1)
@@ -393,17 +522,43 @@ def _noun_phrase(text: str, s: int, e: int) -> Span | None:
         return _span_of(text, s, s + words[0].end())
     keep = [words[0]]
     if first[:1].isupper() and low not in _DETS:
-        for w in words[1:]:
-            t = w.group(0)
-            if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
-                keep.append(w)
-            else:
-                break
+        keep = _name_run(words)
     elif low in _DETS:
         keep = words[:6]
     else:
-        return None
+        # 'said former Obama adviser David Axelrod', 'said spokesman John Kirby': lowercase
+        # descriptors before a name; without a name after them it is a clause ('do a cover').
+        lead = []
+        for w in words[:5]:
+            t = w.group(0).strip(",")
+            if t[:1].isupper():
+                break
+            if t.lower() in _PREPS - {"of"} or t.lower() in _NP_STOP - {"of"} or t.lower() in PRONOUNS:
+                return None
+            lead.append(w)
+        rest = words[len(lead):]
+        if not rest or not rest[0].group(0)[:1].isupper() or len(lead) > 4:
+            return None
+        keep = lead + _name_run(rest)
     return _span_of(text, s + keep[0].start(), s + keep[-1].end())
+
+
+def _name_run(words: list[re.Match]) -> list[re.Match]:
+    """The capitalised run (with its connecting words) that opens `words`."""
+    keep = [words[0]]
+    if words[0].group(0).endswith(","):
+        return keep
+    for w in words[1:]:
+        t = w.group(0)
+        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
+            keep.append(w)
+            if t.endswith(","):
+                break
+        else:
+            break
+    while len(keep) > 1 and keep[-1].group(0).lower() in _CONNECT:
+        keep.pop()
+    return keep
 
 
 @lru_cache(maxsize=1)
@@ -440,6 +595,28 @@ def _cue_before(text, q: _Found, spans, sentences) -> bool:
     return bool(m) and len(head[m[-1].end():].split()) <= 10
 
 
+# '…,” David Axelrod, the chief strategist of Obama's 2008 campaign, said': a name and one
+# appositive between the quote and its cue.
+_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,[^,.;:“”\"]{3,160},\s*$")
+
+
+_ABBREVIATIONS = {"rep", "reps", "sen", "sens", "gov", "govs", "dr", "mr", "mrs", "ms", "lt", "gen",
+                  "col", "sgt", "st", "jr", "sr", "rev", "prof", "capt", "adm", "maj", "cmdr", "pres",
+                  "atty", "supt", "insp", "no", "vs", "ft", "mt", "u.s", "u.n", "u.k", "d.c", "inc", "co",
+                  "corp", "ltd", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec"}
+
+
+def _sentence_end(tail: str) -> re.Match | None:
+    """The first sentence end in `tail`, not the full stop of 'Rep.', 'Sen.' or an initial."""
+    for m in re.finditer(r"[.!?](?:\s|$)|\n", tail):
+        if tail[m.start()] == ".":
+            word = re.search(r"([\w.]+)$", tail[:m.start()])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1 and word.group(1).isupper()):
+                continue
+        return m
+    return None
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -448,18 +625,22 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
     nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
     tail = text[close:nxt_open]
-    stop = re.search(r"[.!?](?:\s|$)|\n", tail)
+    stop = _sentence_end(tail)
     tail = tail[: stop.start() + 1] if stop else tail
     m = cue_re.search(tail)
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
-    if m and len(lead.split()) <= MAX_SPEAKER_WORDS and not lead.strip().endswith(".") \
+    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead)) and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
         q.cue, q.cue_start = m.group(0), cue_start
         if lead.strip(" ,"):
-            q.speaker = speaker_before(text, cue_start, close)
+            q.speaker = speaker_before(text, cue_start, close, strict=True)
+            if q.speaker is None and lead.rstrip().endswith(","):
+                # '“This will be a challenge” for Clinton, said Kunin': the lead ends the quoted
+                # sentence; the speaker follows the inverted cue.
+                q.speaker = speaker_after(text, close + m.end(), close + len(tail))
         else:
             q.speaker = speaker_after(text, close + m.end(), close + len(tail))
         if q.speaker is not None or not lead.strip(" ,"):
@@ -490,7 +671,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             if m.group(0).endswith("ing") and head[: m.start()].rstrip().endswith(","):
                 q.participle = True
                 return
-            q.speaker = speaker_before(text, cue_start, floor)
+            q.speaker = speaker_before(text, cue_start, floor, strict=True)
             if q.speaker is None and not head[: m.start()].strip():
                 q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
             if q.speaker is None:
@@ -501,6 +682,13 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         # 'Philip Bump: “…”', 'Clinton released the following statement: “…”'.
         intro = head.rstrip()[:-1]
         name = re.fullmatch(r"\s*((?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*)\s*", intro)
+        if not name:
+            # '… for Republican contests - Philip Bump:', '… doesn’t surprise pollster Daron
+            # Shaw:': a name of two or more words right before the colon.
+            name = re.search(r"(?:^|[\s(])((?:[A-Z][\w’'.-]*\s+){1,4}[A-Z][\w’'.-]*)\s*$", intro)
+            if name and (name.group(1).split()[0].lower() in _DETS | _PREPS | _NP_STOP
+                         or name.group(1).split()[-1].lower() in _MONTHS_DAYS or name.group(1).isupper()):
+                name = None
         if name:
             s0 = floor + name.start(1)
             q.speaker = Span(s0, s0 + len(name.group(1)), name.group(1))
@@ -608,6 +796,15 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
                 cend = cstart + but.start()
+            relative = False
+            if re.search(r",\s+who\s+(?:[a-z]+\s+){0,2}$", before):
+                # 'Graham, who says allies should send troops, tweeted that “…”': the relative
+                # clause ends at the comma before the main verb, whose cue comes next.
+                for v in re.finditer(r",\s+(?:[a-z]+ly\s+)?([a-z][\w’'-]*)", text[cstart:cend]):
+                    w = v.group(1)
+                    if w in _cue_words() or w in ("has", "had", "was", "is", "will", "would") or len(w) > 4 and w.endswith("ed"):
+                        cend, relative = cstart + v.start(), True
+                        break
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
@@ -623,9 +820,18 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            if speaker is None and not participle and quotes_in and _after_conjunction(text, ss, cs) \
+                    and not re.search(r"[,;]", text[ce:quotes_in[0][0] - 1].lstrip(" ,")):
+                # 'Silverman was joined on stage by … and joked, “…”': the subject of the
+                # first of two coordinated verbs.
+                speaker = _coordinated_subject(text, ss, cs)
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
+            if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
+                # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
+                # the cue; the words are the sentence subject's.
+                speaker = _opening_subject(text, (ss, se), cs) or speaker
             if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
@@ -636,7 +842,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
-            taken = True  # one reported clause per cue; nested cues belong to its content
+            taken = not relative  # one reported clause per cue; nested cues belong to its content
         out.extend(_according_to(text, ss, se, direct))
         if not taken:
             out.extend(_colon_line(text, ss, se, direct))
@@ -828,8 +1034,20 @@ def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
     that opens in lowercase continues the previous one ('Sen. Bernie Sanders (I-Vt.) said');
     an opening quotation mark left at the end of a sentence belongs to the next one."""
     openers = {ds - 1 for ds, _ in spans}
-    out: list[list[int]] = []
+    # A line break ends a sentence: a headline or a paragraph that ends without a full stop
+    # ('… reminded viewers that he doesn’t:' ¶ 'And after …, Clinton said …') is not part of
+    # the next paragraph's attribution. Parsed pipelines split there already.
+    split: list[tuple[int, int]] = []
     for s, e in sorted(sentences):
+        at = s
+        for m in re.finditer(r"\n\s*", text[s:e]):
+            if text[at:s + m.start()].strip():
+                split.append((at, s + m.start()))
+            at = s + m.end()
+        if text[at:e].strip():
+            split.append((at, e))
+    out: list[list[int]] = []
+    for s, e in split:
         lead = text[s:e].lstrip(" \t")
         if out and lead[:1].islower() and "\n" not in text[out[-1][1] - 1:s + 1]:
             out[-1][1] = e
@@ -886,7 +1104,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # ', adding, “…”' / ', saying …': the speaker of the clause the participle hangs on.
             at = f.cue_start if f.cue_start is not None else f.start
             near = [r for r in recent if at - r[0] < 300 and _same_para(paras, r[0], at)]
-            speaker = _sentence_subject(text, sent, subjects, at) or _opening_subject(text, sent, at)
+            speaker = _participle_subject(text, _sentence_of(sentences, at), subjects, at)
             if speaker is not None and speaker.text.lower() in PRONOUNS:
                 antecedent = _antecedent(text, speaker.text.lower(), speaker.start, history, subjects, sentences)
             elif speaker is None and near:
@@ -905,6 +1123,17 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 via = "anaphor"
             else:
                 via = via or "explicit"
+        elif f.kind == "direct" and f.cue is None and not f.embedded \
+                and (intro := _introducing_subject(text, f.start, sentences, subjects)) is not None:
+            # '… Bystrom agreed. “Mainstream Republicans are running out of time …”': the
+            # sentence right before an unattributed quote names who speaks, before any speaker
+            # the paragraph would carry.
+            speaker = intro
+            if intro.text.lower() in PRONOUNS:
+                via = "pronoun"
+                antecedent = _antecedent(text, intro.text.lower(), intro.start, history, subjects, sentences)
+            else:
+                via = "explicit"
         elif f.kind == "direct" and f.cue is None and para_speaker is not None \
                 and _near_paragraph(f.start, paras, para_speaker):
             # An unattributed quote in the paragraph after a quoted speaker continues that
@@ -920,10 +1149,16 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             subj = _opening_subject(text, sent, f.start)
             # A one-word capitalised opener ('Talk compared to …') is a name only when the
             # mention finder knows it as a person or group.
-            if subj is not None and " " not in subj.text and not any(
-                    sp.start <= subj.start < sp.end for sp, _k in subjects):
+            if subj is not None and " " not in subj.text and subj.text.lower() not in PRONOUNS \
+                    and not _known_name(text, subj, subjects):
                 subj = None
-            if subj is not None and subj.text.lower() not in PRONOUNS:
+            if subj is not None and subj.text.lower() in PRONOUNS - {"who", "it"} \
+                    and (via is None or not _stative_after(text, subj.end)):
+                # 'He offered “my thoughts and prayers”': the pronoun is the attribution's
+                # mention; what it stands for is resolved like any other.
+                speaker, via = subj, "pronoun"
+                antecedent = _antecedent(text, subj.text.lower(), subj.start, history, subjects, sentences)
+            elif subj is not None and subj.text.lower() not in PRONOUNS:
                 speaker, via = subj, "explicit"
                 # The quoted words are part of what the subject said: the predicate after
                 # its verb ('Bush referred to Rubio as “a bright, charismatic leader”').
@@ -949,9 +1184,77 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
     return out
 
 
+_STATIVE = {"is", "was", "are", "were", "has", "have", "had", "does", "do", "did", "doesn't",
+            "don't", "didn't", "isn't", "wasn't", "hasn't", "haven't", "hadn't", "seems", "seemed",
+            "remains", "remained", "lacks", "lacked", "doesn’t", "don’t", "didn’t", "isn’t",
+            "wasn’t", "hasn’t", "haven’t", "hadn’t", "will", "would", "could", "can", "may", "might"}
+
+
+def _stative_after(text: str, at: int) -> bool:
+    """Does a state ('He also does not have “the personal background”'), not a speech act
+    ('He offered “my thoughts”'), follow the subject? The quoted words then stay with the
+    speaker the paragraph carries: the pronoun is what the quote is about."""
+    words = [w.lower().strip(",") for w in text[at:at + 60].split()[:3]]
+    while words and (words[0] in ("also", "still", "just", "even", "now", "only") or _adverb(words[0])):
+        words.pop(0)
+    return bool(words) and words[0] in _STATIVE
+
+
+def _introducing_subject(text: str, start: int, sentences, subjects) -> Span | None:
+    """The subject of the sentence right before a quote that opens its own sentence, when
+    that sentence quotes nothing itself and its subject is a name or a personal pronoun
+    ('Dottie Deans … credited him for …. “He has a desire …”')."""
+    i = start - 2
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i < 0 or text[i] not in ".!?:":
+        return None
+    if text[i] == ":":
+        return None  # a colon introduction has its own rule
+    prev = _sentence_of(sentences, i)
+    if prev == (0, 0) or prev[1] < i or any(c in text[prev[0]:i + 1] for c in ALL_MARKS + "‘’"):
+        return None
+    if len(text[prev[0]:i].split()) < 3:
+        return None
+    subj = _opening_subject(text, prev, i)
+    if subj is None:
+        # 'Dottie Deans, the chairwoman of …, is supporting …', 'Sen. Ted Cruz (R-Tex.), …'
+        start = prev[0]
+        intro = _INTRO.match(text, start, i)
+        if intro:
+            start = intro.end()
+        m = re.compile(r"\s*([A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,4}(?:\s*\([^()]{1,20}\))?),").match(text, start, i)
+        subj = Span(m.start(1), m.end(1), m.group(1)) if m else None
+    if subj is None:
+        return None
+    low = subj.text.lower()
+    if low in PRONOUNS:
+        return subj if low in ("he", "she", "they", "i", "we") else None
+    if not subj.text[:1].isupper() or subj.text.split()[0].lower() in _DETS:
+        return None
+    if " " not in subj.text and not _known_name(text, subj, subjects):
+        return None
+    return subj
+
+
+def _known_name(text: str, word: Span, subjects) -> bool:
+    """Is a one-word capitalised sentence opener a name? When the mention finder knows it as a
+    person or group there, or as part of one elsewhere ('Clinton' after 'Hillary Clinton'), or
+    the word is capitalised inside a sentence elsewhere in the text."""
+    if any(sp.start <= word.start < sp.end for sp, _k in subjects):
+        return True
+    w = word.text.rstrip("’'s").rstrip("’'")
+    if len(w) < 3:
+        return False
+    if any(re.search(r"(?<![\w’'-])" + re.escape(w) + r"(?![\w’'-])", sp.text) for sp, _k in subjects):
+        return True
+    return re.search(r"[a-z,;]\s+" + re.escape(w) + r"(?![\w’'-])", text) is not None
+
+
 def _relative_antecedent(text: str, who: Span) -> Span | None:
     """'Trump, who said …' → Trump."""
-    m = re.search(r"([A-Z][\w’'.-]*(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]*){0,3})\s*,\s*$", text[max(0, who.start - 80):who.start])
+    m = re.search(r"([A-Z][\w’'-]*(?:\.(?=[ \t]+[A-Z]))?(?:[ \t]+(?:al-|bin[ \t]+|de[ \t]+)?[A-Z][\w’'.-]*){0,3})[ \t]*,[ \t]*$",
+                  text[max(0, who.start - 80):who.start])
     if not m:
         return None
     s = max(0, who.start - 80) + m.start(1)
@@ -971,29 +1274,58 @@ _OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
-_OPENING = re.compile(r"\s*(?:(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now),?\s+)?"
-                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,3})"
-                      r"(?=\s+[a-z])")
+_INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|"
+                    r"Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|"
+                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*")
+_OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
+_OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
+                      r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
+                      r"(?=\s+[a-z]))")
 
 
 def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
     start = sent[0]
-    intro = re.match(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|Despite|Since|With|For|From|By|Last|This|Earlier|Later)\b[^,]{0,120},\s*",
-                     text[start:max(start, before)])
+    intro = _INTRO.match(text, start, max(start, before))
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
-        start += intro.end()
+        start = intro.end()
     m = _OPENING.match(text, start, max(start, before))
-    if m is None or m.group(1).split()[0].lower() in _DETS:
+    if m is not None and m.group(1):  # 'Then he cut into Bush, calling him …'
+        return Span(m.start(1), m.end(1), m.group(1))
+    g = 2
+    if m is None or m.group(g).split()[0].lower() in _DETS:
         d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
         if d:  # 'The billionaire businessman began by …, saying …'
             return Span(d.start(1), d.end(1), d.group(1))
-    if not m or m.group(1).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
-            or m.group(1).split()[0].lower().endswith("ing") or m.group(1)[:1].isdigit() \
-            or m.group(1).split()[0].lower() in _NUMBER_WORDS:
+    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+            or m.group(g).split()[0].lower().endswith("ing") or m.group(g)[:1].isdigit() \
+            or m.group(g).split()[0].lower() in _NUMBER_WORDS:
         return None
-    return Span(m.start(1), m.end(1), m.group(1))
+    return Span(m.start(g), m.end(g), m.group(g))
+
+
+def _participle_subject(text, sent, subjects, at: int) -> Span | None:
+    """Who a participle cue (', adding, “…”', ', calling him “…”') hangs on: the speaker of
+    an attribution right before it ('…,” he said, adding'), else the subject that opens the
+    sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
+    that stands as a subject."""
+    head = text[sent[0]:at]
+    inv = list(_cue_regex().finditer(head))
+    if inv:
+        m = inv[-1]
+        between = head[m.end():]
+        if re.fullmatch(r"(?:\s+[\w’'.-]+){0,4}?\s*,\s*(?:and\s+)?", between) and "direct" not in _verbs().get(m.group(0), ("", ()))[1] \
+                or re.fullmatch(r"\s*,\s*", between):
+            cue_start = sent[0] + m.start()
+            lead = head[:m.start()]
+            if lead.rstrip().endswith((",", "”", '"')) or not lead.strip():
+                sp = speaker_after(text, sent[0] + m.end(), at)  # '…,” said Nefzi, adding'
+            else:
+                sp = speaker_before(text, cue_start, sent[0], strict=True)  # '…,” Nefzi said, adding'
+            if sp is not None:
+                return sp
+    return _opening_subject(text, sent, at) or _sentence_subject(text, sent, subjects, at)
 
 
 def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
