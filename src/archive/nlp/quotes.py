@@ -623,8 +623,6 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
-            if speaker is None and not participle:
-                continue
             kind = "direct" if quotes_in else "indirect"
             if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
@@ -718,13 +716,14 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
         if ds <= cend <= de + 1 and ds > cstart:
             cend = de
-    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4 and len(text[cstart:cend].split()) <= 4:
-        # 'Even then, he said, he’s learned …': the attribution sits inside the statement.
+    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
+        # 'Even then, he said, he’s learned …', 'Whatever progress Kerry has made, officials
+        # said, could easily be unraveled': the attribution sits inside the statement.
+        if any(ce <= ds - 1 < se for ds, _de in direct):
+            return None  # 'On Israel, Trump added, “…”': the direct quote after owns it
         cend = se
         while cend > cstart and text[cend - 1] in ".;:,!?\"”' ":
             cend -= 1
-    elif tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
-        return None  # '…, he said, adding …': a longer clause after; the forward rule decides
     if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
         return None
     if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
