@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.models import RawQuote, Span
+from archive.nlp import reported
 from archive.nlp.lexicon import reporting_verbs, word_list
 
 OPENERS = "“„«"
@@ -638,7 +639,16 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
         out.extend(_according_to(text, ss, se, direct))
         if not taken:
             out.extend(_colon_line(text, ss, se, direct))
+        out.extend(_more_reported(text, ss, se, direct, out))
     return out
+
+
+def _more_reported(text, ss, se, direct, found) -> list[_Found]:
+    """The cues of `reported` (stance, raising …) where no clause of this module lies."""
+    blocked = [(s - 1, e + 1) for s, e in direct] + [(f.start, f.end) for f in found if f.end > ss]
+    blocked += [(f.cue_start, f.cue_start + len(f.cue)) for f in found if f.cue_start is not None and f.cue]
+    return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in
+            reported.stance_clauses(text, ss, se, blocked, lambda at, floor: speaker_before(text, at, floor))]
 
 
 _COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*):\s+(?=\S)")

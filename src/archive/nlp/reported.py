@@ -1,0 +1,119 @@
+"""Reported speech beyond 'X said (that) …': the cues that `quotes._clauses` does not cover.
+
+Attribution corpora (PolNeAR, PARC 3.0) annotate as attributed content not only what a source
+said, but what it wants, supports, plans, sees or finds, and what a poll shows. These rules
+find such content by cue words kept as data (`data/stance_verbs.txt`):
+
+- stance cues whose object is the content: 'Christie endorsed Trump', 'Rubio wants to emerge
+  as …', 'He pointed to Cruz’s organisational capabilities', 'She urged the administration to
+  join …'. The content runs from after the cue to the end of its clause;
+- raising cues whose subject and infinitive are the content: 'Enthusiasm for Clinton appears to
+  have plummeted', 'Trump is expected to deliver …'. The content is the whole clause;
+- a headline in title case: 'Trump Says He Never Pledged …' (the verb is capitalised there,
+  which the case-sensitive cue pattern of `quotes` rejects on purpose elsewhere);
+- a poll or document that frames the sentence: 'In a CNN poll released Monday, 50 percent …';
+- a question: 'Asked whether he would run, …', 'asked voters if they …'.
+
+Pure functions over the text, like `quotes`; each finding is (start, end, cue, cue start,
+speaker or None). `quotes` decides what a finding may not overlap.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from archive.models import Span
+from archive.nlp.lexicon import word_list
+
+Finding = tuple[int, int, str, int, "Span | None"]
+
+
+@lru_cache(maxsize=1)
+def _stance() -> dict[str, tuple[str, frozenset[str]]]:
+    """form -> (lemma, flags) from stance_verbs.txt. Flags: raising (subject + infinitive are
+    the content), be (only after a form of 'be': 'is expected to')."""
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for line in word_list("stance_verbs.txt"):
+        lemma, _, rest = line.partition(":")
+        words = rest.split()
+        flags = frozenset(w[1:] for w in words if w.startswith("!"))
+        forms = [w.replace("_", " ") for w in words if not w.startswith("!")]
+        for f in forms:
+            out.setdefault(f, (lemma.strip(), flags))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stance_regex() -> re.Pattern:
+    forms = sorted(_stance(), key=len, reverse=True)
+    return re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w’'-])")
+
+
+# Where an object's clause ends: punctuation, a dash, or a word that opens another clause.
+_CLAUSE_END = re.compile(r"\s*[,;:!?()]|\.(?:\s|$)|\s[—–―]\s|\s--\s|\s(?:because|after|before|when|while|as|but|although|though|since|saying|adding|and\s+(?:said|says|added|told))\s")
+_BE = re.compile(r"(?:\b(?:is|are|was|were|be|been|being|’s|'s|’re|'re|isn’t|wasn’t|aren’t|weren’t)\s+(?:\w+ly\s+|not\s+|also\s+|now\s+|still\s+)?)$")
+_SUBJECT_START = re.compile(r"(?:^|[,;:]\s+|\s(?:that|and|but|while|because|although|though|if|as|since|so)\s+)(?=[^,;:]*$)")
+
+
+def _clause_end(text: str, start: int, se: int) -> int:
+    m = _CLAUSE_END.search(text, start, se)
+    end = m.start() if m else se
+    while end > start and text[end - 1] in ".;:,!? \n\t”\"’'":
+        end -= 1
+    return end
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Finding]:
+    """Stance and raising cues of one sentence. `blocked`: spans no finding may overlap
+    (quotes and clauses found already); `speaker_of(cue_start, floor)`: the noun phrase before
+    a cue (quotes.speaker_before)."""
+    out: list[Finding] = []
+    table = _stance()
+    for m in _stance_regex().finditer(text, ss, se):
+        cue = m.group(0)
+        if _overlaps(m.start(), m.end(), blocked):
+            continue
+        lemma, flags = table[cue]
+        before = text[ss:m.start()]
+        if "be" in flags and not _BE.search(before):
+            continue
+        if "raising" in flags:
+            if not re.match(r"\s+(?:to\s+\w|like\s|as\s+(?:if|though)\s|that\s)", text[m.end():se]) \
+                    and "be" not in flags:
+                continue
+            sub = list(_SUBJECT_START.finditer(before))
+            cs = ss + (sub[-1].end() if sub else 0)
+            if len(text[cs:m.start()].split()) > 12:
+                continue
+            ce = _clause_end(text, m.end(), se)
+            cs, _ = _trim(text, cs, ce)
+            if len(text[cs:ce].split()) < 4 or _overlaps(cs, ce, blocked):
+                continue
+            out.append((cs, ce, cue, m.start(), None))
+            continue
+        if before.rstrip().endswith(("the", "a", "an", "his", "her", "their", "its", "our")) and cue.endswith("s"):
+            continue  # 'the plans to …', 'his wants': a noun, not the verb
+        cs = m.end()
+        while cs < se and text[cs] in " \t\n":
+            cs += 1
+        if cs >= se or text[cs] in ",.;:!?" or text[cs] in "“\"":
+            continue
+        ce = _clause_end(text, cs, se)
+        if ce <= cs or _overlaps(cs, ce, blocked):
+            continue
+        if len(text[cs:ce].split()) > 40:
+            continue
+        participle = cue.endswith("ing") and before.rstrip().endswith(",")
+        speaker = None if participle else speaker_of(m.start(), ss)
+        out.append((cs, ce, cue, m.start(), speaker))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t\n,;:":
+        s += 1
+    return s, e
