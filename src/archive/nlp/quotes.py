@@ -566,6 +566,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
     out: list[_Found] = []
     cue_re = _cue_regex()
     verbs = _verbs()
+    tags = _markup(text)  # '<tweet id="…">' names no cue
     for ss, se in sentences:
         taken = False
         as_cue = _AS_CUE.match(text, ss, se)
@@ -581,15 +582,17 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 taken = True
         for m in cue_re.finditer(text, ss, se):
             cs, ce = m.start(), m.end()
-            if _inside(direct, cs) or taken:
+            if _inside(direct, cs) or taken or any(ts <= cs < te for ts, te in tags):
                 continue
             cue = m.group(0)
             lemma, flags = verbs.get(cue, (cue, frozenset()))
             if "direct" in flags:
                 continue
             before = text[ss:cs]
-            # Inverted: '…, X said.' / '…, said X.' closing the sentence.
-            inv = None if "mixed" in flags else _inverted(text, ss, se, m, direct)
+            # Inverted: '…, X said.' / '…, said X.' closing the sentence; never a noun that
+            # ends it ('…, Oklahoma and his home state.', '… in Trump’s tweet').
+            inv = None if "mixed" in flags or reported.noun_use(text, ss, cs, ce, after=False) \
+                else _inverted(text, ss, se, m, direct)
             if inv is not None:
                 out.append(inv)
                 taken = True

@@ -63,6 +63,22 @@ def _clause_end(text: str, start: int, se: int) -> int:
     return end
 
 
+# A cue form that is also a noun ('states', 'support', 'tweet', 'attacks', 'plans') is the noun
+# after a determiner, a possessive or a number ('the support of', 'Trump’s tweet', 'his home
+# state', '35 states'), and before a preposition that a noun takes ('attacks on her', 'support
+# from governors').
+_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|every|such|broad|strong|home|own|whose)|"
+                          r"\d[\d,.]*|[’']s|s[’'])\s*$", re.I)
+_NOUN_AFTER = re.compile(r"\s+(?:from|of|on|for|in|among|within|around|across|at|with|by|is|was|are|were|has|had)\b")
+
+
+def noun_use(text: str, ss: int, cs: int, ce: int, after: bool = True) -> bool:
+    """Is the cue at cs:ce used as a noun? `after`: also look at the word that follows."""
+    if _NOUN_BEFORE.search(text, max(ss, cs - 30), cs):
+        return True
+    return after and bool(_NOUN_AFTER.match(text, ce))
+
+
 def _overlaps(s: int, e: int, spans) -> bool:
     return any(a < e and s < b for a, b in spans)
 
@@ -95,8 +111,6 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
                 continue
             out.append((cs, ce, cue, m.start(), None))
             continue
-        if before.rstrip().endswith(("the", "a", "an", "his", "her", "their", "its", "our")) and cue.endswith("s"):
-            continue  # 'the plans to …', 'his wants': a noun, not the verb
         cs = m.end()
         while cs < se and text[cs] in " \t\n":
             cs += 1
