@@ -578,7 +578,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             spk_span = Span(as_cue.start(1), as_cue.end(1), as_cue.group(1))
             if len(text[cs:ce].split()) >= 3 and not (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
                 quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
-                out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", as_cue.group(2), as_cue.start(2), spk_span))
+                out.append(_Found(cs, ce, _mixed_kind(text, quotes_in), as_cue.group(2), as_cue.start(2), spk_span))
                 taken = True
         for m in cue_re.finditer(text, ss, se):
             cs, ce = m.start(), m.end()
@@ -627,14 +627,14 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
-            kind = "direct" if quotes_in else "indirect"
-            if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
+            kind = _mixed_kind(text, quotes_in)
+            if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
                 cstart, cend = quotes_in[0][0], max(quotes_in[0][1], min(cend, quotes_in[0][1]))
-            elif quotes_in and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
+            elif kind == "direct" and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
@@ -650,8 +650,18 @@ def _more_reported(text, ss, se, direct, found) -> list[_Found]:
     """The cues of `reported` (stance, raising …) where no clause of this module lies."""
     blocked = [(s - 1, e + 1) for s, e in direct] + [(f.start, f.end) for f in found if f.end > ss]
     blocked += [(f.cue_start, f.cue_start + len(f.cue)) for f in found if f.cue_start is not None and f.cue]
-    return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in
-            reported.stance_clauses(text, ss, se, blocked, lambda at, floor: speaker_before(text, at, floor))]
+    speaker_of = lambda at, floor: speaker_before(text, at, floor)  # noqa: E731
+    found_here = reported.stance_clauses(text, ss, se, blocked, speaker_of)
+    if not any(f.start < se and ss < f.end for f in found) and not found_here:
+        found_here = reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of)
+    return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in found_here]
+
+
+@lru_cache(maxsize=1)
+def _headline_forms() -> frozenset[str]:
+    """Present-tense and past cue forms that a title-case headline capitalises ('Trump Says …')."""
+    return frozenset(f for f, (_lemma, flags) in _verbs().items() if "direct" not in flags
+                     and not f.endswith("ing")) | reported.stance_forms()
 
 
 _COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*):\s+(?=\S)")
@@ -660,6 +670,13 @@ _LABELS = {"note", "update", "updated", "editor", "correction", "source", "sourc
            "related", "watch", "read", "video", "image", "credit", "via", "transcript", "q", "a",
            "question", "answer", "name", "age", "city", "job", "pay", "why", "what", "who",
            "when", "where", "how", "bottom line", "the bottom line", "background", "context"}
+
+
+def _mixed_kind(text: str, quotes_in) -> str:
+    """A reported clause that holds words in double marks is a mixed quote; words in single
+    marks ('Clinton: Time for ‘intensification’ of ISIL strategy') are a headline's paraphrase
+    or scare quotes, and the clause stays reported speech."""
+    return "direct" if any(text[ds - 1] not in "‘’" for ds, _de in quotes_in) else "indirect"
 
 
 def _colon_line(text, ss, se, direct) -> list[_Found]:
@@ -675,7 +692,7 @@ def _colon_line(text, ss, se, direct) -> list[_Found]:
         return []
     quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
     spk = Span(m.start(1), m.end(1), m.group(1))
-    return [_Found(cs, ce, "direct" if quotes_in else "indirect", ":", None, spk, via="explicit")]
+    return [_Found(cs, ce, _mixed_kind(text, quotes_in), ":", None, spk, via="explicit")]
 
 
 _SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
@@ -742,7 +759,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
         return None  # '“…,” X said': a direct quote owns it
     quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
-    return _Found(cstart, cend, "direct" if quotes_in else "indirect", m.group(0), cs, speaker)
+    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
 
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[^,.;“”\"]{2,80}?)(?=\s*(?:[,.;]|$|\s+(?:who|which|that|in|on|at)\s))")
@@ -764,7 +781,7 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs += 1
         if len(text[cs:ce].split()) >= 3:
             quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
-            out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", "according to", m.start(), src))
+            out.append(_Found(cs, ce, _mixed_kind(text, quotes_in), "according to", m.start(), src))
     return out
 
 

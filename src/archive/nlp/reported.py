@@ -43,6 +43,10 @@ def _stance() -> dict[str, tuple[str, frozenset[str]]]:
     return out
 
 
+def stance_forms() -> frozenset[str]:
+    return frozenset(f for f, (_l, flags) in _stance().items() if "raising" not in flags and not f.endswith("ing"))
+
+
 @lru_cache(maxsize=1)
 def _stance_regex() -> re.Pattern:
     forms = sorted(_stance(), key=len, reverse=True)
@@ -131,3 +135,37 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s] in " \t\n,;:":
         s += 1
     return s, e
+
+
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from",
+          "as", "is", "vs", "vs.", "but", "about", "over", "into", "after", "if", "it", "not"}
+
+
+def _title_case(words: list[str]) -> bool:
+    content = [w for w in words if any(c.isalpha() for c in w) and w.lower() not in _SMALL]
+    if len(content) < 3:
+        return False
+    caps = sum(1 for w in content if w.lstrip("‘’'\"“(")[:1].isupper())
+    return caps >= 0.8 * len(content)
+
+
+def headline_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> list[Finding]:
+    """'Trump Says He Never Pledged To Kill Family Members': a title-case line whose verb is a
+    cue. `forms`: the lowercase cue forms (quotes._verbs and stance verbs)."""
+    line = text[ss:se]
+    words = line.split()
+    if len(words) < 4 or len(words) > 30 or not _title_case(words):
+        return []
+    for m in re.finditer(r"(?<![\w’'-])([A-Z][a-z]+(?:\s+(?:Out|For|On|To|About))?)(?![\w’'-])", line):
+        form = m.group(1).lower()
+        if form not in forms or m.start() == 0:
+            continue
+        cs, ce = ss + m.end(), se
+        while cs < ce and text[cs] in " \t:,":
+            cs += 1
+        while ce > cs and text[ce - 1] in ".;:,!? \n\t":
+            ce -= 1
+        if len(text[cs:ce].split()) < 2 or _overlaps(cs, ce, blocked):
+            return []
+        return [(cs, ce, m.group(1), ss + m.start(), speaker_of(ss + m.start(), ss))]
+    return []
