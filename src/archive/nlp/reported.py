@@ -169,3 +169,26 @@ def headline_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) ->
             return []
         return [(cs, ce, m.group(1), ss + m.start(), speaker_of(ss + m.start(), ss))]
     return []
+
+
+# 'Asked whether he would run, Bush said …', '…,” Christie said when asked whether …': the
+# question put to the source is attributed content of its own.
+_ASKED = re.compile(r"(?:(?<=^)|(?<=[\s,(—–-]))(?:[Ww]hen\s+|[Ii]f\s+|[Aa]fter\s+being\s+|[Ww]hile\s+being\s+)?"
+                    r"(?:[Aa]sked|ASKED)\s+(?:(?:by\s+[^,;:.]{1,60}?|later|again|specifically|directly|repeatedly|"
+                    r"on\s+\w+|last\s+\w+|in\s+an?\s+\w+(?:\s+\w+)?)\s+)?"
+                    r"((?:about|whether|if|what|why|how|who|when|where|which)\b)")
+
+
+def asked_clauses(text: str, ss: int, se: int, blocked) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _ASKED.finditer(text, ss, se):
+        cs = m.start(1)
+        if m.group(1) == "about":
+            cs = m.end(1)
+            while cs < se and text[cs] == " ":
+                cs += 1
+        ce = _clause_end(text, cs, se)
+        if len(text[cs:ce].split()) < 2 or _overlaps(cs, ce, blocked):
+            continue
+        out.append((cs, ce, "asked", m.start(), None))
+    return out
