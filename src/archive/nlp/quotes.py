@@ -651,7 +651,7 @@ def _more_reported(text, ss, se, direct, found) -> list[_Found]:
     blocked = [(s - 1, e + 1) for s, e in direct] + [(f.start, f.end) for f in found if f.end > ss]
     blocked += [(f.cue_start, f.cue_start + len(f.cue)) for f in found if f.cue_start is not None and f.cue]
     speaker_of = lambda at, floor: speaker_before(text, at, floor)  # noqa: E731
-    found_here = reported.asked_clauses(text, ss, se, blocked)
+    found_here = reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked)
     blocked += [(cs, ce) for cs, ce, *_ in found_here]
     found_here += reported.stance_clauses(text, ss, se, blocked, speaker_of)
     if not any(f.start < se and ss < f.end for f in found) and not found_here:

@@ -192,3 +192,27 @@ def asked_clauses(text: str, ss: int, se: int, blocked) -> list[Finding]:
             continue
         out.append((cs, ce, "asked", m.start(), None))
     return out
+
+
+@lru_cache(maxsize=1)
+def _frames() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in word_list("frame_cues.txt")))
+
+
+def frame_clauses(text: str, ss: int, se: int, blocked) -> list[Finding]:
+    """'In a CNN poll released Monday, 50 percent …' → the rest of the sentence."""
+    s0 = ss
+    while s0 < se and text[s0] in " \t\n\"“'‘(":
+        s0 += 1
+    m = _frames().match(text, s0, se)
+    if not m:
+        return []
+    cs = m.end()
+    while cs < se and text[cs] in " \t\n":
+        cs += 1
+    ce = se
+    while ce > cs and text[ce - 1] in ".;:,!? \n\t":
+        ce -= 1
+    if len(text[cs:ce].split()) < 3 or _overlaps(cs, ce, blocked):
+        return []
+    return [(cs, ce, m.group(0).split()[0], s0, None)]
