@@ -628,6 +628,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
             kind = _mixed_kind(text, quotes_in)
+            if speaker is None and not participle and kind == "direct":
+                # 'Jason Sims — a teacher — says he …': the sentence's subject, if a name opens it
+                speaker = _opening_subject(text, (ss, se), cs)
             if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
@@ -842,6 +845,14 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     clauses = _clauses(text, sentences, all_spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
     covered = [(c.start, c.end) for c in clauses]
+    for c in clauses:
+        if c.kind == "direct" and c.speaker is None and not c.participle:
+            # A mixed quote whose cue names no speaker takes the attribution of a quote inside.
+            inner = next((q for q in direct if c.start <= q.start and q.end <= c.end + 1
+                          and (q.speaker is not None or q.participle)), None)
+            if inner is not None:
+                c.speaker, c.via, c.participle = inner.speaker, inner.via, inner.participle
+                c.cue, c.cue_start = inner.cue, inner.cue_start
     direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
     direct = _merge_split(text, direct, paras)
     found = direct + clauses
