@@ -122,7 +122,18 @@ def _infinitive_lemmas() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_regex() -> re.Pattern:
-    forms = sorted(_verbs(), key=len, reverse=True)
+    """Cues of direct quotes and reported clauses alike; `_clause_cue_regex` adds the forms
+    flagged !reported (attribution_verbs.txt), which only ever introduce a reported clause."""
+    return _cue_pattern(tuple(f for f, (_l, flags) in _verbs().items() if "reported" not in flags))
+
+
+@lru_cache(maxsize=1)
+def _clause_cue_regex() -> re.Pattern:
+    return _cue_pattern(tuple(_verbs()))
+
+
+def _cue_pattern(forms) -> re.Pattern:
+    forms = sorted(forms, key=len, reverse=True)
     phrases = word_list("speech_phrases.txt")
     alts = list(phrases) + [re.escape(f) for f in forms]
     # Case-sensitive on purpose: "Said" at a sentence start is as likely a name as a verb.
@@ -543,7 +554,11 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
         if inf:
             return rest + inf.start() + inf.group(0).index("to")
     if lemma not in _clause_lemmas():
-        return None
+        # 'announced she is expecting', 'confirmed he would run': a subject pronoun opens a
+        # clause after any cue; a noun phrase there is the cue's object ('announced the nominee').
+        pro = re.match(r"\s+(?:he|she|they|we|I|he’s|she’s|they’re|we’re|he'?s|she'?s|they'?re|we'?re|"
+                       r"he’d|she’d|they’d|he’ll|she’ll|they’ll)\s+[a-z]", text[rest:se])
+        return rest + pro.start() + 1 if pro else None
     nxt = re.match(r"[\s,:]+([\w’'“\"]+)", text[rest:se])
     if not nxt:
         return None
@@ -557,6 +572,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     return None
 
 
+_COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
                      r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
 
@@ -564,11 +580,12 @@ _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w
 def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     """Reported clauses (and mixed quotes): 'X said (that) …', '…, X said.', 'according to'."""
     out: list[_Found] = []
-    cue_re = _cue_regex()
+    cue_re = _clause_cue_regex()
     verbs = _verbs()
     tags = _markup(text)  # '<tweet id="…">' names no cue
     for ss, se in sentences:
         taken = False
+        taken_until: int | None = None  # a second clause may follow where the first one ends
         as_cue = _AS_CUE.match(text, ss, se)
         if as_cue and as_cue.group(2) in verbs and not _inside(direct, as_cue.start(2)):
             # 'As The Washington Post reported, even if Sanders …': the sentence after the comma.
@@ -582,8 +599,10 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 taken = True
         for m in cue_re.finditer(text, ss, se):
             cs, ce = m.start(), m.end()
-            if _inside(direct, cs) or taken or any(ts <= cs < te for ts, te in tags):
+            if _inside(direct, cs) or any(ts <= cs < te for ts, te in tags):
                 continue
+            if taken and (taken_until is None or cs < taken_until):
+                continue  # a cue inside the content of the clause before belongs to it
             cue = m.group(0)
             lemma, flags = verbs.get(cue, (cue, frozenset()))
             if "direct" in flags:
@@ -612,6 +631,15 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
                 cend = cstart + but.start()
+            for more in _COORDINATED.finditer(text, cstart, cend):
+                # 'admitted that …, but said his campaign …', 'called X “crazy” and said …':
+                # a second cue of the same subject opens its own clause.
+                nxt = cue_re.match(text, more.end())
+                if nxt and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
+                        and not any(nxt.end() <= ds - 1 <= nxt.end() + 60 for ds, _de in direct):
+                    cend = more.start()  # (but 'and added, “…”' stays inside the mixed quote)
+                    break
+            nxt_from = cend
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
@@ -627,10 +655,15 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            if taken and out and out[-1].start >= ss and re.search(r"\b(?:and|but)\s+(?:\w+\s+)?$", before):
+                # 'Graham called Trump “crazy” and said …': the same subject
+                speaker, participle = out[-1].speaker, out[-1].participle
             kind = _mixed_kind(text, quotes_in)
             if speaker is None and not participle and kind == "direct":
                 # 'Jason Sims — a teacher — says he …': the sentence's subject, if a name opens it
                 speaker = _opening_subject(text, (ss, se), cs)
+                if speaker is None and reported.noun_use(text, ss, cs, ce, after=False):
+                    continue  # 'Many watched the show “The Apprentice”': a noun, no cue
             if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
@@ -642,6 +675,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = True  # one reported clause per cue; nested cues belong to its content
+            taken_until = nxt_from if nxt_from < se else None
         out.extend(_according_to(text, ss, se, direct))
         if not taken:
             out.extend(_colon_line(text, ss, se, direct))
@@ -844,7 +878,6 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
         direct.append(q)
     clauses = _clauses(text, sentences, all_spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
-    covered = [(c.start, c.end) for c in clauses]
     for c in clauses:
         if c.kind == "direct" and c.speaker is None and not c.participle:
             # A mixed quote whose cue names no speaker takes the attribution of a quote inside.
@@ -853,6 +886,7 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
             if inner is not None:
                 c.speaker, c.via, c.participle = inner.speaker, inner.via, inner.participle
                 c.cue, c.cue_start = inner.cue, inner.cue_start
+    covered = [(c.start, c.end) for c in clauses]
     direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
     direct = _merge_split(text, direct, paras)
     found = direct + clauses

@@ -59,6 +59,11 @@ _BE = re.compile(r"(?:\b(?:is|are|was|were|be|been|being|’s|'s|’re|'re|isn�
 _SUBJECT_START = re.compile(r"(?:^|[,;:]\s+|\s(?:that|and|but|while|because|although|though|if|as|since|so)\s+)(?=[^,;:]*$)")
 
 
+# After a naming cue, a preposition or time word means an act ('called Clinton on Monday').
+_NOT_A_NAME = re.compile(r"\b(?:on|to|at|in|for|from|into|about|back|up|off|out|last|this|yesterday|today|"
+                         r"tonight|after|before|during|with)\b")
+
+
 def _clause_end(text: str, start: int, se: int) -> int:
     m = _CLAUSE_END.search(text, start, se)
     end = m.start() if m else se
@@ -124,6 +129,8 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
         if ce <= cs or _overlaps(cs, ce, blocked):
             continue
         if len(text[cs:ce].split()) > 40:
+            continue
+        if "naming" in flags and (len(text[cs:ce].split()) < 2 or _NOT_A_NAME.search(text, cs, ce)):
             continue
         participle = cue.endswith("ing") and before.rstrip().endswith(",")
         speaker = None if participle else speaker_of(m.start(), ss)
