@@ -662,8 +662,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if speaker is None and not participle and kind == "direct":
                 # 'Jason Sims — a teacher — says he …': the sentence's subject, if a name opens it
                 speaker = _opening_subject(text, (ss, se), cs)
-                if speaker is None and reported.noun_use(text, ss, cs, ce, after=False):
-                    continue  # 'Many watched the show “The Apprentice”': a noun, no cue
+            if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
+                continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
             if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
