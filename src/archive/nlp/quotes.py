@@ -708,7 +708,9 @@ _COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*
 _LABELS = {"note", "update", "updated", "editor", "correction", "source", "sources", "photo",
            "related", "watch", "read", "video", "image", "credit", "via", "transcript", "q", "a",
            "question", "answer", "name", "age", "city", "job", "pay", "why", "what", "who",
-           "when", "where", "how", "bottom line", "the bottom line", "background", "context"}
+           "when", "where", "how", "bottom line", "the bottom line", "background", "context",
+           # news-format rubrics: 'The Latest: Sanders wins Minnesota', 'Breitbart News Daily: …'
+           "latest", "the latest", "daily", "live", "breaking", "analysis", "opinion", "exclusive"}
 
 
 def _mixed_kind(text: str, quotes_in) -> str:

@@ -54,7 +54,14 @@ def _stance_regex() -> re.Pattern:
 
 
 # Where an object's clause ends: punctuation, a dash, or a word that opens another clause.
-_CLAUSE_END = re.compile(r"\s*[,;:!?()]|\.(?:\s|$)|\s[—–―]\s|\s--\s|\s(?:because|after|before|when|while|as|but|although|though|since|saying|adding|and\s+(?:said|says|added|told))\s")
+# A comma ends it only before another clause ('…, who …', '…, saying …', '…, he said'); a list
+# ('low growth, unemployment and inequality') runs on. A full stop after an abbreviation
+# ('Sen. Ted Cruz', 'U.S.') does not end it.
+_CLAUSE_END = re.compile(r"\s*[;:!?()]|(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z][a-z])(?<!\b[A-Z][a-z][a-z][a-z])\.(?:\s|$)"
+                         r"|\s[—–―]\s|\s--\s|\s(?:because|after|before|when|while|but|although|though|since|saying|adding|"
+                         r"and\s+(?:said|says|added|told))\s"
+                         r"|,(?=\s+(?:who|which|where|when|while|but|because|although|though|after|before|since|as|if|"
+                         r"according|saying|adding|\w+ing\b|he|she|they|it|we|I|the\s+\w+\s+said|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*\s+(?:said|says|told|added))\b)")
 _BE = re.compile(r"(?:\b(?:is|are|was|were|be|been|being|’s|'s|’re|'re|isn’t|wasn’t|aren’t|weren’t)\s+(?:\w+ly\s+|not\s+|also\s+|now\s+|still\s+)?)$")
 _SUBJECT_START = re.compile(r"(?:^|[,;:]\s+|\s(?:that|and|but|while|because|although|though|if|as|since|so)\s+)(?=[^,;:]*$)")
 
@@ -78,12 +85,13 @@ def _clause_end(text: str, start: int, se: int) -> int:
 # from governors').
 _NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|his|her|their|its|our|my|your|every|such|broad|strong|home|own|whose)|"
                           r"\d[\d,.]*|[’']s|s[’'])\s*$", re.I)
-_NOUN_AFTER = re.compile(r"\s+(?:from|of|on|for|in|among|within|around|across|at|with|by|is|was|are|were|has|had)\b")
+_NOUN_AFTER = re.compile(r"\s+(?:from|of|in|among|within|around|across|is|was|are|were|has|had)\b")
 
 
-def noun_use(text: str, ss: int, cs: int, ce: int, after: bool = True) -> bool:
-    """Is the cue at cs:ce used as a noun? `after`: also look at the word that follows."""
-    if _NOUN_BEFORE.search(text, max(ss, cs - 30), cs):
+def noun_use(text: str, ss: int, cs: int, ce: int, after: bool = True, before: bool = True) -> bool:
+    """Is the cue at cs:ce used as a noun? `before`: after a determiner, possessive or number;
+    `after`: before a preposition that a noun takes."""
+    if before and _NOUN_BEFORE.search(text, max(ss, cs - 30), cs):
         return True
     return after and bool(_NOUN_AFTER.match(text, ce))
 
