@@ -203,6 +203,9 @@ def asked_clauses(text: str, ss: int, se: int, blocked) -> list[Finding]:
             while cs < se and text[cs] == " ":
                 cs += 1
         ce = _clause_end(text, cs, se)
+        comma = text.find(",", cs, ce)
+        if comma > 0:  # 'Asked whether she would run, Ortiz smiled': the question ends there
+            ce = comma
         if len(text[cs:ce].split()) < 2 or _overlaps(cs, ce, blocked):
             continue
         out.append((cs, ce, "asked", m.start(), None))
