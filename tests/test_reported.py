@@ -95,3 +95,12 @@ def test_single_marked_words_keep_a_headline_reported():
 def test_nouns_are_not_cues():
     assert reported("He won contests in Alder, Birch and his home state.") == []
     assert reported("Many watched the show “Riverton Nights” on Sunday.") == []
+
+
+def test_the_next_attribution_closes_a_clause():
+    text = "Asked if she thought that plan went too far, Ortiz replied: “Not at all.”"
+    qs = find_quotes(text, _sentences(text))
+    assert [(q.kind, q.text) for q in qs] == [("indirect", "she thought that plan went too far"),
+                                             ("direct", "Not at all.")] or \
+        [q.text for q in qs if q.kind == "direct"] == ["Not at all."]
+    assert not any("Ortiz replied" in q.text for q in qs)

@@ -628,9 +628,19 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if cstart is None:
                 continue
             cend = se
-            but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
+            but = re.search(r",\s+(?:but|while|whereas)\s|,?\s+when\s+asked\b", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
                 cend = cstart + but.start()
+            for nxt in cue_re.finditer(text, cstart, cend):
+                # 'Asked if he thought that …, Devine responded: “…”': the next attribution
+                # ('…, Devine responded') closes this clause.
+                comma = text.rfind(",", cstart, nxt.start())
+                lead = text[comma + 1:nxt.start()].split() if comma > 0 else []
+                if lead and len(lead) <= 5 and (lead[0][:1].isupper() or lead[0].lower() in PRONOUNS) \
+                        and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
+                        and re.match(r"\s*(?:[,:.;]|$|“|\"|that\b|\w+\s)", text[nxt.end():cend + 1]):
+                    cend = comma
+                    break
             for more in _COORDINATED.finditer(text, cstart, cend):
                 # 'admitted that …, but said his campaign …', 'called X “crazy” and said …':
                 # a second cue of the same subject opens its own clause.

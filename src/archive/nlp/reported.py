@@ -189,8 +189,7 @@ def headline_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) ->
 # 'Asked whether he would run, Bush said …', '…,” Christie said when asked whether …': the
 # question put to the source is attributed content of its own.
 _ASKED = re.compile(r"(?:(?<=^)|(?<=[\s,(—–-]))(?:[Ww]hen\s+|[Ii]f\s+|[Aa]fter\s+being\s+|[Ww]hile\s+being\s+)?"
-                    r"(?:[Aa]sked|ASKED)\s+(?:(?:by\s+[^,;:.]{1,60}?|later|again|specifically|directly|repeatedly|"
-                    r"on\s+\w+|last\s+\w+|in\s+an?\s+\w+(?:\s+\w+)?)\s+)?"
+                    r"(?:[Aa]sked|ASKED)\s+(?:[^,;:.?!“”\"]{1,60}?\s+)?"
                     r"((?:about|whether|if|what|why|how|who|when|where|which)\b)")
 
 
