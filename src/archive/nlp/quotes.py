@@ -701,8 +701,9 @@ def _more_reported(text, ss, se, direct, found) -> list[_Found]:
     found_here = reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked)
     blocked += [(cs, ce) for cs, ce, *_ in found_here]
     found_here += reported.stance_clauses(text, ss, se, blocked, speaker_of)
-    if not any(f.start < se and ss < f.end for f in found) and not found_here:
-        found_here = reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of)
+    if "\n" in text[ss:se].strip() or not any(f.start < se and ss < f.end for f in found) and not found_here:
+        blocked += [(cs, ce) for cs, ce, *_ in found_here]
+        found_here += reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of)
     return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in found_here]
 
 

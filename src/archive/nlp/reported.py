@@ -138,6 +138,8 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
             continue
         if len(text[cs:ce].split()) > 40:
             continue
+        if "own" in flags and not re.match(r"(?:his|her|their|its|our|my)\s", text[cs:ce]):
+            continue
         if "naming" in flags and (len(text[cs:ce].split()) < 2 or _NOT_A_NAME.search(text, cs, ce)):
             continue
         participle = cue.endswith("ing") and before.rstrip().endswith(",")
@@ -166,7 +168,13 @@ def _title_case(words: list[str]) -> bool:
 
 def headline_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> list[Finding]:
     """'Trump Says He Never Pledged To Kill Family Members': a title-case line whose verb is a
-    cue. `forms`: the lowercase cue forms (quotes._verbs and stance verbs)."""
+    cue. `forms`: the lowercase cue forms (quotes._verbs and stance verbs). A rule sentence
+    splitter runs a headline without a full stop into the next line: each line counts alone."""
+    if "\n" in text[ss:se].strip():
+        out: list[Finding] = []
+        for m in re.finditer(r"[^\n]+", text[ss:se]):
+            out += headline_clauses(text, ss + m.start(), ss + m.end(), blocked, forms, speaker_of)
+        return out
     line = text[ss:se]
     words = line.split()
     if len(words) < 4 or len(words) > 30 or not _title_case(words):
