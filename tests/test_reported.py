@@ -104,3 +104,12 @@ def test_the_next_attribution_closes_a_clause():
                                              ("direct", "Not at all.")] or \
         [q.text for q in qs if q.kind == "direct"] == ["Not at all."]
     assert not any("Ortiz replied" in q.text for q in qs)
+
+
+def test_passive_with_an_agent():
+    q = only("The merger was first reported by the Riverton Gazette.")
+    assert q.text == "The merger" and spk(q) == "the Riverton Gazette"
+
+
+def test_announcing_ones_own_step():
+    assert only("Ortiz announced her candidacy for the Senate on Monday.").text.startswith("her candidacy")

@@ -694,16 +694,23 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
 
 
 def _more_reported(text, ss, se, direct, found) -> list[_Found]:
-    """The cues of `reported` (stance, raising …) where no clause of this module lies."""
+    """The cues of `reported` (questions, frames, passives, stance, headlines) where no clause
+    of this module lies; each finding blocks its content and cue for the rules after it."""
     blocked = [(s - 1, e + 1) for s, e in direct] + [(f.start, f.end) for f in found if f.end > ss]
     blocked += [(f.cue_start, f.cue_start + len(f.cue)) for f in found if f.cue_start is not None and f.cue]
     speaker_of = lambda at, floor: speaker_before(text, at, floor)  # noqa: E731
-    found_here = reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked)
-    blocked += [(cs, ce) for cs, ce, *_ in found_here]
-    found_here += reported.stance_clauses(text, ss, se, blocked, speaker_of)
+    found_here: list[reported.Finding] = []
+
+    def add(findings) -> None:
+        found_here.extend(findings)
+        blocked.extend((cs, ce) for cs, ce, *_ in findings)
+        blocked.extend((at, at + len(cue)) for _cs, _ce, cue, at, _spk in findings)
+
+    add(reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked))
+    add(reported.passive_clauses(text, ss, se, blocked, _headline_forms()))
+    add(reported.stance_clauses(text, ss, se, blocked, speaker_of))
     if "\n" in text[ss:se].strip() or not any(f.start < se and ss < f.end for f in found) and not found_here:
-        blocked += [(cs, ce) for cs, ce, *_ in found_here]
-        found_here += reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of)
+        add(reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of))
     return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in found_here]
 
 

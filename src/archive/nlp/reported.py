@@ -241,3 +241,29 @@ def frame_clauses(text: str, ss: int, se: int, blocked) -> list[Finding]:
     if len(text[cs:ce].split()) < 3 or _overlaps(cs, ce, blocked):
         return []
     return [(cs, ce, m.group(0).split()[0], s0, None)]
+
+
+_PASSIVE = re.compile(r"\b(?:is|was|were|are|been|being)\s+(?:(?:first|also|not|widely|publicly|strongly|\w+ly)\s+)?"
+                      r"([a-z]+ed|told|written|shown|seen|found|known|thought)\s+by\s+"
+                      r"((?:the\s+|a\s+|an\s+)?[^,;:.“”\"]{1,60}?)(?=\s*(?:[,;:.]|$|\s(?:in|on|at|during|after|before|who|which|and|as|to|for|because)\s))")
+
+
+def passive_clauses(text: str, ss: int, se: int, blocked, forms) -> list[Finding]:
+    """'The meeting was first reported by Politico', 'Kasich is backed by the governor': the
+    subject is the content and the agent its source. `forms`: the cue forms (past participles
+    among them)."""
+    out: list[Finding] = []
+    for m in _PASSIVE.finditer(text, ss, se):
+        if m.group(1) not in forms:
+            continue
+        before = text[ss:m.start()]
+        sub = list(_SUBJECT_START.finditer(before))
+        cs = ss + (sub[-1].end() if sub else 0)
+        cs, ce = _trim(text, cs, m.start())
+        while ce > cs and text[ce - 1] in " \t\n":
+            ce -= 1
+        if not text[cs:ce].split() or len(text[cs:ce].split()) > 30 or _overlaps(cs, ce, blocked):
+            continue
+        src = Span(m.start(2), m.end(2), m.group(2))
+        out.append((cs, ce, m.group(1), m.start(1), src))
+    return out
