@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archive.models import RawQuote, Span
+from archive.nlp import reported
 from archive.nlp.lexicon import reporting_verbs, word_list
 
 OPENERS = "“„«"
@@ -126,7 +127,18 @@ def _infinitive_lemmas() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _cue_regex() -> re.Pattern:
-    forms = sorted(_verbs(), key=len, reverse=True)
+    """Cues of direct quotes and reported clauses alike; `_clause_cue_regex` adds the forms
+    flagged !reported (attribution_verbs.txt), which only ever introduce a reported clause."""
+    return _cue_pattern(tuple(f for f, (_l, flags) in _verbs().items() if "reported" not in flags))
+
+
+@lru_cache(maxsize=1)
+def _clause_cue_regex() -> re.Pattern:
+    return _cue_pattern(tuple(_verbs()))
+
+
+def _cue_pattern(forms) -> re.Pattern:
+    forms = sorted(forms, key=len, reverse=True)
     phrases = word_list("speech_phrases.txt")
     alts = list(phrases) + [re.escape(f) for f in forms]
     # Case-sensitive on purpose: "Said" at a sentence start is as likely a name as a verb.
@@ -730,7 +742,11 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
         if inf:
             return rest + inf.start() + inf.group(0).index("to")
     if lemma not in _clause_lemmas():
-        return None
+        # 'announced she is expecting', 'confirmed he would run': a subject pronoun opens a
+        # clause after any cue; a noun phrase there is the cue's object ('announced the nominee').
+        pro = re.match(r"\s+(?:he|she|they|we|I|he’s|she’s|they’re|we’re|he'?s|she'?s|they'?re|we'?re|"
+                       r"he’d|she’d|they’d|he’ll|she’ll|they’ll)\s+[a-z]", text[rest:se])
+        return rest + pro.start() + 1 if pro else None
     nxt = re.match(r"[\s,:]+([\w’'“\"]+)", text[rest:se])
     if not nxt:
         return None
@@ -744,6 +760,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     return None
 
 
+_COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
                      r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
 
@@ -751,10 +768,12 @@ _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w
 def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
     """Reported clauses (and mixed quotes): 'X said (that) …', '…, X said.', 'according to'."""
     out: list[_Found] = []
-    cue_re = _cue_regex()
+    cue_re = _clause_cue_regex()
     verbs = _verbs()
+    tags = _markup(text)  # '<tweet id="…">' names no cue
     for ss, se in sentences:
         taken = False
+        taken_until: int | None = None  # a second clause may follow where the first one ends
         as_cue = _AS_CUE.match(text, ss, se)
         if as_cue and as_cue.group(2) in verbs and not _inside(direct, as_cue.start(2)):
             # 'As The Washington Post reported, even if Sanders …': the sentence after the comma.
@@ -764,19 +783,23 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             spk_span = Span(as_cue.start(1), as_cue.end(1), as_cue.group(1))
             if len(text[cs:ce].split()) >= 3 and not (text[cs] in ALL_MARKS and any(ds - 1 == cs for ds, _ in direct)):
                 quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
-                out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", as_cue.group(2), as_cue.start(2), spk_span))
+                out.append(_Found(cs, ce, _mixed_kind(text, quotes_in), as_cue.group(2), as_cue.start(2), spk_span))
                 taken = True
         for m in cue_re.finditer(text, ss, se):
             cs, ce = m.start(), m.end()
-            if _inside(direct, cs) or taken:
+            if _inside(direct, cs) or any(ts <= cs < te for ts, te in tags):
                 continue
+            if taken and (taken_until is None or cs < taken_until):
+                continue  # a cue inside the content of the clause before belongs to it
             cue = m.group(0)
             lemma, flags = verbs.get(cue, (cue, frozenset()))
             if "direct" in flags:
                 continue
             before = text[ss:cs]
-            # Inverted: '…, X said.' / '…, said X.' closing the sentence.
-            inv = None if "mixed" in flags else _inverted(text, ss, se, m, direct)
+            # Inverted: '…, X said.' / '…, said X.' closing the sentence; never a noun that
+            # ends it ('…, Oklahoma and his home state.', '… in Trump’s tweet').
+            inv = None if "mixed" in flags or reported.noun_use(text, ss, cs, ce, after=False) \
+                else _inverted(text, ss, se, m, direct)
             if inv is not None:
                 out.append(inv)
                 taken = True
@@ -793,7 +816,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if cstart is None:
                 continue
             cend = se
-            but = re.search(r",\s+(?:but|while|whereas)\s", text[cstart:se]) if cstart < se else None
+            but = re.search(r",\s+(?:but|while|whereas)\s|,?\s+when\s+asked\b", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
                 cend = cstart + but.start()
             relative = False
@@ -805,6 +828,25 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                     if w in _cue_words() or w in ("has", "had", "was", "is", "will", "would") or len(w) > 4 and w.endswith("ed"):
                         cend, relative = cstart + v.start(), True
                         break
+            for nxt in cue_re.finditer(text, cstart, cend):
+                # 'Asked if he thought that …, Devine responded: “…”': the next attribution
+                # ('…, Devine responded') closes this clause.
+                comma = text.rfind(",", cstart, nxt.start())
+                lead = text[comma + 1:nxt.start()].split() if comma > 0 else []
+                if lead and len(lead) <= 5 and (lead[0][:1].isupper() or lead[0].lower() in PRONOUNS) \
+                        and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
+                        and re.match(r"\s*(?:[,:.;]|$|“|\"|that\b|\w+\s)", text[nxt.end():cend + 1]):
+                    cend = comma
+                    break
+            for more in _COORDINATED.finditer(text, cstart, cend):
+                # 'admitted that …, but said his campaign …', 'called X “crazy” and said …':
+                # a second cue of the same subject opens its own clause.
+                nxt = cue_re.match(text, more.end())
+                if nxt and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
+                        and not any(nxt.end() <= ds - 1 <= nxt.end() + 60 for ds, _de in direct):
+                    cend = more.start()  # (but 'and added, “…”' stays inside the mixed quote)
+                    break
+            nxt_from = cend
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
                 if cstart <= ds - 1 < se < de + 1:
                     cend = de + 1
@@ -820,33 +862,69 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            if taken and out and out[-1].start >= ss and re.search(r"\b(?:and|but)\s+(?:\w+\s+)?$", before):
+                # 'Graham called Trump “crazy” and said …': the same subject
+                speaker, participle = out[-1].speaker, out[-1].participle
             if speaker is None and not participle and quotes_in and _after_conjunction(text, ss, cs) \
                     and not re.search(r"[,;]", text[ce:quotes_in[0][0] - 1].lstrip(" ,")):
                 # 'Silverman was joined on stage by … and joked, “…”': the subject of the
                 # first of two coordinated verbs.
                 speaker = _coordinated_subject(text, ss, cs)
-            if speaker is None and not participle:
-                continue
-            kind = "direct" if quotes_in else "indirect"
+            kind = _mixed_kind(text, quotes_in)
+            if speaker is None and not participle and kind == "direct":
+                # 'Jason Sims — a teacher — says he …': the sentence's subject, if a name opens it
+                speaker = _opening_subject(text, (ss, se), cs)
+            if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
+                continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
             if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
                 # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
                 # the cue; the words are the sentence subject's.
                 speaker = _opening_subject(text, (ss, se), cs) or speaker
-            if len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
+            if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
                     and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
                 # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
                 cstart, cend = quotes_in[0][0], max(quotes_in[0][1], min(cend, quotes_in[0][1]))
-            elif quotes_in and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
+            elif kind == "direct" and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = not relative  # one reported clause per cue; nested cues belong to its content
+            taken_until = nxt_from if nxt_from < se else None
         out.extend(_according_to(text, ss, se, direct))
         if not taken:
             out.extend(_colon_line(text, ss, se, direct))
+        out.extend(_more_reported(text, ss, se, direct, out))
     return out
+
+
+def _more_reported(text, ss, se, direct, found) -> list[_Found]:
+    """The cues of `reported` (questions, frames, passives, stance, headlines) where no clause
+    of this module lies; each finding blocks its content and cue for the rules after it."""
+    blocked = [(s - 1, e + 1) for s, e in direct] + [(f.start, f.end) for f in found if f.end > ss]
+    blocked += [(f.cue_start, f.cue_start + len(f.cue)) for f in found if f.cue_start is not None and f.cue]
+    speaker_of = lambda at, floor: speaker_before(text, at, floor)  # noqa: E731
+    found_here: list[reported.Finding] = []
+
+    def add(findings) -> None:
+        found_here.extend(findings)
+        blocked.extend((cs, ce) for cs, ce, *_ in findings)
+        blocked.extend((at, at + len(cue)) for _cs, _ce, cue, at, _spk in findings)
+
+    add(reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked))
+    add(reported.passive_clauses(text, ss, se, blocked, _headline_forms()))
+    add(reported.stance_clauses(text, ss, se, blocked, speaker_of))
+    if "\n" in text[ss:se].strip() or not any(f.start < se and ss < f.end for f in found) and not found_here:
+        add(reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of))
+    return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in found_here]
+
+
+@lru_cache(maxsize=1)
+def _headline_forms() -> frozenset[str]:
+    """Present-tense and past cue forms that a title-case headline capitalises ('Trump Says …')."""
+    return frozenset(f for f, (_lemma, flags) in _verbs().items() if "direct" not in flags
+                     and not f.endswith("ing")) | reported.stance_forms()
 
 
 _COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*):\s+(?=\S)")
@@ -854,7 +932,16 @@ _COLON_LINE = re.compile(r"\s*((?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][a-z][\w’'.-]*
 _LABELS = {"note", "update", "updated", "editor", "correction", "source", "sources", "photo",
            "related", "watch", "read", "video", "image", "credit", "via", "transcript", "q", "a",
            "question", "answer", "name", "age", "city", "job", "pay", "why", "what", "who",
-           "when", "where", "how", "bottom line", "the bottom line", "background", "context"}
+           "when", "where", "how", "bottom line", "the bottom line", "background", "context",
+           # news-format rubrics: 'The Latest: Sanders wins Minnesota', 'Breitbart News Daily: …'
+           "latest", "the latest", "daily", "live", "breaking", "analysis", "opinion", "exclusive"}
+
+
+def _mixed_kind(text: str, quotes_in) -> str:
+    """A reported clause that holds words in double marks is a mixed quote; words in single
+    marks ('Clinton: Time for ‘intensification’ of ISIL strategy') are a headline's paraphrase
+    or scare quotes, and the clause stays reported speech."""
+    return "direct" if any(text[ds - 1] not in "‘’" for ds, _de in quotes_in) else "indirect"
 
 
 def _colon_line(text, ss, se, direct) -> list[_Found]:
@@ -870,7 +957,7 @@ def _colon_line(text, ss, se, direct) -> list[_Found]:
         return []
     quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
     spk = Span(m.start(1), m.end(1), m.group(1))
-    return [_Found(cs, ce, "direct" if quotes_in else "indirect", ":", None, spk, via="explicit")]
+    return [_Found(cs, ce, _mixed_kind(text, quotes_in), ":", None, spk, via="explicit")]
 
 
 _SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|this|of|about|via|when|while|earlier|later|afterward)\b[^.;!?]{0,80}?|\w+day|[A-Z][^.;!?]{0,60}?)?\s*[.!?]?[\s”\"']*$")
@@ -924,19 +1011,20 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
         if ds <= cend <= de + 1 and ds > cstart:
             cend = de
-    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4 and len(text[cstart:cend].split()) <= 4:
-        # 'Even then, he said, he’s learned …': the attribution sits inside the statement.
+    if tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
+        # 'Even then, he said, he’s learned …', 'Whatever progress Kerry has made, officials
+        # said, could easily be unraveled': the attribution sits inside the statement.
+        if any(ce <= ds - 1 < se for ds, _de in direct):
+            return None  # 'On Israel, Trump added, “…”': the direct quote after owns it
         cend = se
         while cend > cstart and text[cend - 1] in ".;:,!?\"”' ":
             cend -= 1
-    elif tail_clause and len(text[ce + tail_clause.end():se].split()) >= 4:
-        return None  # '…, he said, adding …': a longer clause after; the forward rule decides
     if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
         return None
     if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
         return None  # '“…,” X said': a direct quote owns it
     quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
-    return _Found(cstart, cend, "direct" if quotes_in else "indirect", m.group(0), cs, speaker)
+    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
 
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[^,.;“”\"]{2,80}?)(?=\s*(?:[,.;]|$|\s+(?:who|which|that|in|on|at)\s))")
@@ -958,7 +1046,7 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs += 1
         if len(text[cs:ce].split()) >= 3:
             quotes_in = [d for d in direct if cs <= d[0] - 1 and d[1] <= ce]
-            out.append(_Found(cs, ce, "direct" if quotes_in else "indirect", "according to", m.start(), src))
+            out.append(_Found(cs, ce, _mixed_kind(text, quotes_in), "according to", m.start(), src))
     return out
 
 
@@ -1016,6 +1104,14 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
         direct.append(q)
     clauses = _clauses(text, sentences, all_spans, parse_subjects)
     # A clause that holds quotes replaces them (mixed quote); plain quotes stay.
+    for c in clauses:
+        if c.kind == "direct" and c.speaker is None and not c.participle:
+            # A mixed quote whose cue names no speaker takes the attribution of a quote inside.
+            inner = next((q for q in direct if c.start <= q.start and q.end <= c.end + 1
+                          and (q.speaker is not None or q.participle)), None)
+            if inner is not None:
+                c.speaker, c.via, c.participle = inner.speaker, inner.via, inner.participle
+                c.cue, c.cue_start = inner.cue, inner.cue_start
     covered = [(c.start, c.end) for c in clauses]
     direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
     direct = _merge_split(text, direct, paras)

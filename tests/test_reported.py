@@ -1,0 +1,115 @@
+"""Reported speech rules (nlp/reported.py and the reported clauses of nlp/quotes.py), on
+invented sentences."""
+import re
+
+from archive.nlp.quotes import find_quotes
+
+
+def _sentences(text):
+    out, start = [], 0
+    for m in re.finditer(r"[.!?][”\"]?(\s+)", text):
+        out.append((start, m.start(1)))
+        start = m.end(1)
+    out.append((start, len(text)))
+    return out
+
+
+def reported(text):
+    return [q for q in find_quotes(text, _sentences(text)) if q.kind == "indirect"]
+
+
+def only(text):
+    qs = reported(text)
+    assert len(qs) == 1, qs
+    return qs[0]
+
+
+def spk(q):
+    return q.speaker.text if q.speaker else None
+
+
+def test_stance_object_is_the_content():
+    q = only("Mayor Lena Ortiz endorsed Dana Whitfield for governor.")
+    assert q.text == "Dana Whitfield for governor" and spk(q) == "Mayor Lena Ortiz"
+
+
+def test_wanting_and_urging_take_their_infinitive():
+    assert only("Councillor Brandt wants to close the old ferry terminal by spring.").text \
+        == "to close the old ferry terminal by spring"
+    q = only("The union urged its members to reject the offer.")
+    assert q.text == "its members to reject the offer" and spk(q) == "The union"
+
+
+def test_raising_verb_reports_its_clause_without_a_speaker():
+    q = only("Support for the tram plan appears to have collapsed among older voters.")
+    assert q.text.startswith("Support for the tram plan appears to have collapsed") and q.speaker is None
+
+
+def test_expected_needs_be():
+    assert only("The council is expected to approve the budget on Tuesday.").text.startswith("The council")
+    assert reported("The expected storm never came to the valley.") == []
+
+
+def test_a_clause_without_a_nameable_speaker_is_kept():
+    q = only("Records filed with the county last month show the developer paid no fees.")
+    assert q.text == "the developer paid no fees"
+
+
+def test_mid_sentence_attribution_reports_the_whole_sentence():
+    q = only("Whatever the council decides, officials said, the bridge will stay closed until May.")
+    assert q.text.startswith("Whatever the council decides") and q.text.endswith("until May")
+    assert spk(q) == "officials"
+
+
+def test_title_case_headline():
+    q = only("Mayor Ortiz Says Riverton Will Not Raise Taxes")
+    assert q.text == "Riverton Will Not Raise Taxes" and spk(q) == "Mayor Ortiz"
+
+
+def test_a_framing_poll_reports_the_rest_of_the_sentence():
+    q = only("In a Riverton Gazette poll released Monday, 52 percent of residents backed the tram.")
+    assert q.text == "52 percent of residents backed the tram"
+
+
+def test_question_put_to_a_source():
+    q = only("Asked whether she would run again, Ortiz smiled.")
+    assert q.text == "whether she would run again"
+
+
+def test_second_cue_of_the_same_subject_opens_its_own_clause():
+    qs = reported("Ortiz admitted that the audit was late, but said the figures were sound.")
+    assert [q.text for q in qs] == ["the audit was late", "the figures were sound"]
+    assert [spk(q) for q in qs] == ["Ortiz", "Ortiz"]
+
+
+def test_a_subject_pronoun_opens_a_clause_after_any_cue():
+    assert only("Ortiz announced she would step down in June.").text == "she would step down in June"
+    assert reported("The party announced the nominee at noon on Friday.") == []
+
+
+def test_single_marked_words_keep_a_headline_reported():
+    q = only("Ortiz: Tram plan ‘dead on arrival’ without state money")
+    assert q.text.startswith("Tram plan") and spk(q) == "Ortiz"
+
+
+def test_nouns_are_not_cues():
+    assert reported("He won contests in Alder, Birch and his home state.") == []
+    assert reported("Many watched the show “Riverton Nights” on Sunday.") == []
+
+
+def test_the_next_attribution_closes_a_clause():
+    text = "Asked if she thought that plan went too far, Ortiz replied: “Not at all.”"
+    qs = find_quotes(text, _sentences(text))
+    assert [(q.kind, q.text) for q in qs] == [("indirect", "she thought that plan went too far"),
+                                             ("direct", "Not at all.")] or \
+        [q.text for q in qs if q.kind == "direct"] == ["Not at all."]
+    assert not any("Ortiz replied" in q.text for q in qs)
+
+
+def test_passive_with_an_agent():
+    q = only("The merger was first reported by the Riverton Gazette.")
+    assert q.text == "The merger" and spk(q) == "the Riverton Gazette"
+
+
+def test_announcing_ones_own_step():
+    assert only("Ortiz announced her candidacy for the Senate on Monday.").text.startswith("her candidacy")
