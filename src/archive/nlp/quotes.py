@@ -1173,6 +1173,9 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
         if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
                 and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
             continue  # a scare quote or a title: nobody is quoted
+        if f.kind == "direct" and via in (None, "carried") and f.cue is None and f.embedded \
+                and re.fullmatch(r"[A-Z][\w’'.-]*,?", text[f.start:f.end].strip()) and not text[f.start:f.end].rstrip(",").endswith("."):
+            continue  # 'her film, “Trainwreck.”', 'star of “Scandal,”': a one-word name or title
         if f.kind == "direct" and speaker is None and f.start > 0 and text[f.start - 1] == "‘":
             continue  # single marks without a speaker: a headline's or a scare quote
         if speaker is not None:
