@@ -1147,6 +1147,10 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # sentence are its subject's, when the subject is a name (a pronoun could be
             # anyone; 'the so-called “…”' has no name as subject).
             subj = _opening_subject(text, sent, f.start)
+            if subj is None:
+                # 'Sen. Susan Collins (Maine) joined the group, …', 'Later, as the race
+                # tightened, Rubio told …': the first subject that a verb follows.
+                subj = _coordinated_subject(text, sent[0], f.start - 1)
             # A one-word capitalised opener ('Talk compared to …') is a name only when the
             # mention finder knows it as a person or group.
             if subj is not None and " " not in subj.text and subj.text.lower() not in PRONOUNS \
