@@ -161,3 +161,8 @@ def test_sentence_before_an_unattributed_quote_names_its_speaker():
 def test_name_right_before_a_colon_introduces_the_quote():
     text = "Turnout fell in every district - Orla Finch: “The young simply stayed at home this time.”"
     assert _speakers(text)[0][1] == "Orla Finch"
+
+
+def test_lowercase_title_with_of_after_an_inverted_cue():
+    text = "The hall filled up. “Welcome to all of you,” said master of ceremonies Ada Quist, a retired teacher."
+    assert _speakers(text)[0][1] == "master of ceremonies Ada Quist"

@@ -341,7 +341,8 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     if when:  # 'Donald Trump on Saturday tweeted': the time is not part of the name
         lead = lead[:when.start()] + " " * (len(lead) - when.start())
     rel = list(re.finditer(r"\s(?:who|which)\s+(?:[^,;:“”\"]{1,80}?)\s*$", lead))
-    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2:
+    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2 \
+            and not re.search(r"\bthat\s+(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*\s*$", lead[rel[-1].start():]):
         # 'a White House official who spoke anonymously to discuss internal strategy said':
         # the relative clause describes the speaker, who stands before it.
         lead = lead[:rel[-1].start()]
@@ -427,10 +428,11 @@ def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) ->
     first = words[0].group(0)
     if first.lower().endswith(("ing", "ly")) or not (first[:1].isupper() and (first.lower() in _DETS or first.lower() not in _PREPS | _NP_STOP | PRONOUNS)):
         return None
-    for w in words[1:]:
+    for k, w in enumerate(words[1:], 1):
         low = w.group(0).lower()
+        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'"))  # 'Cruz’s thinking'
         if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
-                or w.group(0)[:1].islower() and (low.endswith(("ed", "ly")) or low in _cue_words()):
+                or w.group(0)[:1].islower() and not after_possessive and (low.endswith(("ed", "ly")) or low in _cue_words()):
             return None  # a verb or an adverb: a clause, not a noun phrase
     return _span_of(text, floor + words[0].start(), floor + words[-1].end())
 
@@ -503,7 +505,13 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     e = start + m.end(1)
     if e - s < 2 or text[s:e].split()[0].lower() in _PREPS | {"that"}:
         return None
-    return _noun_phrase(text, s, e)
+    np = _noun_phrase(text, s, e)
+    if np is None:
+        # 'said master of ceremonies Asab Al-Tabchi': the short match ended at 'of'.
+        longer = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
+        if longer and start + longer.end(1) > e:
+            np = _noun_phrase(text, start + longer.start(1), start + longer.end(1))
+    return np
 
 
 _DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
