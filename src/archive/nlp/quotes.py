@@ -654,6 +654,16 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         if q.speaker is not None or not lead.strip(" ,"):
             return
         q.cue = q.cue_start = None  # 'He echoed that promise': not an attribution of this quote
+    elif m and "," in lead and not re.search(r"[;:“”\"]", lead) and lead[:1] in " ,":
+        # '“There's a sense of stability now,” and donations began to pick up again, Gilbert
+        # said.': the sentence that the quote opens ends with its attribution.
+        comma = lead.rfind(",")
+        rest = tail[m.end():]
+        if len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and _SHORT_TAIL.match(rest):
+            sp = speaker_before(text, close + m.start(), close + comma + 1, strict=True)
+            if sp is not None and not any(c in text[q.end:sp.start] for c in OPENERS):
+                q.cue, q.cue_start, q.speaker = m.group(0), close + m.start(), sp
+                return
     # 2. Before: 'Kadhimi said in Riyadh “…”', 'He added, “…”', '…, pledging, “…”'.
     sent_start = _sentence_of(sentences, q.start - 1)[0]
     floor = max(sent_start, _prev_mark(text, spans, q.start))
