@@ -166,3 +166,9 @@ def test_name_right_before_a_colon_introduces_the_quote():
 def test_lowercase_title_with_of_after_an_inverted_cue():
     text = "The hall filled up. “Welcome to all of you,” said master of ceremonies Ada Quist, a retired teacher."
     assert _speakers(text)[0][1] == "master of ceremonies Ada Quist"
+
+
+def test_name_with_a_long_affiliation_before_the_cue():
+    text = ("It was late. “The rocket failed twice,” Omar Vale of the Centre for Arms Control "
+            "Studies wrote on Monday.")
+    assert _speakers(text)[0][1].startswith("Omar Vale")

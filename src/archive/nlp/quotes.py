@@ -625,6 +625,11 @@ def _sentence_end(tail: str) -> re.Match | None:
     return None
 
 
+# '…,” Jeffrey Lewis of the James Martin Center for Nonproliferation Studies wrote': a name
+# with its affiliation, longer than a plain speaker but with no clause in it.
+_LONG_NAME_LEAD = re.compile(r"[\s,]*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+(?:\s+(?:of|at|for|from|with|and|the|[A-Z][\w’'.-]*)){1,10}\s*$")
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -639,7 +644,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
-    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead)) and not lead.strip().endswith(".") \
+    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead) or _LONG_NAME_LEAD.match(lead)) and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
         q.cue, q.cue_start = m.group(0), cue_start
@@ -659,11 +664,15 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         # said.': the sentence that the quote opens ends with its attribution.
         comma = lead.rfind(",")
         rest = tail[m.end():]
-        if len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and _SHORT_TAIL.match(rest):
+        if not lead[comma + 1:].strip():  # '“…” if she didn’t win by more, said David Wasserman'
+            sp = speaker_after(text, close + m.end(), close + len(tail))
+        elif len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and _SHORT_TAIL.match(rest):
             sp = speaker_before(text, close + m.start(), close + comma + 1, strict=True)
-            if sp is not None and not any(c in text[q.end:sp.start] for c in OPENERS):
-                q.cue, q.cue_start, q.speaker = m.group(0), close + m.start(), sp
-                return
+        else:
+            sp = None
+        if sp is not None and not any(c in text[q.end:sp.start] for c in OPENERS):
+            q.cue, q.cue_start, q.speaker = m.group(0), close + m.start(), sp
+            return
     # 2. Before: 'Kadhimi said in Riyadh “…”', 'He added, “…”', '…, pledging, “…”'.
     sent_start = _sentence_of(sentences, q.start - 1)[0]
     floor = max(sent_start, _prev_mark(text, spans, q.start))
