@@ -399,6 +399,7 @@ def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
     Rubio on trade and called him a “moderate”' → Cruz): the first name or pronoun before
     the cue that a verb follows (a form of be/have, an -ed form or a cue)."""
     end = cue_start
+    floor = max(floor, cue_start - 400)  # a subject this far back is no longer this clause's
     found = None
     for m in _SUBJECT_VERB.finditer(text, floor, end):
         name, verb = m.group(1), m.group(2)
@@ -650,6 +651,11 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         q.cue, q.cue_start = m.group(0), cue_start
         if lead.strip(" ,"):
             q.speaker = speaker_before(text, cue_start, close, strict=True)
+            long_name = _LONG_NAME_LEAD.match(lead)
+            if long_name and len(lead.split()) > 3 and (q.speaker is None or len(q.speaker.text.split()) < len(lead.split()) - 1):
+                # the whole name with its affiliation, not its last words
+                ls = close + len(lead) - len(lead.lstrip(" ,"))
+                q.speaker = _span_of(text, ls, close + len(lead.rstrip()))
             if q.speaker is None and lead.rstrip().endswith(","):
                 # '“This will be a challenge” for Clinton, said Kunin': the lead ends the quoted
                 # sentence; the speaker follows the inverted cue.
@@ -1282,7 +1288,13 @@ def _known_name(text: str, word: Span, subjects) -> bool:
         return False
     if any(re.search(r"(?<![\w’'-])" + re.escape(w) + r"(?![\w’'-])", sp.text) for sp, _k in subjects):
         return True
-    return re.search(r"[a-z,;]\s+" + re.escape(w) + r"(?![\w’'-])", text) is not None
+    return w in _inner_capitalised(text)
+
+
+@lru_cache(maxsize=4)
+def _inner_capitalised(text: str) -> frozenset[str]:
+    """Capitalised words that stand inside a sentence somewhere in the text: proper names."""
+    return frozenset(m.group(1) for m in re.finditer(r"[a-z,;]\s+([A-Z][\w’'.-]*?)(?=[^\w’'-]|$)", text))
 
 
 def _relative_antecedent(text: str, who: Span) -> Span | None:
@@ -1345,7 +1357,7 @@ def _participle_subject(text, sent, subjects, at: int) -> Span | None:
     sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
     that stands as a subject."""
     head = text[sent[0]:at]
-    inv = list(_cue_regex().finditer(head))
+    inv = list(_cue_regex().finditer(head, max(0, len(head) - 200)))
     if inv:
         m = inv[-1]
         between = head[m.end():]
