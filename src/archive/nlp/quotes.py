@@ -778,7 +778,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
 
 
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
-                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
+                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out|\s+it)?)\b[^,.;“”\"]{0,40},\s+")
 
 
 def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
