@@ -172,3 +172,8 @@ def test_name_with_a_long_affiliation_before_the_cue():
     text = ("It was late. “The rocket failed twice,” Omar Vale of the Centre for Arms Control "
             "Studies wrote on Monday.")
     assert _speakers(text)[0][1].startswith("Omar Vale")
+
+
+def test_described_subject_with_a_capitalised_adjective():
+    text = "Talks stalled.\n\nA Danish official responded by saying the port must stay “open to every ship.”"
+    assert _speakers(text)[0][1] == "A Danish official"

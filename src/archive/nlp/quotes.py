@@ -1315,7 +1315,7 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
 
 
 # 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
-_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
                                   r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
