@@ -177,3 +177,8 @@ def test_name_with_a_long_affiliation_before_the_cue():
 def test_described_subject_with_a_capitalised_adjective():
     text = "Talks stalled.\n\nA Danish official responded by saying the port must stay “open to every ship.”"
     assert _speakers(text)[0][1] == "A Danish official"
+
+
+def test_a_cue_word_used_as_a_noun_is_no_attribution():
+    text = "Nora Lind stood by her claim that the bridge was “never safe for trucks.”"
+    assert _speakers(text)[0][1] == "Nora Lind"

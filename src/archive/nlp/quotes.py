@@ -631,6 +631,23 @@ def _sentence_end(tail: str) -> re.Match | None:
 _LONG_NAME_LEAD = re.compile(r"[\s,]*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+(?:\s+(?:of|at|for|from|with|and|the|[A-Z][\w’'.-]*)){1,10}\s*$")
 
 
+_NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
+                 "that", "these", "those", "last", "first", "whose", "no", "any", "every",
+                 "another", "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
+
+
+def _noun_use(text: str, at: int) -> bool:
+    """Is the cue word at `at` a noun ('his call for', 'the last claim', 'Obama’s promise')?"""
+    prev = text[max(0, at - 30):at].split()
+    if not prev:
+        return False
+    w = prev[-1].lower().replace("’", "'")
+    if w in _NOUN_MARKERS:
+        return True
+    # 'Obama’s promise', but not 'he’s said' or 'that's what'
+    return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -641,7 +658,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     tail = text[close:nxt_open]
     stop = _sentence_end(tail)
     tail = tail[: stop.start() + 1] if stop else tail
-    m = cue_re.search(tail)
+    m = next((c for c in cue_re.finditer(tail) if not _noun_use(text, close + c.start())), None)
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
@@ -692,7 +709,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             s0 = _sentence_of(sentences, j)[0]
             floor = max(s0, _prev_mark(text, spans, j))
             head = text[floor:j + 1]
-    cues = list(cue_re.finditer(head))
+    cues = [c for c in cue_re.finditer(head) if not _noun_use(text, floor + c.start())]
     if cues:
         m = cues[-1]
         between = head[m.end():]
