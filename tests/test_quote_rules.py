@@ -161,3 +161,24 @@ def test_sentence_before_an_unattributed_quote_names_its_speaker():
 def test_name_right_before_a_colon_introduces_the_quote():
     text = "Turnout fell in every district - Orla Finch: “The young simply stayed at home this time.”"
     assert _speakers(text)[0][1] == "Orla Finch"
+
+
+def test_lowercase_title_with_of_after_an_inverted_cue():
+    text = "The hall filled up. “Welcome to all of you,” said master of ceremonies Ada Quist, a retired teacher."
+    assert _speakers(text)[0][1] == "master of ceremonies Ada Quist"
+
+
+def test_name_with_a_long_affiliation_before_the_cue():
+    text = ("It was late. “The rocket failed twice,” Omar Vale of the Centre for Arms Control "
+            "Studies wrote on Monday.")
+    assert _speakers(text)[0][1].startswith("Omar Vale")
+
+
+def test_described_subject_with_a_capitalised_adjective():
+    text = "Talks stalled.\n\nA Danish official responded by saying the port must stay “open to every ship.”"
+    assert _speakers(text)[0][1] == "A Danish official"
+
+
+def test_a_cue_word_used_as_a_noun_is_no_attribution():
+    text = "Nora Lind stood by her claim that the bridge was “never safe for trucks.”"
+    assert _speakers(text)[0][1] == "Nora Lind"

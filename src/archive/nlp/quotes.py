@@ -353,7 +353,8 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     if when:  # 'Donald Trump on Saturday tweeted': the time is not part of the name
         lead = lead[:when.start()] + " " * (len(lead) - when.start())
     rel = list(re.finditer(r"\s(?:who|which)\s+(?:[^,;:“”\"]{1,80}?)\s*$", lead))
-    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2:
+    if rel and rel[-1].start() > 0 and len(lead[rel[-1].start():].split()) > 2 \
+            and not re.search(r"\bthat\s+(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*\s*$", lead[rel[-1].start():]):
         # 'a White House official who spoke anonymously to discuss internal strategy said':
         # the relative clause describes the speaker, who stands before it.
         lead = lead[:rel[-1].start()]
@@ -410,6 +411,7 @@ def _coordinated_subject(text: str, floor: int, cue_start: int) -> Span | None:
     Rubio on trade and called him a “moderate”' → Cruz): the first name or pronoun before
     the cue that a verb follows (a form of be/have, an -ed form or a cue)."""
     end = cue_start
+    floor = max(floor, cue_start - 400)  # a subject this far back is no longer this clause's
     found = None
     for m in _SUBJECT_VERB.finditer(text, floor, end):
         name, verb = m.group(1), m.group(2)
@@ -439,10 +441,11 @@ def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) ->
     first = words[0].group(0)
     if first.lower().endswith(("ing", "ly")) or not (first[:1].isupper() and (first.lower() in _DETS or first.lower() not in _PREPS | _NP_STOP | PRONOUNS)):
         return None
-    for w in words[1:]:
+    for k, w in enumerate(words[1:], 1):
         low = w.group(0).lower()
+        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'"))  # 'Cruz’s thinking'
         if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
-                or w.group(0)[:1].islower() and (low.endswith(("ed", "ly")) or low in _cue_words()):
+                or w.group(0)[:1].islower() and not after_possessive and (low.endswith(("ed", "ly")) or low in _cue_words()):
             return None  # a verb or an adverb: a clause, not a noun phrase
     return _span_of(text, floor + words[0].start(), floor + words[-1].end())
 
@@ -515,7 +518,13 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     e = start + m.end(1)
     if e - s < 2 or text[s:e].split()[0].lower() in _PREPS | {"that"}:
         return None
-    return _noun_phrase(text, s, e)
+    np = _noun_phrase(text, s, e)
+    if np is None:
+        # 'said master of ceremonies Asab Al-Tabchi': the short match ended at 'of'.
+        longer = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
+        if longer and start + longer.end(1) > e:
+            np = _noun_phrase(text, start + longer.start(1), start + longer.end(1))
+    return np
 
 
 _DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
@@ -629,6 +638,28 @@ def _sentence_end(tail: str) -> re.Match | None:
     return None
 
 
+# '…,” Jeffrey Lewis of the James Martin Center for Nonproliferation Studies wrote': a name
+# with its affiliation, longer than a plain speaker but with no clause in it.
+_LONG_NAME_LEAD = re.compile(r"[\s,]*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+(?:\s+(?:of|at|for|from|with|and|the|[A-Z][\w’'.-]*)){1,10}\s*$")
+
+
+_NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
+                 "that", "these", "those", "last", "first", "whose", "no", "any", "every",
+                 "another", "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
+
+
+def _noun_use(text: str, at: int) -> bool:
+    """Is the cue word at `at` a noun ('his call for', 'the last claim', 'Obama’s promise')?"""
+    prev = text[max(0, at - 30):at].split()
+    if not prev:
+        return False
+    w = prev[-1].lower().replace("’", "'")
+    if w in _NOUN_MARKERS:
+        return True
+    # 'Obama’s promise', but not 'he’s said' or 'that's what'
+    return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
+
+
 def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
@@ -639,16 +670,21 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     tail = text[close:nxt_open]
     stop = _sentence_end(tail)
     tail = tail[: stop.start() + 1] if stop else tail
-    m = cue_re.search(tail)
+    m = next((c for c in cue_re.finditer(tail) if not _noun_use(text, close + c.start())), None)
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
-    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead)) and not lead.strip().endswith(".") \
+    if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead) or _LONG_NAME_LEAD.match(lead)) and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
         q.cue, q.cue_start = m.group(0), cue_start
         if lead.strip(" ,"):
             q.speaker = speaker_before(text, cue_start, close, strict=True)
+            long_name = _LONG_NAME_LEAD.match(lead)
+            if long_name and len(lead.split()) > 3 and (q.speaker is None or len(q.speaker.text.split()) < len(lead.split()) - 1):
+                # the whole name with its affiliation, not its last words
+                ls = close + len(lead) - len(lead.lstrip(" ,"))
+                q.speaker = _span_of(text, ls, close + len(lead.rstrip()))
             if q.speaker is None and lead.rstrip().endswith(","):
                 # '“This will be a challenge” for Clinton, said Kunin': the lead ends the quoted
                 # sentence; the speaker follows the inverted cue.
@@ -658,6 +694,20 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         if q.speaker is not None or not lead.strip(" ,"):
             return
         q.cue = q.cue_start = None  # 'He echoed that promise': not an attribution of this quote
+    elif m and "," in lead and not re.search(r"[;:“”\"]", lead) and lead[:1] in " ,":
+        # '“There's a sense of stability now,” and donations began to pick up again, Gilbert
+        # said.': the sentence that the quote opens ends with its attribution.
+        comma = lead.rfind(",")
+        rest = tail[m.end():]
+        if not lead[comma + 1:].strip():  # '“…” if she didn’t win by more, said David Wasserman'
+            sp = speaker_after(text, close + m.end(), close + len(tail))
+        elif len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and _SHORT_TAIL.match(rest):
+            sp = speaker_before(text, close + m.start(), close + comma + 1, strict=True)
+        else:
+            sp = None
+        if sp is not None and not any(c in text[q.end:sp.start] for c in OPENERS):
+            q.cue, q.cue_start, q.speaker = m.group(0), close + m.start(), sp
+            return
     # 2. Before: 'Kadhimi said in Riyadh “…”', 'He added, “…”', '…, pledging, “…”'.
     sent_start = _sentence_of(sentences, q.start - 1)[0]
     floor = max(sent_start, _prev_mark(text, spans, q.start))
@@ -671,7 +721,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
             s0 = _sentence_of(sentences, j)[0]
             floor = max(s0, _prev_mark(text, spans, j))
             head = text[floor:j + 1]
-    cues = list(cue_re.finditer(head))
+    cues = [c for c in cue_re.finditer(head) if not _noun_use(text, floor + c.start())]
     if cues:
         m = cues[-1]
         between = head[m.end():]
@@ -762,7 +812,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
 
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
-                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out)?)\b[^,.;“”\"]{0,40},\s+")
+                     r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out|\s+it)?)\b[^,.;“”\"]{0,40},\s+")
 
 
 def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dict[int, Span] | None = None) -> list[_Found]:
@@ -1243,6 +1293,10 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
             # sentence are its subject's, when the subject is a name (a pronoun could be
             # anyone; 'the so-called “…”' has no name as subject).
             subj = _opening_subject(text, sent, f.start)
+            if subj is None:
+                # 'Sen. Susan Collins (Maine) joined the group, …', 'Later, as the race
+                # tightened, Rubio told …': the first subject that a verb follows.
+                subj = _coordinated_subject(text, sent[0], f.start - 1)
             # A one-word capitalised opener ('Talk compared to …') is a name only when the
             # mention finder knows it as a person or group.
             if subj is not None and " " not in subj.text and subj.text.lower() not in PRONOUNS \
@@ -1269,6 +1323,9 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
         if f.kind == "direct" and speaker is None and f.cue is None and f.embedded \
                 and len(text[f.start:f.end].split()) <= MAX_SCARE_WORDS:
             continue  # a scare quote or a title: nobody is quoted
+        if f.kind == "direct" and via in (None, "carried") and f.cue is None and f.embedded \
+                and re.fullmatch(r"[A-Z][\w’'.-]*,?", text[f.start:f.end].strip()) and not text[f.start:f.end].rstrip(",").endswith("."):
+            continue  # 'her film, “Trainwreck.”', 'star of “Scandal,”': a one-word name or title
         if f.kind == "direct" and speaker is None and f.start > 0 and text[f.start - 1] == "‘":
             continue  # single marks without a speaker: a headline's or a scare quote
         if speaker is not None:
@@ -1344,7 +1401,13 @@ def _known_name(text: str, word: Span, subjects) -> bool:
         return False
     if any(re.search(r"(?<![\w’'-])" + re.escape(w) + r"(?![\w’'-])", sp.text) for sp, _k in subjects):
         return True
-    return re.search(r"[a-z,;]\s+" + re.escape(w) + r"(?![\w’'-])", text) is not None
+    return w in _inner_capitalised(text)
+
+
+@lru_cache(maxsize=4)
+def _inner_capitalised(text: str) -> frozenset[str]:
+    """Capitalised words that stand inside a sentence somewhere in the text: proper names."""
+    return frozenset(m.group(1) for m in re.finditer(r"[a-z,;]\s+([A-Z][\w’'.-]*?)(?=[^\w’'-]|$)", text))
 
 
 def _relative_antecedent(text: str, who: Span) -> Span | None:
@@ -1365,7 +1428,7 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
 
 
 # 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
-_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)"
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
                                   r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
@@ -1376,7 +1439,7 @@ _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Befo
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
 _OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
-                      r"(?=\s+[a-z]))")
+                      r"(?=\s+[a-z]|,\s+(?:who|a|an|the|\d+,)\s))")
 
 
 def _opening_subject(text, sent, before: int) -> Span | None:
@@ -1407,7 +1470,7 @@ def _participle_subject(text, sent, subjects, at: int) -> Span | None:
     sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
     that stands as a subject."""
     head = text[sent[0]:at]
-    inv = list(_cue_regex().finditer(head))
+    inv = list(_cue_regex().finditer(head, max(0, len(head) - 200)))
     if inv:
         m = inv[-1]
         between = head[m.end():]
