@@ -113,3 +113,9 @@ def test_passive_with_an_agent():
 
 def test_announcing_ones_own_step():
     assert only("Ortiz announced her candidacy for the Senate on Monday.").text.startswith("her candidacy")
+
+
+def test_topic_of_talk_after_about():
+    q = only("Ortiz bragged about the new tram line.")
+    assert q.text == "the new tram line" and spk(q) == "Ortiz"
+    assert reported("The council walked over to the hall.") == []

@@ -965,9 +965,16 @@ def _more_reported(text, ss, se, direct, found) -> list[_Found]:
     add(reported.asked_clauses(text, ss, se, blocked) + reported.frame_clauses(text, ss, se, blocked))
     add(reported.passive_clauses(text, ss, se, blocked, _headline_forms()))
     add(reported.stance_clauses(text, ss, se, blocked, speaker_of))
+    add(reported.about_clauses(text, ss, se, blocked, _about_forms(), speaker_of))
     if "\n" in text[ss:se].strip() or not any(f.start < se and ss < f.end for f in found) and not found_here:
         add(reported.headline_clauses(text, ss, se, blocked, _headline_forms(), speaker_of))
     return [_Found(cs, ce, "indirect", cue, at, spk) for cs, ce, cue, at, spk in found_here]
+
+
+@lru_cache(maxsize=1)
+def _about_forms() -> frozenset[str]:
+    """Cue forms whose topic may follow 'about' ('wrote about', 'worried about')."""
+    return frozenset(f for f in _verbs() if " " not in f) | reported.stance_forms()
 
 
 @lru_cache(maxsize=1)

@@ -267,3 +267,32 @@ def passive_clauses(text: str, ss: int, se: int, blocked, forms) -> list[Finding
         src = Span(m.start(2), m.end(2), m.group(2))
         out.append((cs, ce, m.group(1), m.start(1), src))
     return out
+
+
+# 'wrote about his tax plan', 'questions about her emails': the topic of a speech act or of a
+# stated worry is attributed content. The word before 'about' must be a cue form or one of
+# these nouns of talk.
+_ABOUT_NOUNS = frozenset({"questions", "question", "concerns", "concern", "comments", "comment", "remarks",
+                          "worries", "complaints", "claims", "criticism", "statements", "statement",
+                          "speech", "warnings", "jokes", "tweets", "doubts", "fears"})
+_ABOUT = re.compile(r"(?<![\w’'-])([a-z]+)\s+(?:(?:publicly|openly|repeatedly|often|frequently|again|directly)\s+)?"
+                    r"(about|over|against|on\s+the\s+subject\s+of)\s+(?=\S)")
+
+
+def about_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _ABOUT.finditer(text, ss, se):
+        word = m.group(1)
+        is_noun = word in _ABOUT_NOUNS
+        if not is_noun and word not in forms and not (word.endswith("ed") and m.group(2) in ("about", "against")):
+            # any past tense before 'about'/'against' ('bragged about', 'voted against')
+            continue
+        if _overlaps(m.start(1), m.end(1), blocked):
+            continue
+        cs = m.end()
+        ce = _clause_end(text, cs, se)
+        if ce <= cs or len(text[cs:ce].split()) > 40 or _overlaps(cs, ce, blocked):
+            continue
+        speaker = None if is_noun or word.endswith("ing") else speaker_of(m.start(1), ss)
+        out.append((cs, ce, f"{word} {m.group(2)}", m.start(1), speaker))
+    return out
