@@ -94,7 +94,7 @@ def annotation_fingerprint(analysis_fp: str, registry, info) -> str:
     return _digest({
         "analysis": analysis_fp, "pipeline": info.name, "has_ner": info.has_ner,
         "aliases": sorted(registry.aliases()), "types": sorted((e.id, e.type) for e in registry.entities),
-        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py")),
+        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py", "dates.py")),
         "schema": _schema(RawMention, RawQuote, Span),
     })
 
@@ -123,13 +123,54 @@ def annotation_record(a: AnnotatedArticle) -> dict:
             "sentences": [list(s) for s in a.sentences], "pipeline": a.pipeline}
 
 
+def _anchor(article: Article) -> str | None:
+    return article.date.iso() if article.date else None
+
+
+def dates_record(article: Article) -> dict:
+    """The dates written in the article, resolved against its publication date (the anchor):
+    a function of text and anchor, kept in the annotation record so that the index does not
+    search every text again on every build. A record whose anchor differs is recomputed."""
+    from archive.dates import find_dates
+
+    return {"anchor": _anchor(article),
+            "found": [[d.start, d.end, d.text, _enc(d.date), d.approximate] for d in find_dates(article.text, article.date)]}
+
+
+def _dates_from_record(article: Article, rec: dict) -> tuple | None:
+    from archive.dates import DateMention
+
+    found = rec.get("dates")
+    if not isinstance(found, dict) or found.get("anchor") != _anchor(article):
+        return None
+    return tuple(DateMention(int(s), int(e), str(t), _dec(d), bool(a)) for s, e, t, d, a in found["found"])
+
+
+def _mention(m: dict) -> RawMention:
+    return RawMention(int(m["start"]), int(m["end"]), str(m["text"]), str(m["label"]), str(m["source"]))
+
+
+def _quote(q: dict) -> RawQuote:
+    if set(q) != _QUOTE_FIELDS:
+        raise KeyError("quote record of another shape")
+    sp, an = q["speaker"], q["antecedent"]
+    return RawQuote(q["start"], q["end"], q["text"], q["kind"], q["cue"], None if sp is None else Span(*sp["span"]),
+                    q["speaker_via"], None if an is None else Span(*an["span"]))
+
+
+_QUOTE_FIELDS = {f.name for f in dataclasses.fields(RawQuote)}
+
+
 def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
+    # Field by field rather than through the generic `_dec`: this runs for every mention of
+    # every article on every build.
     return AnnotatedArticle(
         article,
-        tuple(RawMention(**{k: _dec(v) for k, v in m.items()}) for m in rec["mentions"]),
-        tuple(RawQuote(**{k: _dec(v) for k, v in q.items()}) for q in rec["quotes"]),
+        tuple(map(_mention, rec["mentions"])),
+        tuple(map(_quote, rec["quotes"])),
         tuple((int(s), int(e)) for s, e in rec["sentences"]),
         str(rec["pipeline"]),
+        _dates_from_record(article, rec),
     )
 
 

@@ -160,7 +160,8 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=dict(comentions), mention_counts=counts,
         roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
-        dates={a.article.id: find_dates(a.article.text, a.article.date) for a in ordered},
+        # usually found already at annotation time and kept in its cache record
+        dates={a.article.id: list(a.dates) if a.dates is not None else find_dates(a.article.text, a.article.date) for a in ordered},
         sentences={a.article.id: a.sentences for a in ordered},
     )
 

@@ -126,6 +126,9 @@ class AnnotatedArticle:
     quotes: tuple[RawQuote, ...]
     sentences: tuple[tuple[int, int], ...]
     pipeline: str
+    # Dates written in the text, resolved against the publication date (dates.DateMention);
+    # None when not found yet (the index then finds them). Kept in the annotation cache.
+    dates: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import archive as archive_pkg
+from archive.body import ArticleBody
 from archive.models import Article, Entity, Quote
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
@@ -60,7 +61,9 @@ class PageKeys:
         self._quotes: dict[int, str] = {}
         self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
                           Quote: lambda q: (str, ("quote:" + self.quote_digest(q),)),
-                          Entity: self._reduce_entity}
+                          Entity: self._reduce_entity,
+                          # a body still to be rendered is keyed by what it is made from
+                          ArticleBody: lambda b: (tuple, (b.key_inputs(),))}
         self.pictures = site.get("pictures")
         self.site: str | None = None
         self.whole: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.body import render_body
+from archive.body import ArticleBody
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
@@ -68,7 +68,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         counts = Counter(m.entity for m in mentions)
         pages.append(PageSpec("article", "article.html", article_path(art.id), {
             "article": art,
-            "body": render_body(art, linked, quotes, archive),
+            "body": ArticleBody(art, linked, quotes, archive),  # rendered only if the page is
             "quotes": quotes,
             "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if entity_path(archive, eid)],
         }))

@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 import archive
-from archive.body import ROOT
+from archive.body import ROOT, ArticleBody
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
@@ -83,8 +83,11 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: dict) -> str:
     context = dict(site, **spec.context, page_path=spec.path, page_kind=spec.kind, root=root,
                    url=url, entity_url=entity_url, article_url=lambda aid: url(article_path(aid)),
                    canonical=(site["config"].base_url + spec.path) if "://" in site["config"].base_url else None)
-    if "body" in context and isinstance(context["body"], Markup):
-        context["body"] = Markup(str(context["body"]).replace(ROOT, root))
+    body = context.get("body")
+    if isinstance(body, ArticleBody):
+        body = body.render()
+    if isinstance(body, Markup):
+        context["body"] = Markup(str(body).replace(ROOT, root))
     try:
         return env.get_template(spec.template).render(context)
     except jinja2.TemplateError as exc:
