@@ -89,10 +89,11 @@ def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int) -> 
             fresh = iter([a for chunk in executor.map(_read_chunk, chunks) for a in chunk])
         finally:
             executor.close()
-        out = [art if art is not None else next(fresh) for art in out]
-        for src, art in zip(sources, out):
-            if not isinstance(art, tuple):
-                cache.put(src, art)
+        for k, art in enumerate(out):
+            if art is None:
+                out[k] = art = next(fresh)
+                if not isinstance(art, tuple):  # only what was read now: the rest is in the cache
+                    cache.put(sources[k], art)
     cache.save()
     return out
 

@@ -227,7 +227,7 @@ class AnnotationCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))  # dumps: C encoder, dump is not
             os.replace(tmp, path)  # atomic: a reader sees the old entry or the new one, never half
         except OSError as exc:  # a read-only or full disk slows builds down; it does not break them
             log.warning("could not write the annotation cache (%s); continuing without it", exc)
@@ -366,6 +366,14 @@ def _dec(v):
     return v
 
 
+def _dec_field(name: str, v):
+    """`_dec` for one Article field; the body (a tuple of pieces, each a tuple of str/int) is
+    decoded directly, without the generic recursion: it runs for every article every build."""
+    if name == "body" and isinstance(v, dict):
+        return tuple(tuple(piece["t"]) for piece in v["t"])
+    return _dec(v)
+
+
 def reader_fingerprint(require_date: bool, max_bytes: int | None = None) -> str:
     return _digest({"cache": CACHE_VERSION, "require_date": require_date, "max_bytes": max_bytes, "schema": _schema(Article),
                     "code": _files_digest(_package_files("reader.py", "models.py"))})
@@ -393,8 +401,8 @@ class ArticleCache:
         if not entry or not src.sha256 or entry[0] != src.sha256:
             return None
         try:
-            art = Article(**{k: _dec(v) for k, v in entry[1].items()})
-        except (TypeError, ValueError, KeyError, IndexError):
+            art = Article(**{k: _dec_field(k, v) for k, v in entry[1].items()})
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
         self._new[src.rel] = entry
         return art
@@ -416,7 +424,8 @@ class ArticleCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"fingerprint": self.fingerprint, "entries": self._new}, fh, ensure_ascii=False, separators=(",", ":"))
+                # dumps, not dump: only a one-shot dumps uses the C encoder (5-10x faster)
+                fh.write(json.dumps({"fingerprint": self.fingerprint, "entries": self._new}, ensure_ascii=False, separators=(",", ":")))
             os.replace(tmp, self.path)
         except OSError:
             pass

@@ -189,7 +189,7 @@ def save_manifest(path: Path | None, pages: dict[str, list]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"pages": pages}, fh, separators=(",", ":"))
+            fh.write(json.dumps({"pages": pages}, separators=(",", ":")))  # one-shot dumps: the C encoder
         os.replace(tmp, path)
     except OSError:
         pass  # next build renders every page: slower, never wrong

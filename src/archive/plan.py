@@ -38,10 +38,22 @@ def article_path(article_id: str) -> str:
 
 
 def entity_path(archive: Archive, entity_id: str) -> str | None:
-    ent = archive.entities.get(entity_id)
-    if ent is None or ent.type not in SECTIONS:
-        return None
-    return f"{SECTIONS[ent.type][0]}/{entity_id}.html"
+    # Asked ~40 times per page (every link to an entity): remembered per archive. The index
+    # is complete before any page is planned, so an entity's type no longer changes.
+    memo = getattr(archive, "_entity_paths", None)
+    if memo is None:
+        memo = {}
+        try:
+            archive._entity_paths = memo
+        except AttributeError:  # an object that takes no attributes: no memo
+            pass
+    try:
+        return memo[entity_id]
+    except KeyError:
+        ent = archive.entities.get(entity_id)
+        path = None if ent is None or ent.type not in SECTIONS else f"{SECTIONS[ent.type][0]}/{entity_id}.html"
+        memo[entity_id] = path
+        return path
 
 
 def _top(archive: Archive, types: set[str], n: int) -> list[tuple]:
