@@ -178,7 +178,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     pages = plan_site(archive, config)
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report),
+    written = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report, jobs),
                          jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
     stage("render + write")
     report.pages = written.pages
@@ -190,19 +190,52 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     return report
 
 
-def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport) -> None:
-    """What is made from the rendered site, in the temp folder before the swap; search last,
-    because Pagefind indexes the finished HTML."""
+# State for the finishing tasks (set before the pool forks, read by `_finish_task`).
+_FINISH: dict = {}
+
+
+def _finish_task(task: tuple):
+    """One independent part of the finishing step; each writes its own files into the site."""
     from archive.exports import write_exports
     from archive.feeds import write_feeds
-    from archive.search import build_index as build_search_index
     from archive.sitemap import write_sitemap
     from archive.svg import write_network_exports
 
-    report.data_rows = write_exports(archive, tmp / "data", {"title": config.title})
-    write_network_exports(archive, tmp / "network")
-    report.feeds = write_feeds(archive, config, tmp, [p.context["entity"].id for p in pages if p.kind == "entity"])
-    write_sitemap(pages, config, tmp)
+    st = _FINISH
+    tmp, archive, config = st["tmp"], st["archive"], st["config"]
+    if task[0] == "exports":
+        return write_exports(archive, tmp / "data", {"title": config.title})
+    if task[0] == "feeds":
+        _, k, n = task
+        return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0)
+    if task[0] == "network":
+        return write_network_exports(archive, tmp / "network")
+    return write_sitemap(st["pages"], config, tmp)
+
+
+def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1) -> None:
+    """What is made from the rendered site, in the temp folder before the swap; search last,
+    because Pagefind indexes the finished HTML. The other parts are independent of each other
+    and run side by side on `jobs` processes (each writes its own files: same bytes)."""
+    from archive.executor import make_executor
+    from archive.search import build_index as build_search_index
+
+    # the data exports take about as long as the rest together: feeds are split in two
+    tasks = [("exports",), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
+    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages,
+                   entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
+    executor = make_executor(jobs, len(tasks), min_items_per_job=1)
+    try:
+        results = list(executor.map(_finish_task, tasks))
+    except BaseException:
+        getattr(executor, "terminate", executor.close)()
+        raise
+    else:
+        executor.close()
+    finally:
+        _FINISH.clear()
+    report.data_rows = results[0]
+    report.feeds = results[1] + results[2]
     if config.search:
         problem = build_search_index(tmp)
         if problem:

@@ -151,10 +151,13 @@ def _write(feed: ET.Element, target: Path) -> None:
     ET.ElementTree(feed).write(target, encoding="utf-8", xml_declaration=True)
 
 
-def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids) -> int:
-    """Write feed.xml and one feed per entity in `entity_ids` (those with a page). Returns count."""
-    _write(archive_feed(archive, config), out / "feed.xml")
-    n = 1
+def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids, main: bool = True) -> int:
+    """Write feed.xml (unless `main` is False) and one feed per entity in `entity_ids` (those
+    with a page). Returns count."""
+    n = 0
+    if main:
+        _write(archive_feed(archive, config), out / "feed.xml")
+        n = 1
     for eid in entity_ids:
         path = feed_path(archive, eid)
         if path:
