@@ -69,3 +69,17 @@ def test_new_article_renders_few_numbered_pages_and_equals_a_clean_build(tmp_pat
     build(load_config(arch, {"output": str(clean)}), jobs=1, use_cache=False)
     assert site_bytes(config.output_dir) == site_bytes(clean)
     assert broken_links(config.output_dir) == []
+
+
+def test_a_long_chronology_has_a_page_per_year(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", 3)
+    arch = make_archive(tmp_path / "arch", more_articles(30))  # dated 2021 and 2022
+    config = load_config(arch)
+    build(config, jobs=1)
+    site = config.output_dir
+    years = sorted(p.name for p in (site / "timeline").glob("*.html") if p.name != "index.html")
+    assert "2021.html" in years and "2022.html" in years
+    index_links = [h for h, _ in Page(site / "timeline" / "index.html").links]
+    assert "2021.html" in index_links
+    assert Page(site / "timeline" / "2022.html").find("li", **{"class": "tl-article"})
+    assert broken_links(site) == []

@@ -35,7 +35,7 @@ from archive.models import Article, Entity, Quote
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
 _FINE_KINDS = {"article", "entity",
                # numbered pages of long listings (plan.py `numbered`): keyed by the items they show
-               "article_index_page", "quotes_page", "entity_page"}
+               "article_index_page", "quotes_page", "entity_page", "timeline_year"}
 # Site-context values that stand for the whole archive: never hashed into the site digest.
 _ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
 

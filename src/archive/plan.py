@@ -102,7 +102,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
             _entity_pages(pages, archive, ent, folder, label)
     _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes)
     # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
-    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", timeline_context(archive)))
+    _timeline_pages(pages, archive)
     pages.append(PageSpec("network", "network.html", "network/index.html", {}))
     pages.append(PageSpec("search", "search.html", "search/index.html", {}))
     pages.append(PageSpec("not_found", "404.html", "404.html", {}))
@@ -111,6 +111,26 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
     pages.append(PageSpec("data", "data.html", "data/index.html", {"schema": SCHEMA, "list_sep": LIST_SEP}))
     _refuse_duplicates(pages)
     return pages
+
+
+# A chronology longer than this is split into one page per year (timeline/<year>.html).
+TIMELINE_ON_ONE_PAGE = 1000
+
+
+def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
+    """The timeline page; with a long chronology, each year on its own page, keyed by its
+    entries only, so that a new article re-renders the years it touches, not all of them."""
+    tl = timeline_context(archive)
+    if tl["entry_count"] <= TIMELINE_ON_ONE_PAGE:
+        pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(tl, year_pages=[])))
+        return
+    paths = [f"timeline/{year}.html" for year, _ in tl["years"]]
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(
+        tl, years=[], year_pages=[(year, path, len(items)) for (year, items), path in zip(tl["years"], paths)])))
+    for k, (year, items) in enumerate(tl["years"]):
+        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], {
+            "year": year, "entries": items,
+            "earlier": paths[k - 1] if k else None, "later": paths[k + 1] if k + 1 < len(paths) else None}))
 
 
 def numbered(items: list, per_page: int | None = None) -> list[list]:
