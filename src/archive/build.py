@@ -178,7 +178,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     pages = plan_site(archive, config)
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report, jobs),
+    written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse),
                          jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
     stage("render + write")
     report.pages = written.pages
@@ -207,22 +207,24 @@ def _finish_task(task: tuple):
         return write_exports(archive, tmp / "data", {"title": config.title})
     if task[0] == "feeds":
         _, k, n = task
-        return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0)
+        return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0, reuse=st["reuse"])
     if task[0] == "network":
         return write_network_exports(archive, tmp / "network")
     return write_sitemap(st["pages"], config, tmp)
 
 
-def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1) -> None:
+def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1,
+                 reuse=None) -> dict[str, str]:
     """What is made from the rendered site, in the temp folder before the swap; search last,
     because Pagefind indexes the finished HTML. The other parts are independent of each other
-    and run side by side on `jobs` processes (each writes its own files: same bytes)."""
+    and run side by side on `jobs` processes (each writes its own files: same bytes). Returns
+    {path: key} of the files made from keyed inputs (entity feeds: see render.Reuse)."""
     from archive.executor import make_executor
     from archive.search import build_index as build_search_index
 
     # the data exports take about as long as the rest together: feeds are split in two
     tasks = [("exports",), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
-    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages,
+    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse,
                    entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
     executor = make_executor(jobs, len(tasks), min_items_per_job=1)
     try:
@@ -235,9 +237,11 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     finally:
         _FINISH.clear()
     report.data_rows = results[0]
-    report.feeds = results[1] + results[2]
+    (n1, keyed1), (n2, keyed2) = results[1], results[2]
+    report.feeds = n1 + n2
     if config.search:
         problem = build_search_index(tmp)
         if problem:
             log.warning("%s", problem)
         report.search = problem and "skipped" or "pagefind"
+    return {**keyed1, **keyed2}

@@ -143,6 +143,16 @@ class PageKeys:
                 self.article_digest(art) if art is not None else None))).hexdigest()
         return d
 
+    def value_key(self, value) -> str | None:
+        """Key of a file made from `value` (plain data, articles, quotes, entities) with this
+        site's config, templates and code; None when it cannot be keyed."""
+        if self.site is None:
+            return None
+        try:
+            return hashlib.sha256(self.site.encode() + self._dump(value)).hexdigest()
+        except Exception:
+            return None
+
     def finish_key(self, page_keys: list[str | None]) -> str | None:
         """Key of what the finishing step makes from the whole site (data, feeds, search)."""
         if self.site is None or self.whole is None or any(k is None for k in page_keys):

@@ -221,9 +221,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
 
-    `finish(tmp_dir)`, if given, runs after every page and static file is written and before
-    the swap: it adds what is made from the finished site (data, feeds, search index). Its
-    files whose bytes did not change are swapped for the previous build's too.
+    `finish(tmp_dir, reuse)`, if given, runs after every page and static file is written and
+    before the swap: it adds what is made from the finished site (data, feeds, search index).
+    Its files whose bytes did not change are swapped for the previous build's too, and those it
+    keys (`Reuse`) are carried over without being made again.
 
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
     build's is not even rendered: its file is carried over as it is."""
@@ -276,8 +277,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if finish is not None:
             placed = {p.path for p in pages} | set(extra)
             fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
-            if not _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
-                finish(tmp)
+            if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
+                keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
+            else:
+                keyed = finish(tmp, Reuse(keys, manifest, tmp, out)) or {}
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
@@ -286,6 +289,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     stats.unchanged += not written
                     st = os.stat(tmp / rel)
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+                    if keyed.get(rel) is not None:
+                        new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -304,6 +309,34 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None:
             executor.close()
     return stats
+
+
+class Reuse:
+    """Lets the finishing step carry one of its files over from the previous site, like an
+    unchanged page: `key(value)` is a digest of what the file is made from (None: unkeyable),
+    and `link(rel, key)` puts the previous file in place when the last build made it from
+    the same key and it is still the very file that build left. The finishing step returns
+    {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
+
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path):
+        self.keys, self.manifest, self.tmp, self.out = keys, manifest, tmp, out
+
+    def key(self, value) -> str | None:
+        return self.keys.value_key(value) if self.keys is not None else None
+
+    def link(self, rel: str, key: str | None) -> bool:
+        prev = self.manifest.get(rel)
+        if key is None or prev is None or prev[0] != key:
+            return False
+        try:
+            s = os.stat(self.out / rel)
+            if [s.st_size, s.st_mtime_ns, s.st_ino] != prev[1:]:
+                return False
+            (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.out / rel, self.tmp / rel)
+            return True
+        except OSError:
+            return False
 
 
 def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:
