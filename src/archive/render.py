@@ -51,12 +51,19 @@ def make_env(config: ArchiveConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    from archive.macros import GLOBALS
+
+    env.globals.update(GLOBALS)  # the hot macros of macros.html, in Python
     return env
 
 
 def relative(from_page: str, target: str) -> str:
     """Relative URL from one site path to another ('actors/x.html' from 'articles/a.html')."""
-    base = posixpath.dirname(from_page)
+    return _relative_from(posixpath.dirname(from_page), target)
+
+
+def _relative_from(base: str, target: str) -> str:
+    """`relative` from a page in folder `base` ('' for the site root)."""
     if not base:
         if target and all(part not in ("", ".", "..") for part in target.split("/")):
             return target  # from the root, a clean relative path is its own URL
@@ -64,17 +71,26 @@ def relative(from_page: str, target: str) -> str:
     return _relpath(target, base)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _relpath(target: str, base: str) -> str:
-    # posixpath.relpath calls os.getcwd() twice per link; this runs ~10 times per page.
-    return posixpath.relpath(target, base)
+    """posixpath.relpath(target, base) for the clean relative paths the site uses, by comparing
+    path parts (relpath calls os.getcwd() and abspath twice per link; this runs ~60 times per
+    page). Anything unusual goes to relpath itself."""
+    t, b = target.split("/"), base.split("/")
+    if any(p in ("", ".", "..") for p in t) or any(p in ("", ".", "..") for p in b):
+        return posixpath.relpath(target, base)
+    n, m = 0, min(len(t), len(b))
+    while n < m and t[n] == b[n]:
+        n += 1
+    return "/".join([".."] * (len(b) - n) + t[n:]) or "."
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, site: dict) -> str:
-    root = relative(spec.path, "index.html")[: -len("index.html")]
+    base = posixpath.dirname(spec.path)
+    root = _relative_from(base, "index.html")[: -len("index.html")]
 
     def url(target: str) -> str:
-        return relative(spec.path, target)
+        return _relative_from(base, target)
 
     def entity_url(entity_id: str) -> str | None:
         path = entity_path(site["archive"], entity_id)
