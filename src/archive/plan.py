@@ -228,7 +228,7 @@ def _entity_context(archive: Archive, ent, label: str, shown: dict) -> dict:
 def _unique_folded(values) -> list[str]:
     """First of each value, ignoring case (what Jinja's `unique` filter did in the template)."""
     out: dict[str, str] = {}
-    for v in values:
+    for v in dict.fromkeys(values):  # the distinct values first, in order: there are few
         out.setdefault(v.lower(), v)
     return list(out.values())
 
