@@ -80,16 +80,17 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         "recent_quotes": [q for q in archive.quotes if q.speaker_entity][: config.recent_quotes],
     }))
     _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles)
+    paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
     for art in archive.articles:
         mentions = archive.mentions[art.id]
         quotes = quotes_by_article.get(art.id, [])
-        linked = [(m, entity_path(archive, m.entity)) for m in mentions]
+        linked = [(m, paths.get(m.entity)) for m in mentions]
         counts = Counter(m.entity for m in mentions)
         pages.append(PageSpec("article", "article.html", article_path(art.id), {
             "article": art,
             "body": ArticleBody(art, linked, quotes, archive),  # rendered only if the page is
             "quotes": quotes,
-            "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if entity_path(archive, eid)],
+            "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if paths.get(eid)],
         }))
     for etype, (folder, title, label) in SECTIONS.items():
         members = sorted((e for e in archive.entities.values() if e.type == etype and (e.in_registry or archive.mention_counts[e.id])),
