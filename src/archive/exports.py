@@ -136,10 +136,14 @@ def _flat_row(table: str, row: dict) -> tuple:
     return tuple(out)
 
 
+_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def write_json(data: dict[str, list[dict]], folder: Path) -> None:
     for name, rows in data.items():
         # one row per line: compact, yet diffable and greppable
-        lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        # one encoder for all rows: json.dumps with options makes a new encoder every call
+        lines = ",\n".join(map(_ROW_ENCODER.encode, rows))
         (folder / f"{name}.json").write_text(f"[\n{lines}\n]\n" if rows else "[]\n", encoding="utf-8")
 
 

@@ -10,7 +10,9 @@ article; an entity the names and types of the entities it refers to; an article 
 digest (computed once per build).
 
 Article and entity pages are keyed this finely (an entity page also by what its pictures
-show: the archive's month span, its mentions per month and its co-mentioned entities). Every
+show: the archive's month span, its mentions per month and its co-mentioned entities), and so
+are the numbered pages of long listings and the timeline's year pages (plan.py). An article's
+body is keyed by what it is made from (body.ArticleBody), not rendered to be keyed. Every
 other page (home, indexes, quotes, timeline, network, …) is keyed by a digest of the whole
 resolved archive as well: it is re-rendered whenever anything changed, and skipped otherwise.
 
