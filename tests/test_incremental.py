@@ -185,3 +185,23 @@ def test_finishing_step_is_skipped_only_when_nothing_changed(archive_dir, monkey
     (config.output_dir / "data").rename(config.output_dir.parent / "moved-data")  # a finished file gone
     build(config, jobs=1)
     assert len(calls) == 3 and (config.output_dir / "data").is_dir()
+
+
+def test_unchanged_entity_feeds_are_carried_over_not_made_again(archive_dir, tmp_path, monkeypatch):
+    from archive import feeds
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    before = inodes(config.output_dir)
+    made = []
+    real = feeds.entity_feed
+    monkeypatch.setattr(feeds, "entity_feed", lambda archive, cfg, eid: made.append(eid) or real(archive, cfg, eid))
+    (archive_dir / "articles" / "2021-06-01-new.md").write_text(
+        "---\ntitle: New report\ndate: 2021-06-01\n---\n\nMustafa Kadhimi visited Basra.\n", encoding="utf-8")
+    build(config, jobs=1)
+    assert "mustafa-kadhimi" in made and "esmail-qaani" not in made
+    after = inodes(config.output_dir)
+    assert after["actors/esmail-qaani.xml"] == before["actors/esmail-qaani.xml"]
+    assert after["actors/mustafa-kadhimi.xml"] != before["actors/mustafa-kadhimi.xml"]
+    build(load_config(archive_dir, {"output": str(tmp_path / "clean")}), jobs=1, use_cache=False)
+    assert site_bytes(config.output_dir) == site_bytes(tmp_path / "clean")

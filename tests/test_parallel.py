@@ -40,7 +40,7 @@ def test_jobs_2_equals_jobs_1_byte_for_byte(tmp_path, small_chunks):
     serial = build(load_config(arch, {"output": str(tmp_path / "one")}), jobs=1, use_cache=False)
     assert small_chunks == []
     parallel = build(load_config(arch, {"output": str(tmp_path / "two")}), jobs=2, use_cache=False)
-    assert small_chunks == [2, 2, 2]  # reading, annotation and rendering each ran on a pool
+    assert small_chunks == [2, 2, 2, 2]  # reading, annotation, rendering and finishing each ran on a pool
     assert (serial.pages, serial.annotated) == (parallel.pages, parallel.annotated) == (serial.pages, 12)
     one, two = site_bytes(tmp_path / "one"), site_bytes(tmp_path / "two")
     assert len(one) > 20 and one == two

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from archive.cache import (AnnotationCache, LazyPipeline, analysis_from_record, analysis_record, annotated_from_record,
-                           annotation_record)
+                           annotation_record, dates_record)
 from archive.executor import SerialExecutor, make_executor
 from archive.models import AnnotatedArticle, Article
 from archive.nlp.analyse import tokenizable, analysis_from_doc
@@ -38,12 +38,13 @@ def _init(annotator) -> None:
     _WORKER["annotator"] = annotator
 
 
-def annotate_texts(annotator, tasks: list[tuple[str, dict | None]]) -> list[tuple[dict | None, dict]]:
-    """The pure core: [(text, cached analysis record or None)] → [(new analysis record or None,
-    annotation record)]. Everything in and out is plain data."""
+def annotate_texts(annotator, tasks: list[tuple]) -> list[tuple[dict | None, dict]]:
+    """The pure core: [(text, cached analysis record or None[, publication date])] → [(new
+    analysis record or None, annotation record)]. Everything in and out is plain data. With a
+    publication date (a PartialDate or None) the record also holds the dates the text reports."""
     todo = []
     analyses: list = [None] * len(tasks)
-    for i, (text, arec) in enumerate(tasks):
+    for i, (text, arec, *_) in enumerate(tasks):
         if arec is not None:
             try:
                 analyses[i] = analysis_from_record(arec)
@@ -59,10 +60,13 @@ def annotate_texts(annotator, tasks: list[tuple[str, dict | None]]) -> list[tupl
             analyses[i] = analysis_from_doc(doc)
             fresh[i] = analysis_record(analyses[i])
     out = []
-    for i, (text, _) in enumerate(tasks):
+    for i, (text, _, *published) in enumerate(tasks):
         # `finish` reads only the text; the real Article is attached by the caller.
-        placeholder = Article(id="", slug="", path="", title="", text=text, body=())
-        out.append((fresh.get(i), annotation_record(annotator.finish(placeholder, analyses[i]))))
+        placeholder = Article(id="", slug="", path="", title="", text=text, body=(), date=published[0] if published else None)
+        rec = annotation_record(annotator.finish(placeholder, analyses[i]))
+        if published:
+            rec["dates"] = dates_record(placeholder)
+        out.append((fresh.get(i), rec))
     return out
 
 
@@ -80,6 +84,10 @@ def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache
         if rec is not None:
             try:
                 results[i] = annotated_from_record(art, rec)
+                if results[i].dates is None:  # recorded for another publication date (or none)
+                    rec["dates"] = dates_record(art)
+                    cache.put("annotation", art.text, rec)
+                    results[i] = annotated_from_record(art, rec)
                 stats.reused += 1
                 continue
             except (KeyError, TypeError, ValueError):
@@ -93,7 +101,8 @@ def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache
             if jobs > 1 else SerialExecutor(_init, (annotator,))
         bar = progress(len(pending), "annotating", show_progress)
         try:
-            tasks = ([(articles[i].text, cache.get("analysis", articles[i].text)) for i in chunk] for chunk in chunks)
+            tasks = ([(articles[i].text, cache.get("analysis", articles[i].text), articles[i].date) for i in chunk]
+                     for chunk in chunks)
             for chunk, outputs in zip(chunks, executor.map(_annotate_chunk, tasks)):
                 for i, (fresh, rec) in zip(chunk, outputs):
                     art = articles[i]

@@ -76,6 +76,29 @@ def _render_run(text: str, s: int, e: int, anns, used_ids: set[str]) -> str:
     return "".join(out)
 
 
+class ArticleBody:
+    """An article body still to be rendered: what `render_body` needs, kept until a page is
+    really rendered. Most builds carry most article pages over unrendered (pagekey.py), so
+    the plan only describes the body; the render key is made from these inputs, and the HTML
+    is made in the render worker that needs it."""
+
+    __slots__ = ("article", "mentions", "quotes", "archive")
+
+    def __init__(self, article, mentions, quotes, archive):
+        self.article, self.mentions, self.quotes, self.archive = article, mentions, quotes, archive
+
+    def key_inputs(self) -> tuple:
+        """Everything the HTML depends on, as plain values: the article, the linked mentions,
+        the quotes, and the names of the entities they show (looked up in `archive`)."""
+        ents = self.archive.entities
+        names = tuple(ents[m.entity].name for m, path in self.mentions if path)
+        speakers = tuple(ents[q.speaker_entity].name if q.speaker_entity else None for q in self.quotes)
+        return (self.article, tuple(self.mentions), tuple(self.quotes), names, speakers)
+
+    def render(self) -> Markup:
+        return render_body(self.article, self.mentions, self.quotes, self.archive)
+
+
 def render_body(article, mentions, quotes, archive) -> Markup:
     anns = _annotations(mentions, quotes, archive)
     parts = []

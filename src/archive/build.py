@@ -89,10 +89,11 @@ def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int) -> 
             fresh = iter([a for chunk in executor.map(_read_chunk, chunks) for a in chunk])
         finally:
             executor.close()
-        out = [art if art is not None else next(fresh) for art in out]
-        for src, art in zip(sources, out):
-            if not isinstance(art, tuple):
-                cache.put(src, art)
+        for k, art in enumerate(out):
+            if art is None:
+                out[k] = art = next(fresh)
+                if not isinstance(art, tuple):  # only what was read now: the rest is in the cache
+                    cache.put(sources[k], art)
     cache.save()
     return out
 
@@ -177,7 +178,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     pages = plan_site(archive, config)
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=lambda tmp: _finish_site(tmp, archive, config, pages, report),
+    written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse),
                          jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
     stage("render + write")
     report.pages = written.pages
@@ -189,21 +190,58 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     return report
 
 
-def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport) -> None:
-    """What is made from the rendered site, in the temp folder before the swap; search last,
-    because Pagefind indexes the finished HTML."""
+# State for the finishing tasks (set before the pool forks, read by `_finish_task`).
+_FINISH: dict = {}
+
+
+def _finish_task(task: tuple):
+    """One independent part of the finishing step; each writes its own files into the site."""
     from archive.exports import write_exports
     from archive.feeds import write_feeds
-    from archive.search import build_index as build_search_index
     from archive.sitemap import write_sitemap
     from archive.svg import write_network_exports
 
-    report.data_rows = write_exports(archive, tmp / "data", {"title": config.title})
-    write_network_exports(archive, tmp / "network")
-    report.feeds = write_feeds(archive, config, tmp, [p.context["entity"].id for p in pages if p.kind == "entity"])
-    write_sitemap(pages, config, tmp)
+    st = _FINISH
+    tmp, archive, config = st["tmp"], st["archive"], st["config"]
+    if task[0] == "exports":
+        return write_exports(archive, tmp / "data", {"title": config.title})
+    if task[0] == "feeds":
+        _, k, n = task
+        return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0, reuse=st["reuse"])
+    if task[0] == "network":
+        return write_network_exports(archive, tmp / "network")
+    return write_sitemap(st["pages"], config, tmp)
+
+
+def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1,
+                 reuse=None) -> dict[str, str]:
+    """What is made from the rendered site, in the temp folder before the swap; search last,
+    because Pagefind indexes the finished HTML. The other parts are independent of each other
+    and run side by side on `jobs` processes (each writes its own files: same bytes). Returns
+    {path: key} of the files made from keyed inputs (entity feeds: see render.Reuse)."""
+    from archive.executor import make_executor
+    from archive.search import build_index as build_search_index
+
+    # the data exports take about as long as the rest together: feeds are split in two
+    tasks = [("exports",), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
+    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse,
+                   entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
+    executor = make_executor(jobs, len(tasks), min_items_per_job=1)
+    try:
+        results = list(executor.map(_finish_task, tasks))
+    except BaseException:
+        getattr(executor, "terminate", executor.close)()
+        raise
+    else:
+        executor.close()
+    finally:
+        _FINISH.clear()
+    report.data_rows = results[0]
+    (n1, keyed1), (n2, keyed2) = results[1], results[2]
+    report.feeds = n1 + n2
     if config.search:
         problem = build_search_index(tmp)
         if problem:
             log.warning("%s", problem)
         report.search = problem and "skipped" or "pagefind"
+    return {**keyed1, **keyed2}

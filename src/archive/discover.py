@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from archive.errors import ArticleError
@@ -29,6 +30,20 @@ def source_file(path: Path, rel: str) -> SourceFile:
     return SourceFile(path=path, rel=rel, sha256=digest)
 
 
+def _files(folder: str, parts: tuple[str, ...], out: list) -> None:
+    """(relative parts, DirEntry) of every file under `folder`, like `Path.rglob("*")`: folder
+    symlinks are not followed, and folders no article can be in ('.git', '_drafts') are not
+    entered at all."""
+    with os.scandir(folder) as it:
+        entries = list(it)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith((".", "_")):
+                _files(entry.path, (*parts, entry.name), out)
+        elif entry.is_file():
+            out.append(((*parts, entry.name), entry))
+
+
 def discover(content_dir: Path, skipped: list | None = None) -> list[SourceFile]:
     """Every article under `content_dir`, sorted by relative path (builds are deterministic).
 
@@ -38,18 +53,21 @@ def discover(content_dir: Path, skipped: list | None = None) -> list[SourceFile]
     content_dir = content_dir.resolve()
     if not content_dir.is_dir():
         return []
+    found_files: list = []
+    _files(str(content_dir), (), found_files)
+    found_files.sort(key=lambda pe: pe[0])  # the order of sorted(Path.rglob(...)): part by part
     found = []
-    for path in sorted(content_dir.rglob("*")):
-        rel = path.relative_to(content_dir)
-        if not path.is_file() or not _is_article(rel):
+    for parts, entry in found_files:
+        rel = "/".join(parts)
+        if not _is_article(Path(rel)):
             continue
-        # resolve() every path, not only symlinked files: a file inside a symlinked folder
-        # (content/leak -> /etc) is not itself a symlink but still lives outside.
-        if not path.resolve().is_relative_to(content_dir):
+        # Folders are walked without following symlinks, so only a symlinked file can lead
+        # outside (a file inside a symlinked folder, content/leak -> /etc, is never reached).
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(content_dir):
             if skipped is not None:
-                skipped.append(ArticleError(rel.as_posix(), "links to a file outside the content folder; not published"))
+                skipped.append(ArticleError(rel, "links to a file outside the content folder; not published"))
             continue
-        found.append(source_file(path, rel.as_posix()))
+        found.append(source_file(Path(entry.path), rel))
     return found
 
 

@@ -151,13 +151,32 @@ def _write(feed: ET.Element, target: Path) -> None:
     ET.ElementTree(feed).write(target, encoding="utf-8", xml_declaration=True)
 
 
-def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids) -> int:
-    """Write feed.xml and one feed per entity in `entity_ids` (those with a page). Returns count."""
-    _write(archive_feed(archive, config), out / "feed.xml")
-    n = 1
+def entity_feed_inputs(archive: Archive, config: ArchiveConfig, entity_id: str) -> tuple:
+    """Everything an entity's feed is made from, for its key (render.Reuse): an unchanged feed
+    is carried over from the previous build instead of being made again."""
+    ent = archive.entities[entity_id]
+    return (config.title, config.base_url, feed_path(archive, entity_id), entity_path(archive, entity_id), ent.name,
+            [archive.article(a) for a in archive.entity_articles.get(entity_id, [])],
+            archive.entity_quotes.get(entity_id, []))
+
+
+def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids, main: bool = True,
+                reuse=None) -> tuple[int, dict[str, str]]:
+    """Write feed.xml (unless `main` is False) and one feed per entity in `entity_ids` (those
+    with a page). Returns the count and {path: key} of the entity feeds (with `reuse`, those
+    whose key did not change are linked from the previous site rather than made)."""
+    n = 0
+    keyed: dict[str, str] = {}
+    if main:
+        _write(archive_feed(archive, config), out / "feed.xml")
+        n = 1
     for eid in entity_ids:
         path = feed_path(archive, eid)
         if path:
-            _write(entity_feed(archive, config, eid), out / path)
+            key = reuse.key(entity_feed_inputs(archive, config, eid)) if reuse is not None else None
+            if key is not None:
+                keyed[path] = key
+            if not (reuse is not None and reuse.link(path, key)):
+                _write(entity_feed(archive, config, eid), out / path)
             n += 1
-    return n
+    return n, keyed

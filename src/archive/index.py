@@ -5,6 +5,7 @@ This is the barrier of the pipeline: it sees all articles at once, which cross-l
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -98,8 +99,19 @@ def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     return (people or inside)[-1].entity
 
 
-def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: int = 160) -> Context:
-    s, e = next(((a, b) for a, b in sentences if a <= m.start < b), (max(0, m.start - width), min(len(text), m.end + width)))
+def _sentence_of(sentences, starts: list[int], pos: int) -> tuple[int, int] | None:
+    """The first sentence (start, end) with start <= pos < end; `starts` are the sentences'
+    starts. Sentences are in order and do not overlap: a bisection finds it."""
+    k = bisect_right(starts, pos) - 1
+    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
+        return sentences[k]
+    return None
+
+
+def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: int = 160, starts=None) -> Context:
+    found = _sentence_of(sentences, starts, m.start) if starts is not None else \
+        next(((a, b) for a, b in sentences if a <= m.start < b), None)
+    s, e = found or (max(0, m.start - width), min(len(text), m.end + width))
     before = text[max(s, m.start - width):m.start]
     after = text[m.end:min(e, m.end + width)]
     return Context(article_id, ("…" if m.start - width > s else "") + before.lstrip(), m.text,
@@ -126,6 +138,9 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         mentions[art.id] = ms
         seen: list[str] = []
         shown: Counter = Counter()
+        # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
+        ordered_sents = all(a.sentences[i][1] <= a.sentences[i + 1][0] for i in range(len(a.sentences) - 1))
+        starts = [x for x, _ in a.sentences] if ordered_sents else None
         for m in ms:
             counts[m.entity] += 1
             if m.entity not in seen:
@@ -133,7 +148,7 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
                 entity_articles[m.entity].append(art.id)
             if shown[m.entity] < 3:  # at most three contexts per entity and article
                 shown[m.entity] += 1
-                contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id))
+                contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id, starts=starts))
         for x in seen:
             for y in seen:
                 if x != y:
@@ -160,7 +175,8 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=dict(comentions), mention_counts=counts,
         roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
-        dates={a.article.id: find_dates(a.article.text, a.article.date) for a in ordered},
+        # usually found already at annotation time and kept in its cache record
+        dates={a.article.id: list(a.dates) if a.dates is not None else find_dates(a.article.text, a.article.date) for a in ordered},
         sentences={a.article.id: a.sentences for a in ordered},
     )
 

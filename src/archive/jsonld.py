@@ -101,6 +101,9 @@ def _entity(ctx) -> dict:
     return data
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one, not one per page
+
+
 @jinja2.pass_context
 def jsonld(ctx) -> Markup:
     kind = ctx.get("page_kind")
@@ -110,7 +113,8 @@ def jsonld(ctx) -> Markup:
         data = _entity(ctx)
     else:
         return Markup("")
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Compact: only a dumps without indent uses the C encoder (indent=1 took ~10% of a build).
+    text = _ENCODER.encode(data)
     # Inside <script>, only "</" can end the element early; escape "<" so no text can.
     text = text.replace("<", "\\u003c")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')

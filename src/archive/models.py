@@ -11,6 +11,10 @@ from pathlib import Path
 ENTITY_TYPES = ("actor", "militia", "organisation", "place", "event", "other")
 
 
+# calendar.month_name formats a date with strftime on every look-up; pages ask ~50 times each.
+_MONTH_NAMES = list(__import__("calendar").month_name)
+
+
 @dataclass(frozen=True)
 class PartialDate:
     """A date known to a given precision: '2021', '2021-04' or '2021-04-07'."""
@@ -35,11 +39,9 @@ class PartialDate:
         return (self.year, self.month or 0, self.day or 0)
 
     def human(self) -> str:
-        import calendar
-
         if not self.month:
             return str(self.year)
-        month = calendar.month_name[self.month]
+        month = _MONTH_NAMES[self.month]
         if not self.day:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
@@ -126,6 +128,9 @@ class AnnotatedArticle:
     quotes: tuple[RawQuote, ...]
     sentences: tuple[tuple[int, int], ...]
     pipeline: str
+    # Dates written in the text, resolved against the publication date (dates.DateMention);
+    # None when not found yet (the index then finds them). Kept in the annotation cache.
+    dates: tuple | None = None
 
 
 @dataclass(frozen=True)

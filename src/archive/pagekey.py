@@ -10,7 +10,9 @@ article; an entity the names and types of the entities it refers to; an article 
 digest (computed once per build).
 
 Article and entity pages are keyed this finely (an entity page also by what its pictures
-show: the archive's month span, its mentions per month and its co-mentioned entities). Every
+show: the archive's month span, its mentions per month and its co-mentioned entities), and so
+are the numbered pages of long listings and the timeline's year pages (plan.py). An article's
+body is keyed by what it is made from (body.ArticleBody), not rendered to be keyed. Every
 other page (home, indexes, quotes, timeline, network, …) is keyed by a digest of the whole
 resolved archive as well: it is re-rendered whenever anything changed, and skipped otherwise.
 
@@ -29,10 +31,14 @@ from importlib.metadata import version
 from pathlib import Path
 
 import archive as archive_pkg
-from archive.models import Article, Entity, Quote
+from archive.body import ArticleBody
+from archive.index import Context
+from archive.models import Article, Entity, Mention, Quote
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
-_FINE_KINDS = {"article", "entity"}
+_FINE_KINDS = {"article", "entity",
+               # numbered pages of long listings (plan.py `numbered`): keyed by the items they show
+               "article_index_page", "quotes_page", "entity_page", "timeline_year"}
 # Site-context values that stand for the whole archive: never hashed into the site digest.
 _ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
 
@@ -53,14 +59,24 @@ def _plain_dump(obj) -> bytes:
     return buf.getvalue()
 
 
+def _by_fields(obj):
+    """Reduce a dataclass record to the tuple of its field values (for keys only)."""
+    return (tuple, (tuple(obj.__dict__.values()),))
+
+
 class PageKeys:
     def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict):
         self.archive = archive_obj
         self._articles: dict[int, str] = {}
         self._quotes: dict[int, str] = {}
+        self._entity_reduced: dict[int, tuple] = {}
         self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
                           Quote: lambda q: (str, ("quote:" + self.quote_digest(q),)),
-                          Entity: self._reduce_entity}
+                          Entity: self._reduce_entity,
+                          # plain records, by value; their own __reduce_ex__ is ~10x slower
+                          Mention: _by_fields, Context: _by_fields,
+                          # a body still to be rendered is keyed by what it is made from
+                          ArticleBody: lambda b: (tuple, (b.key_inputs(),))}
         self.pictures = site.get("pictures")
         self.site: str | None = None
         self.whole: str | None = None
@@ -71,6 +87,13 @@ class PageKeys:
             self.site = None
 
     def _reduce_entity(self, e: Entity):
+        # The same entities recur on thousands of pages: reduced once per build.
+        r = self._entity_reduced.get(id(e))
+        if r is None:
+            r = self._entity_reduced[id(e)] = self._reduce_entity_once(e)
+        return r
+
+    def _reduce_entity_once(self, e: Entity):
         ents = self.archive.entities
         refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
         named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
@@ -138,6 +161,16 @@ class PageKeys:
                 self.article_digest(art) if art is not None else None))).hexdigest()
         return d
 
+    def value_key(self, value) -> str | None:
+        """Key of a file made from `value` (plain data, articles, quotes, entities) with this
+        site's config, templates and code; None when it cannot be keyed."""
+        if self.site is None:
+            return None
+        try:
+            return hashlib.sha256(self.site.encode() + self._dump(value)).hexdigest()
+        except Exception:
+            return None
+
     def finish_key(self, page_keys: list[str | None]) -> str | None:
         """Key of what the finishing step makes from the whole site (data, feeds, search)."""
         if self.site is None or self.whole is None or any(k is None for k in page_keys):
@@ -186,7 +219,7 @@ def save_manifest(path: Path | None, pages: dict[str, list]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"pages": pages}, fh, separators=(",", ":"))
+            fh.write(json.dumps({"pages": pages}, separators=(",", ":")))  # one-shot dumps: the C encoder
         os.replace(tmp, path)
     except OSError:
         pass  # next build renders every page: slower, never wrong

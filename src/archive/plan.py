@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from archive.body import render_body
+from archive.body import ArticleBody
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
@@ -25,6 +25,13 @@ SECTIONS = {
 }
 
 
+# Long listings (the article index, the quotes, an entity's articles) show their newest
+# PER_PAGE items; all items are on numbered pages, numbered from the oldest, so that a new
+# article changes the listing's first page and its newest numbered page only, and an unchanged
+# numbered page is carried over (pagekey.py) instead of rendering thousands of items again.
+PER_PAGE = 200
+
+
 @dataclass(frozen=True)
 class PageSpec:
     kind: str
@@ -38,10 +45,22 @@ def article_path(article_id: str) -> str:
 
 
 def entity_path(archive: Archive, entity_id: str) -> str | None:
-    ent = archive.entities.get(entity_id)
-    if ent is None or ent.type not in SECTIONS:
-        return None
-    return f"{SECTIONS[ent.type][0]}/{entity_id}.html"
+    # Asked ~40 times per page (every link to an entity): remembered per archive. The index
+    # is complete before any page is planned, so an entity's type no longer changes.
+    memo = getattr(archive, "_entity_paths", None)
+    if memo is None:
+        memo = {}
+        try:
+            archive._entity_paths = memo
+        except AttributeError:  # an object that takes no attributes: no memo
+            pass
+    try:
+        return memo[entity_id]
+    except KeyError:
+        ent = archive.entities.get(entity_id)
+        path = None if ent is None or ent.type not in SECTIONS else f"{SECTIONS[ent.type][0]}/{entity_id}.html"
+        memo[entity_id] = path
+        return path
 
 
 def _top(archive: Archive, types: set[str], n: int) -> list[tuple]:
@@ -60,17 +79,18 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         "top_groups": _top(archive, {"militia", "organisation"}, config.top_entities),
         "recent_quotes": [q for q in archive.quotes if q.speaker_entity][: config.recent_quotes],
     }))
-    pages.append(PageSpec("article_index", "articles.html", "articles/index.html", {"articles": archive.articles}))
+    _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles)
+    paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
     for art in archive.articles:
         mentions = archive.mentions[art.id]
         quotes = quotes_by_article.get(art.id, [])
-        linked = [(m, entity_path(archive, m.entity)) for m in mentions]
+        linked = [(m, paths.get(m.entity)) for m in mentions]
         counts = Counter(m.entity for m in mentions)
         pages.append(PageSpec("article", "article.html", article_path(art.id), {
             "article": art,
-            "body": render_body(art, linked, quotes, archive),
+            "body": ArticleBody(art, linked, quotes, archive),  # rendered only if the page is
             "quotes": quotes,
-            "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if entity_path(archive, eid)],
+            "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if paths.get(eid)],
         }))
     for etype, (folder, title, label) in SECTIONS.items():
         members = sorted((e for e in archive.entities.values() if e.type == etype and (e.in_registry or archive.mention_counts[e.id])),
@@ -80,10 +100,10 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
             "members": [(e, archive.mention_counts[e.id], len(archive.entity_articles.get(e.id, []))) for e in members],
         }))
         for ent in members:
-            pages.append(PageSpec("entity", "entity.html", f"{folder}/{ent.id}.html", _entity_context(archive, ent, label)))
-    pages.append(PageSpec("quotes", "quotes.html", "quotes/index.html", {"quotes": archive.quotes}))
+            _entity_pages(pages, archive, ent, folder, label)
+    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes)
     # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
-    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", timeline_context(archive)))
+    _timeline_pages(pages, archive)
     pages.append(PageSpec("network", "network.html", "network/index.html", {}))
     pages.append(PageSpec("search", "search.html", "search/index.html", {}))
     pages.append(PageSpec("not_found", "404.html", "404.html", {}))
@@ -94,20 +114,110 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
     return pages
 
 
-def _entity_context(archive: Archive, ent, label: str) -> dict:
+# A chronology longer than this is split into one page per year (timeline/<year>.html).
+TIMELINE_ON_ONE_PAGE = 1000
+
+
+def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
+    """The timeline page; with a long chronology, each year on its own page, keyed by its
+    entries only, so that a new article re-renders the years it touches, not all of them."""
+    tl = timeline_context(archive)
+    if tl["entry_count"] <= TIMELINE_ON_ONE_PAGE:
+        pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(tl, year_pages=[])))
+        return
+    paths = [f"timeline/{year}.html" for year, _ in tl["years"]]
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(
+        tl, years=[], year_pages=[(year, path, len(items)) for (year, items), path in zip(tl["years"], paths)])))
+    for k, (year, items) in enumerate(tl["years"]):
+        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], {
+            "year": year, "entries": items,
+            "earlier": paths[k - 1] if k else None, "later": paths[k + 1] if k + 1 < len(paths) else None}))
+
+
+def numbered(items: list, per_page: int | None = None) -> list[list]:
+    """`items` (newest first) cut into pages numbered from the oldest: page 1 holds the oldest
+    `per_page` items, the last page the newest rest; each page lists newest first. A new item
+    changes the last page only; the numbering of the older pages never moves."""
+    per_page = per_page or PER_PAGE
+    oldest_first = items[::-1]
+    return [oldest_first[k:k + per_page][::-1] for k in range(0, len(items), per_page)]
+
+
+def _pager(paths: list[str], k: int | None, first: str) -> dict:
+    """Links between a listing's pages. The first page (k None) links every numbered page;
+    numbered page k links its neighbours only (newer: k + 1, or the first page after the last),
+    so that it does not change when a page is added at the end."""
+    if k is None:
+        return {"number": None, "newer": None, "older": None, "pages": list(enumerate(paths, 1))}
+    return {"number": k, "newer": paths[k] if k < len(paths) else first, "older": paths[k - 2] if k > 1 else None,
+            "pages": []}
+
+
+def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: str, items: list) -> None:
+    """`folder/index.html` with the newest PER_PAGE items, and `folder/page/<k>.html` with all of
+    them when there are more (see `numbered`)."""
+    chunks = numbered(items) if len(items) > PER_PAGE else []
+    paths = [f"{folder}/page/{k}.html" for k in range(1, len(chunks) + 1)]
+    first = f"{folder}/index.html"
+    pages.append(PageSpec(kind, template, first, {key: items[:PER_PAGE], "total": len(items), "pager": _pager(paths, None, first)}))
+    for k, chunk in enumerate(chunks, 1):
+        pages.append(PageSpec(kind + "_page", template, paths[k - 1], {key: chunk, "total": None, "pager": _pager(paths, k, first)}))
+
+
+def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, label: str) -> None:
+    """The entity's page, with its newest PER_PAGE articles (and the quotes from them), and its
+    numbered pages `folder/<id>/<k>.html` with all of them when there are more."""
+    article_ids = archive.entity_articles.get(ent.id, [])
+    chunks = numbered(article_ids) if len(article_ids) > PER_PAGE else []
+    paths = [f"{folder}/{ent.id}/{k}.html" for k in range(1, len(chunks) + 1)]
+    first = f"{folder}/{ent.id}.html"
+    shown = _Shown(archive, ent.id)
+    pages.append(PageSpec("entity", "entity.html", first, dict(_entity_context(archive, ent, label, shown(article_ids[:PER_PAGE])),
+                                                               pager=_pager(paths, None, first))))
+    for k, chunk in enumerate(chunks, 1):
+        pages.append(PageSpec("entity_page", "entity_page.html", paths[k - 1], {
+            "entity": ent, "label": label, "pager": _pager(paths, k, first), **shown(chunk)}))
+
+
+class _Shown:
+    """The articles an entity page lists, with the entity's contexts and quotes in them. Both
+    are in article order already (the index made them so): grouped by article once, then
+    each page takes its articles' groups."""
+
+    def __init__(self, archive: Archive, eid: str):
+        self.archive = archive
+        self.contexts = _by_article(archive.contexts.get(eid, []))
+        self.quotes = _by_article(archive.entity_quotes.get(eid, []))
+
+    def __call__(self, article_ids: list[str]) -> dict:
+        contexts = [c for a in article_ids for c in self.contexts.get(a, ())]
+        return {
+            "articles": [self.archive.article(a) for a in article_ids],
+            "contexts": contexts,
+            # Grouped here: filtering `contexts` per article in the template is quadratic.
+            "contexts_by_article": {a: self.contexts[a] for a in article_ids if a in self.contexts},
+            "quotes": [q for a in article_ids for q in self.quotes.get(a, ())],
+        }
+
+
+def _entity_context(archive: Archive, ent, label: str, shown: dict) -> dict:
     co = archive.comentions.get(ent.id, Counter())
     related = [(archive.entities[eid], n) for eid, n in co.most_common() if entity_path(archive, eid)][:12]
     spokespeople = archive.members_of(ent.id)  # (person, title) pairs
     found_participants = [archive.entities[eid] for eid, _ in archive.event_participants.get(ent.id, Counter()).most_common()
                           if eid not in ent.participants and entity_path(archive, eid)]
+    arts = [archive.article(a) for a in archive.entity_articles.get(ent.id, [])]
+    dated = [a.date for a in arts if a.date]
     return {
         "entity": ent, "label": label,
         "mention_count": archive.mention_counts[ent.id],
-        "articles": [archive.article(a) for a in archive.entity_articles.get(ent.id, [])],
-        "contexts": archive.contexts.get(ent.id, []),
-        # Grouped once here: filtering `contexts` per article in the template is quadratic.
-        "contexts_by_article": _by_article(archive.contexts.get(ent.id, [])),
-        "quotes": archive.entity_quotes.get(ent.id, []),
+        "article_count": len(arts),
+        "quote_count": len(archive.entity_quotes.get(ent.id, [])),
+        # search filters and sort key (pagefind_meta.html) over all its articles, not only those shown
+        "article_years": list(dict.fromkeys(d.year for d in dated)),
+        "article_sources": _unique_folded(a.source for a in arts if a.source),
+        "newest_date": dated[0].iso() if dated else None,
+        **shown,
         "related": related,
         "members": spokespeople,
         "found_roles": archive.roles.get(ent.id, []),
@@ -116,9 +226,18 @@ def _entity_context(archive: Archive, ent, label: str) -> dict:
     }
 
 
-def _by_article(contexts) -> dict[str, list]:
+def _unique_folded(values) -> list[str]:
+    """First of each value, ignoring case (what Jinja's `unique` filter did in the template)."""
+    out: dict[str, str] = {}
+    for v in dict.fromkeys(values):  # the distinct values first, in order: there are few
+        out.setdefault(v.lower(), v)
+    return list(out.values())
+
+
+def _by_article(items) -> dict[str, list]:
+    """Contexts or quotes grouped by their article, in their order."""
     out: dict[str, list] = {}
-    for c in contexts:
+    for c in items:
         out.setdefault(c.article, []).append(c)
     return out
 

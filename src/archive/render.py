@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 import archive
-from archive.body import ROOT
+from archive.body import ROOT, ArticleBody
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
@@ -51,12 +51,19 @@ def make_env(config: ArchiveConfig) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    from archive.macros import GLOBALS
+
+    env.globals.update(GLOBALS)  # the hot macros of macros.html, in Python
     return env
 
 
 def relative(from_page: str, target: str) -> str:
     """Relative URL from one site path to another ('actors/x.html' from 'articles/a.html')."""
-    base = posixpath.dirname(from_page)
+    return _relative_from(posixpath.dirname(from_page), target)
+
+
+def _relative_from(base: str, target: str) -> str:
+    """`relative` from a page in folder `base` ('' for the site root)."""
     if not base:
         if target and all(part not in ("", ".", "..") for part in target.split("/")):
             return target  # from the root, a clean relative path is its own URL
@@ -64,17 +71,26 @@ def relative(from_page: str, target: str) -> str:
     return _relpath(target, base)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _relpath(target: str, base: str) -> str:
-    # posixpath.relpath calls os.getcwd() twice per link; this runs ~10 times per page.
-    return posixpath.relpath(target, base)
+    """posixpath.relpath(target, base) for the clean relative paths the site uses, by comparing
+    path parts (relpath calls os.getcwd() and abspath twice per link; this runs ~60 times per
+    page). Anything unusual goes to relpath itself."""
+    t, b = target.split("/"), base.split("/")
+    if any(p in ("", ".", "..") for p in t) or any(p in ("", ".", "..") for p in b):
+        return posixpath.relpath(target, base)
+    n, m = 0, min(len(t), len(b))
+    while n < m and t[n] == b[n]:
+        n += 1
+    return "/".join([".."] * (len(b) - n) + t[n:]) or "."
 
 
 def render_page(env: jinja2.Environment, spec: PageSpec, site: dict) -> str:
-    root = relative(spec.path, "index.html")[: -len("index.html")]
+    base = posixpath.dirname(spec.path)
+    root = _relative_from(base, "index.html")[: -len("index.html")]
 
     def url(target: str) -> str:
-        return relative(spec.path, target)
+        return _relative_from(base, target)
 
     def entity_url(entity_id: str) -> str | None:
         path = entity_path(site["archive"], entity_id)
@@ -83,8 +99,11 @@ def render_page(env: jinja2.Environment, spec: PageSpec, site: dict) -> str:
     context = dict(site, **spec.context, page_path=spec.path, page_kind=spec.kind, root=root,
                    url=url, entity_url=entity_url, article_url=lambda aid: url(article_path(aid)),
                    canonical=(site["config"].base_url + spec.path) if "://" in site["config"].base_url else None)
-    if "body" in context and isinstance(context["body"], Markup):
-        context["body"] = Markup(str(context["body"]).replace(ROOT, root))
+    body = context.get("body")
+    if isinstance(body, ArticleBody):
+        body = body.render()
+    if isinstance(body, Markup):
+        context["body"] = Markup(str(body).replace(ROOT, root))
     try:
         return env.get_template(spec.template).render(context)
     except jinja2.TemplateError as exc:
@@ -218,9 +237,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
 
-    `finish(tmp_dir)`, if given, runs after every page and static file is written and before
-    the swap: it adds what is made from the finished site (data, feeds, search index). Its
-    files whose bytes did not change are swapped for the previous build's too.
+    `finish(tmp_dir, reuse)`, if given, runs after every page and static file is written and
+    before the swap: it adds what is made from the finished site (data, feeds, search index).
+    Its files whose bytes did not change are swapped for the previous build's too, and those it
+    keys (`Reuse`) are carried over without being made again.
 
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
     build's is not even rendered: its file is carried over as it is."""
@@ -273,8 +293,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if finish is not None:
             placed = {p.path for p in pages} | set(extra)
             fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
-            if not _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
-                finish(tmp)
+            if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
+                keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
+            else:
+                keyed = finish(tmp, Reuse(keys, manifest, tmp, out)) or {}
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
@@ -283,6 +305,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     stats.unchanged += not written
                     st = os.stat(tmp / rel)
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+                    if keyed.get(rel) is not None:
+                        new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -301,6 +325,34 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None:
             executor.close()
     return stats
+
+
+class Reuse:
+    """Lets the finishing step carry one of its files over from the previous site, like an
+    unchanged page: `key(value)` is a digest of what the file is made from (None: unkeyable),
+    and `link(rel, key)` puts the previous file in place when the last build made it from
+    the same key and it is still the very file that build left. The finishing step returns
+    {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
+
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path):
+        self.keys, self.manifest, self.tmp, self.out = keys, manifest, tmp, out
+
+    def key(self, value) -> str | None:
+        return self.keys.value_key(value) if self.keys is not None else None
+
+    def link(self, rel: str, key: str | None) -> bool:
+        prev = self.manifest.get(rel)
+        if key is None or prev is None or prev[0] != key:
+            return False
+        try:
+            s = os.stat(self.out / rel)
+            if [s.st_size, s.st_mtime_ns, s.st_ino] != prev[1:]:
+                return False
+            (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(self.out / rel, self.tmp / rel)
+            return True
+        except OSError:
+            return False
 
 
 def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:

@@ -177,13 +177,20 @@ class Resolver:
         self._surnames: dict[str, set[str]] = defaultdict(set)   # surname key -> full name keys
         self._ids: dict[str, str] = {}                            # name key -> entity id
         self._learned = False
+        self._registry_memo: dict[str, str | None] = {}
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
-        if (eid := self._registry_keys.get(alias_key(text))) is not None:
-            return eid
-        k = loose_key(text)
-        return self._registry_loose.get(k) if len(k) >= LOOSE_MIN else None
+        # Asked for every raw mention in both passes; the same names recur thousands of times.
+        try:
+            return self._registry_memo[text]
+        except KeyError:
+            pass
+        if (eid := self._registry_keys.get(alias_key(text))) is None:
+            k = loose_key(text)
+            eid = self._registry_loose.get(k) if len(k) >= LOOSE_MIN else None
+        self._registry_memo[text] = eid
+        return eid
 
     @staticmethod
     def _raw_type(raw: RawMention) -> str | None:

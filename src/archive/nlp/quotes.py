@@ -1540,7 +1540,17 @@ def split_role(speaker: Span) -> tuple[str | None, Span]:
     The role is the run of lowercase descriptors and known titles before the capitalised
     name; a speaker with no name after them ('An Iraqi parliamentary source') has no role.
     """
-    text = speaker.text
+    found = _split_text(speaker.text)
+    if found is None:
+        return None, speaker
+    role, cut = found
+    return role, Span(speaker.start + cut, speaker.end, speaker.text[cut:])
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_text(text: str) -> tuple[str | None, int] | None:
+    """(role, offset of the name) for a speaker text, or None: a function of the text alone,
+    cached because the index splits every quote's speaker on every build."""
     low = text.lower()
     cut = 0
     for title in _titles():
@@ -1554,10 +1564,9 @@ def split_role(speaker: Span) -> tuple[str | None, Span]:
             if w.group(0)[:1].islower() and w.group(0).lower() not in ("al-", "bin", "de", "von", "van"):
                 cut = w.end() + 1
     if not cut or cut >= len(text):
-        return None, speaker
+        return None
     rest = text[cut:]
     if not rest[:1].isupper():
-        return None, speaker
+        return None
     role = text[:cut].strip().strip(",")
-    s = speaker.start + cut
-    return role or None, Span(s, speaker.end, rest)
+    return role or None, cut
