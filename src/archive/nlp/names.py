@@ -92,6 +92,20 @@ def _title_before(text: str, start: int, titles) -> bool:
     return any(before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalpha()) for t in titles)
 
 
+@lru_cache(maxsize=2)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text))
+
+
+def _written_lowercase(name: str, text: str) -> bool:
+    """Does the text hold `name` in lowercase as a whole word? One set of the text's words
+    per article: a regex search of the whole text per name was quadratic in its length."""
+    low = name.lower()
+    if re.fullmatch(r"\w+", low):
+        return low in _words_of(text)
+    return re.search(rf"\b{re.escape(low)}\b", text) is not None
+
+
 def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str | None:
     places, org, militia, titles, demonyms = _lexicon()
     words = name.split()
@@ -108,7 +122,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     if len(words) == 1:
         if name in persons:
             return "PERSON"
-        if re.search(rf"\b{re.escape(name.lower())}\b", text):
+        if _written_lowercase(name, text):
             return None  # the article also writes it in lowercase: a common word
         if name.isupper() and 2 <= len(name) <= 6:
             return "ORG"
