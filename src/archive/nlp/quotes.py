@@ -837,7 +837,13 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
         if _inside(direct, m.start()):
             continue
         src = Span(m.start(1), m.end(1), m.group(1))
-        if m.start() - ss > 20:  # '…, according to X.'
+        rest = re.match(r"\s*,\s*(\S+)", text[m.end(1):se])
+        if m.start() - ss > 20 and rest and len(text[m.end(1):se].split()) >= 4 \
+                and rest.group(1).lower() not in ("who", "which", "where", "when", "while", "whose") \
+                and not rest.group(1).lower().endswith("ing"):
+            # 'The plan, according to aides, would cut taxes': the statement runs on both sides
+            cs, ce = _trim(text, ss, se)
+        elif m.start() - ss > 20:  # '…, according to X.'
             cs, ce = _trim(text, ss, m.start())
         else:  # 'According to X, …'
             cs, ce = _trim(text, m.end(1) + 1, se)
