@@ -59,7 +59,7 @@ _NP_STOP = {"that", "and", "but", "while", "as", "because", "when", "which", "wh
             "by", "from", "about", "into", "over", "during", "what", "how", "why", "this", "these",
             "those", "has", "have", "had", "not", "it's", "there", "here", "asked", "will", "would"}
 # Words that open a clause (the reported content of "said he would …" without "that").
-_CLAUSE_OPENERS = {"he", "she", "they", "it", "we", "i", "you", "there", "the", "a", "an", "his",
+_CLAUSE_OPENERS = {"much", "he", "she", "they", "it", "we", "i", "you", "there", "the", "a", "an", "his",
                    "her", "their", "its", "our", "this", "these", "those", "no", "some", "many",
                    "most", "all", "both", "every", "each", "such", "one", "if", "people", "nobody",
                    "everyone", "everybody", "americans", "that's", "he's", "she's", "they're",
@@ -565,7 +565,8 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     word = nxt.group(1).lower().strip("“\"").replace("’", "'")
     if nxt.group(1)[:1] in "“\"":
         return rest + nxt.start(1)
-    if text[rest:rest + 1] == "," or word in _cue_words():
+    if word in _cue_words() or text[rest:rest + 1] == "," and (word.endswith("ing") or word in _PREPS | _NP_STOP
+                                                                or len(text[rest:se].split()) < 6):
         return None  # 'said, adding …': the participle brings its own clause
     if word in _CLAUSE_OPENERS or word not in _PREPS:
         return rest + nxt.start(1)
@@ -796,8 +797,8 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
             if first in _PREPS or first.endswith("ing") or first in ("who", "which", "according"):
                 tail_clause = None  # ', he said, on condition of anonymity': an adverbial
     else:
-        if not _INVERTED_NP.match(after):
-            return None
+        if not _INVERTED_NP.match(after) or "tell" in _verbs().get(m.group(0), ("", frozenset()))[1]:
+            return None  # '…, told The Star-Ledger …': the name after is the hearer
         speaker = speaker_after(text, ce, se)
         if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
             return None
