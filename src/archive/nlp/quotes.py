@@ -533,6 +533,11 @@ _THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
+# A whole statement in a word or two: 'said so', 'said yes', 'said the same'.
+_SHORT_CONTENT = re.compile(r"\s+(so|yes|no|otherwise|the\s+same|as\s+much|that)(?=\s*(?:[.,;!?]|$|\s+(?:in|on|at|last|this|about|of)\s))")
+_SHORT_WORDS = {"so", "yes", "no", "otherwise", "the same", "as much", "that"}
+
+
 def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[str]) -> int | None:
     rest = m_end
     if "mixed" in flags:
@@ -549,6 +554,9 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     t = _THAT.match(text, rest, se)
     if t and len(text[rest:t.end()].split()) <= 9:
         return t.end()
+    short = _SHORT_CONTENT.match(text, rest, se)
+    if short and lemma in _clause_lemmas():  # '55 percent said so', '75 percent said yes'
+        return short.start(1)
     if lemma in _infinitive_lemmas():
         inf = re.match(r"\s+to\s+[a-z]", text[rest:se])
         if inf:
@@ -662,7 +670,10 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             quotes_in = [(ds, de) for ds, de in direct if cstart <= ds - 1 and de <= cend]
             if text[cstart] in ALL_MARKS and quotes_in and quotes_in[0][1] + 1 >= cend - 1:
                 continue  # 'said “…”': a plain direct quote owns it
-            if len(text[cstart:cend].split()) < 3 or ("mixed" in flags and not quotes_in):
+            short = _SHORT_CONTENT.match(text, cstart - 1, cend + 12)
+            if short and short.start(1) == cstart:
+                cend = short.end(1)
+            elif len(text[cstart:cend].split()) < 3 or ("mixed" in flags and not quotes_in):
                 continue
             participle = cue.endswith("ing") and before.rstrip().endswith(",")
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
@@ -839,12 +850,13 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             continue
         src = Span(m.start(1), m.end(1), m.group(1))
         rest = re.match(r"\s*,\s*(\S+)", text[m.end(1):se])
-        if m.start() - ss > 20 and rest and len(text[m.end(1):se].split()) >= 4 \
+        lead = len(text[ss:m.start()].split())
+        if lead >= 2 and rest and len(text[m.end(1):se].split()) >= 4 \
                 and rest.group(1).lower() not in ("who", "which", "where", "when", "while", "whose") \
                 and not rest.group(1).lower().endswith("ing"):
             # 'The plan, according to aides, would cut taxes': the statement runs on both sides
             cs, ce = _trim(text, ss, se)
-        elif m.start() - ss > 20:  # '…, according to X.'
+        elif m.start() - ss > 20 or lead >= 2 and not rest:  # '…, according to X.'
             cs, ce = _trim(text, ss, m.start())
         else:  # 'According to X, …'
             cs, ce = _trim(text, m.end(1) + 1, se)
