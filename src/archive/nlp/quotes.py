@@ -636,6 +636,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 cstart = _content_start(text, ce, se, lemma, flags)
             if cstart is None:
                 continue
+            if "tell" in flags and re.search(r"[,.!?][”\"]\s+(?:[\w’'.-]+\s+){1,%d}$" % MAX_SPEAKER_WORDS, before) \
+                    and not re.search(r"\bthat\s*$", text[ce:cstart]):
+                continue  # '“…,” he told cheering supporters in Nashua': the hearer of a quote
             cend = se
             but = re.search(r",\s+(?:but|while|whereas)\s|,?\s+when\s+asked\b", text[cstart:se]) if cstart < se else None
             if but:  # '…, but Kadhimi said …': the next clause is another statement
