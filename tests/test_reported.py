@@ -133,3 +133,9 @@ def test_according_to_inside_a_sentence_reports_both_sides():
 def test_a_hearer_after_told_is_no_inverted_speaker():
     q = only("Lena Ortiz, the former mayor, told the Riverton Gazette last week she would run again.")
     assert q.text == "she would run again" and spk(q) == "Lena Ortiz"
+
+
+def test_nested_attribution():
+    qs = reported("Aides said Ortiz believes the tram plan is doomed.")
+    assert [q.text for q in qs] == ["Ortiz believes the tram plan is doomed", "the tram plan is doomed"]
+    assert [spk(q) for q in qs] == ["Aides", "Ortiz"]

@@ -74,6 +74,8 @@ _PREPS = {"in", "on", "at", "to", "during", "after", "before", "by", "for", "wit
           "at", "and", "or", "but", "so", "up", "out", "him", "her", "them", "us", "me", "it",
           "not", "so", "too", "very", "much", "only"}
 MAX_SPEAKER_WORDS = 8
+# At most this many reported clauses nest in one sentence ('Aides said Ortiz believes …').
+MAX_NESTED = 3
 # A quote with no cue and at most this many words inside a sentence is a scare quote or title.
 MAX_SCARE_WORDS = 5
 # A mixed quote ('said those moves contained “…”') starts at its quotation mark when at most
@@ -610,8 +612,12 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             cs, ce = m.start(), m.end()
             if _inside(direct, cs) or any(ts <= cs < te for ts, te in tags):
                 continue
-            if taken and (taken_until is None or cs < taken_until):
-                continue  # a cue inside the content of the clause before belongs to it
+            # A cue inside the content of the clause before opens a nested attribution
+            # ('Aides said Trump believes the race is tight'), as attribution corpora annotate
+            # it; a nested mixed quote would split the quotation, so that one is left to it.
+            nested = taken and (taken_until is None or cs < taken_until)
+            if nested and sum(1 for f in out[-MAX_NESTED:] if f.start >= ss) >= MAX_NESTED:
+                continue  # a run of cues in one 'sentence' (a text of marks) stays linear
             cue = m.group(0)
             lemma, flags = verbs.get(cue, (cue, frozenset()))
             if "direct" in flags:
@@ -684,6 +690,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # 'Graham called Trump “crazy” and said …': the same subject
                 speaker, participle = out[-1].speaker, out[-1].participle
             kind = _mixed_kind(text, quotes_in)
+            if nested and (kind == "direct" or quotes_in):
+                continue
             if speaker is None and not participle and kind == "direct":
                 # 'Jason Sims — a teacher — says he …': the sentence's subject, if a name opens it
                 speaker = _opening_subject(text, (ss, se), cs)
