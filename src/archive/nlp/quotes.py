@@ -18,8 +18,12 @@ Order of work:
    A quote split by its attribution ("“…,” he said. “…”") becomes one quote, as news
    corpora annotate it.
 3. Reported speech: a cue outside quotes with its clause ("X said (that) …", "X told Y that …",
-   "…, X said."), and "according to X, …". A reported clause that holds a quotation is a
-   mixed quote ("said those moves contained “a message …”") and counts as direct.
+   "…, X said.", "…, officials said, could …"), nested ones too ("Aides said Ortiz believes
+   …"), and "according to X, …"; then `reported` adds stance and raising cues ("endorsed X",
+   "appears to …"), questions, framing polls, passives, topics after "about" and title-case
+   headlines. A clause with no nameable speaker is kept without one. A reported clause that
+   holds a quotation in double marks is a mixed quote ("said those moves contained “a message
+   …”") and counts as direct.
 4. A short quote inside a sentence with no cue and no speaker to carry is a scare quote or a
    title ("the so-called “strategic dialogue”") and is not reported.
 5. Speakers are resolved in text order: "He added", "who said" and "the source" take the
