@@ -119,3 +119,23 @@ def test_topic_of_talk_after_about():
     q = only("Ortiz bragged about the new tram line.")
     assert q.text == "the new tram line" and spk(q) == "Ortiz"
     assert reported("The council walked over to the hall.") == []
+
+
+def test_a_statement_in_a_word():
+    assert only("In December, 55 percent of residents said so.").text == "so"
+
+
+def test_according_to_inside_a_sentence_reports_both_sides():
+    q = only("The tram plan, according to two council aides, would cost twice the estimate.")
+    assert q.text.startswith("The tram plan") and q.text.endswith("twice the estimate")
+
+
+def test_a_hearer_after_told_is_no_inverted_speaker():
+    q = only("Lena Ortiz, the former mayor, told the Riverton Gazette last week she would run again.")
+    assert q.text == "she would run again" and spk(q) == "Lena Ortiz"
+
+
+def test_nested_attribution():
+    qs = reported("Aides said Ortiz believes the tram plan is doomed.")
+    assert [q.text for q in qs] == ["Ortiz believes the tram plan is doomed", "the tram plan is doomed"]
+    assert [spk(q) for q in qs] == ["Aides", "Ortiz"]

@@ -114,9 +114,9 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
         before = text[ss:m.start()]
         if "be" in flags and not _BE.search(before):
             continue
-        if "raising" in flags:
+        if "raising" in flags or "adverb" in flags:
             if not re.match(r"\s+(?:to\s+\w|like\s|as\s+(?:if|though)\s|that\s)", text[m.end():se]) \
-                    and "be" not in flags:
+                    and "be" not in flags and "adverb" not in flags:
                 continue
             sub = list(_SUBJECT_START.finditer(before))
             cs = ss + (sub[-1].end() if sub else 0)
