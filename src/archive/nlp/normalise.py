@@ -128,44 +128,70 @@ _VOWELS = set("aeiou")
 LOOSE_MIN = 5  # loose keys shorter than this ("ran" for Iran) are too easy to collide
 
 
+@lru_cache(maxsize=1 << 15)
+def _loose_word(word: str) -> tuple[str, tuple[int, ...]]:
+    """The loose form of one folded, lowercased word (no spaces) and, for each of its
+    characters, the index in `word` it comes from. Words repeat across an article and an
+    archive, so this per-character work is done once per distinct word."""
+    chars: list[str] = []
+    offs: list[int] = []
+    i, n = 0, len(word)
+    while i < n:
+        sub = _LOOSE_SUBS_2.get(word[i:i + 2])
+        if sub is not None:
+            c, step = sub, 2
+        else:
+            c = _LOOSE_SUBS_1.get(word[i], word[i])
+            step = 1
+        if c in _VOWELS:
+            c = "a"
+        # Doubled letters and vowel runs collapse: Qaani = Qani, Raqqa = Raqa.
+        if not (chars and chars[-1] == c):
+            chars.append(c)
+            offs.append(i)
+        i += step
+    return "".join(chars), tuple(offs)
+
+
 # The registry matcher and the event matcher loose-fold the same article text one after the
 # other: remember the last few. (Callers only read the returned list.)
 @lru_cache(maxsize=4)
 def loose_fold(text: str) -> tuple[str, list[int]]:
     """Like `fold`, lowercased, then reduced to the loose form; returns (loose, offsets into
-    `text`) so that loose matches map back to exact spans."""
+    `text`) so that loose matches map back to exact spans.
+
+    Works word by word: no substitution or collapse crosses a space (spaces are never
+    collapsed), so each word's loose form is independent of its neighbours."""
     folded, offsets = fold(text, keep_case=False)
-    chars: list[str] = []
-    offs: list[int] = []
-    i, n = 0, len(folded)
-    while i < n:
-        sub = _LOOSE_SUBS_2.get(folded[i:i + 2])
-        if sub is not None:
-            c, step = sub, 2
+    parts: list[str] = []
+    out_offs: list[int] = []
+    words = folded.split(" ")
+    pos = 0  # where the current word starts in `folded`
+    skip_space = False
+    for k, word in enumerate(words):
+        if k:  # the space before this word
+            if skip_space:
+                skip_space = False
+            else:
+                parts.append(" ")
+                out_offs.append(offsets[pos - 1])
+        loose, rel = _loose_word(word)
+        # The Arabic article inside a name is optional: "Mustafa al-Kadhimi" = "Mustafa
+        # Kadhimi" (only before another word, never at the very end).
+        if loose == "al" and _more_after(words, k):
+            skip_space = True
         else:
-            c = _LOOSE_SUBS_1.get(folded[i], folded[i])
-            step = 1
-        if c in _VOWELS:
-            c = "a"
-        # Doubled letters and vowel runs collapse: Qaani = Qani, Raqqa = Raqa.
-        if not (chars and chars[-1] == c and c != " "):
-            chars.append(c)
-            offs.append(offsets[i])
-        i += step
-    offs.append(offsets[-1])
-    # The Arabic article inside a name is optional: "Mustafa al-Kadhimi" = "Mustafa Kadhimi".
-    out, out_offs = [], []
-    s = "".join(chars)
-    i = 0
-    while i < len(s):
-        if s.startswith("al ", i) and (i == 0 or s[i - 1] == " ") and i + 3 < len(s):
-            i += 3
-            continue
-        out.append(s[i])
-        out_offs.append(offs[i])
-        i += 1
-    out_offs.append(offs[-1])
-    return "".join(out), out_offs
+            parts.append(loose)
+            out_offs.extend([offsets[pos + r] for r in rel])
+        pos += len(word) + 1
+    out_offs.append(offsets[-1])
+    return "".join(parts), out_offs
+
+
+def _more_after(words: list[str], k: int) -> bool:
+    """Is there any character after the space that follows word k? ("al " at the very end
+    of the text stays.)"""
+    return any(words[j] for j in range(k + 1, min(len(words), k + 3))) or k + 2 < len(words)
 
 
 @lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
