@@ -182,3 +182,9 @@ def test_described_subject_with_a_capitalised_adjective():
 def test_a_cue_word_used_as_a_noun_is_no_attribution():
     text = "Nora Lind stood by her claim that the bridge was “never safe for trucks.”"
     assert _speakers(text)[0][1] == "Nora Lind"
+
+
+def test_dateline_and_introductory_phrase_before_a_participle_subject():
+    text = ("OSLO, May 3 (NTB) — In reply to the new tax, the mayor’s chief aide rallied "
+            "supporters, saying: “We will fight this in court.”")
+    assert "mayor" in _speakers(text)[0][1]

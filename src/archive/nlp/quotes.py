@@ -1332,14 +1332,17 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
 
 
 # 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
-_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|His|Her|Their|Its|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
                                   r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
 _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|"
                     r"Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|"
-                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*")
+                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though|"
+                    r"(?:Hours|Days|Weeks|Months|Years|Minutes|Moments)\s+(?:later|earlier|before|after))\b[^,]{0,120},\s*")
+# 'WASHINGTON, Dec. 8 (UPI) — ', 'DALLAS (AP) — ': a dateline before the first sentence.
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*[—–-]+\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
 _OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
@@ -1350,9 +1353,15 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
     start = sent[0]
+    dateline = _DATELINE.match(text, start, max(start, before))
+    if dateline:  # 'WASHINGTON, Dec. 8 (UPI) — In response to …'
+        start = dateline.end()
     intro = _INTRO.match(text, start, max(start, before))
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
         start = intro.end()
+        pron = re.match(r"(he|she|they|we)(?=\s+[a-z])", text[start:max(start, before)])
+        if pron:  # 'Speaking in his real voice again, he proceeded to …'
+            return Span(start, start + pron.end(1), pron.group(1))
     m = _OPENING.match(text, start, max(start, before))
     if m is not None and m.group(1):  # 'Then he cut into Bush, calling him …'
         return Span(m.start(1), m.end(1), m.group(1))
@@ -1374,7 +1383,7 @@ def _participle_subject(text, sent, subjects, at: int) -> Span | None:
     sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
     that stands as a subject."""
     head = text[sent[0]:at]
-    inv = list(_cue_regex().finditer(head, max(0, len(head) - 200)))
+    inv = [c for c in _cue_regex().finditer(head, max(0, len(head) - 200)) if not _noun_use(text, sent[0] + c.start())]
     if inv:
         m = inv[-1]
         between = head[m.end():]
