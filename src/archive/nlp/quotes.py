@@ -1333,7 +1333,10 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
 
 # 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
 _OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|His|Her|Their|Its|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
-                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
+                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says|"
+                                  r"sought|sent|kept|left|met|led|held|brought|thought|felt|got|put|set|ran|won|lost|"
+                                  r"stood|struck|saw|came|became|fought|drew|threw|grew|knew|chose|rose|hit|cut|let|"
+                                  r"will|would|can|could|may|might|must|should|also|then|later|never|still)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
