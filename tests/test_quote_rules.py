@@ -188,3 +188,8 @@ def test_dateline_and_introductory_phrase_before_a_participle_subject():
     text = ("OSLO, May 3 (NTB) — In reply to the new tax, the mayor’s chief aide rallied "
             "supporters, saying: “We will fight this in court.”")
     assert "mayor" in _speakers(text)[0][1]
+
+
+def test_group_pronoun_opening_the_attribution():
+    text = "Fans wrote in all night.\n\nAnother tweeted, “The referee should never work again.”"
+    assert _speakers(text)[0][1] == "Another"

@@ -367,6 +367,9 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         return _coordinated_subject(text, floor, cue_start)
     picked = _name_words(words, floor)
     span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+    if span is not None and span.text.lower() in ("another", "others", "some", "many", "most", "several", "one") \
+            and span.end == len(text[:cue_start].rstrip()) and (span.text[:1].isupper() or not text[floor:span.start].strip()):
+        return span  # '“…,” tweeted another.' / 'Another tweeted, “…”': the pronoun of a group
     if span is None or span.text.split()[-1].lower() in _DETS:
         # 'Another source familiar with Cruz’s thinking said': a whole short clause opener
         # with no verb in it; else nothing ('Many watched the show' is cut in the middle).
@@ -633,7 +636,7 @@ _LONG_NAME_LEAD = re.compile(r"[\s,]*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+(?:
 
 _NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
                  "that", "these", "those", "last", "first", "whose", "no", "any", "every",
-                 "another", "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
+                 "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
 
 
 def _noun_use(text: str, at: int) -> bool:
