@@ -193,3 +193,9 @@ def test_dateline_and_introductory_phrase_before_a_participle_subject():
 def test_group_pronoun_opening_the_attribution():
     text = "Fans wrote in all night.\n\nAnother tweeted, “The referee should never work again.”"
     assert _speakers(text)[0][1] == "Another"
+
+
+def test_name_with_two_appositives_before_the_cue():
+    text = ("Rules tightened.\n\n“It is an invasion of our domain,” Mara Holm, the attorney general "
+            "of Nordland, one of the states suing the agency, said on Monday.")
+    assert _speakers(text)[0][1] == "Mara Holm"

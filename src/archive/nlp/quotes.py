@@ -609,7 +609,7 @@ def _cue_before(text, q: _Found, spans, sentences) -> bool:
 
 # '…,” David Axelrod, the chief strategist of Obama's 2008 campaign, said': a name and one
 # appositive between the quote and its cue.
-_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,[^,.;:“”\"]{3,160},\s*$")
+_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,(?:[^,.;:“”\"]{3,160},){1,3}\s*$")
 
 
 _ABBREVIATIONS = {"rep", "reps", "sen", "sens", "gov", "govs", "dr", "mr", "mrs", "ms", "lt", "gen",
