@@ -199,3 +199,8 @@ def test_name_with_two_appositives_before_the_cue():
     text = ("Rules tightened.\n\n“It is an invasion of our domain,” Mara Holm, the attorney general "
             "of Nordland, one of the states suing the agency, said on Monday.")
     assert _speakers(text)[0][1] == "Mara Holm"
+
+
+def test_inverted_cue_in_mid_sentence_before_the_quote():
+    text = "The count was slow. But, said Ines Farrow, “we will wait as long as it takes.”"
+    assert _speakers(text)[0][1] == "Ines Farrow"

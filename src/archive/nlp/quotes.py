@@ -725,7 +725,9 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
                 q.participle = True
                 return
             q.speaker = speaker_before(text, cue_start, floor, strict=True)
-            if q.speaker is None and not head[: m.start()].strip():
+            if q.speaker is None and (not head[: m.start()].strip() or head[: m.start()].rstrip().endswith(",")
+                                      and re.fullmatch(r"\s+[^,;:“”\"]{2,80}[,:]\s*", head[m.end():])):
+                # 'said Solovey, “…”' / 'In other words, explained moderator Nancy Cordes: “…”'
                 q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
             if q.speaker is None:
                 # 'Obama punctuated his list by saying “Too many.”': the sentence's subject.
