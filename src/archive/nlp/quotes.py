@@ -23,8 +23,18 @@ Order of work:
 4. A short quote inside a sentence with no cue and no speaker to carry is a scare quote or a
    title ("the so-called “strategic dialogue”") and is not reported.
 5. Speakers are resolved in text order: "He added", "who said" and "the source" take the
-   earlier speaker they refer to; a participle cue (", adding, “…”") takes the sentence's
-   speaker. No speaker found means none: it is never guessed.
+   earlier speaker they refer to; a participle cue (", adding, “…”") takes the speaker of an
+   attribution right before it, else the sentence's subject; the second of two coordinated
+   verbs ("… and joked, “…”") takes the first one's subject; an unattributed quote takes the
+   subject of the sentence right before it when that sentence names someone, else the speaker
+   the paragraph carries; words quoted inside a sentence are its subject's. No speaker found
+   means none: it is never guessed.
+
+The speaker is the mention in the attribution itself: a name with its title ("former Obama
+adviser David Axelrod"), a described person ("Another source familiar with the talks"), a
+pronoun ("he") or a group pronoun ("another"); what a pronoun stands for travels separately.
+A noun phrase that is the object of a verb or a preposition ("posted a Twitter comment") is no
+speaker, nor is a cue word used as a noun ("her claim that", "the last claim").
 """
 from __future__ import annotations
 
