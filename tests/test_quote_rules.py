@@ -204,3 +204,11 @@ def test_name_with_two_appositives_before_the_cue():
 def test_inverted_cue_in_mid_sentence_before_the_quote():
     text = "The count was slow. But, said Ines Farrow, “we will wait as long as it takes.”"
     assert _speakers(text)[0][1] == "Ines Farrow"
+
+
+def test_pronoun_after_an_abbreviation_starts_a_new_attribution():
+    from archive.nlp.quotes import _repair_sentences
+
+    text = "Vik Orme says the plan failed in the U.S. He says voters want “a clean start.”"
+    sents = _repair_sentences(text, [(0, len(text))], [])
+    assert [text[s:e] for s, e in sents][-1].startswith("He says")

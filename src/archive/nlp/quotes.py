@@ -1105,7 +1105,9 @@ def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
     split: list[tuple[int, int]] = []
     for s, e in sorted(sentences):
         at = s
-        for m in re.finditer(r"\n\s*", text[s:e]):
+        # … and so does a full stop after an abbreviation when a pronoun opens the next
+        # sentence ('… attacks in the U.S. He says …', '… at 7 p.m. He says …').
+        for m in re.finditer(r"\n\s*|(?<=[a-zA-Z]\.[a-zA-Z]\.)\s+(?=(?:He|She|They|We|It|I)\s+[a-z])", text[s:e]):
             if text[at:s + m.start()].strip():
                 split.append((at, s + m.start()))
             at = s + m.end()
