@@ -665,7 +665,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
     # 1. After: '…,” Husseini said' or '…,” said Husseini'.
-    tail_end = min(len(text), close + 160)
+    tail_end = min(len(text), close + 240)
     after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
     nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
     tail = text[close:nxt_open]
