@@ -655,7 +655,7 @@ def _noun_use(text: str, at: int) -> bool:
     if not prev:
         return False
     w = prev[-1].lower().replace("’", "'")
-    if w in _NOUN_MARKERS:
+    if w in _NOUN_MARKERS or w in _NUMBER_WORDS:
         return True
     # 'Obama’s promise', but not 'he’s said' or 'that's what'
     return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
@@ -893,6 +893,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if speaker is None and not participle:
                 continue
             kind = "direct" if quotes_in else "indirect"
+            if kind == "direct" and text[max(ss, cs - 30):cs].split()[-1:] and \
+                    text[max(ss, cs - 30):cs].split()[-1].lower() in _NOUN_MARKERS | _NUMBER_WORDS:
+                continue  # 'a convoluted answer to …', 'his call for “…”': a noun, no attribution
             if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
                 # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
                 # the cue; the words are the sentence subject's.
@@ -1390,7 +1393,8 @@ def _opening_subject(text, sent, before: int) -> Span | None:
         d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
         if d:  # 'The billionaire businessman began by …, saying …'
             return Span(d.start(1), d.end(1), d.group(1))
-    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | _BEFORE_SUBJECT | {"if", "after", "before", "outside", "inside", "it’s", "it's", "more", "likewise", "always", "never", "perhaps", "maybe"} \
+            or m.group(g).split()[0].lower().endswith("ly") and " " not in m.group(g) \
             or m.group(g).split()[0].lower().endswith("ing") or m.group(g)[:1].isdigit() \
             or m.group(g).split()[0].lower() in _NUMBER_WORDS:
         return None
