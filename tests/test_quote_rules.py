@@ -212,3 +212,8 @@ def test_pronoun_after_an_abbreviation_starts_a_new_attribution():
     text = "Vik Orme says the plan failed in the U.S. He says voters want “a clean start.”"
     sents = _repair_sentences(text, [(0, len(text))], [])
     assert [text[s:e] for s, e in sents][-1].startswith("He says")
+
+
+def test_determiner_phrase_before_an_appositive_and_a_noun_ending_the_subject():
+    text = "Talks ended.\n\nThat letter, on company paper, demanded that Ruiz make “a public apology.”"
+    assert _speakers(text)[0][1] == "That letter"

@@ -444,7 +444,9 @@ def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) ->
         return None
     for k, w in enumerate(words[1:], 1):
         low = w.group(0).lower()
-        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'"))  # 'Cruz’s thinking'
+        # 'Cruz’s thinking', 'A 2014 House Intelligence Committee report found': nouns
+        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'")) \
+            or k == len(words) - 1 and words[k - 1].group(0)[:1].isupper()
         if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
                 or w.group(0)[:1].islower() and not after_possessive and (low.endswith(("ed", "ly")) or low in _cue_words()):
             return None  # a verb or an adverb: a clause, not a noun phrase
@@ -501,6 +503,8 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
         picked = _name_words(seg, floor)
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
+        if first.lower() in _DETS and 2 <= len(seg) <= 6:  # 'That letter, on company letterhead, demanded'
+            return _span_of(text, floor + seg[0].start(), floor + seg[-1].end())
         return alt
     return alt
 
