@@ -1367,7 +1367,8 @@ _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight",
 _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|"
                     r"Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|"
                     r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though|"
-                    r"(?:Hours|Days|Weeks|Months|Years|Minutes|Moments)\s+(?:later|earlier|before|after))\b[^,]{0,120},\s*")
+                    r"(?:Hours|Days|Weeks|Months|Years|Minutes|Moments)\s+(?:later|earlier|before|after))\b[^,]{0,120},"
+                    r"(?:\s*[A-Z][a-z]{1,4}\.,)?\s*")  # 'At a conference in Aspen, Colo., the …'"
 # 'WASHINGTON, Dec. 8 (UPI) — ', 'DALLAS (AP) — ': a dateline before the first sentence.
 _DATELINE = re.compile(r"\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*[—–-]+\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
