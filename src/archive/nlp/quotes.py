@@ -1397,7 +1397,15 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     if m is None or m.group(g).split()[0].lower() in _DETS:
         d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
         if d:  # 'The billionaire businessman began by …, saying …'
-            return Span(d.start(1), d.end(1), d.group(1))
+            # cut at a function word or adverb inside ('The poll has bad news' → 'The poll')
+            words = list(re.finditer(r"\S+", d.group(1)))
+            keep = len(words)
+            for k, w in enumerate(words[1:], 1):
+                low = w.group(0).lower()
+                if low in _DETS | _NP_STOP | PRONOUNS | _AUX or _adverb(w.group(0)):
+                    keep = k
+                    break
+            return Span(d.start(1), d.start(1) + words[keep - 1].end(), d.group(1)[:words[keep - 1].end()])
     if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | _BEFORE_SUBJECT | {"if", "after", "before", "outside", "inside", "it’s", "it's", "more", "likewise", "always", "never", "perhaps", "maybe"} \
             or m.group(g).split()[0].lower().endswith("ly") and " " not in m.group(g) \
             or m.group(g).split()[0].lower().endswith("ing") or m.group(g)[:1].isdigit() \
