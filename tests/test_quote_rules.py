@@ -182,3 +182,38 @@ def test_described_subject_with_a_capitalised_adjective():
 def test_a_cue_word_used_as_a_noun_is_no_attribution():
     text = "Nora Lind stood by her claim that the bridge was “never safe for trucks.”"
     assert _speakers(text)[0][1] == "Nora Lind"
+
+
+def test_dateline_and_introductory_phrase_before_a_participle_subject():
+    text = ("OSLO, May 3 (NTB) — In reply to the new tax, the mayor’s chief aide rallied "
+            "supporters, saying: “We will fight this in court.”")
+    assert "mayor" in _speakers(text)[0][1]
+
+
+def test_group_pronoun_opening_the_attribution():
+    text = "Fans wrote in all night.\n\nAnother tweeted, “The referee should never work again.”"
+    assert _speakers(text)[0][1] == "Another"
+
+
+def test_name_with_two_appositives_before_the_cue():
+    text = ("Rules tightened.\n\n“It is an invasion of our domain,” Mara Holm, the attorney general "
+            "of Nordland, one of the states suing the agency, said on Monday.")
+    assert _speakers(text)[0][1] == "Mara Holm"
+
+
+def test_inverted_cue_in_mid_sentence_before_the_quote():
+    text = "The count was slow. But, said Ines Farrow, “we will wait as long as it takes.”"
+    assert _speakers(text)[0][1] == "Ines Farrow"
+
+
+def test_pronoun_after_an_abbreviation_starts_a_new_attribution():
+    from archive.nlp.quotes import _repair_sentences
+
+    text = "Vik Orme says the plan failed in the U.S. He says voters want “a clean start.”"
+    sents = _repair_sentences(text, [(0, len(text))], [])
+    assert [text[s:e] for s, e in sents][-1].startswith("He says")
+
+
+def test_determiner_phrase_before_an_appositive_and_a_noun_ending_the_subject():
+    text = "Talks ended.\n\nThat letter, on company paper, demanded that Ruiz make “a public apology.”"
+    assert _speakers(text)[0][1] == "That letter"

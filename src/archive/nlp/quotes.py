@@ -27,8 +27,18 @@ Order of work:
 4. A short quote inside a sentence with no cue and no speaker to carry is a scare quote or a
    title ("the so-called “strategic dialogue”") and is not reported.
 5. Speakers are resolved in text order: "He added", "who said" and "the source" take the
-   earlier speaker they refer to; a participle cue (", adding, “…”") takes the sentence's
-   speaker. No speaker found means none: it is never guessed.
+   earlier speaker they refer to; a participle cue (", adding, “…”") takes the speaker of an
+   attribution right before it, else the sentence's subject; the second of two coordinated
+   verbs ("… and joked, “…”") takes the first one's subject; an unattributed quote takes the
+   subject of the sentence right before it when that sentence names someone, else the speaker
+   the paragraph carries; words quoted inside a sentence are its subject's. No speaker found
+   means none: it is never guessed.
+
+The speaker is the mention in the attribution itself: a name with its title ("former Obama
+adviser David Axelrod"), a described person ("Another source familiar with the talks"), a
+pronoun ("he") or a group pronoun ("another"); what a pronoun stands for travels separately.
+A noun phrase that is the object of a verb or a preposition ("posted a Twitter comment") is no
+speaker, nor is a cue word used as a noun ("her claim that", "the last claim").
 """
 from __future__ import annotations
 
@@ -385,6 +395,9 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         return _coordinated_subject(text, floor, cue_start)
     picked = _name_words(words, floor)
     span = _span_of(text, floor + picked[0].start(), floor + picked[-1].end()) if picked else None
+    if span is not None and span.text.lower() in ("another", "others", "some", "many", "most", "several", "one") \
+            and span.end == len(text[:cue_start].rstrip()) and (span.text[:1].isupper() or not text[floor:span.start].strip()):
+        return span  # '“…,” tweeted another.' / 'Another tweeted, “…”': the pronoun of a group
     if span is None or span.text.split()[-1].lower() in _DETS:
         # 'Another source familiar with Cruz’s thinking said': a whole short clause opener
         # with no verb in it; else nothing ('Many watched the show' is cut in the middle).
@@ -449,7 +462,9 @@ def _whole_lead(text: str, floor: int, cue_start: int, words: list[re.Match]) ->
         return None
     for k, w in enumerate(words[1:], 1):
         low = w.group(0).lower()
-        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'"))  # 'Cruz’s thinking'
+        # 'Cruz’s thinking', 'A 2014 House Intelligence Committee report found': nouns
+        after_possessive = words[k - 1].group(0).endswith(("’s", "'s", "’", "'")) \
+            or k == len(words) - 1 and words[k - 1].group(0)[:1].isupper()
         if low in _NP_STOP - {"of", "for", "in", "on", "at", "from", "with", "about", "to"} or low in _AUX \
                 or w.group(0)[:1].islower() and not after_possessive and (low.endswith(("ed", "ly")) or low in _cue_words()):
             return None  # a verb or an adverb: a clause, not a noun phrase
@@ -506,6 +521,8 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
         picked = _name_words(seg, floor)
         if picked and picked[0].group(0)[:1].isupper():
             return _span_of(text, floor + picked[0].start(), floor + picked[-1].end())
+        if first.lower() in _DETS and 2 <= len(seg) <= 6:  # 'That letter, on company letterhead, demanded'
+            return _span_of(text, floor + seg[0].start(), floor + seg[-1].end())
         return alt
     return alt
 
@@ -626,7 +643,7 @@ def _cue_before(text, q: _Found, spans, sentences) -> bool:
 
 # '…,” David Axelrod, the chief strategist of Obama's 2008 campaign, said': a name and one
 # appositive between the quote and its cue.
-_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,[^,.;:“”\"]{3,160},\s*$")
+_APPOSITIVE_LEAD = re.compile(r"[\s,]*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,(?:[^,.;:“”\"]{3,160},){1,3}\s*$")
 
 
 _ABBREVIATIONS = {"rep", "reps", "sen", "sens", "gov", "govs", "dr", "mr", "mrs", "ms", "lt", "gen",
@@ -653,7 +670,7 @@ _LONG_NAME_LEAD = re.compile(r"[\s,]*[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+(?:
 
 _NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
                  "that", "these", "those", "last", "first", "whose", "no", "any", "every",
-                 "another", "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
+                 "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
 
 
 def _noun_use(text: str, at: int) -> bool:
@@ -662,7 +679,7 @@ def _noun_use(text: str, at: int) -> bool:
     if not prev:
         return False
     w = prev[-1].lower().replace("’", "'")
-    if w in _NOUN_MARKERS:
+    if w in _NOUN_MARKERS or w in _NUMBER_WORDS:
         return True
     # 'Obama’s promise', but not 'he’s said' or 'that's what'
     return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
@@ -672,7 +689,7 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     cue_re = _cue_regex()
     close = q.end + 1 if q.end < len(text) else q.end
     # 1. After: '…,” Husseini said' or '…,” said Husseini'.
-    tail_end = min(len(text), close + 160)
+    tail_end = min(len(text), close + 240)
     after = bisect.bisect_left(spans, close + 1, key=lambda sp: sp[0])
     nxt_open = min(spans[after][0] - 1, tail_end) if after < len(spans) else tail_end
     tail = text[close:nxt_open]
@@ -742,7 +759,9 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
                 q.participle = True
                 return
             q.speaker = speaker_before(text, cue_start, floor, strict=True)
-            if q.speaker is None and not head[: m.start()].strip():
+            if q.speaker is None and (not head[: m.start()].strip() or head[: m.start()].rstrip().endswith(",")
+                                      and re.fullmatch(r"\s+[^,;:“”\"]{2,80}[,:]\s*", head[m.end():])):
+                # 'said Solovey, “…”' / 'In other words, explained moderator Nancy Cordes: “…”'
                 q.speaker = speaker_after(text, floor + m.end(), q.start - 1)
             if q.speaker is None:
                 # 'Obama punctuated his list by saying “Too many.”': the sentence's subject.
@@ -955,6 +974,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 speaker = _opening_subject(text, (ss, se), cs)
             if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
                 continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
+            if kind == "direct" and text[max(ss, cs - 30):cs].split()[-1:] and \
+                    text[max(ss, cs - 30):cs].split()[-1].lower() in _NOUN_MARKERS | _NUMBER_WORDS:
+                continue  # 'a convoluted answer to …', 'his call for “…”': a noun, no attribution
             if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
                 # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
                 # the cue; the words are the sentence subject's.
@@ -1229,7 +1251,9 @@ def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
     split: list[tuple[int, int]] = []
     for s, e in sorted(sentences):
         at = s
-        for m in re.finditer(r"\n\s*", text[s:e]):
+        # … and so does a full stop after an abbreviation when a pronoun opens the next
+        # sentence ('… attacks in the U.S. He says …', '… at 7 p.m. He says …').
+        for m in re.finditer(r"\n\s*|(?<=[a-zA-Z]\.[a-zA-Z]\.)\s+(?=(?:He|She|They|We|It|I)\s+[a-z])", text[s:e]):
             if text[at:s + m.start()].strip():
                 split.append((at, s + m.start()))
             at = s + m.end()
@@ -1471,14 +1495,21 @@ def _near_paragraph(start: int, paras, previous: Span) -> bool:
 
 
 # 'The retired neurosurgeon addressed …': a described person opening the sentence, then a verb.
-_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
-                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says)\b)")
+_OPENING_DESCRIPTION = re.compile(r"\s*((?:The|A|An|His|Her|Their|Its|the|a|an)\s+(?:[\w’'-]+\s+){0,3}[a-z][\w-]*)"
+                                  r"(?=\s+(?:\w+ed|\w+[^s]s|has|had|was|is|began|went|took|made|gave|spoke|wrote|told|said|says|"
+                                  r"sought|sent|kept|left|met|led|held|brought|thought|felt|got|put|set|ran|won|lost|"
+                                  r"stood|struck|saw|came|became|fought|drew|threw|grew|knew|chose|rose|hit|cut|let|"
+                                  r"will|would|can|could|may|might|must|should|also|then|later|never|still)\b)")
 _NUMBER_WORDS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "twenty", "thirty", "forty",
                  "fifty", "hundred", "thousand", "million", "dozens", "hundreds", "thousands"}
 _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Before|When|While|In|On|At|During|Like|Unlike|"
                     r"Despite|Since|With|For|From|By|Last|This|Earlier|Later|As|Although|Though|Once|Until|Because|"
-                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though)\b[^,]{0,120},\s*")
+                    r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though|"
+                    r"(?:Hours|Days|Weeks|Months|Years|Minutes|Moments)\s+(?:later|earlier|before|after))\b[^,]{0,120},"
+                    r"(?:\s*[A-Z][a-z]{1,4}\.,)?\s*")  # 'At a conference in Aspen, Colo., the …'"
+# 'WASHINGTON, Dec. 8 (UPI) — ', 'DALLAS (AP) — ': a dateline before the first sentence.
+_DATELINE = re.compile(r"\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*[—–-]+\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
 _OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
@@ -1489,9 +1520,15 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     """The pronoun or name that opens the sentence: the subject a participle hangs on
     ('He echoed that promise, saying …')."""
     start = sent[0]
+    dateline = _DATELINE.match(text, start, max(start, before))
+    if dateline:  # 'WASHINGTON, Dec. 8 (UPI) — In response to …'
+        start = dateline.end()
     intro = _INTRO.match(text, start, max(start, before))
     if intro:  # 'Speaking to MSNBC’s Morning Joe Monday, Bush referred to …'
         start = intro.end()
+        pron = re.match(r"(he|she|they|we)(?=\s+[a-z])", text[start:max(start, before)])
+        if pron:  # 'Speaking in his real voice again, he proceeded to …'
+            return Span(start, start + pron.end(1), pron.group(1))
     m = _OPENING.match(text, start, max(start, before))
     if m is not None and m.group(1):  # 'Then he cut into Bush, calling him …'
         return Span(m.start(1), m.end(1), m.group(1))
@@ -1499,8 +1536,17 @@ def _opening_subject(text, sent, before: int) -> Span | None:
     if m is None or m.group(g).split()[0].lower() in _DETS:
         d = _OPENING_DESCRIPTION.match(text, start, max(start, before))
         if d:  # 'The billionaire businessman began by …, saying …'
-            return Span(d.start(1), d.end(1), d.group(1))
-    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | {"if", "after", "before", "outside", "inside", "it’s", "it's"} \
+            # cut at a function word or adverb inside ('The poll has bad news' → 'The poll')
+            words = list(re.finditer(r"\S+", d.group(1)))
+            keep = len(words)
+            for k, w in enumerate(words[1:], 1):
+                low = w.group(0).lower()
+                if low in _DETS | _NP_STOP | PRONOUNS | _AUX or _adverb(w.group(0)):
+                    keep = k
+                    break
+            return Span(d.start(1), d.start(1) + words[keep - 1].end(), d.group(1)[:words[keep - 1].end()])
+    if not m or m.group(g).split()[0].lower() in _PREPS | _NP_STOP | _DETS | _BEFORE_SUBJECT | {"if", "after", "before", "outside", "inside", "it’s", "it's", "more", "likewise", "always", "never", "perhaps", "maybe"} \
+            or m.group(g).split()[0].lower().endswith("ly") and " " not in m.group(g) \
             or m.group(g).split()[0].lower().endswith("ing") or m.group(g)[:1].isdigit() \
             or m.group(g).split()[0].lower() in _NUMBER_WORDS:
         return None
@@ -1513,7 +1559,7 @@ def _participle_subject(text, sent, subjects, at: int) -> Span | None:
     sentence ('He went on to endorse Ayotte, calling her …'), else its first person or group
     that stands as a subject."""
     head = text[sent[0]:at]
-    inv = list(_cue_regex().finditer(head, max(0, len(head) - 200)))
+    inv = [c for c in _cue_regex().finditer(head, max(0, len(head) - 200)) if not _noun_use(text, sent[0] + c.start())]
     if inv:
         m = inv[-1]
         between = head[m.end():]
