@@ -217,3 +217,27 @@ def test_pronoun_after_an_abbreviation_starts_a_new_attribution():
 def test_determiner_phrase_before_an_appositive_and_a_noun_ending_the_subject():
     text = "Talks ended.\n\nThat letter, on company paper, demanded that Ruiz make “a public apology.”"
     assert _speakers(text)[0][1] == "That letter"
+
+
+def test_relative_clause_ends_before_a_quote_the_splitter_cut():
+    # the reported clause of 'who has told' ends at the main verb; the quote (cut in two by
+    # the sentence splitter) is the main subject's, not part of the relative clause.
+    text = ('The rally was off.\n\nMarlowe, who has told aides he sees the two issues as linked, said in '
+            'a statement: "I am trying to keep the harbor open. We can\'t wait any longer."\n')
+    qs = find_quotes(text, _sentences(text))
+    direct = [q for q in qs if q.kind == "direct" and "harbor" in q.text]
+    assert direct and all(q.speaker is not None and q.speaker.text == "Marlowe" for q in direct)
+    assert not any(q.speaker is not None and q.speaker.text == "who" and "harbor" in q.text for q in qs)
+
+
+def test_second_quote_with_its_own_attribution_is_not_merged():
+    # '“A,” X said. He added, “B”': the second sentence brings its own cue and mention.
+    text = ('“We do not want them in our harbor,” Marlowe said. He added, “I only want boats '
+            'that respect our rules and love our coast.”\n')
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert len(qs) == 2
+    assert qs[0].speaker.text == "Marlowe" and qs[1].speaker.text == "He"
+    # an attribution that only interrupts one quote still joins it
+    text = '“We do not want them in our harbor,” Marlowe said, “and we never will.”\n'
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert len(qs) == 1 and qs[0].speaker.text == "Marlowe"

@@ -941,7 +941,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                     break
             nxt_from = cend
             for ds, de in direct:  # a quote that the sentence splitter cut keeps its clause
-                if cstart <= ds - 1 < se < de + 1:
+                if cstart <= ds - 1 < se < de + 1 and ds - 1 < cend:
+                    # (unless the clause ended before it: 'Trump, who has told aides …, said: “…”')
                     cend = de + 1
             cstart, cend = _trim(text, cstart, cend)
             while cend > cstart and text[cend - 1] in ".;:,!? \n\t":
@@ -1182,7 +1183,11 @@ def _merge_split(text: str, found: list[_Found], paras) -> list[_Found]:
             gap = text[prev.end + 1:q.start - 1]
             if len(gap.split()) <= MAX_SPEAKER_WORDS + 3 and not any(c in gap for c in ALL_MARKS) \
                     and not re.search(r"[.!?;:]\s*$", text[prev.start:prev.end].rstrip("”\" ")[-1:] + "x"):
-                if q.cue_start is None or gap.lower().count(" ") < 12:
+                own = q.cue_start is not None and q.cue_start != prev.cue_start and q.speaker is not None \
+                    and re.search(r"[.!?]\s", gap)
+                # ('“A,” X said. He added, “B”': a new sentence with its own attribution is
+                # another quote, whose speaker is its own mention.)
+                if not own and (q.cue_start is None or gap.lower().count(" ") < 12):
                     prev.end = q.end
                     continue
         out.append(q)
