@@ -241,3 +241,13 @@ def test_second_quote_with_its_own_attribution_is_not_merged():
     text = '“We do not want them in our harbor,” Marlowe said, “and we never will.”\n'
     qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert len(qs) == 1 and qs[0].speaker.text == "Marlowe"
+
+
+def test_inverted_attribution_followed_by_a_participle():
+    # '“B” to …, she said, referencing …': the attribution after the paraphrase is the quote's.
+    text = ('The hearing ran late.\n\n“This just is not right,” Okafor said. “You squeezed the staff to '
+            'the breaking point” to lift the share price and your pay, she said, referencing the bonus.\n')
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    second = [q for q in qs if "squeezed" in q.text]
+    assert second and second[0].speaker is not None and second[0].speaker.text == "she"
+    assert "right" not in second[0].text

@@ -726,7 +726,8 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         rest = tail[m.end():]
         if not lead[comma + 1:].strip():  # '“…” if she didn’t win by more, said David Wasserman'
             sp = speaker_after(text, close + m.end(), close + len(tail))
-        elif len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and _SHORT_TAIL.match(rest):
+        elif len(lead[comma + 1:].split()) <= MAX_SPEAKER_WORDS and (_SHORT_TAIL.match(rest) or re.match(r",\s+[a-z]+ing\s", rest)):
+            # ('…, she said, referencing the bank’s …': a participle phrase may follow.)
             sp = speaker_before(text, close + m.start(), close + comma + 1, strict=True)
         else:
             sp = None
