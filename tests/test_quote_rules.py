@@ -251,3 +251,9 @@ def test_inverted_attribution_followed_by_a_participle():
     second = [q for q in qs if "squeezed" in q.text]
     assert second and second[0].speaker is not None and second[0].speaker.text == "she"
     assert "right" not in second[0].text
+
+
+def test_inverted_speaker_may_open_with_a_slashed_number():
+    text = '“The reasons do not hold. They are wrong,” said 9/11 widow Dana Orloff.\n'
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert qs and qs[0].speaker is not None and "Dana Orloff" in qs[0].speaker.text

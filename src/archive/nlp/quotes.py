@@ -529,12 +529,12 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
 
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     """The noun phrase right after an inverted cue: '…,” said Husseini.'"""
-    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
+    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:/[\w’'.-]+)?(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
                  text[start:ceiling])
     if not m:
         # no clear end within seven words ('said one well-connected Democrat familiar with …'):
         # the words right after the cue, cut to what can be a speaker.
-        m = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
+        m = re.match(r"\s*([\w’'.-]+(?:/[\w’'.-]+)?(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
     if not m:
         return None
     s = start + m.start(1)
@@ -544,7 +544,7 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     np = _noun_phrase(text, s, e)
     if np is None:
         # 'said master of ceremonies Asab Al-Tabchi': the short match ended at 'of'.
-        longer = re.match(r"\s*([\w’'.-]+(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
+        longer = re.match(r"\s*([\w’'.-]+(?:/[\w’'.-]+)?(?:\s+[\w’'.-]+){0,6})", text[start:ceiling])
         if longer and start + longer.end(1) > e:
             np = _noun_phrase(text, start + longer.start(1), start + longer.end(1))
     return np
