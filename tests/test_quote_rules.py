@@ -257,3 +257,14 @@ def test_inverted_speaker_may_open_with_a_slashed_number():
     text = '“The reasons do not hold. They are wrong,” said 9/11 widow Dana Orloff.\n'
     qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert qs and qs[0].speaker is not None and "Dana Orloff" in qs[0].speaker.text
+
+
+def test_naming_clause_pronoun_gives_way_to_the_sentence_subject():
+    # 'X condemned what he called “…”': the quoted name is X's; the pronoun is X.
+    text = 'The meeting ended late.\n\nSecretary Mara Lindqvist condemned what she called a "reckless breach" of the rules.\n'
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert qs and qs[0].speaker is not None and "Lindqvist" in qs[0].speaker.text
+    # another person's naming stays theirs; 'in which she called for' is her own statement
+    text = 'The meeting ended late.\n\nHe mocked what she called a "reckless breach" of the rules.\n'
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert all(q.speaker is None or q.speaker.text != "He" for q in qs)

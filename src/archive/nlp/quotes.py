@@ -760,6 +760,8 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
                 q.participle = True
                 return
             q.speaker = speaker_before(text, cue_start, floor, strict=True)
+            if q.speaker is not None:
+                q.speaker = _naming_subject(text, q.speaker, sent_start, m.group(0))
             if q.speaker is None and (not head[: m.start()].strip() or head[: m.start()].rstrip().endswith(",")
                                       and re.fullmatch(r"\s+[^,;:“”\"]{2,80}[,:]\s*", head[m.end():])):
                 # 'said Solovey, “…”' / 'In other words, explained moderator Nancy Cordes: “…”'
@@ -793,6 +795,24 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
         s = close + d.start(1)
         q.speaker, q.cue, q.cue_start = Span(s, s + len(d.group(1)), d.group(1)), None, None
         q.via = "explicit"
+
+
+def _naming_subject(text, speaker: Span, sent_start: int, cue: str) -> Span:
+    """'Ban Ki-moon condemned what he called a “brazen breach”', 'Cruz has railed against what
+    he calls the “Washington cartel”': the pronoun of the naming clause is the sentence's
+    subject, whose name opening the sentence is the speaker's mention."""
+    low = speaker.text.lower()
+    if low not in ("he", "she", "they") or not re.fullmatch(r"(?:call|describ|term|dub|label)\w*", cue.lower()) \
+            or speaker.start - sent_start > 300:
+        return speaker  # ('in which she called for …' is her own statement)
+    if not re.search(r"(?:\bwhat|,\s+which)\s+$", text[max(sent_start, speaker.start - 10):speaker.start]):
+        return speaker
+    subj = _opening_subject(text, (sent_start, speaker.start), speaker.start)
+    if subj is None or subj.start >= speaker.start:
+        return speaker
+    if subj.text.lower() in PRONOUNS and subj.text.lower() != low:
+        return speaker  # 'She mocked what he called …': another person
+    return subj
 
 
 _THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+that\s+")
@@ -979,6 +999,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if kind == "direct" and text[max(ss, cs - 30):cs].split()[-1:] and \
                     text[max(ss, cs - 30):cs].split()[-1].lower() in _NOUN_MARKERS | _NUMBER_WORDS:
                 continue  # 'a convoluted answer to …', 'his call for “…”': a noun, no attribution
+            if kind == "direct" and speaker is not None:
+                speaker = _naming_subject(text, speaker, ss, cue)
             if kind == "direct" and speaker is not None and _object_like(text, speaker, ss):
                 # 'Clinton posted a Twitter comment of her own, saying “…”': an object before
                 # the cue; the words are the sentence subject's.
