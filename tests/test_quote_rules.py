@@ -268,3 +268,11 @@ def test_naming_clause_pronoun_gives_way_to_the_sentence_subject():
     text = 'The meeting ended late.\n\nHe ignored what she called a "reckless breach" of the rules.\n'
     qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert qs and qs[0].speaker is not None and qs[0].speaker.text == "she"
+
+
+def test_reported_clause_ends_at_a_dash_before_a_new_attribution():
+    text = ('The debate ran long.\n\nWhen Jones noted that Marlowe has often paid nothing in taxes ― as was '
+            'true for the years his returns were public ― Marlowe boasted, “That makes me smart.”\n')
+    qs = find_quotes(text, _sentences(text))
+    smart = [q for q in qs if "smart" in q.text]
+    assert len(smart) == 1 and smart[0].speaker.text == "Marlowe" and "taxes" not in smart[0].text

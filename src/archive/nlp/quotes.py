@@ -945,7 +945,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             for nxt in cue_re.finditer(text, cstart, cend):
                 # 'Asked if he thought that …, Devine responded: “…”': the next attribution
                 # ('…, Devine responded') closes this clause.
-                comma = text.rfind(",", cstart, nxt.start())
+                comma = max(text.rfind(",", cstart, nxt.start()), text.rfind("―", cstart, nxt.start()),
+                            text.rfind("—", cstart, nxt.start()))
+                # ('When Clinton noted that … ― Trump boasted, “…”': a dash closes it too)
                 lead = text[comma + 1:nxt.start()].split() if comma > 0 else []
                 if lead and len(lead) <= 5 and (lead[0][:1].isupper() or lead[0].lower() in PRONOUNS) \
                         and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
