@@ -276,3 +276,10 @@ def test_reported_clause_ends_at_a_dash_before_a_new_attribution():
     qs = find_quotes(text, _sentences(text))
     smart = [q for q in qs if "smart" in q.text]
     assert len(smart) == 1 and smart[0].speaker.text == "Marlowe" and "taxes" not in smart[0].text
+
+
+def test_participle_hangs_on_an_opening_it():
+    text = ('The board met on Monday.\n\nMeanwhile, it attacked the mayor, saying he “has insulted '
+            'every neighborhood in the city.”\n')
+    qs = [q for q in find_quotes(text, _sentences(text)) if "insulted" in q.text]
+    assert qs and qs[0].speaker is not None and qs[0].speaker.text == "it"

@@ -1541,7 +1541,7 @@ _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Befo
 # 'WASHINGTON, Dec. 8 (UPI) — ', 'DALLAS (AP) — ': a dateline before the first sentence.
 _DATELINE = re.compile(r"\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*[—–-]+\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
-_OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we)(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
+_OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we|it(?!\s+(?:is|was|seems|seemed|would|will)\b))(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
                       r"(?=\s+[a-z]|,\s+(?:who|a|an|the|\d+,)\s))")
 
