@@ -283,3 +283,10 @@ def test_participle_hangs_on_an_opening_it():
             'every neighborhood in the city.”\n')
     qs = [q for q in find_quotes(text, _sentences(text)) if "insulted" in q.text]
     assert qs and qs[0].speaker is not None and qs[0].speaker.text == "it"
+
+
+def test_gerund_after_a_preposition_takes_the_name_before_the_comma():
+    text = ('Council Chair Rosa Ibarra, D-Ore., despite admitting that she had doubts about “lawyers '
+            'getting rich” and “legal matters,” said the families “deserve their day in court.”\n')
+    qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert qs and all(q.speaker is not None and "Rosa Ibarra" in q.speaker.text for q in qs)

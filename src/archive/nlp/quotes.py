@@ -381,6 +381,11 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         words.pop()
     if not words or words[-1].group(0).endswith(("”", '"', "''")):
         return None  # '“…” said': the words before the cue are the quote's, not a speaker
+    if len(words) > 1 and words[-1].group(0) in ("despite", "after", "before", "while", "without", "since", "upon") \
+            and words[-2].group(0).endswith(","):
+        # 'House Speaker Paul Ryan, R-Wis., despite admitting that …': a gerund after a
+        # preposition; its subject is the name before the comma.
+        return _before_appositive(text, words[:-1], floor)
     if words[-1].group(0).endswith(","):
         return _before_appositive(text, words, floor)
     if words[-1].group(0) in ("--", "—", "–", "―") and len(words) > 2:
