@@ -217,3 +217,23 @@ def test_pronoun_after_an_abbreviation_starts_a_new_attribution():
 def test_determiner_phrase_before_an_appositive_and_a_noun_ending_the_subject():
     text = "Talks ended.\n\nThat letter, on company paper, demanded that Ruiz make “a public apology.”"
     assert _speakers(text)[0][1] == "That letter"
+
+
+def test_mixed_quote_ends_at_the_clause_break_after_its_quoted_words():
+    text = ("Votes were counted late.\n\nKell Amory called the tally “rigged” on Monday, and several "
+            "council members have asked for an audit of the machines.")
+    quotes = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert quotes and all("audit" not in q.text for q in quotes)
+    assert any("rigged" in q.text for q in quotes)
+
+
+def test_opening_mark_typed_as_a_closing_mark():
+    text = "Rain fell.\n\nThe mayor called the plan “reckless“ in a statement. Nobody else spoke."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["reckless"]
+    text = "Rain fell.\n\n“We will rebuild the bridge by spring,“ Dara Pell said."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["We will rebuild the bridge by spring,"]
+
+
+def test_closing_mark_typed_as_an_opening_mark_at_a_paragraph_start():
+    text = "Readers answered.\n\n”Fear. I am afraid the vote will be close.” wrote one reader."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["Fear. I am afraid the vote will be close."]

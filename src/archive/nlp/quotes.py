@@ -177,6 +177,11 @@ def _markup(text: str) -> list[tuple[int, int]]:
 
 def _mark_role(text: str, i: int) -> str | None:
     ch = text[i]
+    if ch == "“" and i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".,!?;—–-") \
+            and (i + 1 == len(text) or text[i + 1].isspace()):
+        return "close"  # 'called the KKK “abhorrent“ in a tweet': an opening mark typed as a closing one
+    if ch == "”" and (i == 0 or text[i - 1].isspace()) and i + 1 < len(text) and text[i + 1].isalnum():
+        return "open"  # '¶ ”Fear. I am truly afraid …“': a closing mark typed as an opening one
     if ch in OPENERS:
         return "open"
     if ch in CLOSERS:
@@ -990,6 +995,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             elif kind == "direct" and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
+            if kind == "direct" and quotes_in:
+                cend = _mixed_tail(text, quotes_in[-1][1] + 1, cend)
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = not relative  # one reported clause per cue; nested cues belong to its content
             taken_until = nxt_from if nxt_from < se else None
@@ -998,6 +1005,25 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             out.extend(_colon_line(text, ss, se, direct))
         out.extend(_more_reported(text, ss, se, direct, out))
     return out
+
+
+_TAIL_BREAK = re.compile(r"\s*(?:[,;]\s+|\s[—–-]{1,2}\s*|—)(?=\S)")
+MIXED_TAIL_WORDS = 4
+
+
+def _mixed_tail(text: str, qend: int, cend: int) -> int:
+    """'Trump called the system “rigged” in a tweet Tuesday, and a few lawmakers have …': a
+    mixed quote ends at the first clause break after its last quoted words when a longer
+    clause follows (the words after the break are the writer's, not the speaker's)."""
+    if cend - qend > 400:
+        return cend
+    m = _TAIL_BREAK.search(text, qend, cend)
+    if m and len(text[m.end():cend].split()) >= MIXED_TAIL_WORDS:
+        e = m.start()
+        while e > qend and text[e - 1] in " ,;":
+            e -= 1
+        return e
+    return cend
 
 
 def _more_reported(text, ss, se, direct, found) -> list[_Found]:
