@@ -237,3 +237,9 @@ def test_opening_mark_typed_as_a_closing_mark():
 def test_closing_mark_typed_as_an_opening_mark_at_a_paragraph_start():
     text = "Readers answered.\n\n”Fear. I am afraid the vote will be close.” wrote one reader."
     assert [text[s:e] for s, e in quote_spans(text)] == ["Fear. I am afraid the vote will be close."]
+
+
+def test_mixed_quote_keeps_its_clause_when_the_quoted_words_are_a_small_part():
+    text = "The vote was delayed.\n\nOrla Wendt said that her last tweet was “a joke.”"
+    quotes = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert [q.text for q in quotes] == ["that her last tweet was “a joke.”"]

@@ -95,6 +95,9 @@ MAX_SCARE_WORDS = 5
 # A mixed quote ('said those moves contained “…”') starts at its quotation mark when at most
 # this many words of paraphrase come before it.
 MIXED_LEAD_WORDS = 3
+# … unless its quoted words are less than this share of the clause ('said that her tweet was
+# “a joke”'): the clause is what was reported.
+MIXED_QUOTED_SHARE = 0.8
 _DASHES = "-–—―"
 
 
@@ -987,7 +990,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # the cue; the words are the sentence subject's.
                 speaker = _opening_subject(text, (ss, se), cs) or speaker
             if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
-                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
+                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS \
+                    and quotes_in[0][1] - quotes_in[0][0] >= MIXED_QUOTED_SHARE * (cend - cstart):
                 # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
