@@ -243,3 +243,10 @@ def test_mixed_quote_keeps_its_clause_when_the_quoted_words_are_a_small_part():
     text = "The vote was delayed.\n\nOrla Wendt said that her last tweet was “a joke.”"
     quotes = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert [q.text for q in quotes] == ["that her last tweet was “a joke.”"]
+
+
+def test_single_marks_in_a_headline_are_not_quotes():
+    text = ("Mayor on the Budget Talks: ‘We Will Not Sign.’\n\nThe talks stalled on Monday. "
+            "“We will not sign this budget,” Mayor Ilse Varga said.")
+    quotes = [q.text for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert quotes == ["We will not sign this budget,"]

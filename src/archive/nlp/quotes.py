@@ -1267,7 +1267,23 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
             if subj is not None and not _inside(spans, subj.start):
                 f.speaker, f.participle = subj, False
     found.sort(key=lambda f: (f.start, f.end))
-    return _resolve_speakers(text, found, sentences, subjects, paras)
+    quotes = _resolve_speakers(text, found, sentences, subjects, paras)
+    return [q for q in quotes if not _headline_single(text, q, paras)]
+
+
+HEADLINE_WORDS = 30
+
+
+def _headline_single(text: str, q: RawQuote, paras) -> bool:
+    """'Gillibrand on the Transcripts: ‘I Think She Will.’', 'DNC issues ‘deep and sincere
+    apology’ to Sanders': words in single marks in an article's headline (its first line, when
+    a short one) are the headline writer's paraphrase; the article body quotes them properly."""
+    if q.kind != "direct" or not paras:
+        return False
+    ps, pe = paras[0]
+    if text[:ps].strip() or not ps <= q.start < pe or len(text[ps:pe].split()) > HEADLINE_WORDS:
+        return False
+    return (q.start > 0 and text[q.start - 1] == "‘") or "‘" in text[q.start:min(q.end, pe)]
 
 
 def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
