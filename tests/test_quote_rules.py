@@ -250,3 +250,9 @@ def test_single_marks_in_a_headline_are_not_quotes():
             "“We will not sign this budget,” Mayor Ilse Varga said.")
     quotes = [q.text for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert quotes == ["We will not sign this budget,"]
+
+
+def test_marks_inside_a_tag_over_two_lines_are_attributes():
+    text = ('Fans reacted.\n\n<tweet tweet-author="@someone" tweet-date="May 2, 2016\n">'
+            "I will always be a fan of the team.<tweet/>.\n\nThe club thanked them.")
+    assert quote_spans(text) == []

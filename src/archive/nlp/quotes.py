@@ -175,7 +175,12 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _markup(text: str) -> list[tuple[int, int]]:
     """Spans of markup tags (`<tweet id="…">`) whose quotation marks delimit attributes."""
-    return [(m.start(), m.end()) for m in re.finditer(r"<[/!?]?[A-Za-z][^<>\n]{0,400}>", text)]
+    return [(m.start(), m.end()) for m in _MARKUP.finditer(text)]
+
+
+# A tag on one line, or one whose quoted attribute values run over lines
+# ('<tweet tweet-author="@x" tweet-date="January 19, 2016\n">').
+_MARKUP = re.compile(r"<[/!?]?[A-Za-z][^<>\n]{0,400}>|<[A-Za-z][\w-]*(?:\s+[\w:-]+=\"[^\"<>]{0,2000}\"){1,12}\s*/?>")
 
 
 def _mark_role(text: str, i: int) -> str | None:
