@@ -256,3 +256,8 @@ def test_marks_inside_a_tag_over_two_lines_are_attributes():
     text = ('Fans reacted.\n\n<tweet tweet-author="@someone" tweet-date="May 2, 2016\n">'
             "I will always be a fan of the team.<tweet/>.\n\nThe club thanked them.")
     assert quote_spans(text) == []
+
+
+def test_function_words_in_marks_are_mentioned_not_said():
+    text = "Nobody asked.\n\nSo why vote at all, unless “she” is really a “he”? Everyone is “certainly” tired."
+    assert [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"] == []

@@ -1273,7 +1273,22 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
                 f.speaker, f.participle = subj, False
     found.sort(key=lambda f: (f.start, f.end))
     quotes = _resolve_speakers(text, found, sentences, subjects, paras)
-    return [q for q in quotes if not _headline_single(text, q, paras)]
+    return [q for q in quotes if not _headline_single(text, q, paras) and not _mentioned_words(text, q)]
+
+
+# Words that, quoted alone, are mentioned rather than said ('because “she” is a “he”', 'whether
+# they are “high” or “low” functioning', 'The public “certainly” deserves …').
+_FUNCTION_WORDS = frozenset(
+    "i me my he him his she her they them their we us our you your it its this that these those "
+    "who what a an the and or but if so as much many well very too also not high low new old "
+    "certainly here there now then".split())
+
+
+def _mentioned_words(text: str, q: RawQuote) -> bool:
+    if q.kind != "direct" or q.cue or q.start == 0 or text[q.start - 1] not in ALL_MARKS + "‘":
+        return False
+    words = [w.strip(".,;:!?").lower() for w in text[q.start:q.end].split()]
+    return 0 < len(words) <= 2 and all(w in _FUNCTION_WORDS for w in words)
 
 
 HEADLINE_WORDS = 30
