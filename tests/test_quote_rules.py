@@ -290,3 +290,47 @@ def test_gerund_after_a_preposition_takes_the_name_before_the_comma():
             'getting rich” and “legal matters,” said the families “deserve their day in court.”\n')
     qs = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
     assert qs and all(q.speaker is not None and "Rosa Ibarra" in q.speaker.text for q in qs)
+
+
+def test_mixed_quote_ends_at_the_clause_break_after_its_quoted_words():
+    text = ("Votes were counted late.\n\nKell Amory called the tally “rigged” on Monday, and several "
+            "council members have asked for an audit of the machines.")
+    quotes = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert quotes and all("audit" not in q.text for q in quotes)
+    assert any("rigged" in q.text for q in quotes)
+
+
+def test_opening_mark_typed_as_a_closing_mark():
+    text = "Rain fell.\n\nThe mayor called the plan “reckless“ in a statement. Nobody else spoke."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["reckless"]
+    text = "Rain fell.\n\n“We will rebuild the bridge by spring,“ Dara Pell said."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["We will rebuild the bridge by spring,"]
+
+
+def test_closing_mark_typed_as_an_opening_mark_at_a_paragraph_start():
+    text = "Readers answered.\n\n”Fear. I am afraid the vote will be close.” wrote one reader."
+    assert [text[s:e] for s, e in quote_spans(text)] == ["Fear. I am afraid the vote will be close."]
+
+
+def test_mixed_quote_keeps_its_clause_when_the_quoted_words_are_a_small_part():
+    text = "The vote was delayed.\n\nOrla Wendt said that her last tweet was “a joke.”"
+    quotes = [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert [q.text for q in quotes] == ["that her last tweet was “a joke.”"]
+
+
+def test_single_marks_in_a_headline_are_not_quotes():
+    text = ("Mayor on the Budget Talks: ‘We Will Not Sign.’\n\nThe talks stalled on Monday. "
+            "“We will not sign this budget,” Mayor Ilse Varga said.")
+    quotes = [q.text for q in find_quotes(text, _sentences(text)) if q.kind == "direct"]
+    assert quotes == ["We will not sign this budget,"]
+
+
+def test_marks_inside_a_tag_over_two_lines_are_attributes():
+    text = ('Fans reacted.\n\n<tweet tweet-author="@someone" tweet-date="May 2, 2016\n">'
+            "I will always be a fan of the team.<tweet/>.\n\nThe club thanked them.")
+    assert quote_spans(text) == []
+
+
+def test_function_words_in_marks_are_mentioned_not_said():
+    text = "Nobody asked.\n\nSo why vote at all, unless “she” is really a “he”? Everyone is “certainly” tired."
+    assert [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"] == []

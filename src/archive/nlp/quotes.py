@@ -95,6 +95,9 @@ MAX_SCARE_WORDS = 5
 # A mixed quote ('said those moves contained “…”') starts at its quotation mark when at most
 # this many words of paraphrase come before it.
 MIXED_LEAD_WORDS = 3
+# … unless its quoted words are less than this share of the clause ('said that her tweet was
+# “a joke”'): the clause is what was reported.
+MIXED_QUOTED_SHARE = 0.8
 _DASHES = "-–—―"
 
 
@@ -172,11 +175,21 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _markup(text: str) -> list[tuple[int, int]]:
     """Spans of markup tags (`<tweet id="…">`) whose quotation marks delimit attributes."""
-    return [(m.start(), m.end()) for m in re.finditer(r"<[/!?]?[A-Za-z][^<>\n]{0,400}>", text)]
+    return [(m.start(), m.end()) for m in _MARKUP.finditer(text)]
+
+
+# A tag on one line, or one whose quoted attribute values run over lines
+# ('<tweet tweet-author="@x" tweet-date="January 19, 2016\n">').
+_MARKUP = re.compile(r"<[/!?]?[A-Za-z][^<>\n]{0,400}>|<[A-Za-z][\w-]*(?:\s+[\w:-]+=\"[^\"<>]{0,2000}\"){1,12}\s*/?>")
 
 
 def _mark_role(text: str, i: int) -> str | None:
     ch = text[i]
+    if ch == "“" and i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".,!?;—–-") \
+            and (i + 1 == len(text) or text[i + 1].isspace()):
+        return "close"  # 'called the KKK “abhorrent“ in a tweet': an opening mark typed as a closing one
+    if ch == "”" and (i == 0 or text[i - 1].isspace()) and i + 1 < len(text) and text[i + 1].isalnum():
+        return "open"  # '¶ ”Fear. I am truly afraid …“': a closing mark typed as an opening one
     if ch in OPENERS:
         return "open"
     if ch in CLOSERS:
@@ -1013,7 +1026,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # the cue; the words are the sentence subject's.
                 speaker = _opening_subject(text, (ss, se), cs) or speaker
             if kind == "direct" and len(quotes_in) == 1 and quotes_in[0][0] - 1 > cstart and quotes_in[0][1] + 1 >= cend - 1 \
-                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS:
+                    and len(text[cstart:quotes_in[0][0] - 1].split()) <= MIXED_LEAD_WORDS \
+                    and quotes_in[0][1] - quotes_in[0][0] >= MIXED_QUOTED_SHARE * (cend - cstart):
                 # A mixed quote that ends with its quoted words after a short lead starts at them
                 # ('said those moves contained “a message to Iran …”' → 'a message to Iran …');
                 # a longer paraphrase stays, or the quoted fragment would lose its sense.
@@ -1021,6 +1035,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             elif kind == "direct" and re.search(r"\bthat\s+$", text[max(0, cstart - 6):cstart]):
                 # A paraphrase that holds quoted words is reported as its whole that-clause.
                 cstart = cstart - len(re.search(r"that\s+$", text[max(0, cstart - 6):cstart]).group(0))
+            if kind == "direct" and quotes_in:
+                cend = _mixed_tail(text, quotes_in[-1][1] + 1, cend)
             out.append(_Found(cstart, cend, kind, cue, cs, speaker, participle=participle))
             taken = not relative  # one reported clause per cue; nested cues belong to its content
             taken_until = nxt_from if nxt_from < se else None
@@ -1029,6 +1045,25 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             out.extend(_colon_line(text, ss, se, direct))
         out.extend(_more_reported(text, ss, se, direct, out))
     return out
+
+
+_TAIL_BREAK = re.compile(r"\s*(?:[,;]\s+|\s[—–-]{1,2}\s*|—)(?=\S)")
+MIXED_TAIL_WORDS = 4
+
+
+def _mixed_tail(text: str, qend: int, cend: int) -> int:
+    """'Trump called the system “rigged” in a tweet Tuesday, and a few lawmakers have …': a
+    mixed quote ends at the first clause break after its last quoted words when a longer
+    clause follows (the words after the break are the writer's, not the speaker's)."""
+    if cend - qend > 400:
+        return cend
+    m = _TAIL_BREAK.search(text, qend, cend)
+    if m and len(text[m.end():cend].split()) >= MIXED_TAIL_WORDS:
+        e = m.start()
+        while e > qend and text[e - 1] in " ,;":
+            e -= 1
+        return e
+    return cend
 
 
 def _more_reported(text, ss, se, direct, found) -> list[_Found]:
@@ -1272,7 +1307,38 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
             if subj is not None and not _inside(spans, subj.start):
                 f.speaker, f.participle = subj, False
     found.sort(key=lambda f: (f.start, f.end))
-    return _resolve_speakers(text, found, sentences, subjects, paras)
+    quotes = _resolve_speakers(text, found, sentences, subjects, paras)
+    return [q for q in quotes if not _headline_single(text, q, paras) and not _mentioned_words(text, q)]
+
+
+# Words that, quoted alone, are mentioned rather than said ('because “she” is a “he”', 'whether
+# they are “high” or “low” functioning', 'The public “certainly” deserves …').
+_FUNCTION_WORDS = frozenset(
+    "i me my he him his she her they them their we us our you your it its this that these those "
+    "who what a an the and or but if so as much many well very too also not high low new old "
+    "certainly here there now then".split())
+
+
+def _mentioned_words(text: str, q: RawQuote) -> bool:
+    if q.kind != "direct" or q.cue or q.start == 0 or text[q.start - 1] not in ALL_MARKS + "‘":
+        return False
+    words = [w.strip(".,;:!?").lower() for w in text[q.start:q.end].split()]
+    return 0 < len(words) <= 2 and all(w in _FUNCTION_WORDS for w in words)
+
+
+HEADLINE_WORDS = 30
+
+
+def _headline_single(text: str, q: RawQuote, paras) -> bool:
+    """'Gillibrand on the Transcripts: ‘I Think She Will.’', 'DNC issues ‘deep and sincere
+    apology’ to Sanders': words in single marks in an article's headline (its first line, when
+    a short one) are the headline writer's paraphrase; the article body quotes them properly."""
+    if q.kind != "direct" or not paras:
+        return False
+    ps, pe = paras[0]
+    if text[:ps].strip() or not ps <= q.start < pe or len(text[ps:pe].split()) > HEADLINE_WORDS:
+        return False
+    return (q.start > 0 and text[q.start - 1] == "‘") or "‘" in text[q.start:min(q.end, pe)]
 
 
 def _repair_sentences(text: str, sentences, spans) -> list[tuple[int, int]]:
