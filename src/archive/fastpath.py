@@ -6,8 +6,8 @@ After each successful build (with the cache on), `save` records in the cache:
 - a digest of every input: the configuration, each article file's path and sha256 (as
   `discover` reports them, with what it skipped), the registry's bytes, the archive's and the
   theme's templates and static files, the package's code (paths, sizes, mtimes), the pipeline
-  setup key (`cache._setup_key`), the cache and extractor versions, and Pagefind's executable
-  when search is on;
+  setup key (`cache._setup_key`), the cache and extractor versions, the Python, Jinja2,
+  MarkupSafe and PyYAML versions, and Pagefind's executable when search is on;
 - the [path, size, mtime_ns, inode] of every file and folder of the site it left;
 - the same of every cache file the build depended on (annotation entries it read or wrote,
   the article cache, the page manifest): a damaged or removed entry is a change too;
@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -83,7 +84,7 @@ def inputs_digest(config, sources: list, skipped: list) -> str:
 
     h = hashlib.sha256()
     h.update(repr((STATE_VERSION, archive.__version__, cache_mod.CACHE_VERSION, cache_mod.EXTRACTOR_VERSION,
-                   repr(config))).encode())
+                   repr(config), sys.version, [_dist(n) for n in ("jinja2", "markupsafe", "pyyaml")])).encode())
     for src in sources:
         h.update(f"{src.rel}\0{src.sha256}\0".encode())
     h.update(b"\0skipped\0")
@@ -108,6 +109,15 @@ def inputs_digest(config, sources: list, skipped: list) -> str:
             except OSError:
                 pass
     return h.hexdigest()
+
+
+def _dist(name: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def _stat(path: str) -> list | None:
