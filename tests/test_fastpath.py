@@ -132,3 +132,28 @@ def test_no_cache_never_takes_the_fast_path(archive_dir, full_builds):
     build(config, jobs=1)
     build(config, jobs=1, use_cache=False)
     assert len(full_builds) == 2
+
+
+def test_hash_cache_never_trusts_a_changed_or_racy_file(tmp_path):
+    import hashlib
+    import os
+
+    from archive.discover import HashCache, discover
+
+    content = tmp_path / "articles"
+    content.mkdir()
+    f = content / "a.md"
+    f.write_text("---\ntitle: A\n---\n\none\n", encoding="utf-8")
+    store = tmp_path / "hashes.json"
+    sha = lambda: hashlib.sha256(f.read_bytes()).hexdigest()  # noqa: E731
+    assert [s.sha256 for s in discover(content, hashes=HashCache(store))] == [sha()]
+    st = f.stat()
+    f.write_text("---\ntitle: A\n---\n\ntwo\n", encoding="utf-8")  # same size, mtime put back
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert [s.sha256 for s in discover(content, hashes=HashCache(store))] == [sha()]
+    old = f.stat().st_ctime_ns + 10 ** 10  # an entry hashed long after the file last changed is used
+    entries = {"a.md": [f.stat().st_size, f.stat().st_mtime_ns, f.stat().st_ctime_ns, f.stat().st_ino, old, "x" * 64]}
+    store.write_text(__import__("json").dumps({"version": 1, "entries": entries}), encoding="utf-8")
+    assert [s.sha256 for s in discover(content, hashes=HashCache(store))] == ["x" * 64]
+    store.write_text("{broken", encoding="utf-8")  # unreadable: hashed again
+    assert [s.sha256 for s in discover(content, hashes=HashCache(store))] == [sha()]
