@@ -107,9 +107,22 @@ def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_ca
     for any value). `use_cache=False` neither reads nor writes the annotation cache.
 
     One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly."""
+    import gc
+
     check_output_dir(config)  # before any work: an output that must not be replaced fails fast
-    with build_lock(config.root), stop_on_signals():
-        return _build(config, annotator, jobs, use_cache, cache_dir, show_progress)
+    # No cyclic garbage collection during a build: it holds millions of long-lived objects (the
+    # index, the pages), and each full collection walks them all (seconds at 10,000 articles,
+    # and in forked workers it copies their memory pages). What a build makes is freed by
+    # reference counting; cycles wait for the collector after the build.
+    gc_was_on = gc.isenabled()
+    if gc_was_on:
+        gc.disable()
+    try:
+        with build_lock(config.root), stop_on_signals():
+            return _build(config, annotator, jobs, use_cache, cache_dir, show_progress)
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_cache: bool = True,
@@ -132,15 +145,39 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         lap[0] = now
         log.debug("stage %s: %.2fs", name, report.stages[name])
 
+    cache_root = (cache_dir or default_cache_dir(config)) if use_cache else None
+    hashes = None
+    if cache_root is not None:
+        from archive.cache import CACHE_VERSION, text_key
+        from archive.discover import HashCache
+
+        hashes = HashCache(cache_root / f"v{CACHE_VERSION}" / "hashes" / f"{text_key(str(config.content_dir.resolve()))[:20]}.json")
+    found_skipped: list = []
+    sources = discover(config.content_dir, found_skipped, hashes)
+    fast_state = digest = None
+    if cache_root is not None and annotator is None and sources:
+        # Nothing changed since the last build, and its site and cache are intact: done.
+        from archive import fastpath
+
+        fast_state = fastpath.state_path(cache_root, config.output_dir)
+        digest = fastpath.inputs_digest(config, sources, found_skipped)
+        quick = fastpath.try_fast(fast_state, digest, config, BuildReport)
+        if quick is not None:
+            for exc in quick.skipped:
+                log.warning("skipped %s", exc)
+            quick.seconds = time.perf_counter() - started
+            quick.stages = {"no change": quick.seconds}
+            log.info("nothing changed since the last build; the site is as it was")
+            return quick
+        fastpath.remove_state(fast_state)  # the site is about to change
     registry = load_registry(config.registry_path)
     log.info("registry %s: %d entities", config.registry_path, len(registry.entities))
-    sources = discover(config.content_dir, report.skipped)
+    report.skipped += found_skipped
     for exc in report.skipped:
         log.warning("skipped %s", exc)
     log.info("found %d article files in %s", len(sources), config.content_dir)
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
-    cache_root = (cache_dir or default_cache_dir(config)) if use_cache else None
     read_cache = ArticleCache(cache_root, reader_fingerprint(config.require_date, config.max_article_size))
     articles = []
     ids: dict[str, str] = {}
@@ -187,6 +224,9 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     report.entities = sum(1 for p in pages if p.kind == "entity")
     report.quotes = len(archive.quotes)
     report.seconds = time.perf_counter() - started
+    if fast_state is not None:
+        fastpath.save_state(fast_state, digest, config, report,
+                            [*cache.used, str(read_cache.path), str(cache.pages_manifest(config.output_dir))])
     return report
 
 

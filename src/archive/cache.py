@@ -184,6 +184,7 @@ class AnnotationCache:
     def __init__(self, root: Path | None, fingerprints: dict[str, str]):
         self.root = root
         self.fingerprints = fingerprints
+        self.used: list[str] = []  # entries read or written: what the build depended on (fastpath.py)
 
     @property
     def enabled(self) -> bool:
@@ -211,6 +212,7 @@ class AnnotationCache:
             if (doc.get("version") != CACHE_VERSION or doc.get("fingerprint") != self.fingerprints[level]
                     or doc.get("text_sha256") != key or not isinstance(doc.get("record"), dict)):
                 raise ValueError("stale or foreign entry")
+            self.used.append(path)
             return doc["record"]
         except FileNotFoundError:
             return None
@@ -230,6 +232,7 @@ class AnnotationCache:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))  # dumps: C encoder, dump is not
             os.replace(tmp, path)  # atomic: a reader sees the old entry or the new one, never half
+            self.used.append(str(path))
         except OSError as exc:  # a read-only or full disk slows builds down; it does not break them
             log.warning("could not write the annotation cache (%s); continuing without it", exc)
 
