@@ -1,6 +1,5 @@
 """Incremental output: unchanged files are kept (same inode), stale ones removed, the swap
 stays atomic, and an incremental build equals a clean one."""
-import os
 
 import pytest
 

@@ -1,16 +1,7 @@
 """Quote rules on small texts (pure functions; no spaCy)."""
+from sentences import split_sentences as _sentences
+
 from archive.nlp.quotes import find_quotes, quote_spans
-
-
-def _sentences(text):
-    import re
-
-    out, start = [], 0
-    for m in re.finditer(r"[.!?][”\"]?(\s+)", text):
-        out.append((start, m.start(1)))
-        start = m.end(1)
-    out.append((start, len(text)))
-    return out
 
 
 def test_unbalanced_opening_mark_never_swallows_the_paragraph():

@@ -1,17 +1,8 @@
 """Reported speech rules (nlp/reported.py and the reported clauses of nlp/quotes.py), on
 invented sentences."""
-import re
+from sentences import split_sentences as _sentences
 
 from archive.nlp.quotes import find_quotes
-
-
-def _sentences(text):
-    out, start = [], 0
-    for m in re.finditer(r"[.!?][”\"]?(\s+)", text):
-        out.append((start, m.start(1)))
-        start = m.end(1)
-    out.append((start, len(text)))
-    return out
 
 
 def reported(text):

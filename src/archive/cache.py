@@ -23,12 +23,11 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import archive
+from archive.jsonfile import write_json_atomic
 from archive.models import AnnotatedArticle, Article, RawMention, RawQuote, Span
 from archive.nlp.analyse import Analysis
 
@@ -227,11 +226,7 @@ class AnnotationCache:
         path = self._path(level, key)
         doc = {"version": CACHE_VERSION, "fingerprint": self.fingerprints[level], "text_sha256": key, "record": record}
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))  # dumps: C encoder, dump is not
-            os.replace(tmp, path)  # atomic: a reader sees the old entry or the new one, never half
+            write_json_atomic(path, doc)  # a reader sees the old entry or the new one, never half
             self.used.append(str(path))
         except OSError as exc:  # a read-only or full disk slows builds down; it does not break them
             log.warning("could not write the annotation cache (%s); continuing without it", exc)
@@ -425,11 +420,6 @@ class ArticleCache:
         if self.path is None or self._new == self._old:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                # dumps, not dump: only a one-shot dumps uses the C encoder (5-10x faster)
-                fh.write(json.dumps({"fingerprint": self.fingerprint, "entries": self._new}, ensure_ascii=False, separators=(",", ":")))
-            os.replace(tmp, self.path)
+            write_json_atomic(self.path, {"fingerprint": self.fingerprint, "entries": self._new})
         except OSError:
             pass

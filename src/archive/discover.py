@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
 from archive.errors import ArticleError
+from archive.jsonfile import write_json_atomic
 from archive.models import SourceFile
 from archive.reader import ARTICLE_SUFFIXES
 
@@ -71,11 +71,7 @@ class HashCache:
         if self.path is None or self._new == self._old:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(json.dumps({"version": 1, "entries": self._new}, separators=(",", ":")))
-            os.replace(tmp, self.path)
+            write_json_atomic(self.path, {"version": 1, "entries": self._new})
         except OSError:
             pass
 

@@ -25,13 +25,13 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import archive
 from archive import cache as cache_mod
 from archive.errors import ArticleError
+from archive.jsonfile import write_json_atomic
 
 log = logging.getLogger("archive")
 
@@ -194,11 +194,7 @@ def save_state(path: Path, digest: str, config, report, cache_files: list[str]) 
                        "pages": report.pages, "data_rows": report.data_rows, "feeds": report.feeds,
                        "search": report.search, "reused": report.annotated + report.rematched + report.reused},
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
-        os.replace(tmp, path)
+        write_json_atomic(path, state)
     except (OSError, TypeError, ValueError) as exc:
         log.debug("fast-path record not written (%s)", exc)
         remove_state(path)

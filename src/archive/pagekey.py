@@ -33,6 +33,7 @@ from pathlib import Path
 import archive as archive_pkg
 from archive.body import ArticleBody
 from archive.index import Context
+from archive.jsonfile import write_json_atomic
 from archive.models import Article, Entity, Mention, Quote
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
@@ -209,17 +210,9 @@ def load_manifest(path: Path | None) -> dict[str, list]:
 
 
 def save_manifest(path: Path | None, pages: dict[str, list]) -> None:
-    import json
-    import os
-    import tempfile
-
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"pages": pages}, separators=(",", ":")))  # one-shot dumps: the C encoder
-        os.replace(tmp, path)
+        write_json_atomic(path, {"pages": pages})
     except OSError:
         pass  # next build renders every page: slower, never wrong
