@@ -17,15 +17,12 @@ _IGNORED_NAMES = {"readme.md", "readme.txt", "license.md", "license.txt"}
 
 
 def _is_article(path: Path) -> bool:
-    return (
-        path.suffix.lower() in ARTICLE_SUFFIXES
-        and path.name.lower() not in _IGNORED_NAMES
-        and not any(part.startswith((".", "_")) for part in path.parts)
-    )
+    return _is_article_rel(path.as_posix())
 
 
 def _is_article_rel(rel: str) -> bool:
-    """`_is_article(Path(rel))` for a clean relative path, without building a Path."""
+    """Is the file at this clean relative path an article? A string test, because `discover`
+    asks it of every file in the content folder and building a Path for each is slow."""
     name = rel.rpartition("/")[2]
     dot = name.rfind(".")
     return (dot > 0 and name[dot:].lower() in ARTICLE_SUFFIXES and name.lower() not in _IGNORED_NAMES
@@ -85,12 +82,7 @@ def _file_sha256(path) -> str:
 
 
 def source_file(path: Path, rel: str) -> SourceFile:
-    try:
-        with path.open("rb") as fh:  # streamed: an oversized file is refused later, not read whole here
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        digest = ""  # unreadable: the reader reports it with the reason
-    return SourceFile(path=path, rel=rel, sha256=digest)
+    return SourceFile(path=path, rel=rel, sha256=_file_sha256(path))
 
 
 def _files(folder: str, parts: tuple[str, ...], out: list) -> None:
