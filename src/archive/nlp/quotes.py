@@ -1016,8 +1016,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 speaker = _opening_subject(text, (ss, se), cs)
             if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
                 continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
-            if kind == "direct" and text[max(ss, cs - 30):cs].split()[-1:] and \
-                    text[max(ss, cs - 30):cs].split()[-1].lower() in _NOUN_MARKERS | _NUMBER_WORDS:
+            word_before = text[max(ss, cs - 30):cs].split()[-1:] if kind == "direct" else ()
+            if word_before and (word_before[0].lower() in _NOUN_MARKERS or word_before[0].lower() in _NUMBER_WORDS):
                 continue  # 'a convoluted answer to …', 'his call for “…”': a noun, no attribution
             if kind == "direct" and speaker is not None:
                 speaker = _naming_subject(text, speaker, ss, cue)
