@@ -243,13 +243,14 @@ def _finish_task(task: tuple):
 
     st = _FINISH
     tmp, archive, config = st["tmp"], st["archive"], st["config"]
-    if task[0] == "exports":
-        return write_exports(archive, tmp / "data", {"title": config.title})
+    if task[0] == "data":  # ("data", "text") or ("data", "sqlite"): each reads the rows itself
+        return write_exports(archive, tmp / "data", {"title": config.title}, parts=(task[1],),
+                             previous=st["previous"], reuse=st["reuse"])
     if task[0] == "feeds":
         _, k, n = task
         return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0, reuse=st["reuse"])
     if task[0] == "network":
-        return write_network_exports(archive, tmp / "network")
+        return write_network_exports(archive, tmp / "network", reuse=st["reuse"])
     return write_sitemap(st["pages"], config, tmp)
 
 
@@ -258,17 +259,26 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     """What is made from the rendered site, in the temp folder before the swap; search last,
     because Pagefind indexes the finished HTML. The other parts are independent of each other
     and run side by side on `jobs` processes (each writes its own files: same bytes). Returns
-    {path: key} of the files made from keyed inputs (entity feeds: see render.Reuse)."""
+    {path: key} of the files made from keyed inputs (see render.Reuse): entity feeds, the
+    network exports and the data files, whose previous versions the next build copies from."""
+    from archive.cache import default_cache_dir
     from archive.executor import make_executor
+    from archive.export_state import save_state, state_path
+    from archive.exports import previous_exports
     from archive.search import build_index as build_search_index
 
-    # the data exports take about as long as the rest together: feeds are split in two
-    tasks = [("exports",), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
-    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse,
+    # The record of what data/ holds lives in the cache, which is on exactly when the pages
+    # are keyed (`reuse.keys`); build() always uses the default cache folder.
+    state_file = (state_path(default_cache_dir(config), config.output_dir)
+                  if reuse is not None and getattr(reuse, "keys", None) is not None else None)
+    previous = previous_exports(state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
+    # Longest first: the pool hands the next task to whichever process is free.
+    tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("network",), ("feeds", 1, 2), ("sitemap",)]
+    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse, previous=previous,
                    entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
     executor = make_executor(jobs, len(tasks), min_items_per_job=1)
     try:
-        results = list(executor.map(_finish_task, tasks))
+        results = dict(zip(tasks, executor.map(_finish_task, tasks)))
     except BaseException:
         getattr(executor, "terminate", executor.close)()
         raise
@@ -276,12 +286,14 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
         executor.close()
     finally:
         _FINISH.clear()
-    report.data_rows = results[0]
-    (n1, keyed1), (n2, keyed2) = results[1], results[2]
+    text = results[("data", "text")]
+    report.data_rows = text["rows"]
+    save_state(state_file, text["state"])
+    (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
     report.feeds = n1 + n2
     if config.search:
         problem = build_search_index(tmp)
         if problem:
             log.warning("%s", problem)
         report.search = problem and "skipped" or "pagefind"
-    return {**keyed1, **keyed2}
+    return {**text["keys"], **keyed1, **keyed2, **(results[("network",)] or {})}

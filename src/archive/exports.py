@@ -11,11 +11,16 @@ The schema is documented in docs/README-issue-6-site.md ("Data for researchers")
 """
 from __future__ import annotations
 
-import csv
-import json
+import hashlib
+import pickle
 import sqlite3
+import sys
 from pathlib import Path
 
+from archive.export_rows import FORMAT, LIST_SEP, Rows, export_rows
+from archive.export_sqlite import write_sqlite
+from archive.export_state import PER_GROUP, Previous, load_state
+from archive.export_text import write_text_tables
 from archive.index import Archive
 from archive.plan import article_path, entity_path
 
@@ -58,9 +63,7 @@ SCHEMA: dict[str, list[tuple[str, str, str]]] = {
         ("target", "TEXT", "NOT NULL REFERENCES entities(id)"), ("articles", "INTEGER", "NOT NULL"),
     ],
 }
-# Multi-valued fields are joined with this in CSV and SQLite (JSON keeps real lists).
-LIST_SEP = "; "
-_LIST_COLUMNS = {("articles", "tags"), ("entities", "aliases"), ("entities", "participants")}
+# Multi-valued fields are joined with LIST_SEP ("; ") in CSV and SQLite (JSON keeps real lists).
 INDEXES = [
     ("mentions", "entity"), ("mentions", "article"), ("quotes", "article"),
     ("quotes", "speaker_entity"), ("roles", "entity"), ("comentions", "target"),
@@ -68,7 +71,9 @@ INDEXES = [
 
 
 def tables(archive: Archive) -> dict[str, list[dict]]:
-    """Every table as a list of rows (dicts keyed by SCHEMA's columns, lists still lists)."""
+    """Every table as a list of rows (dicts keyed by SCHEMA's columns, lists still lists): the
+    reference for what the files hold. The writers use export_rows (the same values as tuples,
+    grouped by article), and the tests check that both agree."""
     quote_counts: dict[str, int] = {}
     for q in archive.quotes:
         quote_counts[q.article] = quote_counts.get(q.article, 0) + 1
@@ -114,83 +119,62 @@ def tables(archive: Archive) -> dict[str, list[dict]]:
             "quotes": quotes, "comentions": comentions}
 
 
-def _flat(table: str, row: dict) -> dict:
-    return dict(zip((c for c, _, _ in SCHEMA[table]), _flat_row(table, row)))
+def code_digest() -> str:
+    """The export code and the library versions that shape the bytes: a previous build's
+    fragments are reused only when this is unchanged (export_state.py)."""
+    global _CODE
+    if _CODE is None:
+        h = hashlib.sha256(f"{FORMAT}\0{sqlite3.sqlite_version}\0{sys.version}".encode())
+        here = Path(__file__).parent
+        for name in ("exports.py", "export_rows.py", "export_text.py", "export_sqlite.py", "export_state.py"):
+            h.update((here / name).read_bytes())
+        _CODE = h.hexdigest()
+    return _CODE
 
 
-def _flat_rows(table: str, rows: list[dict]) -> list[tuple]:
-    """Rows as tuples in column order, lists joined and booleans as 0/1 (CSV and SQLite);
-    made once per table and shared by both writers."""
-    return [_flat_row(table, r) for r in rows]
+_CODE: str | None = None
 
 
-def _flat_row(table: str, row: dict) -> tuple:
-    out = []
-    for col, _, _ in SCHEMA[table]:
-        v = row[col]
-        if (table, col) in _LIST_COLUMNS:
-            v = LIST_SEP.join(v)
-        elif v is True or v is False:
-            v = int(v)
-        out.append(v)
-    return tuple(out)
+def file_keys(rows: Rows, meta: dict[str, str]) -> dict[str, str]:
+    """data/<file> → a digest of everything its bytes depend on (render.Reuse keys them)."""
+    code = code_digest()
+
+    def key(*parts) -> str:
+        return hashlib.blake2b(pickle.dumps((code, *parts), protocol=5), digest_size=16).hexdigest()
+
+    groups = [g.key for g in rows.groups]
+    keys = {}
+    for table in SCHEMA:
+        value = groups if table in PER_GROUP else rows.table(table)
+        for fmt in ("json", "csv"):
+            keys[f"data/{table}.{fmt}"] = key(table, fmt, value)
+    keys["data/archive.sqlite"] = key("sqlite", sorted(meta.items()), groups, rows.entities, rows.roles, rows.comentions)
+    return keys
 
 
-_ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
+def previous_exports(state_file: Path | None, manifest: dict | None, site: Path | None) -> Previous:
+    """What the previous build left in data/ that this one may copy from (export_state.py)."""
+    state = load_state(state_file)
+    if state is None or state.get("code") != code_digest():
+        state = None
+    return Previous(state, manifest, site)
 
 
-def write_json(data: dict[str, list[dict]], folder: Path) -> None:
-    for name, rows in data.items():
-        # one row per line: compact, yet diffable and greppable
-        # one encoder for all rows: json.dumps with options makes a new encoder every call
-        lines = ",\n".join(map(_ROW_ENCODER.encode, rows))
-        (folder / f"{name}.json").write_text(f"[\n{lines}\n]\n" if rows else "[]\n", encoding="utf-8")
-
-
-def write_csv(data: dict[str, list[dict]], folder: Path, flat: dict[str, list[tuple]] | None = None) -> None:
-    for name, rows in data.items():
-        # utf-8-sig: Excel otherwise opens UTF-8 CSV as Latin-1 and mangles Arabic names.
-        with open(folder / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)  # the same bytes as a DictWriter over the same columns
-            writer.writerow([c for c, _, _ in SCHEMA[name]])
-            writer.writerows(flat[name] if flat is not None else _flat_rows(name, rows))
-
-
-def write_sqlite(data: dict[str, list[dict]], path: Path, meta: dict[str, str],
-                 flat: dict[str, list[tuple]] | None = None) -> None:
-    if path.exists():
-        path.unlink()
-    con = sqlite3.connect(path)
-    try:
-        # A new file that is published only if the whole build succeeds: no journal, no fsync.
-        # (Neither is recorded in the file: the bytes are the same.)
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("PRAGMA foreign_keys = ON")
-        con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
-        for name in SCHEMA:  # parents before children, as the foreign keys need
-            cols = SCHEMA[name]
-            defs = ", ".join(f'"{c}" {t} {k}'.strip() for c, t, k in cols)
-            con.execute(f"CREATE TABLE {name} ({defs})")
-            marks = ", ".join("?" for _ in cols)
-            con.executemany(f"INSERT INTO {name} VALUES ({marks})",
-                            flat[name] if flat is not None else _flat_rows(name, data[name]))
-        for table, col in INDEXES:
-            con.execute(f"CREATE INDEX idx_{table}_{col} ON {table}({col})")
-        con.commit()
-        # No journal or free pages left behind: the file is what gets published.
-        con.execute("VACUUM")
-    finally:
-        con.close()
-
-
-def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = None) -> dict[str, int]:
-    """Write data/<table>.json, data/<table>.csv and data/archive.sqlite; return row counts."""
+def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = None,
+                  parts=("text", "sqlite"), previous: Previous | None = None, reuse=None, rows: Rows | None = None) -> dict:
+    """Write data/<table>.json and .csv (part "text") and data/archive.sqlite (part "sqlite").
+    Returns {"rows": row counts, "keys": {path: key}, "state": the record for the next build
+    (text part only)}. With `previous`, unchanged articles are copied from the previous files;
+    with `reuse` (render.Reuse), unchanged files are carried over whole."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = tables(archive)
-    flat = {name: _flat_rows(name, rows) for name, rows in data.items()}
-    write_json(data, folder)
-    write_csv(data, folder, flat)
-    write_sqlite(data, folder / "archive.sqlite", dict(meta or {}, pipeline=archive.pipeline), flat)
-    return {name: len(rows) for name, rows in data.items()}
+    rows = rows if rows is not None else export_rows(archive)
+    meta = dict(meta or {}, pipeline=archive.pipeline)
+    keys = file_keys(rows, meta)
+    link = reuse.link if reuse is not None else None
+    out: dict = {"rows": rows.counts(), "keys": keys, "state": None}
+    if "text" in parts:
+        groups = write_text_tables(rows, folder, SCHEMA, previous, keys, link)
+        out["state"] = {"format": FORMAT, "code": code_digest(), "files": keys, "groups": groups}
+    if "sqlite" in parts and not (link is not None and link("data/archive.sqlite", keys["data/archive.sqlite"])):
+        write_sqlite(rows, folder / "archive.sqlite", meta, SCHEMA, INDEXES, previous)
+    return out

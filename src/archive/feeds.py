@@ -134,13 +134,27 @@ def archive_feed(archive: Archive, config: ArchiveConfig) -> ET.Element:
     return _feed(site, me, "index.html", config.title, config.description, items)
 
 
+def _entity_items(archive: Archive, entity_id: str) -> list[tuple[str, object]]:
+    """The entries of an entity's feed, (timestamp, article or quote), newest MAX_ENTRIES:
+    its articles, then the quotes attributed to it, sorted newest first (a stable sort)."""
+    stamps = getattr(archive, "_feed_stamps", None)
+    if stamps is None:  # one timestamp per article, for all the feeds of a build
+        stamps = {a.id: timestamp(a.date) for a in archive.articles}
+        try:
+            archive._feed_stamps = stamps
+        except AttributeError:
+            pass
+    items = [(stamps[aid], archive.article(aid)) for aid in archive.entity_articles.get(entity_id, [])]
+    items += [(stamps[q.article], q) for q in archive.entity_quotes.get(entity_id, [])]
+    return sorted(items, key=lambda it: it[0], reverse=True)[:MAX_ENTRIES]
+
+
 def entity_feed(archive: Archive, config: ArchiveConfig, entity_id: str) -> ET.Element:
     site, me = _Site(config), feed_path(archive, entity_id)
     ent = archive.entities[entity_id]
-    items = [(timestamp(archive.article(aid).date), lambda feed, aid=aid: _article_entry(feed, site, archive.article(aid), me))
-             for aid in archive.entity_articles.get(entity_id, [])]
-    items += [(timestamp(archive.article(q.article).date), lambda feed, q=q: _quote_entry(feed, site, archive, q, ent.name, me))
-              for q in archive.entity_quotes.get(entity_id, [])]
+    items = [(ts, (lambda feed, a=obj: _article_entry(feed, site, a, me)) if isinstance(obj, Article)
+              else (lambda feed, q=obj: _quote_entry(feed, site, archive, q, ent.name, me)))
+             for ts, obj in _entity_items(archive, entity_id)]
     return _feed(site, me, entity_path(archive, entity_id), f"{ent.name} · {config.title}",
                  f"New articles mentioning {ent.name}, and what {ent.name} said.", items)
 
@@ -153,11 +167,11 @@ def _write(feed: ET.Element, target: Path) -> None:
 
 def entity_feed_inputs(archive: Archive, config: ArchiveConfig, entity_id: str) -> tuple:
     """Everything an entity's feed is made from, for its key (render.Reuse): an unchanged feed
-    is carried over from the previous build instead of being made again."""
+    is carried over from the previous build instead of being made again. Only the entries it
+    shows count (the newest MAX_ENTRIES), so an older article does not change the key."""
     ent = archive.entities[entity_id]
     return (config.title, config.base_url, feed_path(archive, entity_id), entity_path(archive, entity_id), ent.name,
-            [archive.article(a) for a in archive.entity_articles.get(entity_id, [])],
-            archive.entity_quotes.get(entity_id, []))
+            _entity_items(archive, entity_id))
 
 
 def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids, main: bool = True,

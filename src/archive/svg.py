@@ -23,6 +23,8 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from json.encoder import encode_basestring
+
 from markupsafe import Markup, escape
 
 from archive.index import Archive
@@ -224,44 +226,106 @@ class Pictures:
 
     def network_data(self) -> dict:
         """The co-mention graph of every entity with a page, as node-link data."""
-        arch = self.archive
-        nodes = sorted(e for e in arch.entities if entity_path(arch, e) and arch.mention_counts.get(e))
-        known = set(nodes)
-        links = sorted({(min(x, y), max(x, y)): n for x in nodes for y, n in arch.comentions.get(x, {}).items()
-                        if y in known and x != y}.items())
-        return {
-            "directed": False, "multigraph": False,
-            "graph": {"description": "Entities linked when mentioned in the same article; weight = number of such articles"},
-            "nodes": [{"id": e, "name": arch.entities[e].name, "type": arch.entities[e].type,
-                       "mentions": arch.mention_counts[e], "articles": len(arch.entity_articles.get(e, [])),
-                       "page": entity_path(arch, e)} for e in nodes],
-            "links": [{"source": x, "target": y, "weight": n} for (x, y), n in links],
-        }
+        return network_data(self.archive)
+
+
+def network_data(archive: Archive) -> dict:
+    """The co-mention graph of every entity with a page, as node-link data (it needs none of
+    the counts `Pictures` makes, so the exports do not make them)."""
+    arch = archive
+    nodes = sorted(e for e in arch.entities if entity_path(arch, e) and arch.mention_counts.get(e))
+    known = set(nodes)
+    links = sorted({(min(x, y), max(x, y)): n for x in nodes for y, n in arch.comentions.get(x, {}).items()
+                    if y in known and x != y}.items())
+    return {
+        "directed": False, "multigraph": False,
+        "graph": {"description": "Entities linked when mentioned in the same article; weight = number of such articles"},
+        "nodes": [{"id": e, "name": arch.entities[e].name, "type": arch.entities[e].type,
+                   "mentions": arch.mention_counts[e], "articles": len(arch.entity_articles.get(e, [])),
+                   "page": entity_path(arch, e)} for e in nodes],
+        "links": [{"source": x, "target": y, "weight": n} for (x, y), n in links],
+    }
+
+
+def _json_value(v) -> str:
+    return encode_basestring(v) if v.__class__ is str else json.dumps(v, ensure_ascii=False)
+
+
+def network_json(data: dict) -> str:
+    """json.dumps(data, ensure_ascii=False, indent=1) + newline, written directly: the json
+    module indents in pure Python, ten times slower (tests check the two agree)."""
+    out = ["{"]
+    items = list(data.items())
+    for n, (key, value) in enumerate(items):
+        comma = "," if n < len(items) - 1 else ""
+        if isinstance(value, list) and value and all(isinstance(x, dict) and x and all(
+                v is None or isinstance(v, (str, int, float)) for v in x.values()) for x in value):
+            rows = []
+            for x in value:
+                fields = ",\n".join(f"   {encode_basestring(k)}: {_json_value(v)}" for k, v in x.items())
+                rows.append(f"  {{\n{fields}\n  }}")
+            out.append(f" {encode_basestring(key)}: [\n" + ",\n".join(rows) + f"\n ]{comma}")
+        else:  # small values: the json module, re-indented by one level
+            text = json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            out.append(f" {encode_basestring(key)}: {text}{comma}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+_GRAPHML_KEYS = [("name", "node", "string"), ("type", "node", "string"), ("mentions", "node", "int"),
+                 ("articles", "node", "int"), ("page", "node", "string"), ("weight", "edge", "int")]
+
+
+def _cdata(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:  # as ElementTree escapes attribute values
+    return (_cdata(text).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
+
+
+def _data(key: str, value) -> str:
+    text = str(value)
+    return f'   <data key="{key}">{_cdata(text)}</data>' if text else f'   <data key="{key}" />'
 
 
 def graphml(data: dict) -> bytes:
-    ns = "http://graphml.graphdrawing.org/xmlns"
-    root = ET.Element("graphml", xmlns=ns)  # plain xmlns: see feeds.py
-    keys = [("name", "node", "string"), ("type", "node", "string"), ("mentions", "node", "int"),
-            ("articles", "node", "int"), ("page", "node", "string"), ("weight", "edge", "int")]
-    for name, kind, typ in keys:
-        ET.SubElement(root, "key", {"id": name, "for": kind, "attr.name": name, "attr.type": typ})
-    graph = ET.SubElement(root, "graph", {"id": "comentions", "edgedefault": "undirected"})
-    for node in data["nodes"]:
-        el = ET.SubElement(graph, "node", {"id": node["id"]})
-        for name, kind, _ in keys:
-            if kind == "node":
-                ET.SubElement(el, "data", {"key": name}).text = str(node[name])
-    for i, link in enumerate(data["links"]):
-        el = ET.SubElement(graph, "edge", {"id": f"e{i}", "source": link["source"], "target": link["target"]})
-        ET.SubElement(el, "data", {"key": "weight"}).text = str(link["weight"])
-    ET.indent(root, space=" ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    """GraphML of network_data(): the bytes ElementTree wrote (indented by one space, short
+    empty elements, no final newline), written directly because ElementTree took ten times as
+    long (tests check the two agree)."""
+    out = ["<?xml version='1.0' encoding='utf-8'?>", '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">']
+    out += [f' <key id="{n}" for="{k}" attr.name="{n}" attr.type="{t}" />' for n, k, t in _GRAPHML_KEYS]
+    if not data["nodes"] and not data["links"]:
+        out.append(' <graph id="comentions" edgedefault="undirected" />')
+    else:
+        out.append(' <graph id="comentions" edgedefault="undirected">')
+        node_keys = [n for n, k, _ in _GRAPHML_KEYS if k == "node"]
+        for node in data["nodes"]:
+            out.append(f'  <node id="{_attr(node["id"])}">')
+            out += [_data(name, node[name]) for name in node_keys]
+            out.append("  </node>")
+        for i, link in enumerate(data["links"]):
+            out.append(f'  <edge id="e{i}" source="{_attr(link["source"])}" target="{_attr(link["target"])}">')
+            out.append(_data("weight", link["weight"]))
+            out.append("  </edge>")
+        out.append(" </graph>")
+    out.append("</graphml>")
+    return "\n".join(out).encode("utf-8")
 
 
-def write_network_exports(archive: Archive, folder: Path) -> None:
-    """network/network.json and network/network.graphml beside the network page."""
+def write_network_exports(archive: Archive, folder: Path, reuse=None) -> dict[str, str]:
+    """network/network.json and network/network.graphml beside the network page. With `reuse`
+    (render.Reuse), files whose data did not change are carried over from the previous site;
+    returns {path: key} of both."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = Pictures(archive).network_data()
-    (folder / "network.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (folder / "network.graphml").write_bytes(graphml(data))
+    data = network_data(archive)
+    key = reuse.key(("network", data)) if reuse is not None else None
+    keyed = {}
+    for name, make in (("network.json", lambda: network_json(data).encode("utf-8")), ("network.graphml", lambda: graphml(data))):
+        rel = f"network/{name}"
+        if key is not None:
+            keyed[rel] = key
+        if not (reuse is not None and reuse.link(rel, key)):
+            (folder / name).write_bytes(make())
+    return keyed

@@ -1,0 +1,134 @@
+"""The rows of the data exports (exports.py), as tuples in SCHEMA's column order, grouped by
+article so that an incremental build re-encodes only the articles whose rows changed.
+
+A *group* is one article with its `articles` row, its `mentions` rows and its `quotes` rows;
+its key is a digest of exactly those values, so two builds that give a group the same key
+write the same bytes for it in every format. (An archive whose quotes are not in article
+order, which `build_index` never makes, is one group holding everything, in the archive's
+order: correct, just never partly reused.) The other tables (entities, roles, comentions)
+are small and written whole.
+
+Rows keep lists as lists and booleans as booleans (the JSON form); `flat()` joins lists and
+turns booleans into 0/1 for CSV and SQLite.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from operator import attrgetter
+from collections import Counter
+from dataclasses import dataclass
+
+from archive.index import Archive
+from archive.plan import article_path, entity_path
+
+# Bumped whenever the rows or their encodings change, so that no fragment of an older
+# format is ever reused (export_state.py keys files and groups with it).
+FORMAT = "exports-2"
+LIST_SEP = "; "  # multi-valued fields in CSV and SQLite (JSON keeps real lists)
+# (table, column index) of list columns; booleans are found by value
+LIST_COLUMNS = {"articles": (8,), "entities": (5, 9)}
+
+
+_SPAN = attrgetter("start", "end")  # mentions in text order (a stable sort: ties keep their order)
+
+
+@dataclass
+class Group:
+    id: str | None       # the article's id (None: the single group of an irregular archive)
+    key: str
+    articles: list[tuple]
+    mentions: list[tuple]
+    quotes: list[tuple]
+
+
+@dataclass
+class Rows:
+    groups: list[Group]
+    entities: list[tuple]
+    roles: list[tuple]
+    comentions: list[tuple]
+
+    def table(self, name: str) -> list[tuple]:
+        if name in ("articles", "mentions", "quotes"):
+            return [r for g in self.groups for r in getattr(g, name)]
+        return getattr(self, name)
+
+    def counts(self) -> dict[str, int]:
+        return {"articles": sum(len(g.articles) for g in self.groups),
+                "entities": len(self.entities), "roles": len(self.roles),
+                "mentions": sum(len(g.mentions) for g in self.groups),
+                "quotes": sum(len(g.quotes) for g in self.groups), "comentions": len(self.comentions)}
+
+
+def flat(table: str, row: tuple) -> tuple:
+    """A row for CSV and SQLite: lists joined with LIST_SEP, booleans as 0/1."""
+    lists = LIST_COLUMNS.get(table)
+    if lists is None:
+        return row
+    out = list(row)
+    for i in lists:
+        out[i] = LIST_SEP.join(out[i])
+    return tuple(int(v) if v is True or v is False else v for v in out)
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
+def export_rows(archive: Archive) -> Rows:
+    """Every table's rows (the same values as exports.tables(), as tuples)."""
+    dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
+    quote_counts = Counter(q.article for q in archive.quotes)
+    by_article: dict[str, list] = {a.id: [] for a in archive.articles}
+    regular = True
+    last = -1
+    order = {a.id: k for k, a in enumerate(archive.articles)}
+    for q in archive.quotes:
+        k = order.get(q.article, -1)
+        if k < last or k < 0:
+            regular = False  # not grouped in article order: see the module docstring
+            break
+        last = k
+        by_article[q.article].append(q)
+    # The site's entities (with a page) plus anything a mention points to, so every foreign key holds.
+    used = {m.entity for ms in archive.mentions.values() for m in ms}
+    used |= {q.speaker_entity for q in archive.quotes if q.speaker_entity}
+    ents = sorted((e for e in archive.entities.values() if e.in_registry or e.id in used), key=lambda e: e.id)
+    known = {e.id for e in ents}
+
+    def quote_row(q):
+        sp = q.speaker
+        return (q.id, q.article, q.kind, q.start, q.end, q.text, q.cue, sp.text if sp else None,
+                sp.start if sp else None, sp.end if sp else None,
+                q.speaker_entity if q.speaker_entity in known else None, dates.get(q.article))
+
+    groups = []
+    for a in archive.articles:
+        aid, date = a.id, dates[a.id]
+        ms = archive.mentions.get(aid, [])
+        qs = by_article[aid] if regular else ()
+        art = (aid, a.title, date, a.date.precision if a.date else None, a.date.year if a.date else None,
+               a.source, a.url, a.author, list(a.tags), a.summary, a.path, article_path(aid), len(ms),
+               quote_counts[aid], a.text)
+        mentions = [(f"{aid}-m{n}", aid, m.entity, m.type, m.start, m.end, m.text, date)
+                    for n, m in enumerate(sorted(ms, key=_SPAN), 1)]
+        quotes = [quote_row(q) for q in qs]
+        groups.append(Group(aid, "", [art], mentions, quotes))
+    if regular:
+        for g in groups:
+            g.key = _digest((FORMAT, g.articles, g.mentions, g.quotes))
+    else:
+        whole = Group(None, "", [r for g in groups for r in g.articles], [r for g in groups for r in g.mentions],
+                      [quote_row(q) for q in archive.quotes])
+        whole.key = _digest((FORMAT, whole.articles, whole.mentions, whole.quotes))
+        groups = [whole]
+    entities = [(e.id, e.type, e.name, e.kind, e.description, list(e.aliases), e.affiliation,
+                 e.date.iso() if e.date else None, e.place, list(e.participants), e.in_registry,
+                 archive.mention_counts.get(e.id, 0), len(archive.entity_articles.get(e.id, [])),
+                 len(archive.entity_quotes.get(e.id, [])), entity_path(archive, e.id)) for e in ents]
+    roles = [(e.id, r.title, r.organisation, r.since.iso() if r.since else None, r.until.iso() if r.until else None)
+             for e in ents for r in e.roles]
+    comentions = [(x, y, n) for x in sorted(archive.comentions) if x in known
+                  for y, n in sorted(archive.comentions[x].items()) if y in known and x < y]  # each pair once
+    return Rows(groups, entities, roles, comentions)

@@ -1,0 +1,93 @@
+"""What the previous build's data exports hold, so that this build copies the bytes of every
+unchanged article from them instead of encoding its rows again (export_text.py,
+export_sqlite.py).
+
+After each build a small record (in the cache, beside the page manifest) lists, for each
+group of rows (export_rows.py: one article), its key, its row counts and the byte length of
+its fragment in each JSON and CSV file, and the key of every data file. A previous file is
+used only when it is provably the one that record describes: the page manifest (render.Reuse)
+holds the key this step returned for it and its size, mtime and inode, and the file in the
+published site still has them. Anything else (no record, an edited file, another format)
+means the file is made from scratch: slower, never wrong.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from archive.export_rows import FORMAT
+
+PER_GROUP = ("articles", "mentions", "quotes")  # tables whose rows are grouped by article
+
+
+def state_path(cache_root: Path, output_dir: Path) -> Path:
+    from archive.cache import CACHE_VERSION, text_key
+
+    return cache_root / f"v{CACHE_VERSION}" / "exports" / f"{text_key(str(output_dir.resolve()))[:20]}.pickle"
+
+
+def load_state(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+        return state if isinstance(state, dict) and state.get("format") == FORMAT else None
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def save_state(path: Path | None, state: dict) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(state, fh, protocol=5)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # next build makes every file from scratch
+
+
+class Previous:
+    """The previous build's data files and the record describing them.
+
+    `groups[key]` = (counts per PER_GROUP table, json lengths, csv lengths, position);
+    `offsets(table, fmt)` gives where each group's fragment starts in that file."""
+
+    def __init__(self, state: dict | None, manifest: dict | None, site: Path | None, folder: str = "data"):
+        self.state = state or {}
+        self.manifest = manifest or {}
+        self.site = site
+        self.folder = folder
+        self.order: list = self.state.get("groups", [])  # [(key, counts, json_lens, csv_lens)]
+        self.groups = {g[0]: (*g[1:], k) for k, g in enumerate(self.order)}
+
+    def file(self, name: str) -> Path | None:
+        """The previous data/<name> if it is exactly the file the record describes."""
+        if self.site is None:
+            return None
+        rel = f"{self.folder}/{name}"
+        key = self.state.get("files", {}).get(rel)
+        prev = self.manifest.get(rel)
+        if key is None or prev is None or prev[0] != key:
+            return None
+        try:
+            s = os.stat(self.site / rel)
+        except OSError:
+            return None
+        return self.site / rel if [s.st_size, s.st_mtime_ns, s.st_ino] == list(prev[1:]) else None
+
+    def starts(self, table: str, fmt: str | None = None) -> list[int]:
+        """Start of each previous group's rows (fmt None: row index) or bytes (fmt 'json'/'csv')
+        in `table`, in the previous order, relative to the first group's."""
+        t = PER_GROUP.index(table)
+        field = 1 if fmt is None else (2 if fmt == "json" else 3)
+        out, pos = [], 0
+        for g in self.order:
+            out.append(pos)
+            pos += g[field][t]
+        out.append(pos)
+        return out
