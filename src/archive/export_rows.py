@@ -31,6 +31,7 @@ LIST_COLUMNS = {"articles": (8,), "entities": (5, 9)}
 
 
 _SPAN = attrgetter("start", "end")  # mentions in text order (a stable sort: ties keep their order)
+_ENTITY = attrgetter("entity")
 
 
 @dataclass
@@ -79,48 +80,46 @@ def _digest(value) -> str:
 def export_rows(archive: Archive) -> Rows:
     """Every table's rows (the same values as exports.tables(), as tuples)."""
     dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
-    quote_counts = Counter(q.article for q in archive.quotes)
-    by_article: dict[str, list] = {a.id: [] for a in archive.articles}
-    regular = True
+    groups = []
+    used: set[str] = set()
+    for a in archive.articles:
+        aid, date = a.id, dates[a.id]
+        ms = archive.mentions.get(aid, [])
+        used.update(map(_ENTITY, ms))
+        mentions = [(f"{aid}-m{n}", aid, m.entity, m.type, m.start, m.end, m.text, date)
+                    for n, m in enumerate(sorted(ms, key=_SPAN), 1)]
+        groups.append(Group(aid, "", [(aid, a.title, date, a.date.precision if a.date else None,
+                                       a.date.year if a.date else None, a.source, a.url, a.author, list(a.tags),
+                                       a.summary, a.path, article_path(aid), len(ms), 0, a.text)], mentions, []))
+    used.update(q.speaker_entity for q in archive.quotes if q.speaker_entity)
+    # The site's entities (with a page) plus anything a mention points to, so every foreign key holds.
+    ents = sorted((e for e in archive.entities.values() if e.in_registry or e.id in used), key=lambda e: e.id)
+    known = {e.id for e in ents}
+    quotes = [(q.id, q.article, q.kind, q.start, q.end, q.text, q.cue, sp.text if sp else None,
+               sp.start if sp else None, sp.end if sp else None,
+               q.speaker_entity if q.speaker_entity in known else None, dates.get(q.article))
+              for q in archive.quotes for sp in (q.speaker,)]
+    # Quotes go to their article's group; build_index lists them in article order.
+    at = {g.id: g for g in groups}
+    position = {g.id: k for k, g in enumerate(groups)}
+    counts = Counter(q[1] for q in quotes)
     last = -1
-    order = {a.id: k for k, a in enumerate(archive.articles)}
-    for q in archive.quotes:
-        k = order.get(q.article, -1)
+    regular = True
+    for q in quotes:
+        k = position.get(q[1], -1)
         if k < last or k < 0:
             regular = False  # not grouped in article order: see the module docstring
             break
         last = k
-        by_article[q.article].append(q)
-    # The site's entities (with a page) plus anything a mention points to, so every foreign key holds.
-    used = {m.entity for ms in archive.mentions.values() for m in ms}
-    used |= {q.speaker_entity for q in archive.quotes if q.speaker_entity}
-    ents = sorted((e for e in archive.entities.values() if e.in_registry or e.id in used), key=lambda e: e.id)
-    known = {e.id for e in ents}
-
-    def quote_row(q):
-        sp = q.speaker
-        return (q.id, q.article, q.kind, q.start, q.end, q.text, q.cue, sp.text if sp else None,
-                sp.start if sp else None, sp.end if sp else None,
-                q.speaker_entity if q.speaker_entity in known else None, dates.get(q.article))
-
-    groups = []
-    for a in archive.articles:
-        aid, date = a.id, dates[a.id]
-        ms = archive.mentions.get(aid, [])
-        qs = by_article[aid] if regular else ()
-        art = (aid, a.title, date, a.date.precision if a.date else None, a.date.year if a.date else None,
-               a.source, a.url, a.author, list(a.tags), a.summary, a.path, article_path(aid), len(ms),
-               quote_counts[aid], a.text)
-        mentions = [(f"{aid}-m{n}", aid, m.entity, m.type, m.start, m.end, m.text, date)
-                    for n, m in enumerate(sorted(ms, key=_SPAN), 1)]
-        quotes = [quote_row(q) for q in qs]
-        groups.append(Group(aid, "", [art], mentions, quotes))
+        at[q[1]].quotes.append(q)
+    for g in groups:
+        art = g.articles[0]
+        g.articles[0] = art[:13] + (counts.get(g.id, 0),) + art[14:]
     if regular:
         for g in groups:
             g.key = _digest((FORMAT, g.articles, g.mentions, g.quotes))
     else:
-        whole = Group(None, "", [r for g in groups for r in g.articles], [r for g in groups for r in g.mentions],
-                      [quote_row(q) for q in archive.quotes])
+        whole = Group(None, "", [r for g in groups for r in g.articles], [r for g in groups for r in g.mentions], quotes)
         whole.key = _digest((FORMAT, whole.articles, whole.mentions, whole.quotes))
         groups = [whole]
     entities = [(e.id, e.type, e.name, e.kind, e.description, list(e.aliases), e.affiliation,
