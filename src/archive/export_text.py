@@ -24,20 +24,20 @@ _ROW_ENCODER = json.JSONEncoder(ensure_ascii=False)
 def _row_formatter(columns: list[str], kinds: list[str]):
     """A function row tuple → the JSON object text json.dumps(dict(zip(columns, row)),
     ensure_ascii=False) gives, about twice as fast for rows of strings, ints and None. It
-    raises TypeError for any other value but booleans, which int.__repr__ takes for 1 and 0:
-    tables with booleans (entities) use the json module itself."""
+    raises TypeError (a string column) or KeyError (an integer column: only exact ints, not
+    booleans or floats) for any other value, and the caller then uses the json module."""
     parts = []
     for i, (col, kind) in enumerate(zip(columns, kinds)):
         name = encode_basestring(col)
         if kind == "TEXT":
             value = f'("null" if v[{i}] is None else _s(v[{i}]))'
         elif kind == "INTEGER":
-            value = f'("null" if v[{i}] is None else _i(v[{i}]))'
+            value = f'("null" if v[{i}] is None else _i[v[{i}].__class__](v[{i}]))'
         else:  # a list column: the json module
             value = f'_j(v[{i}])'
         parts.append(f'{name!r} + ": " + {value}')
     src = "lambda v: '{' + " + " + ', ' + ".join(parts) + " + '}'"
-    return eval(src, {"_s": encode_basestring, "_i": int.__repr__, "_j": _ROW_ENCODER.encode})  # noqa: S307 (built from SCHEMA)
+    return eval(src, {"_s": encode_basestring, "_i": {int: int.__repr__}, "_j": _ROW_ENCODER.encode})  # noqa: S307 (built from SCHEMA)
 
 
 class _Encoder:
@@ -47,7 +47,7 @@ class _Encoder:
         self.table = table
         self.columns = [c for c, _, _ in schema]
         kinds = [t if (table, c) not in _LISTS else "LIST" for c, t, _ in schema]
-        self.fast = _row_formatter(self.columns, kinds) if table not in _BOOLEANS else None
+        self.fast = _row_formatter(self.columns, kinds) if table not in _BOOLEANS else None  # always falls back
         # csv.writer writes each row with one call: to a list, so that a group's text is a join
         self.lines: list[str] = []
         self.csv = csv.writer(_Lines(self.lines))
@@ -57,7 +57,7 @@ class _Encoder:
             if self.fast is None:
                 raise TypeError
             lines = [self.fast(r) for r in rows]
-        except TypeError:
+        except (TypeError, KeyError):
             lines = [_ROW_ENCODER.encode(dict(zip(self.columns, r))) for r in rows]
         return "".join([line + ",\n" for line in lines]).encode("utf-8")
 
