@@ -277,6 +277,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     # the index's objects writes their reference counts and so copies their memory pages,
     # which made the same work three times slower there.
     rows = export_rows(archive)
+    rows.make_mentions(previous.wanted())
     # Longest first: the pool hands the next task to whichever process is free.
     tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("network",), ("feeds", 1, 2), ("sitemap",)]
     _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse, previous=previous, rows=rows,

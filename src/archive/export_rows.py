@@ -14,6 +14,7 @@ turns booleans into 0/1 for CSV and SQLite.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from operator import attrgetter
 from collections import Counter
@@ -39,8 +40,27 @@ class Group:
     id: str | None       # the article's id (None: the single group of an irregular archive)
     key: str
     articles: list[tuple]
-    mentions: list[tuple]
     quotes: list[tuple]
+    # The mention rows are the bulk of the work: made only when asked for (`mentions`), so an
+    # incremental build makes them for changed articles alone. `_source` is what they come from.
+    _mentions: list[tuple] | None = None
+    _source: tuple | None = None
+
+    @property
+    def mentions(self) -> list[tuple]:
+        if self._mentions is None:
+            aid, date, ms = self._source
+            self._mentions = [(f"{aid}-m{n}", aid, m.entity, m.type, m.start, m.end, m.text, date)
+                              for n, m in enumerate(sorted(ms, key=_SPAN), 1)]
+        return self._mentions
+
+    @property
+    def mention_count(self) -> int:
+        return len(self._mentions) if self._mentions is not None else len(self._source[2])
+
+    def count(self, table: str) -> int:
+        """Rows in a per-group table, without making them."""
+        return self.mention_count if table == "mentions" else len(getattr(self, table))
 
 
 @dataclass
@@ -58,8 +78,15 @@ class Rows:
     def counts(self) -> dict[str, int]:
         return {"articles": sum(len(g.articles) for g in self.groups),
                 "entities": len(self.entities), "roles": len(self.roles),
-                "mentions": sum(len(g.mentions) for g in self.groups),
+                "mentions": sum(g.mention_count for g in self.groups),
                 "quotes": sum(len(g.quotes) for g in self.groups), "comentions": len(self.comentions)}
+
+    def make_mentions(self, wanted=None) -> None:
+        """Make the mention rows of every group (or of those `wanted(group)` says) now: in the
+        parent before a pool forks, where reading the index's objects copies no memory."""
+        for g in self.groups:
+            if wanted is None or wanted(g):
+                g.mentions
 
 
 def flat(table: str, row: tuple) -> tuple:
@@ -74,23 +101,31 @@ def flat(table: str, row: tuple) -> tuple:
 
 
 def _digest(value) -> str:
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+    """By value only (no pickle memo), so equal values give equal keys whatever is shared."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.fast = True
+    p.dump(value)
+    return hashlib.sha256(buf.getbuffer()).hexdigest()[:32]  # sha256: hardware-assisted, twice blake2b's speed here
 
 
 def export_rows(archive: Archive) -> Rows:
-    """Every table's rows (the same values as exports.tables(), as tuples)."""
+    """Every table's rows (the same values as exports.tables(), as tuples). A group's key is a
+    digest of what its rows are made from (the article row, its mentions' fields, its quote
+    rows), so that it is known without making the mention rows."""
     dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
     groups = []
     used: set[str] = set()
+    sources = []
     for a in archive.articles:
         aid, date = a.id, dates[a.id]
         ms = archive.mentions.get(aid, [])
         used.update(map(_ENTITY, ms))
-        mentions = [(f"{aid}-m{n}", aid, m.entity, m.type, m.start, m.end, m.text, date)
-                    for n, m in enumerate(sorted(ms, key=_SPAN), 1)]
+        sources.append([m.__dict__ for m in ms])  # Mention's fields, for the key
         groups.append(Group(aid, "", [(aid, a.title, date, a.date.precision if a.date else None,
                                        a.date.year if a.date else None, a.source, a.url, a.author, list(a.tags),
-                                       a.summary, a.path, article_path(aid), len(ms), 0, a.text)], mentions, []))
+                                       a.summary, a.path, article_path(aid), len(ms), 0, a.text)], [],
+                            _source=(aid, date, ms)))
     used.update(q.speaker_entity for q in archive.quotes if q.speaker_entity)
     # The site's entities (with a page) plus anything a mention points to, so every foreign key holds.
     ents = sorted((e for e in archive.entities.values() if e.in_registry or e.id in used), key=lambda e: e.id)
@@ -116,10 +151,11 @@ def export_rows(archive: Archive) -> Rows:
         art = g.articles[0]
         g.articles[0] = art[:13] + (counts.get(g.id, 0),) + art[14:]
     if regular:
-        for g in groups:
-            g.key = _digest((FORMAT, g.articles, g.mentions, g.quotes))
+        for g, source in zip(groups, sources):
+            g.key = _digest((FORMAT, g.articles, source, g.quotes))
     else:
-        whole = Group(None, "", [r for g in groups for r in g.articles], [r for g in groups for r in g.mentions], quotes)
+        whole = Group(None, "", [r for g in groups for r in g.articles], quotes,
+                      _mentions=[r for g in groups for r in g.mentions])
         whole.key = _digest((FORMAT, whole.articles, whole.mentions, whole.quotes))
         groups = [whole]
     entities = [(e.id, e.type, e.name, e.kind, e.description, list(e.aliases), e.affiliation,

@@ -111,7 +111,7 @@ def _fill(con, table: str, insert: str, rows: Rows, prev: Previous | None) -> No
     flush_fresh()
     if prev is None:
         return
-    expected = sum(len(getattr(g, table)) for g in rows.groups)
+    expected = sum(g.count(table) for g in rows.groups)
     if con.execute(f"SELECT coalesce(max(rowid), 0) = count(*) AND count(*) = ? FROM main.{table}",
                    (expected,)).fetchone()[0] != 1:
         raise sqlite3.DatabaseError(f"{table}: the previous file's rows are not what its record says")

@@ -80,6 +80,14 @@ class Previous:
             return None
         return self.site / rel if [s.st_size, s.st_mtime_ns, s.st_ino] == list(prev[1:]) else None
 
+    def wanted(self):
+        """Which groups' rows this build must make: those the previous files do not hold, or
+        all of them (None) when any of those files cannot be copied from."""
+        names = [f"{t}.{fmt}" for t in PER_GROUP for fmt in ("json", "csv")] + ["archive.sqlite"]
+        if not self.groups or any(self.file(n) is None for n in names):
+            return None
+        return lambda g: g.key not in self.groups
+
     def starts(self, table: str, fmt: str | None = None) -> list[int]:
         """Start of each previous group's rows (fmt None: row index) or bytes (fmt 'json'/'csv')
         in `table`, in the previous order, relative to the first group's."""

@@ -164,5 +164,5 @@ def write_text_tables(rows: Rows, folder: Path, schema: dict, prev: Previous | N
                 _write_json(folder / name, enc.json(rows.table(table)))
             else:
                 _write_csv(folder / name, _header(schema[table]), enc.csv_text(rows.table(table)))
-    return [(g.key, (len(g.articles), len(g.mentions), len(g.quotes)), tuple(j), tuple(c))
+    return [(g.key, tuple(g.count(t) for t in PER_GROUP), tuple(j), tuple(c))
             for g, j, c in zip(rows.groups, record_json, record_csv)]
