@@ -196,3 +196,20 @@ def test_network_writers_equal_the_json_module_and_elementtree(n):
     clean = [dict(x, name=x["name"].replace("\x00", "").replace("\x1f", "").replace("\r", "")) for x in nodes]
     data = dict(data, nodes=clean)
     assert graphml(data) == _graphml_reference(data)
+
+
+def test_a_build_into_an_empty_output_copies_from_the_cache(tmp_path, spy):
+    """A warm cache without the previous site (a fresh clone's CI, `rm -r build`): the rows are
+    copied from the cache's links to the last build's data files."""
+    import shutil
+
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    shutil.rmtree(config.output_dir)
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    spy["encoded"], spy["sqlite"] = 0, []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["copied"]
+    assert spy["encoded"] <= 2
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")

@@ -263,9 +263,9 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     network exports and the data files, whose previous versions the next build copies from."""
     from archive.cache import default_cache_dir
     from archive.executor import make_executor
-    from archive.export_state import save_state, state_path
     from archive.export_rows import export_rows
-    from archive.exports import previous_exports
+    from archive.export_state import state_path
+    from archive.exports import previous_exports, save_exports_state
     from archive.search import build_index as build_search_index
 
     # The record of what data/ holds lives in the cache, which is on exactly when the pages
@@ -294,7 +294,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
         _FINISH.clear()
     text = results[("data", "text")]
     report.data_rows = text["rows"]
-    save_state(state_file, text["state"])
+    save_exports_state(state_file, text["state"], tmp / "data")
     (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
     report.feeds = n1 + n2
     if config.search:

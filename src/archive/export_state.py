@@ -51,34 +51,71 @@ def save_state(path: Path | None, state: dict) -> None:
         pass  # next build makes every file from scratch
 
 
+def _same(path: Path, stat) -> bool:
+    """`path` is still the file whose [size, mtime_ns, inode] were recorded (any write to it,
+    even in place, changes its mtime)."""
+    try:
+        s = os.stat(path)
+    except OSError:
+        return False
+    return [s.st_size, s.st_mtime_ns, s.st_ino] == list(stat)
+
+
+def copies_dir(state_file: Path) -> Path:
+    return state_file.with_suffix("")
+
+
+def keep_copies(folder: Path, copies: Path, names) -> dict[str, list[int]]:
+    """Hard-link this build's data files into the cache (no copy: the same files as the site's)
+    so that a build without the previous site (a clean output folder, a warm cache) still
+    copies unchanged rows from them. Returns {name: [size, mtime_ns, inode]}."""
+    out = {}
+    try:
+        copies.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return out
+    for name in names:
+        target = copies / name
+        try:
+            target.unlink(missing_ok=True)
+            os.link(folder / name, target)
+            s = os.stat(target)
+            out[name] = [s.st_size, s.st_mtime_ns, s.st_ino]
+        except OSError:  # e.g. a cache on another file system: only the site is copied from
+            pass
+    return out
+
+
 class Previous:
     """The previous build's data files and the record describing them.
 
     `groups[key]` = (counts per PER_GROUP table, json lengths, csv lengths, position);
     `offsets(table, fmt)` gives where each group's fragment starts in that file."""
 
-    def __init__(self, state: dict | None, manifest: dict | None, site: Path | None, folder: str = "data"):
+    def __init__(self, state: dict | None, manifest: dict | None, site: Path | None, folder: str = "data",
+                 copies: Path | None = None):
         self.state = state or {}
         self.manifest = manifest or {}
         self.site = site
         self.folder = folder
+        self.copies = copies  # the cache's links to the files the record describes (keep_copies)
         self.order: list = self.state.get("groups", [])  # [(key, counts, json_lens, csv_lens)]
         self.groups = {g[0]: (*g[1:], k) for k, g in enumerate(self.order)}
 
     def file(self, name: str) -> Path | None:
-        """The previous data/<name> if it is exactly the file the record describes."""
-        if self.site is None:
-            return None
+        """The previous data/<name> if it is exactly the file the record describes: in the
+        published site, or else the cache's link to it (a build without the previous site)."""
         rel = f"{self.folder}/{name}"
         key = self.state.get("files", {}).get(rel)
+        if key is None:
+            return None
         prev = self.manifest.get(rel)
-        if key is None or prev is None or prev[0] != key:
-            return None
-        try:
-            s = os.stat(self.site / rel)
-        except OSError:
-            return None
-        return self.site / rel if [s.st_size, s.st_mtime_ns, s.st_ino] == list(prev[1:]) else None
+        if self.site is not None and prev is not None and prev[0] == key and _same(self.site / rel, prev[1:]):
+            return self.site / rel
+        stat = self.state.get("copies", {}).get(name)
+        if self.copies is not None and stat is not None and _same(self.copies / name, stat):
+            return self.copies / name
+        return None
 
     def wanted(self):
         """Which groups' rows this build must make: those the previous files do not hold, or

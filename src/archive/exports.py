@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive.export_rows import FORMAT, LIST_SEP, Rows, export_rows
 from archive.export_sqlite import write_sqlite
-from archive.export_state import PER_GROUP, Previous, load_state
+from archive.export_state import PER_GROUP, Previous, copies_dir, keep_copies, load_state, save_state
 from archive.export_text import write_text_tables
 from archive.index import Archive
 from archive.plan import article_path, entity_path
@@ -157,7 +157,15 @@ def previous_exports(state_file: Path | None, manifest: dict | None, site: Path 
     state = load_state(state_file)
     if state is None or state.get("code") != code_digest():
         state = None
-    return Previous(state, manifest, site)
+    return Previous(state, manifest, site, copies=copies_dir(state_file) if state_file is not None else None)
+
+
+def save_exports_state(state_file: Path | None, state: dict, folder: Path) -> None:
+    """Record what data/ holds for the next build, with the cache's links to its files."""
+    if state_file is None:
+        return
+    names = [rel.split("/", 1)[1] for rel in state["files"]]
+    save_state(state_file, dict(state, copies=keep_copies(folder, copies_dir(state_file), names)))
 
 
 def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = None,
