@@ -112,3 +112,31 @@ def test_feeds_are_reproducible(tmp_path):
     a, _ = build_site(tmp_path / "one")
     b, _ = build_site(tmp_path / "two")
     assert (a / "feed.xml").read_bytes() == (b / "feed.xml").read_bytes()
+
+
+HOSTILE = ["plain", "a & b < c > d", 'quote " here', "line\nbreak\ttab\rreturn", "", "Kata’ib ☃ 𝄞", "]]> <!-- -->"]
+
+
+@pytest.mark.parametrize("base", ["/", "https://example.org/site/", ""])
+def test_direct_writer_equals_elementtree(base):
+    """feeds.serialize writes what ET.indent + ElementTree.write wrote, for hostile text."""
+    from archive.feeds import XML_BASE, _Site, _sub, serialize
+
+    class Config:
+        base_url, title = base, "T & <archive>"
+
+    site = _Site(Config)
+    feed = ET.Element("feed", xmlns="http://www.w3.org/2005/Atom")
+    if site.xml_base() is not None:
+        feed.set(XML_BASE, site.xml_base())
+    for text in HOSTILE:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", site.ident(f"articles/{text}.html"))
+        _sub(entry, "title", text)
+        _sub(entry, "link", rel="alternate", type=None, href=site.href(f"articles/{text}.html", "actors/x.xml"))
+        _sub(_sub(entry, "author"), "name", text)
+        _sub(entry, "category", term=text)
+    _sub(feed, "empty")
+    got = serialize(feed)
+    ET.indent(feed, space=" ")
+    assert got == ET.tostring(feed, encoding="utf-8", xml_declaration=True)
