@@ -82,20 +82,22 @@ def _header(schema) -> bytes:
     return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
 
 
-def _write_json(path: Path, body: bytes | memoryview) -> None:
+def _write_json(path: Path, pieces: list) -> None:
+    pieces = [p for p in pieces if len(p)]
     with open(path, "wb") as fh:
-        if len(body):
+        if pieces:
+            pieces[-1] = memoryview(pieces[-1])[:-2]  # the last row's ",\n" becomes "\n]\n"
             fh.write(b"[\n")
-            fh.write(memoryview(body)[:-2])  # the last row's ",\n" becomes "\n]\n"
+            fh.writelines(pieces)  # no join: the pieces are mostly views of the previous file
             fh.write(b"\n]\n")
         else:
             fh.write(b"[]\n")
 
 
-def _write_csv(path: Path, header: bytes, body: bytes) -> None:
+def _write_csv(path: Path, header: bytes, pieces: list) -> None:
     with open(path, "wb") as fh:
         fh.write(header)
-        fh.write(body)
+        fh.writelines(pieces)
 
 
 def _old_body(prev: Previous, name: str, fmt: str, header: bytes) -> memoryview | None:
@@ -112,7 +114,7 @@ def _old_body(prev: Previous, name: str, fmt: str, header: bytes) -> memoryview 
             return memoryview(b"")
         if not (data.startswith(b"[\n") and data.endswith(b"\n]\n")):
             return None
-        return memoryview(data[2:-3] + b",\n")
+        return memoryview(data)[2:]  # the last fragment ends "\n]" here, not ",\n": see _slice
     if not data.startswith(header):
         return None
     return memoryview(data)[len(header):]
@@ -141,7 +143,11 @@ def write_text_tables(rows: Rows, folder: Path, schema: dict, prev: Previous | N
                 known = prev.groups.get(g.key) if old is not None else None
                 if known is not None:
                     pos = known[3]
-                    piece = old[starts[pos]:starts[pos + 1]]
+                    a, b = starts[pos], starts[pos + 1]
+                    if fmt == "json" and b == starts[-1] and b > a:  # the file's last row
+                        piece = bytes(old[a:b - 2]) + b",\n"
+                    else:
+                        piece = old[a:b]
                 else:
                     group_rows = getattr(g, table)
                     piece = enc.json(group_rows) if fmt == "json" else enc.csv_text(group_rows)
@@ -149,11 +155,10 @@ def write_text_tables(rows: Rows, folder: Path, schema: dict, prev: Previous | N
                 pieces.append(piece)
             if carried:
                 continue
-            body = b"".join(pieces)
             if fmt == "json":
-                _write_json(folder / name, body)
+                _write_json(folder / name, pieces)
             else:
-                _write_csv(folder / name, header, body)
+                _write_csv(folder / name, header, pieces)
     for table in ("entities", "roles", "comentions"):
         enc = _Encoder(table, schema[table])
         for fmt in ("json", "csv"):
@@ -161,8 +166,8 @@ def write_text_tables(rows: Rows, folder: Path, schema: dict, prev: Previous | N
             if link is not None and link(f"data/{name}", keys.get(f"data/{name}")):
                 continue
             if fmt == "json":
-                _write_json(folder / name, enc.json(rows.table(table)))
+                _write_json(folder / name, [enc.json(rows.table(table))])
             else:
-                _write_csv(folder / name, _header(schema[table]), enc.csv_text(rows.table(table)))
+                _write_csv(folder / name, _header(schema[table]), [enc.csv_text(rows.table(table))])
     return [(g.key, tuple(g.count(t) for t in PER_GROUP), tuple(j), tuple(c))
             for g, j, c in zip(rows.groups, record_json, record_csv)]
