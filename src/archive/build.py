@@ -278,8 +278,9 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     # which made the same work three times slower there.
     rows = export_rows(archive)
     rows.make_mentions(previous.wanted())
-    # Longest first: the pool hands the next task to whichever process is free.
-    tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("network",), ("feeds", 1, 2), ("sitemap",)]
+    # Longest first: the pool hands the next task to whichever process is free. At 10,000
+    # articles, adding one: sqlite ~0.7 s, text ~0.5 s, each feeds half ~0.2 s, network ~0.2 s.
+    tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
     _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse, previous=previous, rows=rows,
                    entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
     executor = make_executor(jobs, len(tasks), min_items_per_job=1)

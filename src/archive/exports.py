@@ -1,7 +1,10 @@
 """Data for researchers: the resolved archive as JSON, CSV and one SQLite file under `data/`.
 
-Every table is built once here as plain rows (`tables()`), then written three ways, so the
-JSON, the CSV and the SQLite file can never disagree. Ids are stable across builds as long as
+Every table is made once as rows (export_rows.py; `tables()` here is the reference they are
+tested against), then written three ways, so the JSON, the CSV and the SQLite file can never
+disagree: JSON and CSV by export_text.py, SQLite by export_sqlite.py. Rows are grouped by
+article, and a build copies the bytes of every unchanged group from the previous build's
+files (export_state.py), so adding an article encodes that article's rows only. Ids are stable across builds as long as
 the articles and the pipeline are unchanged: articles and entities keep their site ids,
 mentions and quotes are numbered in text order within their article (`<article>-m3`,
 `<article>-q2`). Offsets are character offsets into the article's `text` column (Python
