@@ -110,8 +110,20 @@ def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     spy["sqlite"] = []
     build(config, jobs=1)
-    assert spy["sqlite"] == ["fresh"]
+    # copied from the cache's copies (the edited files fail the check), never from the edits
+    assert spy["sqlite"] == ["copied"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
+    # and with neither the site's files nor the cache's copies usable: made from scratch
+    for copy in (root / ".archive-cache").rglob("exports/*/*"):
+        copy.write_bytes(copy.read_bytes() + b" ")
+    (root / "articles" / "2021-06-21-envoys.md").write_text(EXTRA.format(n=21, day=21), encoding="utf-8")
+    for name in ("mentions.json", "archive.sqlite"):
+        path = config.output_dir / "data" / name
+        path.write_bytes(path.read_bytes())  # same bytes, a new modification time
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["fresh"]
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean2")
 
 
 def test_a_corrupt_record_means_a_fresh_build(tmp_path):
@@ -150,6 +162,12 @@ def test_rows_equal_the_reference_tables(tmp_path, monkeypatch):
         assert [tuple(r.values()) for r in ref[table]] == rows.table(table), table
         assert all(flat(table, r) == tuple(int(v) if isinstance(v, bool) else "; ".join(v) if isinstance(v, list) else v
                                             for v in r) for r in rows.table(table)), table
+    # quotes not in article order (build_index never makes that): one group, the archive's order
+    archive.quotes.reverse()
+    rows, ref = export_rows(archive), tables(archive)
+    assert len(rows.groups) == 1
+    for table in SCHEMA:
+        assert [tuple(r.values()) for r in ref[table]] == rows.table(table), table
 
 
 HOSTILE = ["", "plain", 'quote " and \\ backslash', "}, {\"id\": \"x\"", "line\nbreak\ttab\r", "<&>", "Kata’ib ☃ 𝄞",
@@ -200,12 +218,15 @@ def test_network_writers_equal_the_json_module_and_elementtree(n):
 
 def test_a_build_into_an_empty_output_copies_from_the_cache(tmp_path, spy):
     """A warm cache without the previous site (a fresh clone's CI, `rm -r build`): the rows are
-    copied from the cache's links to the last build's data files."""
+    copied from the cache's copies of the last build's data files, which are never the site's
+    own files (a write to one must not change the other)."""
     import shutil
 
     root = write_archive(tmp_path / "arch")
     config = load_config(root)
     build(config, jobs=1)
+    copies = list((root / ".archive-cache").rglob("exports/*/mentions.json"))
+    assert len(copies) == 1 and copies[0].stat().st_ino != (config.output_dir / "data/mentions.json").stat().st_ino
     shutil.rmtree(config.output_dir)
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     spy["encoded"], spy["sqlite"] = 0, []

@@ -245,7 +245,7 @@ def _finish_task(task: tuple):
     tmp, archive, config = st["tmp"], st["archive"], st["config"]
     if task[0] == "data":  # ("data", "text") or ("data", "sqlite")
         return write_exports(archive, tmp / "data", {"title": config.title}, parts=(task[1],),
-                             previous=st["previous"], reuse=st["reuse"], rows=st["rows"])
+                             previous=st["previous"], reuse=st["reuse"], rows=st["rows"], copies=st["copies"])
     if task[0] == "feeds":
         _, k, n = task
         return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0, reuse=st["reuse"])
@@ -264,7 +264,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     from archive.cache import default_cache_dir
     from archive.executor import make_executor
     from archive.export_rows import export_rows
-    from archive.export_state import state_path
+    from archive.export_state import copies_dir, state_path
     from archive.exports import previous_exports, save_exports_state
     from archive.search import build_index as build_search_index
 
@@ -282,6 +282,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
     # articles, adding one: sqlite ~0.7 s, text ~0.5 s, each feeds half ~0.2 s, network ~0.2 s.
     tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
     _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse, previous=previous, rows=rows,
+                   copies=copies_dir(state_file) if state_file is not None else None,
                    entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
     executor = make_executor(jobs, len(tasks), min_items_per_job=1)
     try:
@@ -295,7 +296,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
         _FINISH.clear()
     text = results[("data", "text")]
     report.data_rows = text["rows"]
-    save_exports_state(state_file, text["state"], tmp / "data")
+    save_exports_state(state_file, text["state"], {**text["copies"], **results[("data", "sqlite")]["copies"]})
     (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
     report.feeds = n1 + n2
     if config.search:

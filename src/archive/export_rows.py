@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-from operator import attrgetter
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from archive.index import Archive
 from archive.plan import article_path, entity_path
@@ -86,7 +86,7 @@ class Rows:
         parent before a pool forks, where reading the index's objects copies no memory."""
         for g in self.groups:
             if wanted is None or wanted(g):
-                g.mentions
+                _ = g.mentions
 
 
 def flat(table: str, row: tuple) -> tuple:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 from archive.export_rows import FORMAT
@@ -65,24 +66,25 @@ def copies_dir(state_file: Path) -> Path:
     return state_file.with_suffix("")
 
 
-def keep_copies(folder: Path, copies: Path, names) -> dict[str, list[int]]:
-    """Hard-link this build's data files into the cache (no copy: the same files as the site's)
-    so that a build without the previous site (a clean output folder, a warm cache) still
-    copies unchanged rows from them. Returns {name: [size, mtime_ns, inode]}."""
+def keep_copies(folder: Path, copies: Path | None, names) -> dict[str, list[int]]:
+    """Copy this build's data files into the cache, so that a build without the previous site
+    (an empty output folder and a warm cache, as in CI) still copies unchanged rows from them.
+    Copies, not hard links: the cache must never share a file with the published site (writing
+    to one would change the other). Returns {name: [size, mtime_ns, inode]} of the copies."""
     out = {}
-    try:
-        copies.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    if copies is None:
         return out
     for name in names:
         target = copies / name
+        tmp = copies / f".{name}.{os.getpid()}.tmp"
         try:
-            target.unlink(missing_ok=True)
-            os.link(folder / name, target)
+            copies.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / name, tmp)  # in the kernel where it can (copy_file_range)
+            os.replace(tmp, target)  # a build still reading the old copy keeps its file
             s = os.stat(target)
             out[name] = [s.st_size, s.st_mtime_ns, s.st_ino]
-        except OSError:  # e.g. a cache on another file system: only the site is copied from
-            pass
+        except OSError:  # no copy: only the published site is copied from next time
+            tmp.unlink(missing_ok=True)
     return out
 
 

@@ -37,7 +37,7 @@ def _row_formatter(columns: list[str], kinds: list[str]):
             value = f'_j(v[{i}])'
         parts.append(f'{name!r} + ": " + {value}')
     src = "lambda v: '{' + " + " + ', ' + ".join(parts) + " + '}'"
-    return eval(src, {"_s": encode_basestring, "_i": {int: int.__repr__}, "_j": _ROW_ENCODER.encode})  # noqa: S307 (built from SCHEMA)
+    return eval(src, {"_s": encode_basestring, "_i": {int: int.__repr__}, "_j": _ROW_ENCODER.encode})  # built from SCHEMA's names
 
 
 class _Encoder:

@@ -20,7 +20,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from archive.export_rows import FORMAT, LIST_SEP, Rows, export_rows
+from archive.export_rows import FORMAT, LIST_SEP, Rows, export_rows  # noqa: F401 (LIST_SEP: plan.py reads it here)
 from archive.export_sqlite import write_sqlite
 from archive.export_state import PER_GROUP, Previous, copies_dir, keep_copies, load_state, save_state
 from archive.export_text import write_text_tables
@@ -163,20 +163,21 @@ def previous_exports(state_file: Path | None, manifest: dict | None, site: Path 
     return Previous(state, manifest, site, copies=copies_dir(state_file) if state_file is not None else None)
 
 
-def save_exports_state(state_file: Path | None, state: dict, folder: Path) -> None:
-    """Record what data/ holds for the next build, with the cache's links to its files."""
-    if state_file is None:
-        return
-    names = [rel.split("/", 1)[1] for rel in state["files"]]
-    save_state(state_file, dict(state, copies=keep_copies(folder, copies_dir(state_file), names)))
+def save_exports_state(state_file: Path | None, state: dict, copies: dict) -> None:
+    """Record what data/ holds for the next build, with the stat of the cache's copies."""
+    if state_file is not None:
+        save_state(state_file, dict(state, copies=copies))
 
 
 def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = None,
-                  parts=("text", "sqlite"), previous: Previous | None = None, reuse=None, rows: Rows | None = None) -> dict:
+                  parts=("text", "sqlite"), previous: Previous | None = None, reuse=None, rows: Rows | None = None,
+                  copies: Path | None = None) -> dict:
     """Write data/<table>.json and .csv (part "text") and data/archive.sqlite (part "sqlite").
     Returns {"rows": row counts, "keys": {path: key}, "state": the record for the next build
-    (text part only)}. With `previous`, unchanged articles are copied from the previous files;
-    with `reuse` (render.Reuse), unchanged files are carried over whole."""
+    (text part only), "copies": stat of the files copied into `copies`}. With `previous`,
+    unchanged articles are copied from the previous files; with `reuse` (render.Reuse),
+    unchanged files are carried over whole; with `copies` (a cache folder), the files are
+    copied there for a later build without this site (export_state.keep_copies)."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = rows if rows is not None else export_rows(archive)
     meta = dict(meta or {}, pipeline=archive.pipeline)
@@ -188,4 +189,6 @@ def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = 
         out["state"] = {"format": FORMAT, "code": code_digest(), "files": keys, "groups": groups}
     if "sqlite" in parts and not (link is not None and link("data/archive.sqlite", keys["data/archive.sqlite"])):
         write_sqlite(rows, folder / "archive.sqlite", meta, SCHEMA, INDEXES, previous)
+    made = [rel for rel in keys if ("sqlite" if rel == "data/archive.sqlite" else "text") in parts]
+    out["copies"] = keep_copies(folder, copies, [rel.split("/", 1)[1] for rel in made])
     return out

@@ -20,10 +20,8 @@ import calendar
 import json
 import math
 from collections import Counter
-from pathlib import Path
-from xml.etree import ElementTree as ET
-
 from json.encoder import encode_basestring
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
