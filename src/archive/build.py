@@ -270,7 +270,7 @@ def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: Build
 
     # The record of what data/ holds lives in the cache, which is on exactly when the pages
     # are keyed (`reuse.keys`); build() always uses the default cache folder.
-    state_file = (state_path(default_cache_dir(config), config.output_dir)
+    state_file = (state_path(default_cache_dir(config))
                   if reuse is not None and getattr(reuse, "keys", None) is not None else None)
     previous = previous_exports(state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
     # The data rows are read here, once, before the pool forks: in a forked worker, reading

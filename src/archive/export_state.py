@@ -22,10 +22,14 @@ from archive.export_rows import FORMAT
 PER_GROUP = ("articles", "mentions", "quotes")  # tables whose rows are grouped by article
 
 
-def state_path(cache_root: Path, output_dir: Path) -> Path:
-    from archive.cache import CACHE_VERSION, text_key
+def state_path(cache_root: Path) -> Path:
+    """One record (and one set of copies) per archive, whatever the output folder: `archive
+    serve` builds into a new temporary folder each session, and a record per folder would
+    leave a copy of data/ behind in the cache each time. A record made for another output
+    folder is still right: every file is checked before it is copied from."""
+    from archive.cache import CACHE_VERSION
 
-    return cache_root / f"v{CACHE_VERSION}" / "exports" / f"{text_key(str(output_dir.resolve()))[:20]}.pickle"
+    return cache_root / f"v{CACHE_VERSION}" / "exports" / "state.pickle"
 
 
 def load_state(path: Path | None) -> dict | None:
