@@ -140,3 +140,26 @@ def test_direct_writer_equals_elementtree(base):
     got = serialize(feed)
     ET.indent(feed, space=" ")
     assert got == ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def test_remembered_entries_write_what_elementtree_writes():
+    """An article's entry is written once and reused (feeds._ENTRIES): same bytes as building
+    and writing it each time with ElementTree."""
+    from archive.feeds import _article_entry, _article_entry_tree, _Site, _sub, serialize
+    from archive.models import Article, PartialDate
+    from archive.plan import article_path
+
+    class Config:
+        base_url, title = "/", "T"
+
+    site = _Site(Config)
+    arts = [Article(id=f"a{k}", slug=f"a{k}", path=f"a{k}.md", title=text or "x", text="t", body=(),
+                    date=PartialDate(2021, 4, None), source=text or None, author=text or None, summary=text or None)
+            for k, text in enumerate(HOSTILE)]
+    fast, ref = (ET.Element("feed", xmlns="http://www.w3.org/2005/Atom") for _ in range(2))
+    for art in arts + arts:  # the second time from the memo
+        _article_entry(fast, site, art, "feed.xml")
+        path = article_path(art.id)
+        _article_entry_tree(_sub(ref, "entry"), site, art, path, site.href(path, "feed.xml"))
+    ET.indent(ref, space=" ")
+    assert serialize(fast) == ET.tostring(ref, encoding="utf-8", xml_declaration=True)

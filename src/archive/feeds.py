@@ -82,15 +82,40 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
     return el
 
 
+class _Done(ET.Element):
+    """An entry already written out (`lines`): serialize() copies its lines."""
+
+
+# An article's entry is the same in the main feed and in the feed of every entity it names
+# (with a path base_url): written once per process, keyed by everything it shows.
+_ENTRIES: dict[tuple, list[str]] = {}
+
+
 def _article_entry(feed: ET.Element, site: _Site, art: Article, me: str) -> None:
     path = article_path(art.id)
-    entry = _sub(feed, "entry")
+    href = site.href(path, me)
+    key = (site.base, site.title, href, art.id, art.title, art.date, art.author, art.source, art.summary)
+    lines = _ENTRIES.get(key)
+    if lines is None:
+        entry = ET.Element("entry")
+        _article_entry_tree(entry, site, art, path, href)
+        lines = []
+        _lines(entry, lines, " ")
+        if len(_ENTRIES) > 100_000:
+            _ENTRIES.clear()
+        _ENTRIES[key] = lines
+    done = _Done("entry")
+    done.lines = lines
+    feed.append(done)
+
+
+def _article_entry_tree(entry: ET.Element, site: _Site, art: Article, path: str, href: str) -> None:
     _sub(entry, "id", site.ident(path))
     _sub(entry, "title", art.title)
     _sub(entry, "updated", timestamp(art.date))
     if art.date:
         _sub(entry, "published", timestamp(art.date))
-    _sub(entry, "link", rel="alternate", type="text/html", href=site.href(path, me))
+    _sub(entry, "link", rel="alternate", type="text/html", href=href)
     if art.author:
         _sub(_sub(entry, "author"), "name", art.author)
     if art.source:
@@ -180,6 +205,8 @@ def serialize(feed: ET.Element) -> bytes:
     try:
         _lines(feed, lines, "")
     except _Unusual:
+        if any(el.__class__ is _Done for el in feed.iter()):
+            raise ValueError("a written-out entry in a tree ElementTree must write") from None
         ET.indent(feed, space=" ")
         return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return "\n".join(lines).encode("utf-8")
@@ -190,6 +217,11 @@ class _Unusual(Exception):
 
 
 def _lines(el: ET.Element, out: list[str], pad: str) -> None:
+    if el.__class__ is _Done:
+        if pad != " ":
+            raise _Unusual
+        out.extend(el.lines)
+        return
     tag = el.tag
     if not isinstance(tag, str) or tag.startswith("{"):
         raise _Unusual
