@@ -1,4 +1,4 @@
-"""The annotation cache: what the pipeline found in an article text, as versioned JSON files.
+"""The annotation cache: what the pipeline found in an article text, in versioned binary shards.
 
 Two levels, because they go stale for different reasons:
 
@@ -13,9 +13,10 @@ Two levels, because they go stale for different reasons:
   analyses: spaCy does not run again. Resolution against the registry (`index.py`) is never
   cached; it runs afresh every build.
 
-A record is plain JSON (one file per text, written atomically) so that a distributed engine
-could produce them too. Anything unreadable, of another version or of the wrong shape is a
-miss, never an error: the entry is simply recomputed and overwritten.
+A record is plain JSON data so that a distributed engine could produce them too; the store
+keeps the same data as tuples (`compact_annotation`) in a few `marshal` files (`packstore.py`):
+one read per shard instead of one file per text. Anything unreadable, of another version or
+of the wrong shape is a miss, never an error: the entry is simply recomputed and overwritten.
 """
 from __future__ import annotations
 
@@ -23,17 +24,19 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import shutil
 from pathlib import Path
 
 import archive
 from archive.jsonfile import write_json_atomic
-from archive.models import AnnotatedArticle, Article, RawMention, RawQuote, Span
+from archive.models import AnnotatedArticle, Article, PartialDate, RawMention, RawQuote, Span
 from archive.nlp.analyse import Analysis
+from archive.packstore import _PY, PackStore, _write_atomic
 
 log = logging.getLogger("archive")
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: binary shards (packstore.py) instead of one JSON file per entry
 # Bump when `nlp/analyse.py` records something different for the same Doc (its source is
 # hashed into the fingerprint as well; the constant is for changes elsewhere, e.g. in spaCy use).
 EXTRACTOR_VERSION = "1"
@@ -136,39 +139,94 @@ def dates_record(article: Article) -> dict:
             "found": [[d.start, d.end, d.text, _enc(d.date), d.approximate] for d in find_dates(article.text, article.date)]}
 
 
-def _dates_from_record(article: Article, rec: dict) -> tuple | None:
-    from archive.dates import DateMention
+# --- the stored form of an annotation record ------------------------------------------------
+#
+# What `annotate_texts` returns is plain JSON (dicts); what the store keeps is the same data as
+# tuples in field order (`compact_annotation`), because turning 230,000 mention dicts into
+# objects on every build of 10,000 articles took a second. Dates are kept by publication date
+# (the anchor they were resolved against): two articles with one text and different dates
+# share the record without recomputing it for each other on every build.
 
-    found = rec.get("dates")
-    if not isinstance(found, dict) or found.get("anchor") != _anchor(article):
-        return None
-    return tuple(DateMention(int(s), int(e), str(t), _dec(d), bool(a)) for s, e, t, d, a in found["found"])
-
-
-def _mention(m: dict) -> RawMention:
-    return RawMention(int(m["start"]), int(m["end"]), str(m["text"]), str(m["label"]), str(m["source"]))
-
-
-def _quote(q: dict) -> RawQuote:
-    if set(q) != _QUOTE_FIELDS:
-        raise KeyError("quote record of another shape")
-    sp, an = q["speaker"], q["antecedent"]
-    return RawQuote(q["start"], q["end"], q["text"], q["kind"], q["cue"], None if sp is None else Span(*sp["span"]),
-                    q["speaker_via"], None if an is None else Span(*an["span"]))
+_new = object.__new__
+_set = object.__setattr__
 
 
+def _fast_new(cls, names: tuple[str, ...]):
+    """A constructor for frozen dataclass `cls` from values in field order that sets the
+    instance dict in one step (a frozen __init__ sets each field through object.__setattr__:
+    three times slower). Falls back to the class itself if its fields are not `names` or it
+    has no instance dict, so a change to models.py cannot make it build wrong objects."""
+    if tuple(f.name for f in dataclasses.fields(cls)) != names or hasattr(cls, "__slots__"):
+        return cls
+
+    def make(*values):
+        obj = _new(cls)
+        _set(obj, "__dict__", dict(zip(names, values)))
+        return obj
+    return make
+
+
+_MENTION_NAMES = ("start", "end", "text", "label", "source")
+_QUOTE_NAMES = ("start", "end", "text", "kind", "cue", "speaker", "speaker_via", "antecedent")
+_make_mention = _fast_new(RawMention, _MENTION_NAMES)
+_make_quote = _fast_new(RawQuote, _QUOTE_NAMES)
 _QUOTE_FIELDS = {f.name for f in dataclasses.fields(RawQuote)}
 
 
-def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
-    # Field by field rather than through the generic `_dec`: this runs for every mention of
-    # every article on every build.
+def _quote_tuple(q: dict) -> tuple:
+    if set(q) != _QUOTE_FIELDS:
+        raise KeyError("quote record of another shape")
+    sp, an = q["speaker"], q["antecedent"]
+    return (q["start"], q["end"], q["text"], q["kind"], q["cue"], None if sp is None else tuple(sp["span"]),
+            q["speaker_via"], None if an is None else tuple(an["span"]))
+
+
+def _dates_tuple(found) -> tuple:
+    return tuple((int(s), int(e), str(t), None if d is None else tuple(d["d"]), bool(a)) for s, e, t, d, a in found)
+
+
+def compact_annotation(rec: dict) -> tuple:
+    """The JSON record → the stored form: (mentions, quotes, sentences, pipeline, {anchor: dates})."""
+    dates = {}
+    if isinstance(rec.get("dates"), dict):
+        dates[rec["dates"]["anchor"]] = _dates_tuple(rec["dates"]["found"])
+    return (tuple((int(m["start"]), int(m["end"]), str(m["text"]), str(m["label"]), str(m["source"])) for m in rec["mentions"]),
+            tuple(map(_quote_tuple, rec["quotes"])),
+            tuple((int(s), int(e)) for s, e in rec["sentences"]),
+            str(rec["pipeline"]), dates)
+
+
+def with_dates(rec: tuple, dates: dict) -> tuple:
+    """A stored record with the dates of `dates_record(article)` added for its anchor."""
+    return (*rec[:4], {**rec[4], dates["anchor"]: _dates_tuple(dates["found"])})
+
+
+def _dates_from_record(article: Article, rec: tuple) -> tuple | None:
+    from archive.dates import DateMention
+
+    found = rec[4].get(_anchor(article), False)
+    if found is False:
+        return None
+    return tuple(DateMention(s, e, t, None if d is None else PartialDate(*d), a) for s, e, t, d, a in found)
+
+
+def annotated_from_record(article: Article, rec) -> AnnotatedArticle:
+    """`rec`: a stored record (tuple) or a JSON record (dict). Runs for every article of every
+    build: no per-field checks beyond the shape, which the store's fingerprint vouches for."""
+    if isinstance(rec, dict):
+        rec = compact_annotation(rec)
+    mentions, quotes, sentences, pipeline, dates = rec
+    if not isinstance(dates, dict):
+        raise TypeError("record of another shape")
+    mk = _make_mention
+    qk = _make_quote
     return AnnotatedArticle(
         article,
-        tuple(map(_mention, rec["mentions"])),
-        tuple(map(_quote, rec["quotes"])),
-        tuple((int(s), int(e)) for s, e in rec["sentences"]),
-        str(rec["pipeline"]),
+        tuple([mk(s, e, t, label, src) for s, e, t, label, src in mentions]),
+        tuple([qk(s, e, t, kind, cue, None if sp is None else Span(*sp), via, None if an is None else Span(*an))
+               for s, e, t, kind, cue, sp, via, an in quotes]),
+        tuple([(s, e) for s, e in sentences]),
+        pipeline,
         _dates_from_record(article, rec),
     )
 
@@ -176,18 +234,25 @@ def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
 # --- the store ---------------------------------------------------------------------------------
 
 class AnnotationCache:
-    """`get(level, text)` / `put(level, text, record)` for level 'analysis' or 'annotation'.
+    """`get(level, text)` / `put(level, text, record)` for level 'analysis' (a JSON record) or
+    'annotation' (a stored record: `compact_annotation`). Kept in a `PackStore` per level and
+    fingerprint; `flush()` writes what was put.
 
     With `root=None` the cache is off: every get misses and nothing is written."""
 
     def __init__(self, root: Path | None, fingerprints: dict[str, str]):
         self.root = root
         self.fingerprints = fingerprints
-        self.used: list[str] = []  # entries read or written: what the build depended on (fastpath.py)
+        self._stores: dict[str, PackStore] = {}
 
     @property
     def enabled(self) -> bool:
         return self.root is not None
+
+    @property
+    def used(self) -> list[str]:
+        """The cache files read or written: what the build depended on (fastpath.py)."""
+        return sorted(p for store in self._stores.values() for p in store.used)
 
     def pages_manifest(self, output_dir: Path) -> Path | None:
         """Where the render keys of the site in `output_dir` are kept (see pagekey.py)."""
@@ -195,41 +260,37 @@ class AnnotationCache:
             return None
         return self.root / f"v{CACHE_VERSION}" / "pages" / f"{text_key(str(output_dir.resolve()))[:20]}.json"
 
-    def _path(self, level: str, key: str) -> Path:
-        assert self.root is not None
-        return self.root / f"v{CACHE_VERSION}" / level / self.fingerprints[level][:20] / key[:2] / f"{key}.json"
+    def _store(self, level: str) -> PackStore:
+        store = self._stores.get(level)
+        if store is None:
+            fp = self.fingerprints[level]
+            store = self._stores[level] = PackStore(f"{self.root}/v{CACHE_VERSION}/{level}/{fp[:20]}", fp)
+        return store
 
-    def get(self, level: str, text: str) -> dict | None:
+    def get(self, level: str, text: str):
         if self.root is None:
             return None
-        key = text_key(text)
-        # a string, not a Path: building Paths was a tenth of a no-change build's cache reads
-        path = f"{self.root}/v{CACHE_VERSION}/{level}/{self.fingerprints[level][:20]}/{key[:2]}/{key}.json"
-        try:
-            with open(path, "rb") as fh:
-                doc = json.loads(fh.read())
-            if (doc.get("version") != CACHE_VERSION or doc.get("fingerprint") != self.fingerprints[level]
-                    or doc.get("text_sha256") != key or not isinstance(doc.get("record"), dict)):
-                raise ValueError("stale or foreign entry")
-            self.used.append(path)
-            return doc["record"]
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, AttributeError) as exc:  # corrupt: a miss, recomputed and overwritten
-            log.debug("cache entry %s unusable (%s); recomputing", path, exc)
-            return None
+        return self._store(level).get(text_key(text))
 
-    def put(self, level: str, text: str, record: dict) -> None:
+    def get_many(self, level: str, texts: list[str]) -> list:
+        if self.root is None:
+            return [None] * len(texts)
+        return self._store(level).get_all([text_key(t) for t in texts])
+
+    def put(self, level: str, text: str, record) -> None:
         if self.root is None:
             return
-        key = text_key(text)
-        path = self._path(level, key)
-        doc = {"version": CACHE_VERSION, "fingerprint": self.fingerprints[level], "text_sha256": key, "record": record}
         try:
-            write_json_atomic(path, doc)  # a reader sees the old entry or the new one, never half
-            self.used.append(str(path))
+            self._store(level).put(text_key(text), record)
         except OSError as exc:  # a read-only or full disk slows builds down; it does not break them
             log.warning("could not write the annotation cache (%s); continuing without it", exc)
+
+    def flush(self) -> None:
+        for store in self._stores.values():
+            try:
+                store.flush()
+            except (OSError, ValueError) as exc:
+                log.warning("could not write the annotation cache (%s); continuing without it", exc)
 
 
 def default_cache_dir(config) -> Path:
@@ -378,21 +439,44 @@ def reader_fingerprint(require_date: bool, max_bytes: int | None = None) -> str:
                     "code": _files_digest(_package_files("reader.py", "models.py"))})
 
 
+_ARTICLE_NAMES = tuple(f.name for f in dataclasses.fields(Article))
+_make_article = _fast_new(Article, _ARTICLE_NAMES)
+_DATE_AT = _ARTICLE_NAMES.index("date")
+
+
+def _article_entry(art: Article) -> tuple:
+    values = [getattr(art, n) for n in _ARTICLE_NAMES]
+    d = values[_DATE_AT]
+    values[_DATE_AT] = None if d is None else (d.year, d.month, d.day)
+    return tuple(values)
+
+
+def _article_from_entry(values: tuple) -> Article:
+    if len(values) != len(_ARTICLE_NAMES):
+        raise ValueError("article entry of another shape")
+    d = values[_DATE_AT]
+    if d is not None:
+        values = (*values[:_DATE_AT], PartialDate(*d), *values[_DATE_AT + 1:])
+    return _make_article(*values)
+
+
 class ArticleCache:
-    """Read (parsed) articles by content path and file hash, in one JSON file per archive: a
-    build re-reads only the files that changed. Anything unusable is a miss."""
+    """Read (parsed) articles by content path and file hash, in one `marshal` file per archive
+    (see packstore.py for why marshal): a build re-reads only the files that changed.
+    Anything unusable is a miss."""
 
     def __init__(self, root: Path | None, fingerprint: str):
-        self.path = None if root is None else root / f"v{CACHE_VERSION}" / "articles" / f"{fingerprint[:20]}.json"
+        self.path = None if root is None else root / f"v{CACHE_VERSION}" / "articles" / f"{fingerprint[:20]}.bin"
         self.fingerprint = fingerprint
         self._old: dict = {}
         self._new: dict = {}
+        self._changed = False
         if self.path is not None:
             try:
-                doc = json.loads(self.path.read_text(encoding="utf-8"))
-                if doc.get("fingerprint") == fingerprint and isinstance(doc.get("entries"), dict):
-                    self._old = doc["entries"]
-            except (OSError, ValueError, AttributeError):
+                magic, py, fp, entries = marshal.loads(self.path.read_bytes())
+                if magic == "archive-articles" and tuple(py) == _PY and fp == fingerprint and isinstance(entries, dict):
+                    self._old = entries
+            except Exception:  # unreadable, truncated, another Python's marshal: all a miss
                 pass
 
     def get(self, src) -> Article | None:
@@ -400,7 +484,7 @@ class ArticleCache:
         if not entry or not src.sha256 or entry[0] != src.sha256:
             return None
         try:
-            art = Article(**{k: _dec_field(k, v) for k, v in entry[1].items()})
+            art = _article_from_entry(entry[1])
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
         self._new[src.rel] = entry
@@ -409,17 +493,20 @@ class ArticleCache:
     def put(self, src, art: Article) -> None:
         if self.path is None or not src.sha256:
             return
+        entry = (src.sha256, _article_entry(art))
         try:
-            rec = {f.name: _enc(getattr(art, f.name)) for f in dataclasses.fields(art)}
-        except TypeError:
+            if _article_from_entry(marshal.loads(marshal.dumps(entry[1]))) != art:
+                return  # only what round-trips exactly
+        except (ValueError, TypeError):
             return
-        if Article(**{k: _dec(v) for k, v in rec.items()}) == art:  # only what round-trips exactly
-            self._new[src.rel] = [src.sha256, rec]
+        self._new[src.rel] = entry
+        self._changed = True
 
     def save(self) -> None:
-        if self.path is None or self._new == self._old:
-            return
+        if self.path is None or (not self._changed and len(self._new) == len(self._old)):
+            return  # every entry was taken as it was (get) and none was added
         try:
-            write_json_atomic(self.path, {"fingerprint": self.fingerprint, "entries": self._new})
-        except OSError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(str(self.path), marshal.dumps(("archive-articles", _PY, self.fingerprint, self._new)))
+        except (OSError, ValueError):
             pass
