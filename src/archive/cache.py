@@ -30,7 +30,7 @@ from pathlib import Path
 
 import archive
 from archive.jsonfile import write_json_atomic
-from archive.models import AnnotatedArticle, Article, PartialDate, RawMention, RawQuote, Span
+from archive.models import AnnotatedArticle, Article, PartialDate, RawMention, RawQuote, Span, fast_maker
 from archive.nlp.analyse import Analysis
 from archive.packstore import _PY, PackStore, _write_atomic
 
@@ -147,29 +147,10 @@ def dates_record(article: Article) -> dict:
 # (the anchor they were resolved against): two articles with one text and different dates
 # share the record without recomputing it for each other on every build.
 
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _fast_new(cls, names: tuple[str, ...]):
-    """A constructor for frozen dataclass `cls` from values in field order that sets the
-    instance dict in one step (a frozen __init__ sets each field through object.__setattr__:
-    three times slower). Falls back to the class itself if its fields are not `names` or it
-    has no instance dict, so a change to models.py cannot make it build wrong objects."""
-    if tuple(f.name for f in dataclasses.fields(cls)) != names or hasattr(cls, "__slots__"):
-        return cls
-
-    def make(*values):
-        obj = _new(cls)
-        _set(obj, "__dict__", dict(zip(names, values)))
-        return obj
-    return make
-
-
 _MENTION_NAMES = ("start", "end", "text", "label", "source")
 _QUOTE_NAMES = ("start", "end", "text", "kind", "cue", "speaker", "speaker_via", "antecedent")
-_make_mention = _fast_new(RawMention, _MENTION_NAMES)
-_make_quote = _fast_new(RawQuote, _QUOTE_NAMES)
+_make_mention = fast_maker(RawMention, _MENTION_NAMES)
+_make_quote = fast_maker(RawQuote, _QUOTE_NAMES)
 _QUOTE_FIELDS = {f.name for f in dataclasses.fields(RawQuote)}
 
 
@@ -440,7 +421,7 @@ def reader_fingerprint(require_date: bool, max_bytes: int | None = None) -> str:
 
 
 _ARTICLE_NAMES = tuple(f.name for f in dataclasses.fields(Article))
-_make_article = _fast_new(Article, _ARTICLE_NAMES)
+_make_article = fast_maker(Article, _ARTICLE_NAMES)
 _DATE_AT = _ARTICLE_NAMES.index("date")
 
 

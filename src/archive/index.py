@@ -91,7 +91,8 @@ class Archive:
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     if span is None:
         return None
-    inside = [m for m in mentions if span.start <= m.start and m.end <= span.end and m.type in SPEAKER_TYPES]
+    s, e = span.start, span.end
+    inside = [m for m in mentions if s <= m.start and m.end <= e and m.type in SPEAKER_TYPES]
     if not inside:
         return None
     # The head of "Political analyst Ihssan Shammari" is the last name in it; prefer people.
@@ -136,26 +137,34 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         art = a.article
         ms = resolver.resolve_article(a)
         mentions[art.id] = ms
-        seen: list[str] = []
-        shown: Counter = Counter()
-        # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
-        ordered_sents = all(a.sentences[i][1] <= a.sentences[i + 1][0] for i in range(len(a.sentences) - 1))
-        starts = [x for x, _ in a.sentences] if ordered_sents else None
-        for m in ms:
-            counts[m.entity] += 1
-            if m.entity not in seen:
-                seen.append(m.entity)
-                entity_articles[m.entity].append(art.id)
-            if shown[m.entity] < 3:  # at most three contexts per entity and article
-                shown[m.entity] += 1
-                contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id, starts=starts))
+        ents = [m.entity for m in ms]
+        counts.update(ents)  # Counter.update counts in C
+        seen = list(dict.fromkeys(ents))  # distinct, in order of first mention
         for x in seen:
-            for y in seen:
-                if x != y:
-                    comentions[x][y] += 1
+            entity_articles[x].append(art.id)
+        # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
+        sents = a.sentences
+        ordered_sents = all(sents[i][1] <= sents[i + 1][0] for i in range(len(sents) - 1))
+        starts = [x for x, _ in sents] if ordered_sents else None
+        shown: dict[str, int] = {}
+        text = art.text
+        for m in ms:
+            n = shown.get(m.entity, 0)
+            if n < 3:  # at most three contexts per entity and article
+                shown[m.entity] = n + 1
+                contexts[m.entity].append(_sentence_context(text, sents, m, art.id, starts=starts))
+        if len(seen) > 1:
+            # every other entity of the article once: counted in C, then the entity itself
+            # (counted once, never there before) taken out again; same counts and key order
+            # as adding them one by one
+            for x in seen:
+                c = comentions[x]
+                c.update(seen)
+                del c[x]
         art_quotes: list[Quote] = []  # this article's quotes (scanning all quotes is quadratic)
+        speakers = [m for m in ms if m.type in SPEAKER_TYPES] if a.quotes else []
         for n, rq in enumerate(a.quotes):
-            speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, ms)
+            speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, speakers)
             role, name = split_role(rq.speaker) if rq.speaker else (None, None)
             q = Quote(id=f"{art.id}-q{n + 1}", article=art.id, start=rq.start, end=rq.end, text=rq.text,
                       kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity,

@@ -18,7 +18,7 @@ from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention
+from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
 from archive.nlp.lexicon import word_list
 from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
 from archive.reader import slugify
@@ -178,6 +178,8 @@ class Resolver:
         self._ids: dict[str, str] = {}                            # name key -> entity id
         self._learned = False
         self._registry_memo: dict[str, str | None] = {}
+        self._resolve_memo: dict[tuple[str, str], tuple | bool] = {}
+        self._full_memo: dict[tuple[str, str], tuple] = {}
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -214,6 +216,7 @@ class Resolver:
                 if etype == "actor" and len(words) >= 2:
                     self._surnames[name_key(words[-1])].add(key)
         self._merge_keys()
+        self._resolve_memo.clear()  # remembered under the counts and merges before these
         self._learned = True
 
     def _merge_keys(self) -> None:
@@ -316,11 +319,21 @@ class Resolver:
             self.learn([a])
         out: list[Mention] = []
         article_full: dict[str, str] = {}
+        full_memo = self._full_memo
         for raw in a.mentions:
-            if raw.source != "registry" and self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
-                words = raw.text.split()
-                if len(words) >= 2:
-                    article_full.setdefault(name_key(words[-1]), name_key(raw.text))
+            if raw.source != "registry":
+                # (surname key, full name key) of a full name, () otherwise: a pure function of
+                # the text and the label, remembered (names recur across articles)
+                pair = full_memo.get((raw.text, raw.label))
+                if pair is None:
+                    pair = ()
+                    if self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
+                        words = raw.text.split()
+                        if len(words) >= 2:
+                            pair = (name_key(words[-1]), name_key(raw.text))
+                    full_memo[(raw.text, raw.label)] = pair
+                if pair:
+                    article_full.setdefault(*pair)
         for raw in a.mentions:
             m = self.resolve(raw, article_full)
             if m is not None:
@@ -334,18 +347,37 @@ class Resolver:
     def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
         if raw.source == "registry":
             ent = self.entities.get(raw.label)
-            return Mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
+            return _mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
         if (known := self._registry_id(raw.text)) is not None:
-            return Mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
-        etype = self._raw_type(raw)
-        if etype is None:
+            return _mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
+        # Everything up to the surname look-up depends only on the text and the label, given
+        # the learned counts: remembered per (text, label) (a name recurs thousands of times).
+        # Counts change only in the branch below, which forgets everything remembered.
+        hit = self._resolve_memo.get((raw.text, raw.label))
+        if hit is None:
+            etype = self._raw_type(raw)
+            if etype is None:
+                self._resolve_memo[(raw.text, raw.label)] = False
+                return None
+            key = name_key(raw.text)
+            if not self._learned or key not in self._types:
+                self._types[key][etype] += 1
+                self._forms[key][raw.text.strip()] += 1
+                self._resolve_memo.clear()
+            key = getattr(self, "_alias_of", {}).get(key, key)
+            lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
+            hit = (key, etype, lone)
+            if self._learned:
+                self._resolve_memo[(raw.text, raw.label)] = hit
+        elif hit is False:
             return None
-        key = name_key(raw.text)
-        if not self._learned or key not in self._types:
-            self._types[key][etype] += 1
-            self._forms[key][raw.text.strip()] += 1
-        key = getattr(self, "_alias_of", {}).get(key, key)
-        if etype == "actor" or self.type_for_key(key) == "actor":
+        key, etype, lone = hit
+        if lone:  # a lone surname: this article's full name, else the archive's one
             key = self._full_name_key(key, article_full or {})
-        ent = self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
-        return Mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+        eid = self._ids.get(key)
+        ent = self.entities[eid] if eid is not None else \
+            self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
+        return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+
+
+_mention = fast_maker(Mention, ("start", "end", "text", "type", "entity"))
