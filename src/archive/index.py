@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from archive.dates import DateMention, find_dates
 from archive.nlp.quotes import split_role
-from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span
+from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
@@ -100,23 +100,34 @@ def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     return (people or inside)[-1].entity
 
 
-def _sentence_of(sentences, starts: list[int], pos: int) -> tuple[int, int] | None:
-    """The first sentence (start, end) with start <= pos < end; `starts` are the sentences'
-    starts. Sentences are in order and do not overlap: a bisection finds it."""
-    k = bisect_right(starts, pos) - 1
-    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
-        return sentences[k]
-    return None
+def _add_contexts(contexts: dict, art: Article, sentences, ms: list[Mention], width: int = 160) -> None:
+    """The first three mentions of each entity in the article, each in its sentence (or in
+    `width` characters either side when no sentence holds it), cut to `width` characters
+    either side. One call per article: this runs for ~200,000 mentions per build."""
+    # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
+    ordered = all(sentences[i][1] <= sentences[i + 1][0] for i in range(len(sentences) - 1))
+    starts = [x for x, _ in sentences] if ordered else None
+    text, aid = art.text, art.id
+    shown: dict[str, int] = {}
+    for m in ms:
+        n = shown.get(m.entity, 0)
+        if n >= 3:
+            continue
+        shown[m.entity] = n + 1
+        ms_, me_ = m.start, m.end
+        if starts is not None:
+            k = bisect_right(starts, ms_) - 1
+            found = sentences[k] if k >= 0 and sentences[k][0] <= ms_ < sentences[k][1] else None
+        else:
+            found = next(((x, y) for x, y in sentences if x <= ms_ < y), None)
+        s, e = found or (max(0, ms_ - width), min(len(text), me_ + width))
+        before = text[max(s, ms_ - width):ms_]
+        after = text[me_:min(e, me_ + width)]
+        contexts[m.entity].append(_context(aid, ("…" if ms_ - width > s else "") + before.lstrip(), m.text,
+                                           after.rstrip() + ("…" if me_ + width < e else "")))
 
 
-def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: int = 160, starts=None) -> Context:
-    found = _sentence_of(sentences, starts, m.start) if starts is not None else \
-        next(((a, b) for a, b in sentences if a <= m.start < b), None)
-    s, e = found or (max(0, m.start - width), min(len(text), m.end + width))
-    before = text[max(s, m.start - width):m.start]
-    after = text[m.end:min(e, m.end + width)]
-    return Context(article_id, ("…" if m.start - width > s else "") + before.lstrip(), m.text,
-                   after.rstrip() + ("…" if m.end + width < e else ""))
+_context = fast_maker(Context, ("article", "before", "text", "after"))
 
 
 def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline: str) -> Archive:
@@ -142,17 +153,7 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         seen = list(dict.fromkeys(ents))  # distinct, in order of first mention
         for x in seen:
             entity_articles[x].append(art.id)
-        # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
-        sents = a.sentences
-        ordered_sents = all(sents[i][1] <= sents[i + 1][0] for i in range(len(sents) - 1))
-        starts = [x for x, _ in sents] if ordered_sents else None
-        shown: dict[str, int] = {}
-        text = art.text
-        for m in ms:
-            n = shown.get(m.entity, 0)
-            if n < 3:  # at most three contexts per entity and article
-                shown[m.entity] = n + 1
-                contexts[m.entity].append(_sentence_context(text, sents, m, art.id, starts=starts))
+        _add_contexts(contexts, art, a.sentences, ms)
         if len(seen) > 1:
             # every other entity of the article once: counted in C, then the entity itself
             # (counted once, never there before) taken out again; same counts and key order

@@ -203,13 +203,12 @@ def fast_maker(cls, names: tuple[str, ...]):
     if tuple(f.name for f in dataclasses.fields(cls)) != names or "__slots__" in cls.__dict__ \
             or cls.__dataclass_params__.init is False or getattr(cls, "__post_init__", None) is not None:
         return cls
-    new, set_dict = object.__new__, object.__setattr__
-
-    def make(*values):
-        obj = new(cls)
-        set_dict(obj, "__dict__", dict(zip(names, values)))
-        return obj
-    return make
+    # generated, like dataclass's own __init__, so that the dict is a literal (no zip, no *args)
+    args = ", ".join(names)
+    items = ", ".join(f"{n!r}: {n}" for n in names)
+    scope = {"new": object.__new__, "set_dict": object.__setattr__, "cls": cls}
+    exec(f"def make({args}):\n    obj = new(cls)\n    set_dict(obj, '__dict__', {{{items}}})\n    return obj", scope)
+    return scope["make"]
 
 
 def to_jsonable(obj):
