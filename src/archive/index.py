@@ -128,6 +128,8 @@ def _add_contexts(contexts: dict, art: Article, sentences, ms: list[Mention], wi
 
 
 _context = fast_maker(Context, ("article", "before", "text", "after"))
+_quote = fast_maker(Quote, ("id", "article", "start", "end", "text", "kind", "cue", "speaker", "speaker_entity",
+                            "speaker_role", "speaker_name"))
 
 
 def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline: str) -> Archive:
@@ -167,9 +169,8 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         for n, rq in enumerate(a.quotes):
             speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, speakers)
             role, name = split_role(rq.speaker) if rq.speaker else (None, None)
-            q = Quote(id=f"{art.id}-q{n + 1}", article=art.id, start=rq.start, end=rq.end, text=rq.text,
-                      kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity,
-                      speaker_role=role, speaker_name=name)
+            q = _quote(f"{art.id}-q{n + 1}", art.id, rq.start, rq.end, rq.text, rq.kind, rq.cue, rq.speaker,
+                       speaker_entity, role, name)
             quotes.append(q)
             art_quotes.append(q)
             if speaker_entity:

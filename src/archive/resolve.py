@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
 from archive.nlp.lexicon import word_list
@@ -134,22 +135,39 @@ class TitleBinder:
                 self.titles.append(_Title(alias_key(head), tuple(sorted(q for q in quals if q)), e.id, r.since, r.until))
         heads = sorted({t.head for t in self.titles if len(t.head) >= 4}, key=len, reverse=True)
         self._regex = re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads) + r")(?!\w)") if heads else None
-        # A quick test before the case-insensitive regex (half a second over 10,000 texts):
-        # in an ASCII text, a match of an ASCII head means its first word is in text.lower()
-        # (for other texts, Unicode case folding is subtler; they always take the regex).
-        self._first_words = tuple(dict.fromkeys(h.split(" ")[0].lower() for h in heads)) \
-            if all(h.isascii() for h in heads) else None
+        # The case-insensitive regex over every text took half a second at 10,000 articles.
+        # In an ASCII text, a match of an ASCII head starts where its first word is in
+        # text.lower() (same offsets): the regex is tried there only (`_matches`). Other
+        # texts (Unicode case folding is subtler) always take the regex.
+        firsts = tuple(dict.fromkeys(h.split(" ")[0].lower() for h in heads))
+        self._first_words = firsts if all(h.isascii() for h in heads) and all(firsts) else None
+
+    def _matches(self, text: str):
+        """What `self._regex.finditer(text)` finds (see __init__)."""
+        if self._first_words is None or not text.isascii():
+            return self._regex.finditer(text)
+        low = text.lower()
+        starts = set()
+        for w in self._first_words:
+            i = low.find(w)
+            while i >= 0:
+                starts.add(i)
+                i = low.find(w, i + 1)
+        found, end = [], 0
+        for i in sorted(starts):
+            # as finditer: leftmost first, the next search after the end of a match (the
+            # lookbehind still sees the text before i)
+            if i >= end and (m := self._regex.match(text, i)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
     def find(self, article: Article, taken: list[tuple[int, int]], named: set[str]) -> list[Mention]:
         if self._regex is None or article.date is None:
             return []
         text = article.text
-        if self._first_words is not None and text.isascii():
-            low = text.lower()
-            if not any(w in low for w in self._first_words):
-                return []
         out = []
-        for m in self._regex.finditer(text):
+        for m in self._matches(text):
             s, e = m.span()
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -211,19 +229,27 @@ class Resolver:
         return etype
 
     def learn(self, annotated: list[AnnotatedArticle]) -> None:
+        # Each distinct (text, label) is looked at once, with its number of occurrences; taken
+        # in order of first occurrence, so that every count and every key's insertion order
+        # (which later choices follow) is what counting mention by mention gives.
+        occurrences: Counter = Counter()
         for a in annotated:
-            for raw in a.mentions:
-                if raw.source == "registry" or self._registry_id(raw.text) is not None:
-                    continue
-                etype = self._raw_type(raw)
-                if etype is None:
-                    continue
-                key = name_key(raw.text)
-                self._types[key][etype] += 1
-                self._forms[key][raw.text.strip()] += 1
-                words = raw.text.split()
-                if etype == "actor" and len(words) >= 2:
-                    self._surnames[name_key(words[-1])].add(key)
+            occurrences.update([(raw.text, raw.label) for raw in a.mentions if raw.source != "registry"])
+        types, forms, surnames = self._types, self._forms, self._surnames
+        for (text, label), n in occurrences.items():
+            if self._registry_id(text) is not None:
+                continue
+            etype = LABEL_TYPES.get(label)
+            if etype == "organisation" and militia_cue(text):
+                etype = "militia"  # as _raw_type
+            if etype is None:
+                continue
+            key = name_key(text)
+            types[key][etype] += n
+            forms[key][text.strip()] += n
+            words = text.split()
+            if etype == "actor" and len(words) >= 2:
+                surnames[name_key(words[-1])].add(key)
         self._merge_keys()
         self._resolve_memo.clear()  # remembered under the counts and merges before these
         self._learned = True
@@ -326,7 +352,6 @@ class Resolver:
     def resolve_article(self, a: AnnotatedArticle) -> list[Mention]:
         if not self._learned:
             self.learn([a])
-        out: list[Mention] = []
         article_full: dict[str, str] = {}
         full_memo = self._full_memo
         for raw in a.mentions:
@@ -343,14 +368,14 @@ class Resolver:
                     full_memo[(raw.text, raw.label)] = pair
                 if pair:
                     article_full.setdefault(*pair)
-        for raw in a.mentions:
-            m = self.resolve(raw, article_full)
-            if m is not None:
-                out.append(m)
+        resolve = self.resolve
+        out = [m for m in (resolve(raw, article_full) for raw in a.mentions) if m is not None]
         named = {m.entity for m in out}
         taken = [(m.start, m.end) for m in out]
         out.extend(self.titles.find(a.article, taken, named))
-        out.sort(key=lambda m: (m.start, -m.end))
+        # by start, longest first: two stable sorts with C keys equal one by (start, -end)
+        out.sort(key=_END, reverse=True)
+        out.sort(key=_START)
         return out
 
     def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
@@ -389,4 +414,5 @@ class Resolver:
         return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
 
 
+_START, _END = attrgetter("start"), attrgetter("end")
 _mention = fast_maker(Mention, ("start", "end", "text", "type", "entity"))
