@@ -207,6 +207,7 @@ class Resolver:
         self._registry_memo: dict[str, str | None] = {}
         self._resolve_memo: dict[tuple[str, str], tuple | bool] = {}
         self._full_memo: dict[tuple[str, str], tuple] = {}
+        self._final_memo: dict[tuple[str, str], tuple[str, str]] = {}  # (text, label) → (type, entity id)
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -252,6 +253,7 @@ class Resolver:
                 surnames[name_key(words[-1])].add(key)
         self._merge_keys()
         self._resolve_memo.clear()  # remembered under the counts and merges before these
+        self._final_memo.clear()
         self._learned = True
 
     def _merge_keys(self) -> None:
@@ -368,8 +370,21 @@ class Resolver:
                     full_memo[(raw.text, raw.label)] = pair
                 if pair:
                     article_full.setdefault(*pair)
-        resolve = self.resolve
-        out = [m for m in (resolve(raw, article_full) for raw in a.mentions) if m is not None]
+        # `resolve` for each, with its two commonest outcomes inline: a registry mention, and
+        # a (text, label) whose entity `resolve` already settled (`_final_memo`)
+        out: list[Mention] = []
+        entities, final = self.entities, self._final_memo
+        for raw in a.mentions:
+            if raw.source == "registry":
+                ent = entities.get(raw.label)
+                if ent is not None:
+                    out.append(_mention(raw.start, raw.end, raw.text, ent.type, ent.id))
+                continue
+            settled = final.get((raw.text, raw.label))
+            if settled is not None:
+                out.append(_mention(raw.start, raw.end, raw.text, settled[0], settled[1]))
+            elif (m := self.resolve(raw, article_full)) is not None:
+                out.append(m)
         named = {m.entity for m in out}
         taken = [(m.start, m.end) for m in out]
         out.extend(self.titles.find(a.article, taken, named))
@@ -383,6 +398,8 @@ class Resolver:
             ent = self.entities.get(raw.label)
             return _mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
         if (known := self._registry_id(raw.text)) is not None:
+            if self._learned:
+                self._final_memo[(raw.text, raw.label)] = (self.entities[known].type, known)
             return _mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
         # Everything up to the surname look-up depends only on the text and the label, given
         # the learned counts: remembered per (text, label) (a name recurs thousands of times).
@@ -398,6 +415,7 @@ class Resolver:
                 self._types[key][etype] += 1
                 self._forms[key][raw.text.strip()] += 1
                 self._resolve_memo.clear()
+                self._final_memo.clear()
             key = getattr(self, "_alias_of", {}).get(key, key)
             lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
             hit = (key, etype, lone)
@@ -411,6 +429,8 @@ class Resolver:
         eid = self._ids.get(key)
         ent = self.entities[eid] if eid is not None else \
             self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
+        if not lone and self._learned:  # the entity exists now and its type never changes
+            self._final_memo[(raw.text, raw.label)] = (ent.type, ent.id)
         return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
 
 
