@@ -76,6 +76,14 @@ def _annotate_chunk(tasks):
 
 def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int = 1,
                       show_progress: bool = False) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+    try:
+        return _annotate_articles(articles, annotator, cache, jobs, show_progress)
+    finally:
+        cache.flush()  # also when stopped half-way: what was annotated is kept
+
+
+def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int,
+                       show_progress: bool) -> tuple[list[AnnotatedArticle], AnnotateStats]:
     stats = AnnotateStats()
     results: list[AnnotatedArticle | None] = [None] * len(articles)
     pending: list[int] = []
@@ -124,5 +132,4 @@ def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache
             executor.close()
         finally:
             bar.close()
-    cache.flush()
     return results, stats  # type: ignore[return-value]
