@@ -151,3 +151,38 @@ def test_the_stored_record_keeps_dates_per_publication_date(archive_dir):
     both = cache_mod.with_dates(rec, cache_mod.dates_record(other))
     assert cache_mod.annotated_from_record(art, both).dates == cache_mod.annotated_from_record(art, rec).dates
     assert cache_mod.annotated_from_record(other, both).dates is not None
+
+
+def test_retain_drops_other_entries_from_every_shard_on_disk(tmp_path):
+    store = PackStore(str(tmp_path / "s"), "fp")
+    for n in range(40):
+        store.put(_key(n), n)
+    store.flush()
+    fresh = PackStore(str(tmp_path / "s"), "fp")  # nothing loaded yet: retain reads the shards
+    fresh.retain({_key(n) for n in range(0, 40, 2)})
+    fresh.flush()
+    after = PackStore(str(tmp_path / "s"), "fp")
+    assert after.get_all([_key(n) for n in range(40)]) == [n if n % 2 == 0 else None for n in range(40)]
+
+
+def test_article_cache_rereads_a_changed_file_and_forgets_a_removed_one(archive_dir):
+    from archive.discover import discover
+
+    config = load_config(archive_dir)
+    fp = cache_mod.reader_fingerprint(config.require_date, config.max_article_size)
+    build(config, jobs=1)
+    root = archive_dir / ".archive-cache"
+    sources = discover(config.content_dir)
+    cached = cache_mod.ArticleCache(root, fp)
+    assert all(cached.get(s) is not None for s in sources)
+    (config.content_dir / sources[0].rel).unlink()
+    edited = config.content_dir / sources[1].rel
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nThen it went quiet in Basra.\n", encoding="utf-8")
+    build(config, jobs=1)
+    again = cache_mod.ArticleCache(root, fp)
+    now = {s.rel: s for s in discover(config.content_dir)}
+    assert again.get(sources[0]) is None                      # gone from the cache too
+    assert again.get(sources[1]) is None                      # the old hash is a miss …
+    assert again.get(now[sources[1].rel]).text.count("Basra")  # … the new one is cached
+    entries = sum(len(marshal.loads(p.read_bytes())[3]) for p in root.glob("v*/articles/*/*.bin"))
+    assert entries == len(now)

@@ -29,10 +29,9 @@ import shutil
 from pathlib import Path
 
 import archive
-from archive.jsonfile import write_json_atomic
 from archive.models import AnnotatedArticle, Article, PartialDate, RawMention, RawQuote, Span, fast_maker
 from archive.nlp.analyse import Analysis
-from archive.packstore import _PY, PackStore, _write_atomic
+from archive.packstore import PackStore
 
 log = logging.getLogger("archive")
 
@@ -442,37 +441,37 @@ def _article_from_entry(values: tuple) -> Article:
 
 
 class ArticleCache:
-    """Read (parsed) articles by content path and file hash, in one `marshal` file per archive
-    (see packstore.py for why marshal): a build re-reads only the files that changed.
+    """Read (parsed) articles by content path and file hash, in a `PackStore` (256 shards by
+    the path's hash): a build re-reads only the files that changed, and rewrites only the
+    shards of those files. Entries of files that are gone are dropped when it saves.
     Anything unusable is a miss."""
 
     def __init__(self, root: Path | None, fingerprint: str):
-        self.path = None if root is None else root / f"v{CACHE_VERSION}" / "articles" / f"{fingerprint[:20]}.bin"
         self.fingerprint = fingerprint
-        self._old: dict = {}
-        self._new: dict = {}
-        self._changed = False
-        if self.path is not None:
-            try:
-                magic, py, fp, entries = marshal.loads(self.path.read_bytes())
-                if magic == "archive-articles" and tuple(py) == _PY and fp == fingerprint and isinstance(entries, dict):
-                    self._old = entries
-            except Exception:  # unreadable, truncated, another Python's marshal: all a miss
-                pass
+        self._store = None if root is None else \
+            PackStore(f"{root}/v{CACHE_VERSION}/articles/{fingerprint[:20]}", fingerprint)
+        self._kept: set[str] = set()  # keys of the files of this build
+
+    @property
+    def used(self) -> list[str]:
+        """The cache files read or written (fastpath.py)."""
+        return sorted(self._store.used) if self._store is not None else []
 
     def get(self, src) -> Article | None:
-        entry = self._old.get(src.rel)
+        if self._store is None:
+            return None
+        key = text_key(src.rel)
+        self._kept.add(key)
+        entry = self._store.get(key)
         if not entry or not src.sha256 or entry[0] != src.sha256:
             return None
         try:
-            art = _article_from_entry(entry[1])
+            return _article_from_entry(entry[1])
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
-        self._new[src.rel] = entry
-        return art
 
     def put(self, src, art: Article) -> None:
-        if self.path is None or not src.sha256:
+        if self._store is None or not src.sha256:
             return
         entry = (src.sha256, _article_entry(art))
         try:
@@ -480,14 +479,15 @@ class ArticleCache:
                 return  # only what round-trips exactly
         except (ValueError, TypeError):
             return
-        self._new[src.rel] = entry
-        self._changed = True
+        key = text_key(src.rel)
+        self._kept.add(key)
+        self._store.put(key, entry)
 
     def save(self) -> None:
-        if self.path is None or (not self._changed and len(self._new) == len(self._old)):
-            return  # every entry was taken as it was (get) and none was added
+        if self._store is None:
+            return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(str(self.path), marshal.dumps(("archive-articles", _PY, self.fingerprint, self._new)))
+            self._store.retain(self._kept)
+            self._store.flush()
         except (OSError, ValueError):
             pass

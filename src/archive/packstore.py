@@ -89,6 +89,21 @@ class PackStore:
         if self._pending >= FLUSH_EVERY:
             self.flush()
 
+    def retain(self, keys: set[str]) -> None:
+        """Drop every entry whose key is not in `keys`, from every shard on disk (written at
+        the next flush; shards left empty are written empty)."""
+        try:
+            names = [n[:-4] for n in os.listdir(self.folder) if n.endswith(".bin") and len(n) == 6]
+        except OSError:
+            names = []
+        for shard in sorted({*names, *self._shards}):
+            entries = self._shard(shard)
+            stale = [k for k in entries if k not in keys]
+            for k in stale:
+                del entries[k]
+            if stale:
+                self._dirty.add(shard)
+
     def flush(self) -> None:
         """Write the shards changed since the last flush. Raises OSError (disk full, read-only)."""
         dirty, self._dirty, self._pending = sorted(self._dirty), set(), 0
