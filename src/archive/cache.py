@@ -95,7 +95,8 @@ def annotation_fingerprint(analysis_fp: str, registry, info) -> str:
     return _digest({
         "analysis": analysis_fp, "pipeline": info.name, "has_ner": info.has_ner,
         "aliases": sorted(registry.aliases()), "types": sorted((e.id, e.type) for e in registry.entities),
-        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py", "dates.py")),
+        # cache.py and packstore.py: the stored form of a record (compact_annotation)
+        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py", "dates.py", "cache.py", "packstore.py")),
         "schema": _schema(RawMention, RawQuote, Span),
     })
 
@@ -416,7 +417,7 @@ def _dec_field(name: str, v):
 
 def reader_fingerprint(require_date: bool, max_bytes: int | None = None) -> str:
     return _digest({"cache": CACHE_VERSION, "require_date": require_date, "max_bytes": max_bytes, "schema": _schema(Article),
-                    "code": _files_digest(_package_files("reader.py", "models.py"))})
+                    "code": _files_digest(_package_files("reader.py", "models.py", "cache.py", "packstore.py"))})
 
 
 _ARTICLE_NAMES = tuple(f.name for f in dataclasses.fields(Article))
