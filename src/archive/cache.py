@@ -151,6 +151,7 @@ _MENTION_NAMES = ("start", "end", "text", "label", "source")
 _QUOTE_NAMES = ("start", "end", "text", "kind", "cue", "speaker", "speaker_via", "antecedent")
 _make_mention = fast_maker(RawMention, _MENTION_NAMES)
 _make_quote = fast_maker(RawQuote, _QUOTE_NAMES)
+_make_span = fast_maker(Span, ("start", "end", "text"))
 _QUOTE_FIELDS = {f.name for f in dataclasses.fields(RawQuote)}
 
 
@@ -183,12 +184,23 @@ def with_dates(rec: tuple, dates: dict) -> tuple:
 
 
 def _dates_from_record(article: Article, rec: tuple) -> tuple | None:
-    from archive.dates import DateMention
-
     found = rec[4].get(_anchor(article), False)
     if found is False:
         return None
-    return tuple(DateMention(s, e, t, None if d is None else PartialDate(*d), a) for s, e, t, d, a in found)
+    mk = _make_date_mention()
+    return tuple([mk(s, e, t, None if d is None else PartialDate(*d), a) for s, e, t, d, a in found])
+
+
+def _make_date_mention():
+    global _MAKE_DATE_MENTION
+    if _MAKE_DATE_MENTION is None:  # dates.py is imported only when needed
+        from archive.dates import DateMention
+
+        _MAKE_DATE_MENTION = fast_maker(DateMention, ("start", "end", "text", "date", "approximate"))
+    return _MAKE_DATE_MENTION
+
+
+_MAKE_DATE_MENTION = None
 
 
 def annotated_from_record(article: Article, rec) -> AnnotatedArticle:
@@ -204,9 +216,9 @@ def annotated_from_record(article: Article, rec) -> AnnotatedArticle:
     return AnnotatedArticle(
         article,
         tuple([mk(s, e, t, label, src) for s, e, t, label, src in mentions]),
-        tuple([qk(s, e, t, kind, cue, None if sp is None else Span(*sp), via, None if an is None else Span(*an))
+        tuple([qk(s, e, t, kind, cue, None if sp is None else _make_span(*sp), via, None if an is None else _make_span(*an))
                for s, e, t, kind, cue, sp, via, an in quotes]),
-        tuple([(s, e) for s, e in sentences]),
+        sentences if type(sentences) is tuple else tuple(map(tuple, sentences)),  # stored as tuples already
         pipeline,
         _dates_from_record(article, rec),
     )
