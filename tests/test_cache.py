@@ -1,5 +1,6 @@
 """The annotation cache: reuse, invalidation, corruption, --no-cache and `archive clean`."""
 import json
+import marshal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -92,7 +93,23 @@ def hrefs(path: Path) -> list[str]:
 
 
 def cache_files(root: Path, level: str) -> list[Path]:
-    return sorted((root / ".archive-cache").glob(f"v*/{level}/*/*/*.json"))
+    """The shard files of one cache level (packstore.py)."""
+    return sorted((root / ".archive-cache").glob(f"v*/{level}/*/*.bin"))
+
+
+def cache_entries(root: Path, level: str) -> int:
+    return sum(len(marshal.loads(p.read_bytes())[3]) for p in cache_files(root, level))
+
+
+def _rewrite_entries(p: Path, value) -> None:
+    magic, py, fp, entries = marshal.loads(p.read_bytes())
+    p.write_bytes(marshal.dumps((magic, py, fp, {k: value for k in entries})))
+
+
+def _rewrite_header(p: Path, **changes) -> None:
+    magic, py, fp, entries = marshal.loads(p.read_bytes())
+    head = {"magic": magic, "py": py, "fp": fp, **changes}
+    p.write_bytes(marshal.dumps((head["magic"], head["py"], head["fp"], entries)))
 
 
 @pytest.fixture
@@ -104,8 +121,8 @@ def test_second_build_reuses_every_annotation_and_writes_the_same_site(archive_d
     config = load_config(archive_dir)
     first = build(config, jobs=1)
     assert (first.annotated, first.reused) == (3, 0)
-    assert len(cache_files(archive_dir, "analysis")) == 3
-    assert len(cache_files(archive_dir, "annotation")) == 3
+    assert cache_entries(archive_dir, "analysis") == 3
+    assert cache_entries(archive_dir, "annotation") == 3
     before = site_bytes(config.output_dir)
     second = build(config, jobs=1)
     assert (second.annotated, second.rematched, second.reused) == (0, 0, 3)
@@ -124,10 +141,15 @@ def test_cached_build_equals_an_uncached_build(archive_dir, tmp_path):
 @pytest.mark.parametrize("damage", [
     lambda p: p.write_text("{not json", encoding="utf-8"),
     lambda p: p.write_bytes(b"\x00\xff\xfe"),
-    lambda p: p.write_text("[]", encoding="utf-8"),
-    lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "version": 999}), encoding="utf-8"),
-    lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "record": {"mentions": [{"bogus": 1}]}}), encoding="utf-8"),
-    lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "record": {"sentences": "x", "ents": [], "subjects": []}}), encoding="utf-8"),
+    lambda p: p.write_bytes(marshal.dumps([])),
+    lambda p: p.write_bytes(p.read_bytes()[:len(p.read_bytes()) // 2]),   # truncated
+    lambda p: _rewrite_header(p, magic="something-else"),
+    lambda p: _rewrite_header(p, py=(2, 7)),                              # another Python's marshal
+    lambda p: _rewrite_header(p, fp="another-fingerprint"),
+    lambda p: _rewrite_entries(p, {"mentions": [{"bogus": 1}]}),
+    lambda p: _rewrite_entries(p, {"sentences": "x", "ents": [], "subjects": []}),
+    lambda p: _rewrite_entries(p, ((("x",),), (), (), "rules", {})),       # a stored record of another shape
+    lambda p: _rewrite_entries(p, None),
     lambda p: p.unlink(),
 ])
 def test_a_corrupt_entry_is_a_miss_never_a_crash(archive_dir, damage):
@@ -209,13 +231,15 @@ def test_records_round_trip_exactly(archive_dir):
         annotated = annotator.finish(art, analysis)
         rec = json.loads(json.dumps(cache_mod.annotation_record(annotated)))
         assert cache_mod.annotated_from_record(art, rec) == annotated
+        stored = marshal.loads(marshal.dumps(cache_mod.compact_annotation(rec)))  # as the store keeps it
+        assert cache_mod.annotated_from_record(art, stored) == annotated
 
 
 def test_every_cache_file_corrupt_still_builds_the_same_site(archive_dir):
     config = load_config(archive_dir)
     build(config, jobs=1)
     good = site_bytes(config.output_dir)
-    files = [p for p in (archive_dir / ".archive-cache").rglob("*.json")]
+    files = [p for p in (archive_dir / ".archive-cache").rglob("*") if p.suffix in (".json", ".bin")]
     kinds = {p.relative_to(archive_dir / ".archive-cache").parts[1] for p in files}
     assert {"analysis", "annotation", "articles", "setup", "pages"} <= kinds
     for p in files:

@@ -88,7 +88,7 @@ def _remove_site_file(root):
 
 
 def _damage_cache(root):
-    for p in (root / ".archive-cache").glob("v*/annotation/*/*/*.json"):
+    for p in (root / ".archive-cache").glob("v*/annotation/*/*.bin"):
         p.write_text("{broken", encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from archive.cache import (AnnotationCache, LazyPipeline, analysis_from_record, analysis_record, annotated_from_record,
-                           annotation_record, dates_record)
+                           annotation_record, compact_annotation, dates_record, with_dates)
 from archive.executor import SerialExecutor, make_executor
 from archive.models import AnnotatedArticle, Article
 from archive.nlp.analyse import tokenizable, analysis_from_doc
@@ -76,21 +76,30 @@ def _annotate_chunk(tasks):
 
 def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int = 1,
                       show_progress: bool = False) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+    try:
+        return _annotate_articles(articles, annotator, cache, jobs, show_progress)
+    finally:
+        cache.flush()  # also when stopped half-way: what was annotated is kept
+
+
+def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int,
+                       show_progress: bool) -> tuple[list[AnnotatedArticle], AnnotateStats]:
     stats = AnnotateStats()
     results: list[AnnotatedArticle | None] = [None] * len(articles)
     pending: list[int] = []
-    for i, art in enumerate(articles):
-        rec = cache.get("annotation", art.text)
+    stored = cache.get_many("annotation", [art.text for art in articles])  # one read per shard
+    for i, (art, rec) in enumerate(zip(articles, stored)):
         if rec is not None:
             try:
                 results[i] = annotated_from_record(art, rec)
-                if results[i].dates is None:  # recorded for another publication date (or none)
-                    rec["dates"] = dates_record(art)
+                if results[i].dates is None:  # recorded for other publication dates (or none)
+                    # the latest record: another article with the same text may have added its dates
+                    rec = with_dates(cache.get("annotation", art.text) or rec, dates_record(art))
                     cache.put("annotation", art.text, rec)
                     results[i] = annotated_from_record(art, rec)
                 stats.reused += 1
                 continue
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, AttributeError):
                 log.debug("cached annotation of %s unusable; recomputing", art.path)
         pending.append(i)
     chunks = [pending[k:k + CHUNK] for k in range(0, len(pending), CHUNK)]
@@ -112,6 +121,7 @@ def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache
                         stats.words += len(art.text.split())
                     else:
                         stats.rematched += 1
+                    rec = compact_annotation(rec)
                     cache.put("annotation", art.text, rec)
                     results[i] = annotated_from_record(art, rec)
                 bar.update(len(chunk))

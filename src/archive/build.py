@@ -226,7 +226,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     report.seconds = time.perf_counter() - started
     if fast_state is not None:
         fastpath.save_state(fast_state, digest, config, report,
-                            [*cache.used, str(read_cache.path), str(cache.pages_manifest(config.output_dir))])
+                            [*cache.used, *read_cache.used, str(cache.pages_manifest(config.output_dir))])
     return report
 
 

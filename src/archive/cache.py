@@ -1,4 +1,4 @@
-"""The annotation cache: what the pipeline found in an article text, as versioned JSON files.
+"""The annotation cache: what the pipeline found in an article text, in versioned binary shards.
 
 Two levels, because they go stale for different reasons:
 
@@ -13,9 +13,10 @@ Two levels, because they go stale for different reasons:
   analyses: spaCy does not run again. Resolution against the registry (`index.py`) is never
   cached; it runs afresh every build.
 
-A record is plain JSON (one file per text, written atomically) so that a distributed engine
-could produce them too. Anything unreadable, of another version or of the wrong shape is a
-miss, never an error: the entry is simply recomputed and overwritten.
+A record is plain JSON data so that a distributed engine could produce them too; the store
+keeps the same data as tuples (`compact_annotation`) in a few `marshal` files (`packstore.py`):
+one read per shard instead of one file per text. Anything unreadable, of another version or
+of the wrong shape is a miss, never an error: the entry is simply recomputed and overwritten.
 """
 from __future__ import annotations
 
@@ -23,17 +24,18 @@ import dataclasses
 import hashlib
 import json
 import logging
+import marshal
 import shutil
 from pathlib import Path
 
 import archive
-from archive.jsonfile import write_json_atomic
-from archive.models import AnnotatedArticle, Article, RawMention, RawQuote, Span
+from archive.models import AnnotatedArticle, Article, PartialDate, RawMention, RawQuote, Span, fast_maker
 from archive.nlp.analyse import Analysis
+from archive.packstore import PackStore
 
 log = logging.getLogger("archive")
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: binary shards (packstore.py) instead of one JSON file per entry
 # Bump when `nlp/analyse.py` records something different for the same Doc (its source is
 # hashed into the fingerprint as well; the constant is for changes elsewhere, e.g. in spaCy use).
 EXTRACTOR_VERSION = "1"
@@ -93,7 +95,8 @@ def annotation_fingerprint(analysis_fp: str, registry, info) -> str:
     return _digest({
         "analysis": analysis_fp, "pipeline": info.name, "has_ner": info.has_ner,
         "aliases": sorted(registry.aliases()), "types": sorted((e.id, e.type) for e in registry.entities),
-        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py", "dates.py")),
+        # cache.py and packstore.py: the stored form of a record (compact_annotation)
+        "code": _files_digest(_package_files("nlp", "data", "annotate.py", "models.py", "dates.py", "cache.py", "packstore.py")),
         "schema": _schema(RawMention, RawQuote, Span),
     })
 
@@ -136,39 +139,87 @@ def dates_record(article: Article) -> dict:
             "found": [[d.start, d.end, d.text, _enc(d.date), d.approximate] for d in find_dates(article.text, article.date)]}
 
 
-def _dates_from_record(article: Article, rec: dict) -> tuple | None:
-    from archive.dates import DateMention
+# --- the stored form of an annotation record ------------------------------------------------
+#
+# What `annotate_texts` returns is plain JSON (dicts); what the store keeps is the same data as
+# tuples in field order (`compact_annotation`), because turning 230,000 mention dicts into
+# objects on every build of 10,000 articles took a second. Dates are kept by publication date
+# (the anchor they were resolved against): two articles with one text and different dates
+# share the record without recomputing it for each other on every build.
 
-    found = rec.get("dates")
-    if not isinstance(found, dict) or found.get("anchor") != _anchor(article):
-        return None
-    return tuple(DateMention(int(s), int(e), str(t), _dec(d), bool(a)) for s, e, t, d, a in found["found"])
-
-
-def _mention(m: dict) -> RawMention:
-    return RawMention(int(m["start"]), int(m["end"]), str(m["text"]), str(m["label"]), str(m["source"]))
-
-
-def _quote(q: dict) -> RawQuote:
-    if set(q) != _QUOTE_FIELDS:
-        raise KeyError("quote record of another shape")
-    sp, an = q["speaker"], q["antecedent"]
-    return RawQuote(q["start"], q["end"], q["text"], q["kind"], q["cue"], None if sp is None else Span(*sp["span"]),
-                    q["speaker_via"], None if an is None else Span(*an["span"]))
-
-
+_MENTION_NAMES = ("start", "end", "text", "label", "source")
+_QUOTE_NAMES = ("start", "end", "text", "kind", "cue", "speaker", "speaker_via", "antecedent")
+_make_mention = fast_maker(RawMention, _MENTION_NAMES)
+_make_quote = fast_maker(RawQuote, _QUOTE_NAMES)
+_make_span = fast_maker(Span, ("start", "end", "text"))
 _QUOTE_FIELDS = {f.name for f in dataclasses.fields(RawQuote)}
 
 
-def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
-    # Field by field rather than through the generic `_dec`: this runs for every mention of
-    # every article on every build.
+def _quote_tuple(q: dict) -> tuple:
+    if set(q) != _QUOTE_FIELDS:
+        raise KeyError("quote record of another shape")
+    sp, an = q["speaker"], q["antecedent"]
+    return (q["start"], q["end"], q["text"], q["kind"], q["cue"], None if sp is None else tuple(sp["span"]),
+            q["speaker_via"], None if an is None else tuple(an["span"]))
+
+
+def _dates_tuple(found) -> tuple:
+    return tuple((int(s), int(e), str(t), None if d is None else tuple(d["d"]), bool(a)) for s, e, t, d, a in found)
+
+
+def compact_annotation(rec: dict) -> tuple:
+    """The JSON record → the stored form: (mentions, quotes, sentences, pipeline, {anchor: dates})."""
+    dates = {}
+    if isinstance(rec.get("dates"), dict):
+        dates[rec["dates"]["anchor"]] = _dates_tuple(rec["dates"]["found"])
+    return (tuple((int(m["start"]), int(m["end"]), str(m["text"]), str(m["label"]), str(m["source"])) for m in rec["mentions"]),
+            tuple(map(_quote_tuple, rec["quotes"])),
+            tuple((int(s), int(e)) for s, e in rec["sentences"]),
+            str(rec["pipeline"]), dates)
+
+
+def with_dates(rec: tuple, dates: dict) -> tuple:
+    """A stored record with the dates of `dates_record(article)` added for its anchor."""
+    return (*rec[:4], {**rec[4], dates["anchor"]: _dates_tuple(dates["found"])})
+
+
+def _dates_from_record(article: Article, rec: tuple) -> tuple | None:
+    found = rec[4].get(_anchor(article), False)
+    if found is False:
+        return None
+    mk = _make_date_mention()
+    return tuple([mk(s, e, t, None if d is None else PartialDate(*d), a) for s, e, t, d, a in found])
+
+
+def _make_date_mention():
+    global _MAKE_DATE_MENTION
+    if _MAKE_DATE_MENTION is None:  # dates.py is imported only when needed
+        from archive.dates import DateMention
+
+        _MAKE_DATE_MENTION = fast_maker(DateMention, ("start", "end", "text", "date", "approximate"))
+    return _MAKE_DATE_MENTION
+
+
+_MAKE_DATE_MENTION = None
+
+
+def annotated_from_record(article: Article, rec) -> AnnotatedArticle:
+    """`rec`: a stored record (tuple) or a JSON record (dict). Runs for every article of every
+    build: no per-field checks beyond the shape, which the store's fingerprint vouches for."""
+    if isinstance(rec, dict):
+        rec = compact_annotation(rec)
+    mentions, quotes, sentences, pipeline, dates = rec
+    if not isinstance(dates, dict):
+        raise TypeError("record of another shape")
+    mk = _make_mention
+    qk = _make_quote
     return AnnotatedArticle(
         article,
-        tuple(map(_mention, rec["mentions"])),
-        tuple(map(_quote, rec["quotes"])),
-        tuple((int(s), int(e)) for s, e in rec["sentences"]),
-        str(rec["pipeline"]),
+        tuple([mk(s, e, t, label, src) for s, e, t, label, src in mentions]),
+        tuple([qk(s, e, t, kind, cue, None if sp is None else _make_span(*sp), via, None if an is None else _make_span(*an))
+               for s, e, t, kind, cue, sp, via, an in quotes]),
+        sentences if type(sentences) is tuple else tuple(map(tuple, sentences)),  # stored as tuples already
+        pipeline,
         _dates_from_record(article, rec),
     )
 
@@ -176,18 +227,25 @@ def annotated_from_record(article: Article, rec: dict) -> AnnotatedArticle:
 # --- the store ---------------------------------------------------------------------------------
 
 class AnnotationCache:
-    """`get(level, text)` / `put(level, text, record)` for level 'analysis' or 'annotation'.
+    """`get(level, text)` / `put(level, text, record)` for level 'analysis' (a JSON record) or
+    'annotation' (a stored record: `compact_annotation`). Kept in a `PackStore` per level and
+    fingerprint; `flush()` writes what was put.
 
     With `root=None` the cache is off: every get misses and nothing is written."""
 
     def __init__(self, root: Path | None, fingerprints: dict[str, str]):
         self.root = root
         self.fingerprints = fingerprints
-        self.used: list[str] = []  # entries read or written: what the build depended on (fastpath.py)
+        self._stores: dict[str, PackStore] = {}
 
     @property
     def enabled(self) -> bool:
         return self.root is not None
+
+    @property
+    def used(self) -> list[str]:
+        """The cache files read or written: what the build depended on (fastpath.py)."""
+        return sorted(p for store in self._stores.values() for p in store.used)
 
     def pages_manifest(self, output_dir: Path) -> Path | None:
         """Where the render keys of the site in `output_dir` are kept (see pagekey.py)."""
@@ -195,41 +253,37 @@ class AnnotationCache:
             return None
         return self.root / f"v{CACHE_VERSION}" / "pages" / f"{text_key(str(output_dir.resolve()))[:20]}.json"
 
-    def _path(self, level: str, key: str) -> Path:
-        assert self.root is not None
-        return self.root / f"v{CACHE_VERSION}" / level / self.fingerprints[level][:20] / key[:2] / f"{key}.json"
+    def _store(self, level: str) -> PackStore:
+        store = self._stores.get(level)
+        if store is None:
+            fp = self.fingerprints[level]
+            store = self._stores[level] = PackStore(f"{self.root}/v{CACHE_VERSION}/{level}/{fp[:20]}", fp)
+        return store
 
-    def get(self, level: str, text: str) -> dict | None:
+    def get(self, level: str, text: str):
         if self.root is None:
             return None
-        key = text_key(text)
-        # a string, not a Path: building Paths was a tenth of a no-change build's cache reads
-        path = f"{self.root}/v{CACHE_VERSION}/{level}/{self.fingerprints[level][:20]}/{key[:2]}/{key}.json"
-        try:
-            with open(path, "rb") as fh:
-                doc = json.loads(fh.read())
-            if (doc.get("version") != CACHE_VERSION or doc.get("fingerprint") != self.fingerprints[level]
-                    or doc.get("text_sha256") != key or not isinstance(doc.get("record"), dict)):
-                raise ValueError("stale or foreign entry")
-            self.used.append(path)
-            return doc["record"]
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, AttributeError) as exc:  # corrupt: a miss, recomputed and overwritten
-            log.debug("cache entry %s unusable (%s); recomputing", path, exc)
-            return None
+        return self._store(level).get(text_key(text))
 
-    def put(self, level: str, text: str, record: dict) -> None:
+    def get_many(self, level: str, texts: list[str]) -> list:
+        if self.root is None:
+            return [None] * len(texts)
+        return self._store(level).get_all([text_key(t) for t in texts])
+
+    def put(self, level: str, text: str, record) -> None:
         if self.root is None:
             return
-        key = text_key(text)
-        path = self._path(level, key)
-        doc = {"version": CACHE_VERSION, "fingerprint": self.fingerprints[level], "text_sha256": key, "record": record}
         try:
-            write_json_atomic(path, doc)  # a reader sees the old entry or the new one, never half
-            self.used.append(str(path))
+            self._store(level).put(text_key(text), record)
         except OSError as exc:  # a read-only or full disk slows builds down; it does not break them
             log.warning("could not write the annotation cache (%s); continuing without it", exc)
+
+    def flush(self) -> None:
+        for store in self._stores.values():
+            try:
+                store.flush()
+            except (OSError, ValueError) as exc:
+                log.warning("could not write the annotation cache (%s); continuing without it", exc)
 
 
 def default_cache_dir(config) -> Path:
@@ -375,51 +429,78 @@ def _dec_field(name: str, v):
 
 def reader_fingerprint(require_date: bool, max_bytes: int | None = None) -> str:
     return _digest({"cache": CACHE_VERSION, "require_date": require_date, "max_bytes": max_bytes, "schema": _schema(Article),
-                    "code": _files_digest(_package_files("reader.py", "models.py"))})
+                    "code": _files_digest(_package_files("reader.py", "models.py", "cache.py", "packstore.py"))})
+
+
+_ARTICLE_NAMES = tuple(f.name for f in dataclasses.fields(Article))
+_make_article = fast_maker(Article, _ARTICLE_NAMES)
+_DATE_AT = _ARTICLE_NAMES.index("date")
+
+
+def _article_entry(art: Article) -> tuple:
+    values = [getattr(art, n) for n in _ARTICLE_NAMES]
+    d = values[_DATE_AT]
+    values[_DATE_AT] = None if d is None else (d.year, d.month, d.day)
+    return tuple(values)
+
+
+def _article_from_entry(values: tuple) -> Article:
+    if len(values) != len(_ARTICLE_NAMES):
+        raise ValueError("article entry of another shape")
+    d = values[_DATE_AT]
+    if d is not None:
+        values = (*values[:_DATE_AT], PartialDate(*d), *values[_DATE_AT + 1:])
+    return _make_article(*values)
 
 
 class ArticleCache:
-    """Read (parsed) articles by content path and file hash, in one JSON file per archive: a
-    build re-reads only the files that changed. Anything unusable is a miss."""
+    """Read (parsed) articles by content path and file hash, in a `PackStore` (256 shards by
+    the path's hash): a build re-reads only the files that changed, and rewrites only the
+    shards of those files. Entries of files that are gone are dropped when it saves.
+    Anything unusable is a miss."""
 
     def __init__(self, root: Path | None, fingerprint: str):
-        self.path = None if root is None else root / f"v{CACHE_VERSION}" / "articles" / f"{fingerprint[:20]}.json"
         self.fingerprint = fingerprint
-        self._old: dict = {}
-        self._new: dict = {}
-        if self.path is not None:
-            try:
-                doc = json.loads(self.path.read_text(encoding="utf-8"))
-                if doc.get("fingerprint") == fingerprint and isinstance(doc.get("entries"), dict):
-                    self._old = doc["entries"]
-            except (OSError, ValueError, AttributeError):
-                pass
+        self._store = None if root is None else \
+            PackStore(f"{root}/v{CACHE_VERSION}/articles/{fingerprint[:20]}", fingerprint)
+        self._kept: set[str] = set()  # keys of the files of this build
+
+    @property
+    def used(self) -> list[str]:
+        """The cache files read or written (fastpath.py)."""
+        return sorted(self._store.used) if self._store is not None else []
 
     def get(self, src) -> Article | None:
-        entry = self._old.get(src.rel)
+        if self._store is None:
+            return None
+        key = text_key(src.rel)
+        self._kept.add(key)
+        entry = self._store.get(key)
         if not entry or not src.sha256 or entry[0] != src.sha256:
             return None
         try:
-            art = Article(**{k: _dec_field(k, v) for k, v in entry[1].items()})
+            return _article_from_entry(entry[1])
         except (TypeError, ValueError, KeyError, IndexError, AttributeError):
             return None
-        self._new[src.rel] = entry
-        return art
 
     def put(self, src, art: Article) -> None:
-        if self.path is None or not src.sha256:
+        if self._store is None or not src.sha256:
             return
+        entry = (src.sha256, _article_entry(art))
         try:
-            rec = {f.name: _enc(getattr(art, f.name)) for f in dataclasses.fields(art)}
-        except TypeError:
+            if _article_from_entry(marshal.loads(marshal.dumps(entry[1]))) != art:
+                return  # only what round-trips exactly
+        except (ValueError, TypeError):
             return
-        if Article(**{k: _dec(v) for k, v in rec.items()}) == art:  # only what round-trips exactly
-            self._new[src.rel] = [src.sha256, rec]
+        key = text_key(src.rel)
+        self._kept.add(key)
+        self._store.put(key, entry)
 
     def save(self) -> None:
-        if self.path is None or self._new == self._old:
+        if self._store is None:
             return
         try:
-            write_json_atomic(self.path, {"fingerprint": self.fingerprint, "entries": self._new})
-        except OSError:
+            self._store.retain(self._kept)
+            self._store.flush()
+        except (OSError, ValueError):
             pass

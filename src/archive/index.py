@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from archive.dates import DateMention, find_dates
 from archive.nlp.quotes import split_role
-from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span
+from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
@@ -91,7 +91,8 @@ class Archive:
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     if span is None:
         return None
-    inside = [m for m in mentions if span.start <= m.start and m.end <= span.end and m.type in SPEAKER_TYPES]
+    s, e = span.start, span.end
+    inside = [m for m in mentions if s <= m.start and m.end <= e and m.type in SPEAKER_TYPES]
     if not inside:
         return None
     # The head of "Political analyst Ihssan Shammari" is the last name in it; prefer people.
@@ -99,23 +100,42 @@ def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
     return (people or inside)[-1].entity
 
 
-def _sentence_of(sentences, starts: list[int], pos: int) -> tuple[int, int] | None:
-    """The first sentence (start, end) with start <= pos < end; `starts` are the sentences'
-    starts. Sentences are in order and do not overlap: a bisection finds it."""
-    k = bisect_right(starts, pos) - 1
-    if k >= 0 and sentences[k][0] <= pos < sentences[k][1]:
-        return sentences[k]
-    return None
+def _add_contexts(contexts: dict, art: Article, sentences, ms: list[Mention], width: int = 160) -> None:
+    """The first three mentions of each entity in the article, each in its sentence (or in
+    `width` characters either side when no sentence holds it), cut to `width` characters
+    either side. One call per article: this runs for ~200,000 mentions per build."""
+    # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
+    ordered = all(sentences[i][1] <= sentences[i + 1][0] for i in range(len(sentences) - 1))
+    starts = [x for x, _ in sentences] if ordered else None
+    text, aid = art.text, art.id
+    shown: dict[str, int] = {}
+    for m in ms:
+        n = shown.get(m.entity, 0)
+        if n >= 3:
+            continue
+        shown[m.entity] = n + 1
+        ms_, me_ = m.start, m.end
+        if starts is not None:
+            k = bisect_right(starts, ms_) - 1
+            found = sentences[k] if k >= 0 and sentences[k][0] <= ms_ < sentences[k][1] else None
+        else:
+            found = next(((x, y) for x, y in sentences if x <= ms_ < y), None)
+        s, e = found or (max(0, ms_ - width), min(len(text), me_ + width))
+        before = text[max(s, ms_ - width):ms_]
+        after = text[me_:min(e, me_ + width)]
+        contexts[m.entity].append(_context(aid, ("…" if ms_ - width > s else "") + before.lstrip(), m.text,
+                                           after.rstrip() + ("…" if me_ + width < e else "")))
 
 
-def _sentence_context(text: str, sentences, m: Mention, article_id: str, width: int = 160, starts=None) -> Context:
-    found = _sentence_of(sentences, starts, m.start) if starts is not None else \
-        next(((a, b) for a, b in sentences if a <= m.start < b), None)
-    s, e = found or (max(0, m.start - width), min(len(text), m.end + width))
-    before = text[max(s, m.start - width):m.start]
-    after = text[m.end:min(e, m.end + width)]
-    return Context(article_id, ("…" if m.start - width > s else "") + before.lstrip(), m.text,
-                   after.rstrip() + ("…" if m.end + width < e else ""))
+try:  # what Counter.update(list) runs, without its per-call checks (120,000 calls per build)
+    from collections import _count_elements as _count
+except ImportError:  # another Python: the public way
+    def _count(counter: Counter, items) -> None:
+        counter.update(items)
+
+_context = fast_maker(Context, ("article", "before", "text", "after"))
+_quote = fast_maker(Quote, ("id", "article", "start", "end", "text", "kind", "cue", "speaker", "speaker_entity",
+                            "speaker_role", "speaker_name"))
 
 
 def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline: str) -> Archive:
@@ -136,30 +156,27 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         art = a.article
         ms = resolver.resolve_article(a)
         mentions[art.id] = ms
-        seen: list[str] = []
-        shown: Counter = Counter()
-        # bisection needs sentences in order, not overlapping (as spaCy gives them); else scan
-        ordered_sents = all(a.sentences[i][1] <= a.sentences[i + 1][0] for i in range(len(a.sentences) - 1))
-        starts = [x for x, _ in a.sentences] if ordered_sents else None
-        for m in ms:
-            counts[m.entity] += 1
-            if m.entity not in seen:
-                seen.append(m.entity)
-                entity_articles[m.entity].append(art.id)
-            if shown[m.entity] < 3:  # at most three contexts per entity and article
-                shown[m.entity] += 1
-                contexts[m.entity].append(_sentence_context(art.text, a.sentences, m, art.id, starts=starts))
+        ents = [m.entity for m in ms]
+        _count(counts, ents)
+        seen = list(dict.fromkeys(ents))  # distinct, in order of first mention
         for x in seen:
-            for y in seen:
-                if x != y:
-                    comentions[x][y] += 1
+            entity_articles[x].append(art.id)
+        _add_contexts(contexts, art, a.sentences, ms)
+        if len(seen) > 1:
+            # every other entity of the article once: counted in C, then the entity itself
+            # (counted once, never there before) taken out again; same counts and key order
+            # as adding them one by one
+            for x in seen:
+                c = comentions[x]
+                _count(c, seen)
+                del c[x]
         art_quotes: list[Quote] = []  # this article's quotes (scanning all quotes is quadratic)
+        speakers = [m for m in ms if m.type in SPEAKER_TYPES] if a.quotes else []
         for n, rq in enumerate(a.quotes):
-            speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, ms)
+            speaker_entity = _speaker_entity(rq.antecedent or rq.speaker, speakers)
             role, name = split_role(rq.speaker) if rq.speaker else (None, None)
-            q = Quote(id=f"{art.id}-q{n + 1}", article=art.id, start=rq.start, end=rq.end, text=rq.text,
-                      kind=rq.kind, cue=rq.cue, speaker=rq.speaker, speaker_entity=speaker_entity,
-                      speaker_role=role, speaker_name=name)
+            q = _quote(f"{art.id}-q{n + 1}", art.id, rq.start, rq.end, rq.text, rq.kind, rq.cue, rq.speaker,
+                       speaker_entity, role, name)
             quotes.append(q)
             art_quotes.append(q)
             if speaker_entity:

@@ -190,6 +190,27 @@ class Entity:
     in_registry: bool = False
 
 
+def fast_maker(cls, names: tuple[str, ...]):
+    """A constructor for dataclass `cls` from values in field order that sets the instance
+    dict in one step: a frozen dataclass's __init__ sets each field through
+    object.__setattr__, three times slower, and the load path makes ~500,000 such objects
+    per build at 10,000 articles. Same object (fields, equality, hash, pickling) as `cls(*values)`,
+    without the defaults: every field must be given. Falls back to `cls` itself if its fields
+    are not `names` (in order) or it has no instance dict, so that a change here cannot make
+    it build wrong objects."""
+    import dataclasses
+
+    if tuple(f.name for f in dataclasses.fields(cls)) != names or "__slots__" in cls.__dict__ \
+            or cls.__dataclass_params__.init is False or getattr(cls, "__post_init__", None) is not None:
+        return cls
+    # generated, like dataclass's own __init__, so that the dict is a literal (no zip, no *args)
+    args = ", ".join(names)
+    items = ", ".join(f"{n!r}: {n}" for n in names)
+    scope = {"new": object.__new__, "set_dict": object.__setattr__, "cls": cls}
+    exec(f"def make({args}):\n    obj = new(cls)\n    set_dict(obj, '__dict__', {{{items}}})\n    return obj", scope)
+    return scope["make"]
+
+
 def to_jsonable(obj):
     """Turn models (and containers of them) into plain JSON data."""
     if hasattr(obj, "__dataclass_fields__"):

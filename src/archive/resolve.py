@@ -17,8 +17,9 @@ import re
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 
-from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention
+from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
 from archive.nlp.lexicon import word_list
 from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
 from archive.reader import slugify
@@ -134,13 +135,39 @@ class TitleBinder:
                 self.titles.append(_Title(alias_key(head), tuple(sorted(q for q in quals if q)), e.id, r.since, r.until))
         heads = sorted({t.head for t in self.titles if len(t.head) >= 4}, key=len, reverse=True)
         self._regex = re.compile(r"(?i)(?<!\w)(?:" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads) + r")(?!\w)") if heads else None
+        # The case-insensitive regex over every text took half a second at 10,000 articles.
+        # In an ASCII text, a match of an ASCII head starts where its first word is in
+        # text.lower() (same offsets): the regex is tried there only (`_matches`). Other
+        # texts (Unicode case folding is subtler) always take the regex.
+        firsts = tuple(dict.fromkeys(h.split(" ")[0].lower() for h in heads))
+        self._first_words = firsts if all(h.isascii() for h in heads) and all(firsts) else None
+
+    def _matches(self, text: str):
+        """What `self._regex.finditer(text)` finds (see __init__)."""
+        if self._first_words is None or not text.isascii():
+            return self._regex.finditer(text)
+        low = text.lower()
+        starts = set()
+        for w in self._first_words:
+            i = low.find(w)
+            while i >= 0:
+                starts.add(i)
+                i = low.find(w, i + 1)
+        found, end = [], 0
+        for i in sorted(starts):
+            # as finditer: leftmost first, the next search after the end of a match (the
+            # lookbehind still sees the text before i)
+            if i >= end and (m := self._regex.match(text, i)) is not None:
+                found.append(m)
+                end = m.end()
+        return found
 
     def find(self, article: Article, taken: list[tuple[int, int]], named: set[str]) -> list[Mention]:
         if self._regex is None or article.date is None:
             return []
         text = article.text
         out = []
-        for m in self._regex.finditer(text):
+        for m in self._matches(text):
             s, e = m.span()
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -178,6 +205,9 @@ class Resolver:
         self._ids: dict[str, str] = {}                            # name key -> entity id
         self._learned = False
         self._registry_memo: dict[str, str | None] = {}
+        self._resolve_memo: dict[tuple[str, str], tuple | bool] = {}
+        self._full_memo: dict[tuple[str, str], tuple] = {}
+        self._final_memo: dict[tuple[str, str], tuple[str, str]] = {}  # (text, label) → (type, entity id)
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -200,20 +230,30 @@ class Resolver:
         return etype
 
     def learn(self, annotated: list[AnnotatedArticle]) -> None:
+        # Each distinct (text, label) is looked at once, with its number of occurrences; taken
+        # in order of first occurrence, so that every count and every key's insertion order
+        # (which later choices follow) is what counting mention by mention gives.
+        occurrences: Counter = Counter()
         for a in annotated:
-            for raw in a.mentions:
-                if raw.source == "registry" or self._registry_id(raw.text) is not None:
-                    continue
-                etype = self._raw_type(raw)
-                if etype is None:
-                    continue
-                key = name_key(raw.text)
-                self._types[key][etype] += 1
-                self._forms[key][raw.text.strip()] += 1
-                words = raw.text.split()
-                if etype == "actor" and len(words) >= 2:
-                    self._surnames[name_key(words[-1])].add(key)
+            occurrences.update([(raw.text, raw.label) for raw in a.mentions if raw.source != "registry"])
+        types, forms, surnames = self._types, self._forms, self._surnames
+        for (text, label), n in occurrences.items():
+            if self._registry_id(text) is not None:
+                continue
+            etype = LABEL_TYPES.get(label)
+            if etype == "organisation" and militia_cue(text):
+                etype = "militia"  # as _raw_type
+            if etype is None:
+                continue
+            key = name_key(text)
+            types[key][etype] += n
+            forms[key][text.strip()] += n
+            words = text.split()
+            if etype == "actor" and len(words) >= 2:
+                surnames[name_key(words[-1])].add(key)
         self._merge_keys()
+        self._resolve_memo.clear()  # remembered under the counts and merges before these
+        self._final_memo.clear()
         self._learned = True
 
     def _merge_keys(self) -> None:
@@ -314,38 +354,85 @@ class Resolver:
     def resolve_article(self, a: AnnotatedArticle) -> list[Mention]:
         if not self._learned:
             self.learn([a])
-        out: list[Mention] = []
         article_full: dict[str, str] = {}
+        full_memo = self._full_memo
         for raw in a.mentions:
-            if raw.source != "registry" and self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
-                words = raw.text.split()
-                if len(words) >= 2:
-                    article_full.setdefault(name_key(words[-1]), name_key(raw.text))
+            if raw.source != "registry":
+                # (surname key, full name key) of a full name, () otherwise: a pure function of
+                # the text and the label, remembered (names recur across articles)
+                pair = full_memo.get((raw.text, raw.label))
+                if pair is None:
+                    pair = ()
+                    if self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
+                        words = raw.text.split()
+                        if len(words) >= 2:
+                            pair = (name_key(words[-1]), name_key(raw.text))
+                    full_memo[(raw.text, raw.label)] = pair
+                if pair:
+                    article_full.setdefault(*pair)
+        # `resolve` for each, with its two commonest outcomes inline: a registry mention, and
+        # a (text, label) whose entity `resolve` already settled (`_final_memo`)
+        out: list[Mention] = []
+        entities, final = self.entities, self._final_memo
         for raw in a.mentions:
-            m = self.resolve(raw, article_full)
-            if m is not None:
+            if raw.source == "registry":
+                ent = entities.get(raw.label)
+                if ent is not None:
+                    out.append(_mention(raw.start, raw.end, raw.text, ent.type, ent.id))
+                continue
+            settled = final.get((raw.text, raw.label))
+            if settled is not None:
+                out.append(_mention(raw.start, raw.end, raw.text, settled[0], settled[1]))
+            elif (m := self.resolve(raw, article_full)) is not None:
                 out.append(m)
         named = {m.entity for m in out}
         taken = [(m.start, m.end) for m in out]
         out.extend(self.titles.find(a.article, taken, named))
-        out.sort(key=lambda m: (m.start, -m.end))
+        # by start, longest first: two stable sorts with C keys equal one by (start, -end)
+        out.sort(key=_END, reverse=True)
+        out.sort(key=_START)
         return out
 
     def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
         if raw.source == "registry":
             ent = self.entities.get(raw.label)
-            return Mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
+            return _mention(raw.start, raw.end, raw.text, ent.type, ent.id) if ent else None
         if (known := self._registry_id(raw.text)) is not None:
-            return Mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
-        etype = self._raw_type(raw)
-        if etype is None:
+            if self._learned:
+                self._final_memo[(raw.text, raw.label)] = (self.entities[known].type, known)
+            return _mention(raw.start, raw.end, raw.text, self.entities[known].type, known)
+        # Everything up to the surname look-up depends only on the text and the label, given
+        # the learned counts: remembered per (text, label) (a name recurs thousands of times).
+        # Counts change only in the branch below, which forgets everything remembered.
+        hit = self._resolve_memo.get((raw.text, raw.label))
+        if hit is None:
+            etype = self._raw_type(raw)
+            if etype is None:
+                self._resolve_memo[(raw.text, raw.label)] = False
+                return None
+            key = name_key(raw.text)
+            if not self._learned or key not in self._types:
+                self._types[key][etype] += 1
+                self._forms[key][raw.text.strip()] += 1
+                self._resolve_memo.clear()
+                self._final_memo.clear()
+            key = getattr(self, "_alias_of", {}).get(key, key)
+            lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
+            hit = (key, etype, lone)
+            if self._learned:
+                self._resolve_memo[(raw.text, raw.label)] = hit
+        elif hit is False:
             return None
-        key = name_key(raw.text)
-        if not self._learned or key not in self._types:
-            self._types[key][etype] += 1
-            self._forms[key][raw.text.strip()] += 1
-        key = getattr(self, "_alias_of", {}).get(key, key)
-        if etype == "actor" or self.type_for_key(key) == "actor":
+        key, etype, lone = hit
+        if lone:  # a lone surname: this article's full name, else the archive's one
             key = self._full_name_key(key, article_full or {})
-        ent = self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
-        return Mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+        eid = self._ids.get(key)
+        ent = self.entities[eid] if eid is not None else \
+            self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
+        if not lone and self._learned:  # the entity exists now and its type never changes
+            self._final_memo[(raw.text, raw.label)] = (ent.type, ent.id)
+        return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+
+
+_START, _END = attrgetter("start"), attrgetter("end")
+_mention = fast_maker(Mention, ("start", "end", "text", "type", "entity"))
