@@ -52,10 +52,18 @@ def _abbrevs() -> frozenset[str]:
     return frozenset(t.lower() for t in word_list("titles.txt") if t.endswith("."))
 
 
+@lru_cache(maxsize=1)
+def _multi_word_title() -> re.Pattern:
+    """Any multi-word title as a whole phrase: one compiled alternation, not one search per
+    title (find_roles runs for every actor mention of the archive on every build)."""
+    multi = _vocab()[1]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, multi)) + r")(?!\w)") if multi else re.compile(r"(?!x)x")
+
+
 def _has_title(phrase: str) -> bool:
-    heads, multi, _ = _vocab()
+    heads = _vocab()[0]
     low = phrase.lower()
-    if any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", low) for t in multi):
+    if _multi_word_title().search(low):
         return True
     return any(w.strip(".,") in heads for w in low.split())
 
@@ -63,6 +71,9 @@ def _has_title(phrase: str) -> bool:
 _AFTER = re.compile(
     r",?\s+((?:a|an|the)\s+(?:former\s+|senior\s+|top\s+)?[^,.;:“”\"()]{3,90}?)"
     r"(?=\s*[,.;:“”\"()]|\s+(?:said|says|told|added|who|which|that|in a statement)\b)")
+
+
+_WORD = re.compile(r"[\w’'.\-]+")
 
 
 def _org_inside(s: int, e: int, mentions: list[Mention]) -> str | None:
@@ -89,7 +100,7 @@ def find_roles(article_id: str, text: str, mentions: list[Mention]) -> list[Foun
                 s, e = am.start(1), am.end(1)
                 out.append(FoundRole(m.entity, title, _org_inside(s, e, mentions), article_id, s, e))
         # 2. title phrase before the name
-        words = list(re.finditer(r"[\w’'.\-]+", text[max(0, m.start - 120):m.start]))
+        words = list(_WORD.finditer(text[max(0, m.start - 120):m.start]))
         base = max(0, m.start - 120)
         phrase: list[re.Match] = []
         for w in reversed(words):

@@ -7,8 +7,10 @@ publication date could not pin them down.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 
 from archive.index import Archive
 from archive.models import Article, Entity, PartialDate
@@ -28,8 +30,17 @@ class TimelineEntry:
         return (*self.date.sort_key(), {"event": 0, "reported": 1, "article": 2}[self.kind])
 
 
+_first = itemgetter(0)
+
+
 def _sentence(text: str, sentences, start: int, end: int, width: int = 200) -> str:
-    s, e = next(((a, b) for a, b in sentences if a <= start < b), (max(0, start - width), min(len(text), end + width)))
+    # sentences are in text order and do not overlap (as spaCy and the sentencizer give them):
+    # a bisection finds the one holding `start`; a linear scan per date was 0.25 s at 10k articles
+    k = bisect_right(sentences, start, key=_first) - 1
+    if 0 <= k < len(sentences) and sentences[k][0] <= start < sentences[k][1]:
+        s, e = sentences[k]
+    else:
+        s, e = next(((a, b) for a, b in sentences if a <= start < b), (max(0, start - width), min(len(text), end + width)))
     s, e = max(s, start - width), min(e, end + width)
     return " ".join(text[s:e].split())
 
