@@ -88,3 +88,27 @@ def test_config_error_is_clear(tiny_archive):
     result = CliRunner().invoke(main, ["build", str(tiny_archive)])
     assert result.exit_code == 1
     assert "did you mean 'title'" in result.output
+
+
+def test_console_command_exits_with_the_build_outcome(tiny_archive, tmp_path):
+    """`python -m archive` (the console script's `run`) ends a successful build with os._exit:
+    its summary must still be printed and the site complete; a failed build exits 1 normally."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    site = tmp_path / "site"
+    ok = subprocess.run([sys.executable, "-m", "archive", "build", str(tiny_archive), "-o", str(site)],
+                        capture_output=True, text=True, env=env, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert "Built " in ok.stdout and "files:" in ok.stdout
+    assert (site / "index.html").is_file() and (site / "sitemap.xml").is_file()
+    assert not list(tmp_path.glob(".site-tmp-*"))  # nothing half-made left beside it
+    empty = tmp_path / "empty"
+    (empty / "articles").mkdir(parents=True)
+    bad = subprocess.run([sys.executable, "-m", "archive", "build", str(empty)],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert bad.returncode == 1
+    assert "no articles found" in bad.stderr

@@ -224,10 +224,17 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     report.entities = sum(1 for p in pages if p.kind == "entity")
     report.quotes = len(archive.quotes)
     report.seconds = time.perf_counter() - started
+    if KEEP_UNTIL_EXIT is not None:
+        KEEP_UNTIL_EXIT.append((articles, annotated, archive, pages))
     if fast_state is not None:
         fastpath.save_state(fast_state, digest, config, report,
                             [*cache.used, *read_cache.used, str(cache.pages_manifest(config.output_dir))])
     return report
+
+
+# Set to a list by the `archive` command (cli.run): a build leaves its index and pages in it,
+# so that they are never freed one object at a time; the command then ends the process at once.
+KEEP_UNTIL_EXIT: list | None = None
 
 
 # State for the finishing tasks (set before the pool forks, read by `_finish_task`).
