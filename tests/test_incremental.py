@@ -151,7 +151,8 @@ def test_template_or_registry_change_renders_again(archive_dir, tmp_path, render
 def test_corrupt_page_manifest_renders_everything(archive_dir, render_calls):
     config = load_config(archive_dir)
     first = build(config, jobs=1)
-    for m in (archive_dir / ".archive-cache").glob("v*/pages/*.json"):
+    for m in [*(archive_dir / ".archive-cache").glob("v*/pages/*.json"),
+              *(archive_dir / ".archive-cache").glob("v*/pages-store/index.json")]:
         m.write_text("{broken", encoding="utf-8")
     render_calls.clear()
     again = build(config, jobs=1)

@@ -216,7 +216,8 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
     written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse),
-                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
+                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir),
+                         store_dir=_pages_store(cache_root))
     stage("render + write")
     report.pages = written.pages
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
@@ -228,6 +229,13 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         fastpath.save_state(fast_state, digest, config, report,
                             [*cache.used, str(read_cache.path), str(cache.pages_manifest(config.output_dir))])
     return report
+
+
+def _pages_store(cache_root: Path | None) -> Path | None:
+    """The page store's folder in the cache (render.write_site, pagestore.py)."""
+    from archive.cache import CACHE_VERSION
+
+    return cache_root / f"v{CACHE_VERSION}" / "pages-store" if cache_root is not None else None
 
 
 # State for the finishing tasks (set before the pool forks, read by `_finish_task`).

@@ -204,10 +204,11 @@ RENDER_CHUNK = 64  # pages per task
 _RENDER: dict = {}
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None]]:
-    """For each page: (written?, render key, [size, mtime_ns, inode] of the file placed)."""
+def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None, list | None]]:
+    """For each page: (written?, render key, [size, mtime_ns, inode] of the file placed,
+    the same of its page-store entry or None)."""
     st = _RENDER
-    keys, manifest, tmp, out = st["keys"], st["manifest"], st["tmp"], st["out"]
+    keys, manifest, tmp, out, store = st["keys"], st["manifest"], st["tmp"], st["out"], st["store"]
     results = []
     for i in indices:
         spec = st["pages"][i]
@@ -224,15 +225,20 @@ def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | Non
                     written = False
             except OSError:
                 written = None
+        if written is None and key is not None and store is not None and store.fetch(key, tmp / spec.path):
+            # Rendered by an earlier build (the previous site may be gone): its stored bytes
+            written = _keep_if_same(spec.path, tmp, out)
         if written is None:
             written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out)
         s = os.stat(tmp / spec.path)
-        results.append((written, key, [s.st_size, s.st_mtime_ns, s.st_ino]))
+        stored = store.put(key, tmp / spec.path) if key is not None and store is not None else None
+        results.append((written, key, [s.st_size, s.st_mtime_ns, s.st_ino], stored))
     return results
 
 
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
-               show_progress: bool = False, manifest_path: Path | None = None) -> WriteStats:
+               show_progress: bool = False, manifest_path: Path | None = None,
+               store_dir: Path | None = None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -243,9 +249,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     keys (`Reuse`) are carried over without being made again.
 
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
-    build's is not even rendered: its file is carried over as it is."""
+    build's is not even rendered: its file is carried over as it is. With `store_dir` too,
+    a page whose key is in the page store (`pagestore.py`) is taken from there, and every
+    page placed is kept there: a build with no previous site renders only what changed."""
     from archive.executor import make_executor
     from archive.pagekey import PageKeys, load_manifest, save_manifest
+    from archive.pagestore import PageStore
     from archive.progress import progress
 
     out = config.output_dir
@@ -267,18 +276,23 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         site = site_context(config, archive_obj)
         keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
         manifest = load_manifest(manifest_path) if out.is_dir() else {}
-        _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest)
+        store = PageStore(store_dir) if store_dir is not None and keys is not None else None
+        _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
+                       store=store)
         new_manifest: dict[str, list] = {}
+        stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
         chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
         executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
         bar = progress(len(pages), "rendering", show_progress)
         try:
             for chunk, results in zip(chunks, executor.map(_render_chunk, chunks)):
-                for i, (written, key, stat) in zip(chunk, results):
+                for i, (written, key, stat, entry) in zip(chunk, results):
                     stats.written += written
                     stats.unchanged += not written
                     if key is not None:
                         new_manifest[pages[i].path] = [key, *stat]
+                    if entry is not None:
+                        stored[key] = entry
                 bar.update(len(chunk))
         finally:
             bar.close()
@@ -296,7 +310,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
                 keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
             else:
-                keyed = finish(tmp, Reuse(keys, manifest, tmp, out)) or {}
+                keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
@@ -307,6 +321,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
                     if keyed.get(rel) is not None:
                         new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
+                        entry = store.put(keyed[rel], tmp / rel) if store is not None else None
+                        if entry is not None:
+                            stored[keyed[rel]] = entry
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -314,11 +331,15 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
         _swap(tmp, out)
         save_manifest(manifest_path, new_manifest)
+        if store is not None:
+            store.save(stored, prune=True)  # only this site's pages: the store stays one site big
     except BaseException:
         if executor is not None and hasattr(executor, "terminate"):
             executor.terminate()
             executor = None
         shutil.rmtree(tmp, ignore_errors=True)
+        if store is not None and stored:
+            store.save(stored, prune=False)  # what was rendered stays usable by the next build
         raise
     finally:
         _RENDER.clear()
@@ -334,25 +355,36 @@ class Reuse:
     the same key and it is still the very file that build left. The finishing step returns
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
-    def __init__(self, keys, manifest: dict, tmp: Path, out: Path):
-        self.keys, self.manifest, self.tmp, self.out = keys, manifest, tmp, out
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None):
+        self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
 
     def key(self, value) -> str | None:
         return self.keys.value_key(value) if self.keys is not None else None
 
     def link(self, rel: str, key: str | None) -> bool:
+        if key is None:
+            return False
         prev = self.manifest.get(rel)
-        if key is None or prev is None or prev[0] != key:
+        if prev is not None and prev[0] == key:
+            try:
+                s = os.stat(self.out / rel)
+                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
+                    (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(self.out / rel, self.tmp / rel)
+                    return True
+            except OSError:
+                pass
+        return self._from_store(rel, key)
+
+    def _from_store(self, rel: str, key: str) -> bool:
+        """The file as an earlier build stored it (write_site stores the keyed files)."""
+        if self.store is None:
             return False
         try:
-            s = os.stat(self.out / rel)
-            if [s.st_size, s.st_mtime_ns, s.st_ino] != prev[1:]:
-                return False
             (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.out / rel, self.tmp / rel)
-            return True
         except OSError:
             return False
+        return self.store.fetch(key, self.tmp / rel) is not None
 
 
 def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:
