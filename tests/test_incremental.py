@@ -148,6 +148,18 @@ def test_template_or_registry_change_renders_again(archive_dir, tmp_path, render
     assert clean.pages > 5
 
 
+def test_deleting_an_article_updates_the_counts_other_pages_show(archive_dir, tmp_path):
+    """An entity page's ego network shows each neighbour's total mentions: a deleted article
+    changes those on pages of entities it never mentioned (their key must change too)."""
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    (archive_dir / "articles" / "2021-04-07-dialogue.md").unlink()
+    build(config, jobs=1)
+    clean = build(load_config(archive_dir, {"output": str(tmp_path / "clean")}), jobs=1, use_cache=False)
+    assert clean.pages > 5
+    assert site_bytes(config.output_dir) == site_bytes(tmp_path / "clean")
+
+
 def test_corrupt_page_manifest_renders_everything(archive_dir, render_calls):
     config = load_config(archive_dir)
     first = build(config, jobs=1)
