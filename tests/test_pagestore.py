@@ -2,6 +2,7 @@
 cache instead of rendering them, byte for byte what rendering makes; an entry changed since
 it was stored is never used; the store keeps only the current site's pages."""
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_a_replaced_store_file_is_not_reused(archive_dir, tmp_path, render_calls
     build(config, jobs=1)
     store = PageStore(store_dir(archive_dir))
     key = next(iter(store.entries))
-    path = store.path(key)
+    path = Path(store.path(key))
     data = path.read_bytes()
     path.unlink()
     path.write_bytes(data.replace(b"<", b"[", 1))  # same size, another inode

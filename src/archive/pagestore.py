@@ -44,6 +44,7 @@ def _link_or_copy(src, dest) -> None:
 class PageStore:
     def __init__(self, root: Path):
         self.root = root
+        self._root = os.fspath(root)
         self.entries: dict[str, list] = {}
         try:
             data = json.loads((root / INDEX).read_text(encoding="utf-8"))
@@ -52,8 +53,9 @@ class PageStore:
         except (OSError, ValueError, AttributeError):  # none yet, or corrupt: an empty store
             pass
 
-    def path(self, key: str) -> Path:
-        return self.root / key[:2] / key
+    def path(self, key: str) -> str:
+        # strings, not Paths: this runs twice per page (pathlib's joins cost more than the stat)
+        return f"{self._root}/{key[:2]}/{key}"
 
     def valid(self, key: str) -> list | None:
         """The entry's stat if its file is still the one stored, else None."""
@@ -65,7 +67,7 @@ class PageStore:
         except OSError:
             return None
 
-    def fetch(self, key: str, dest: Path) -> list | None:
+    def fetch(self, key: str, dest) -> list | None:
         """Put the stored page for `key` at `dest` (a new name); its entry stat, or None on a miss."""
         entry = self.valid(key)
         if entry is None:
@@ -76,7 +78,7 @@ class PageStore:
             return None
         return entry
 
-    def put(self, key: str, src: Path) -> list | None:
+    def put(self, key: str, src) -> list | None:
         """Store the file at `src` as the page for `key` (unless the valid entry already is
         that file); the entry's stat, or None when it could not be stored (never an error:
         a store that cannot be written only means more rendering next time)."""
@@ -84,9 +86,9 @@ class PageStore:
         if entry is not None:
             return entry
         path = self.path(key)
-        part = path.with_name(f"{key}.{os.getpid()}.part")
+        part = f"{path}.{os.getpid()}.part"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             try:
                 os.unlink(part)  # a killed build's leftover: never write through an old link
             except FileNotFoundError:

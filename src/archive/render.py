@@ -25,6 +25,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
 from archive.plan import SECTIONS, PageSpec, article_path, entity_path
+from archive.publish import SiteListing, commit, files_under
 from archive.svg import Pictures
 
 
@@ -159,7 +160,11 @@ def check_output_dir(config: ArchiveConfig) -> None:
 def _clean_leftovers(out: Path) -> None:
     """Remove what a killed build (SIGKILL, power cut) left beside the output. Runs under the
     build lock, so no other build of this archive is using them. If the kill came between the
-    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first."""
+    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first; if it
+    came during an in-place commit (publish.py), finish that commit first."""
+    from archive.publish import roll_forward
+
+    roll_forward(out)
     olds = sorted(out.parent.glob(f".{out.name}-old-*"), key=lambda p: p.stat().st_mtime)
     if olds and not out.exists():
         os.replace(olds.pop(), out)
@@ -181,15 +186,17 @@ class WriteStats:
     removed: int = 0     # files of the previous build that no page produces any more
 
 
-def _place(data: bytes, rel: str, tmp: Path, out: Path) -> bool:
+def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -> bool:
     """Put `data` at tmp/rel. If the previous site holds the same bytes there, hard-link that
-    file instead of writing (its inode, mtime and disk blocks stay as they were); returns
-    True when the file was written."""
+    file instead of writing (its inode, mtime and disk blocks stay as they were), or with
+    `partial` (published in place: publish.py) leave it where it is; returns True when the
+    file was written."""
     target = tmp / rel
     old = out / rel
     try:
         if old.stat().st_size == len(data) and old.read_bytes() == data:
-            os.link(old, target)
+            if not partial:
+                os.link(old, target)
             return False
     except OSError:  # no previous file, or no hard links on this file system: write it
         pass
@@ -209,30 +216,42 @@ def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | Non
     the same of its page-store entry or None)."""
     st = _RENDER
     keys, manifest, tmp, out, store = st["keys"], st["manifest"], st["tmp"], st["out"], st["store"]
+    partial = st["partial"]
+    tmp_s, out_s = os.fspath(tmp), os.fspath(out)
     results = []
     for i in indices:
         spec = st["pages"][i]
         key = keys.key(spec) if keys is not None else None
         prev = manifest.get(spec.path)
-        written = None
+        new, old = f"{tmp_s}/{spec.path}", f"{out_s}/{spec.path}"
+        written = stat = None
         if key is not None and prev is not None and prev[0] == key:
             # Same inputs as last time: carry the file over without rendering, if it is still
             # the very file the last build wrote (not edited or replaced since).
             try:
-                s = os.stat(out / spec.path)
+                s = os.stat(old)
                 if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
-                    os.link(out / spec.path, tmp / spec.path)
-                    written = False
+                    if not partial:  # in place, it stays where it is
+                        os.link(old, new)
+                    written, stat = False, prev[1:]
             except OSError:
                 written = None
-        if written is None and key is not None and store is not None and store.fetch(key, tmp / spec.path):
+        if written is None and key is not None and store is not None and store.fetch(key, new):
             # Rendered by an earlier build (the previous site may be gone): its stored bytes
-            written = _keep_if_same(spec.path, tmp, out)
+            written = _keep_if_same(spec.path, tmp, out, partial)
         if written is None:
-            written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out)
-        s = os.stat(tmp / spec.path)
-        stored = store.put(key, tmp / spec.path) if key is not None and store is not None else None
-        results.append((written, key, [s.st_size, s.st_mtime_ns, s.st_ino], stored))
+            written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out, partial)
+        if stat is None:
+            try:
+                s = os.stat(new)
+            except FileNotFoundError:  # in place and unchanged: the previous site's file
+                s = os.stat(old)
+                new = old
+            stat = [s.st_size, s.st_mtime_ns, s.st_ino]
+        elif partial:
+            new = old
+        stored = store.put(key, new) if key is not None and store is not None else None
+        results.append((written, key, stat, stored))
     return results
 
 
@@ -277,8 +296,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
         manifest = load_manifest(manifest_path) if out.is_dir() else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
+        # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
+        # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
+        listing = SiteListing(out) if out.is_dir() and not config.search else None
+        partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
-                       store=store)
+                       store=store, partial=partial)
         new_manifest: dict[str, list] = {}
         stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
         chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
@@ -301,11 +324,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
         for rel, data in extra.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            written = _place(data, rel, tmp, out)
+            written = _place(data, rel, tmp, out, partial)
             stats.written += written
             stats.unchanged += not written
+        placed = {p.path for p in pages} | set(extra)
+        made_rels: set[str] = set()
         if finish is not None:
-            placed = {p.path for p in pages} | set(extra)
             fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
             if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
                 keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
@@ -314,22 +338,36 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
-                    written = _keep_if_same(rel, tmp, out)
+                    made_rels.add(rel)
+                    written = _keep_if_same(rel, tmp, out, partial)
                     stats.written += written
                     stats.unchanged += not written
-                    st = os.stat(tmp / rel)
+                    path = tmp / rel if written or not partial else out / rel
+                    st = os.stat(path)
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
                     if keyed.get(rel) is not None:
                         new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
-                        entry = store.put(keyed[rel], tmp / rel) if store is not None else None
+                        entry = store.put(keyed[rel], path) if store is not None else None
                         if entry is not None:
                             stored[keyed[rel]] = entry
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
-        stats.removed = _count_removed(out, tmp)
-        save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
-        _swap(tmp, out)
+        if partial:
+            new_files = placed | made_rels
+            moves = sorted(files_under(tmp))
+            if listing.fits(moves):
+                deletes = sorted(listing.files - new_files)
+                stats.removed = len(deletes)
+                save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
+                commit(tmp, out, moves, deletes)
+            else:  # a finishing file where the previous site has a folder, or the reverse
+                _complete(tmp, out, new_files - set(moves))
+                partial = False
+        if not partial:
+            stats.removed = _count_removed(out, tmp)
+            save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
+            _swap(tmp, out)
         save_manifest(manifest_path, new_manifest)
         if store is not None:
             store.save(stored, prune=True)  # only this site's pages: the store stays one site big
@@ -417,15 +455,21 @@ def _files(root: Path) -> list[str]:
     return out
 
 
-def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
+def _keep_if_same(rel: str, tmp: Path, out: Path, partial: bool = False) -> bool:
     """A file `finish` wrote: if the previous site has the same bytes, put that file in its
-    place (same inode and mtime). Returns True when the new file stays (it was written)."""
+    place (same inode and mtime), or with `partial` (published in place) remove the new one.
+    Returns True when the new file stays (it was written)."""
     new, old = tmp / rel, out / rel
     try:
         a, b = old.stat(), new.stat()
         if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+            if partial:
+                new.unlink()
             return False  # already the previous file (carried over)
         if a.st_size == b.st_size and old.read_bytes() == new.read_bytes():
+            if partial:
+                new.unlink()
+                return False
             link = new.with_name(new.name + ".archive-link")
             os.link(old, link)
             os.replace(link, new)
@@ -433,6 +477,16 @@ def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
     except OSError:
         pass
     return True
+
+
+def _complete(tmp: Path, out: Path, kept: set[str]) -> None:
+    """Make tmp a complete site for `_swap`: link in the previous site's files it keeps."""
+    for rel in kept:
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / rel, tmp / rel)
+        except OSError:
+            shutil.copy2(out / rel, tmp / rel)
 
 
 def _count_removed(out: Path, new: Path) -> int:
