@@ -164,7 +164,7 @@ class PageKeys:
         if d is None:
             ent = self.archive.entities.get(q.speaker_entity) if q.speaker_entity else None
             art = self.archive._articles_by_id.get(q.article)
-            fields = tuple(getattr(q, f) for f in q.__dataclass_fields__)
+            fields = tuple(q.__dict__.values())  # the fields, in order (a dataclass without slots)
             # repr, not pickle (half the time, 71,000 quotes at 10,000 articles): a quote's
             # fields are strings, numbers, None and `Span` dataclasses, whose generated repr
             # shows every field, so equal reprs mean equal values.

@@ -18,6 +18,7 @@ import errno
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from archive.jsonfile import write_json_atomic
@@ -99,23 +100,40 @@ class PageStore:
         except OSError:
             return None
 
+    def start_prune(self, keep: set[str]) -> threading.Thread:
+        """Remove, in a thread, every stored file whose key is not in `keep`. Freeing the old
+        versions of changed pages costs 0.1-0.6 ms a file on ext4 (their blocks are released):
+        seconds for a few thousand, which overlap with the finishing step this way (unlink
+        releases the GIL). A file removed under a concurrent `fetch` is only a miss."""
+        thread = threading.Thread(target=self._prune, args=(keep,), name="page-store-prune", daemon=True)
+        thread.start()
+        return thread
+
+    def _prune(self, keep) -> None:
+        try:
+            if not self.root.is_dir():
+                return
+            for sub in os.scandir(self.root):
+                if not sub.is_dir(follow_symlinks=False):
+                    continue
+                for f in os.scandir(sub.path):
+                    if f.name not in keep:
+                        try:
+                            os.unlink(f.path)
+                        except OSError:
+                            pass
+        except OSError:
+            pass
+
     def save(self, entries: dict[str, list], prune: bool) -> None:
         """Record `entries` (key → stat) as the store's index. With `prune` (after a successful
         build), they are the only entries kept: every other file in the store is removed.
         Without, the entries are added to those recorded."""
         if not prune:
             entries = {**self.entries, **entries}
+        if prune:
+            self._prune(entries)
         try:
-            if prune and self.root.is_dir():
-                for sub in os.scandir(self.root):
-                    if not sub.is_dir(follow_symlinks=False):
-                        continue
-                    for f in os.scandir(sub.path):
-                        if f.name not in entries:
-                            try:
-                                os.unlink(f.path)
-                            except OSError:
-                                pass
             self.root.mkdir(parents=True, exist_ok=True)
             write_json_atomic(self.root / INDEX, {"entries": entries})
             self.entries = entries

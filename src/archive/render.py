@@ -282,7 +282,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     _clean_leftovers(out)
     stats = WriteStats(pages=len(pages))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
-    executor = None
+    executor = pruning = None
     try:
         for spec in pages:
             # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
@@ -319,6 +319,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 bar.update(len(chunk))
         finally:
             bar.close()
+        if store is not None:
+            # what neither this site's pages nor the last build's finishing files use goes now,
+            # beside the finishing step; `save` below removes the rest
+            pages_set = {p.path for p in pages}
+            pruning = store.start_prune({*stored, *(v[0] for rel, v in manifest.items()
+                                                    if rel and rel not in pages_set and v)})
         extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         extra[".nojekyll"] = b""
         extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
@@ -370,12 +376,15 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             _swap(tmp, out)
         save_manifest(manifest_path, new_manifest)
         if store is not None:
+            pruning.join()
             store.save(stored, prune=True)  # only this site's pages: the store stays one site big
     except BaseException:
         if executor is not None and hasattr(executor, "terminate"):
             executor.terminate()
             executor = None
         shutil.rmtree(tmp, ignore_errors=True)
+        if pruning is not None:
+            pruning.join()
         if store is not None and stored:
             store.save(stored, prune=False)  # what was rendered stays usable by the next build
         raise
