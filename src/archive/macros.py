@@ -52,4 +52,21 @@ def quote_item(ctx, q, show_speaker=True, show_article=True) -> Markup:
     return Markup("".join(map(str, out)))
 
 
-GLOBALS = {"_entity_link": entity_link, "_article_meta": article_meta, "_quote_item": quote_item}
+@jinja2.pass_context
+def entity_articles(ctx, articles, contexts_by_article) -> Markup:
+    """An entity's articles with the sentences that mention it (its page and numbered pages:
+    ~200 articles and their contexts each, 1.7 ms a page as a Jinja macro)."""
+    article_url = ctx["article_url"]
+    out = ['<ul class="articles">\n']
+    for a in articles:
+        out.append(f'  <li><a href="{escape(article_url(a.id))}">{escape(a.title)}</a> {_meta(a)}\n'
+                   '    <ul class="contexts">')
+        for c in contexts_by_article.get(a.id, ()):
+            out.append(f"<li>{escape(c.before)}<strong>{escape(c.text)}</strong>{escape(c.after)}</li>")
+        out.append("</ul>\n  </li>\n")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+GLOBALS = {"_entity_link": entity_link, "_article_meta": article_meta, "_quote_item": quote_item,
+           "_entity_articles": entity_articles}
