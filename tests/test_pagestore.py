@@ -131,3 +131,33 @@ def test_clean_removes_the_store(archive_dir):
     assert store_files(archive_dir)
     clean(config)
     assert not list((archive_dir).glob(".archive-cache/v*/pages-store"))
+
+
+def test_finishing_files_are_stored_however_late_the_prune_runs(archive_dir, monkeypatch):
+    """The prune runs beside the finishing step; however late it runs, the entity feeds that
+    step stored are kept, and a build with no previous site takes them from the store."""
+    from archive import feeds, pagestore
+
+    class Late:  # a prune thread that does all its work at the last moment: at join()
+        def __init__(self, store, keep):
+            self.store, self.keep = store, keep
+
+        def join(self):  # like a thread's: the work happens once
+            if self.keep is not None:
+                self.store._prune(self.keep)
+                self.keep = None
+
+    monkeypatch.setattr(pagestore.PageStore, "start_prune", lambda self, keep: Late(self, keep))
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    (archive_dir / "templates").mkdir()
+    (archive_dir / "templates" / "404.html").write_text('{% extends "default:404.html" %}', encoding="utf-8")
+    build(config, jobs=1)  # every key changed: the feeds are stored anew while the prune is due
+    store = PageStore(store_dir(archive_dir))
+    assert store.entries and all(store.valid(k) for k in store.entries)
+    made = []
+    real = feeds.entity_feed
+    monkeypatch.setattr(feeds, "entity_feed", lambda *a, **k: made.append(1) or real(*a, **k))
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert made == []

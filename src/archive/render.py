@@ -341,6 +341,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
             else:
                 keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
+            if pruning is not None:
+                pruning.join()  # before storing the finishing files: it would remove them
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
