@@ -133,21 +133,24 @@ def test_clean_removes_the_store(archive_dir):
     assert not list((archive_dir).glob(".archive-cache/v*/pages-store"))
 
 
-def test_finishing_files_are_stored_however_late_the_prune_runs(archive_dir, monkeypatch):
-    """The prune runs beside the finishing step; however late it runs, the entity feeds that
-    step stored are kept, and a build with no previous site takes them from the store."""
+@pytest.mark.parametrize("when", ["early", "late"])
+def test_finishing_files_are_stored_whenever_the_prune_runs(archive_dir, monkeypatch, when):
+    """The prune runs beside the finishing step; whether it runs before that step or after it,
+    the entity feeds are kept, and a build with no previous site takes them from the store."""
     from archive import feeds, pagestore
 
-    class Late:  # a prune thread that does all its work at the last moment: at join()
-        def __init__(self, store, keep):
-            self.store, self.keep = store, keep
+    class Thread:  # a prune thread that does its work at once, or at the last moment (join)
+        def __init__(self, store, remove):
+            self.store, self.remove = store, remove
+            if when == "early":
+                self.join()
 
         def join(self):  # like a thread's: the work happens once
-            if self.keep is not None:
-                self.store._prune(self.keep)
-                self.keep = None
+            if self.remove is not None:
+                self.store._remove(self.remove)
+                self.remove = None
 
-    monkeypatch.setattr(pagestore.PageStore, "start_prune", lambda self, keep: Late(self, keep))
+    monkeypatch.setattr(pagestore.PageStore, "start_prune", lambda self, remove: Thread(self, remove))
     config = load_config(archive_dir)
     build(config, jobs=1)
     (archive_dir / "templates").mkdir()
@@ -159,5 +162,8 @@ def test_finishing_files_are_stored_however_late_the_prune_runs(archive_dir, mon
     real = feeds.entity_feed
     monkeypatch.setattr(feeds, "entity_feed", lambda *a, **k: made.append(1) or real(*a, **k))
     shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert made == []
+    shutil.rmtree(config.output_dir)  # and again: the build without a site kept them too
     build(config, jobs=1)
     assert made == []

@@ -294,7 +294,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             (tmp / folder).mkdir(parents=True, exist_ok=True)
         site = site_context(config, archive_obj)
         keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
-        manifest = load_manifest(manifest_path) if out.is_dir() else {}
+        last = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
+        manifest = last if out.is_dir() else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
@@ -320,11 +321,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         finally:
             bar.close()
         if store is not None:
-            # what neither this site's pages nor the last build's finishing files use goes now,
-            # beside the finishing step; `save` below removes the rest
-            pages_set = {p.path for p in pages}
-            pruning = store.start_prune({*stored, *(v[0] for rel, v in manifest.items()
-                                                    if rel and rel not in pages_set and v)})
+            # the last site's page versions that no page uses now go beside the finishing step
+            # (not its finishing files: that step may take them from the store); `save` below
+            # removes whatever else this site does not use
+            pruning = store.start_prune(_last_page_keys(last) - set(stored))
         extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         extra[".nojekyll"] = b""
         extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
@@ -488,6 +488,18 @@ def _keep_if_same(rel: str, tmp: Path, out: Path, partial: bool = False) -> bool
     except OSError:
         pass
     return True
+
+
+def _last_page_keys(last: dict) -> set[str]:
+    """The page keys of the last build's manifest: all but its finishing files (listed under "")."""
+    try:
+        finished = {m[0] for m in last.get("", [None, []])[1]}
+    except (TypeError, IndexError, KeyError):
+        return set()
+    try:
+        return {v[0] for rel, v in last.items() if rel and rel not in finished and isinstance(v[0], str)}
+    except (TypeError, IndexError):
+        return set()
 
 
 def _complete(tmp: Path, out: Path, kept: set[str]) -> None:
