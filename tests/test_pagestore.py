@@ -104,16 +104,16 @@ def test_store_keeps_only_the_current_sites_pages(archive_dir, tmp_path):
 
 
 def test_failed_build_keeps_the_store_usable(archive_dir, tmp_path, monkeypatch, render_calls):
-    from archive import build as build_mod
+    from archive import render
 
     config = load_config(archive_dir)
     build(config, jobs=1)
     shutil.rmtree(config.output_dir)
 
     def broken(*args, **kwargs):
-        raise RuntimeError("finishing failed")
+        raise RuntimeError("publishing failed")
 
-    monkeypatch.setattr(build_mod, "_finish_site", broken)
+    monkeypatch.setattr(render, "_swap", broken)
     with pytest.raises(RuntimeError):
         build(config, jobs=1)
     assert not config.output_dir.exists()
@@ -167,3 +167,28 @@ def test_finishing_files_are_stored_whenever_the_prune_runs(archive_dir, monkeyp
     shutil.rmtree(config.output_dir)  # and again: the build without a site kept them too
     build(config, jobs=1)
     assert made == []
+
+
+def test_build_without_previous_site_takes_the_finishing_output_from_the_store(archive_dir, tmp_path, monkeypatch):
+    from archive import build as build_mod
+
+    calls = []
+    real = build_mod._finish_site
+    monkeypatch.setattr(build_mod, "_finish_site", lambda *a, **k: calls.append(1) or real(*a, **k))
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    assert calls == [1]
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert calls == [1]  # data, feeds, sitemap: all from the store
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+    clean = clean_site(archive_dir, tmp_path)
+    assert site_bytes(config.output_dir) == clean
+    # a stored file edited through the site: the finishing step runs again
+    with open(config.output_dir / "sitemap.xml", "r+b") as fh:
+        fh.write(b"<!-- x -->")
+    shutil.rmtree(config.output_dir)
+    calls.clear()
+    build(config, jobs=1)
+    assert calls == [1]
+    assert site_bytes(config.output_dir) == clean

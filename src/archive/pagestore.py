@@ -15,6 +15,7 @@ Worker processes fetch and put entries; only the main process writes the index.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +25,12 @@ from pathlib import Path
 from archive.jsonfile import write_json_atomic
 
 INDEX = "index.json"
+
+
+def finish_entry_key(fkey: str, rel: str) -> str:
+    """The store key of one file of the finishing step's output (data, feeds, search index),
+    made from the key of that whole step (`PageKeys.finish_key`) and the file's path."""
+    return hashlib.sha256(f"{fkey}\0{rel}".encode()).hexdigest()
 
 
 def _stat(path) -> list[int]:

@@ -25,6 +25,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
 from archive.plan import SECTIONS, PageSpec, article_path, entity_path
+from archive.pagestore import finish_entry_key
 from archive.publish import SiteListing, commit, files_under
 from archive.svg import Pictures
 
@@ -320,11 +321,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 bar.update(len(chunk))
         finally:
             bar.close()
+        fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys and finish else None
         if store is not None:
             # the last site's page versions that no page uses now go beside the finishing step
             # (not its finishing files: that step may take them from the store); `save` below
             # removes whatever else this site does not use
-            pruning = store.start_prune(_last_page_keys(last) - set(stored))
+            pruning = store.start_prune((_last_page_keys(last) | _last_finish_keys(last, fkey)) - set(stored))
         extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         extra[".nojekyll"] = b""
         extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
@@ -336,9 +338,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         placed = {p.path for p in pages} | set(extra)
         made_rels: set[str] = set()
         if finish is not None:
-            fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
-            if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
-                keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
+            if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
+                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
             else:
                 keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
             if pruning is not None:
@@ -358,6 +359,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                         entry = store.put(keyed[rel], path) if store is not None else None
                         if entry is not None:
                             stored[keyed[rel]] = entry
+                    if store is not None and fkey is not None:  # the whole step's output, by fkey
+                        entry = store.put(finish_entry_key(fkey, rel), path)
+                        if entry is not None:
+                            stored[finish_entry_key(fkey, rel)] = entry
             if fkey is not None:
                 new_manifest[""] = [fkey, made]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -436,21 +441,27 @@ class Reuse:
         return self.store.fetch(key, self.tmp / rel) is not None
 
 
-def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:
+def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None) -> bool:
     """When no page and nothing in the archive changed, what the finishing step made last time
-    is still right: link those files instead of making them again. False if anything is off
-    (then nothing was linked)."""
+    is still right: link those files (from the previous site, or from the page store when that
+    site is gone or a file of it changed) instead of making them again. False if anything is
+    off (then nothing was linked)."""
     if fkey is None or not prev or prev[0] != fkey:
         return False
     linked = []
     try:
         for rel, size, mtime, ino in prev[1]:
-            st = os.stat(out / rel)
-            if [st.st_size, st.st_mtime_ns, st.st_ino] != [size, mtime, ino]:
-                raise OSError("changed since the last build")
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(out / rel, tmp / rel)
             linked.append(tmp / rel)
+            try:
+                st = os.stat(out / rel)
+                same = [st.st_size, st.st_mtime_ns, st.st_ino] == [size, mtime, ino]
+            except OSError:
+                same = False
+            if same:
+                os.link(out / rel, tmp / rel)
+            elif store is None or store.fetch(finish_entry_key(fkey, rel), tmp / rel) is None:
+                raise OSError("changed since the last build, and not in the page store")
     except (OSError, ValueError, TypeError):
         for path in linked:
             path.unlink(missing_ok=True)
@@ -488,6 +499,17 @@ def _keep_if_same(rel: str, tmp: Path, out: Path, partial: bool = False) -> bool
     except OSError:
         pass
     return True
+
+
+def _last_finish_keys(last: dict, fkey: str | None) -> set[str]:
+    """The store keys of the last build's finishing files, unless this build can reuse them."""
+    try:
+        last_fkey, made = last.get("", [None, []])
+        if last_fkey is None or last_fkey == fkey:
+            return set()
+        return {finish_entry_key(last_fkey, m[0]) for m in made}
+    except (TypeError, ValueError, IndexError):
+        return set()
 
 
 def _last_page_keys(last: dict) -> set[str]:
