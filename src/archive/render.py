@@ -213,47 +213,50 @@ _RENDER: dict = {}
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None, list | None]]:
-    """For each page: (written?, render key, [size, mtime_ns, inode] of the file placed,
-    the same of its page-store entry or None)."""
+    """`_page` for each page of a task (in a worker): these pages are rendered."""
+    keys = _RENDER["page_keys"]
+    return [_page(i, keys[i], True) for i in indices]
+
+
+def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list | None, list | None] | None:
+    """Place page `i`: (written?, render key, [size, mtime_ns, inode] of the file placed, the
+    same of its page-store entry or None). Without `render`, None when it must be rendered."""
     st = _RENDER
-    keys, manifest, tmp, out, store = st["keys"], st["manifest"], st["tmp"], st["out"], st["store"]
+    manifest, tmp, out, store = st["manifest"], st["tmp"], st["out"], st["store"]
     partial = st["partial"]
-    tmp_s, out_s = os.fspath(tmp), os.fspath(out)
-    results = []
-    for i in indices:
-        spec = st["pages"][i]
-        key = keys.key(spec) if keys is not None else None
-        prev = manifest.get(spec.path)
-        new, old = f"{tmp_s}/{spec.path}", f"{out_s}/{spec.path}"
-        written = stat = None
-        if key is not None and prev is not None and prev[0] == key:
-            # Same inputs as last time: carry the file over without rendering, if it is still
-            # the very file the last build wrote (not edited or replaced since).
-            try:
-                s = os.stat(old)
-                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
-                    if not partial:  # in place, it stays where it is
-                        os.link(old, new)
-                    written, stat = False, prev[1:]
-            except OSError:
-                written = None
-        if written is None and key is not None and store is not None and store.fetch(key, new):
-            # Rendered by an earlier build (the previous site may be gone): its stored bytes
-            written = _keep_if_same(spec.path, tmp, out, partial)
-        if written is None:
-            written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out, partial)
-        if stat is None:
-            try:
-                s = os.stat(new)
-            except FileNotFoundError:  # in place and unchanged: the previous site's file
-                s = os.stat(old)
-                new = old
-            stat = [s.st_size, s.st_mtime_ns, s.st_ino]
-        elif partial:
+    spec = st["pages"][i]
+    prev = manifest.get(spec.path)
+    new, old = f"{st['tmp_s']}/{spec.path}", f"{st['out_s']}/{spec.path}"
+    written = stat = None
+    if key is not None and prev is not None and prev[0] == key:
+        # Same inputs as last time: carry the file over without rendering, if it is still
+        # the very file the last build wrote (not edited or replaced since).
+        try:
+            s = os.stat(old)
+            if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
+                if not partial:  # in place, it stays where it is
+                    os.link(old, new)
+                written, stat = False, prev[1:]
+        except OSError:
+            written = None
+    if written is None and key is not None and store is not None and store.fetch(key, new):
+        # Rendered by an earlier build (the previous site may be gone): its stored bytes
+        written = _keep_if_same(spec.path, tmp, out, partial) if st["out_exists"] else True
+    if written is None:
+        if not render:
+            return None
+        written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out, partial)
+    if stat is None:
+        try:
+            s = os.stat(new)
+        except FileNotFoundError:  # in place and unchanged: the previous site's file
+            s = os.stat(old)
             new = old
-        stored = store.put(key, new) if key is not None and store is not None else None
-        results.append((written, key, stat, stored))
-    return results
+        stat = [s.st_size, s.st_mtime_ns, s.st_ino]
+    elif partial:
+        new = old
+    stored = store.put(key, new) if key is not None and store is not None else None
+    return written, key, stat, stored
 
 
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
@@ -302,25 +305,45 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
         listing = SiteListing(out) if out.is_dir() and not config.search else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
+        # Keys here, not in the workers: a worker that walks every page's context touches (and
+        # so copies, after fork) most of the index's memory; at 10,000 articles a pool that
+        # only keys and links pages was slower than one process. Workers only render.
+        page_keys = [keys.key(spec) for spec in pages] if keys is not None else [None] * len(pages)
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
-                       store=store, partial=partial)
+                       store=store, partial=partial, page_keys=page_keys, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
+                       out_exists=out.is_dir())
         new_manifest: dict[str, list] = {}
         stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
-        chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
-        executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+
+        def take(i: int, result) -> None:
+            written, key, stat, entry = result
+            stats.written += written
+            stats.unchanged += not written
+            if key is not None:
+                new_manifest[pages[i].path] = [key, *stat]
+            if entry is not None:
+                stored[key] = entry
+
         bar = progress(len(pages), "rendering", show_progress)
         try:
+            todo = []
+            for i, key in enumerate(page_keys):
+                result = _page(i, key, False)
+                if result is None:
+                    todo.append(i)
+                else:
+                    take(i, result)
+            bar.update(len(pages) - len(todo))
+            chunks = [todo[k:k + RENDER_CHUNK] for k in range(0, len(todo), RENDER_CHUNK)]
+            executor = make_executor(jobs, len(todo), min_items_per_job=RENDER_CHUNK)
             for chunk, results in zip(chunks, executor.map(_render_chunk, chunks)):
-                for i, (written, key, stat, entry) in zip(chunk, results):
-                    stats.written += written
-                    stats.unchanged += not written
-                    if key is not None:
-                        new_manifest[pages[i].path] = [key, *stat]
-                    if entry is not None:
-                        stored[key] = entry
+                for i, result in zip(chunk, results):
+                    take(i, result)
                 bar.update(len(chunk))
         finally:
             bar.close()
+        # in page order, as before (the manifest and the store index are JSON objects)
+        new_manifest = {p.path: new_manifest[p.path] for p in pages if p.path in new_manifest}
         fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys and finish else None
         if store is not None:
             # the last site's page versions that no page uses now go beside the finishing step
