@@ -6,6 +6,8 @@ what the Jinja macros wrote, character for character.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jinja2
 from markupsafe import Markup, escape
 
@@ -19,8 +21,15 @@ def entity_link(ctx, ent) -> Markup:
 
 
 def _meta(a) -> str:
-    when = f'<time datetime="{escape(a.date.iso())}">{escape(a.date.human())}</time>' if a.date else "undated"
-    return f'<span class="meta">{when}{f" · {escape(a.source)}" if a.source else ""}</span>'
+    return _meta_of(a.date, a.source)
+
+
+@lru_cache(maxsize=1 << 16)
+def _meta_of(date, source) -> str:
+    """By value (a PartialDate is a frozen dataclass): the same few thousand dates and
+    sources recur on every listing page, ~150,000 times per 10,000-article site."""
+    when = f'<time datetime="{escape(date.iso())}">{escape(date.human())}</time>' if date else "undated"
+    return f'<span class="meta">{when}{f" · {escape(source)}" if source else ""}</span>'
 
 
 @jinja2.pass_context
