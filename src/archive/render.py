@@ -212,10 +212,9 @@ RENDER_CHUNK = 64  # pages per task
 _RENDER: dict = {}
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None, list | None]]:
-    """`_page` for each page of a task (in a worker): these pages are rendered."""
-    keys = _RENDER["page_keys"]
-    return [_page(i, keys[i], True) for i in indices]
+def _render_chunk(task: list[tuple[int, str | None]]) -> list[tuple[int, tuple]]:
+    """`_page` for each (page, key) of a task (in a worker): these pages are rendered."""
+    return [(i, _page(i, key, True)) for i, key in task]
 
 
 def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list | None, list | None] | None:
@@ -305,12 +304,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
         listing = SiteListing(out) if out.is_dir() and not config.search else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
-        # Keys here, not in the workers: a worker that walks every page's context touches (and
-        # so copies, after fork) most of the index's memory; at 10,000 articles a pool that
-        # only keys and links pages was slower than one process. Workers only render.
-        page_keys = [keys.key(spec) for spec in pages] if keys is not None else [None] * len(pages)
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
-                       store=store, partial=partial, page_keys=page_keys, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
+                       store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir())
         new_manifest: dict[str, list] = {}
         stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
@@ -324,22 +319,38 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             if entry is not None:
                 stored[key] = entry
 
+        # Keys are made here, not in the workers: a worker that walks every page's context
+        # touches (and so copies, after fork) most of the index's memory; at 10,000 articles a
+        # pool that keyed and linked every page was slower than one process. The pages that
+        # must be rendered go to the workers in tasks as soon as they are found (`Pool.imap`
+        # runs this generator in its feeder thread), so rendering overlaps with keying.
+        carried: list[tuple[int, tuple]] = []
+
+        def tasks():
+            task = []
+            for i, spec in enumerate(pages):
+                key = keys.key(spec) if keys is not None else None
+                result = _page(i, key, False)
+                if result is not None:
+                    carried.append((i, result))
+                    continue
+                task.append((i, key))
+                if len(task) == RENDER_CHUNK:
+                    yield task
+                    task = []
+            if task:
+                yield task
+
         bar = progress(len(pages), "rendering", show_progress)
         try:
-            todo = []
-            for i, key in enumerate(page_keys):
-                result = _page(i, key, False)
-                if result is None:
-                    todo.append(i)
-                else:
+            executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+            for results in executor.map(_render_chunk, tasks()):
+                for i, result in results:
                     take(i, result)
-            bar.update(len(pages) - len(todo))
-            chunks = [todo[k:k + RENDER_CHUNK] for k in range(0, len(todo), RENDER_CHUNK)]
-            executor = make_executor(jobs, len(todo), min_items_per_job=RENDER_CHUNK)
-            for chunk, results in zip(chunks, executor.map(_render_chunk, chunks)):
-                for i, result in zip(chunk, results):
-                    take(i, result)
-                bar.update(len(chunk))
+                bar.update(len(results))
+            for i, result in carried:
+                take(i, result)
+            bar.update(len(carried))
         finally:
             bar.close()
         # in page order, as before (the manifest and the store index are JSON objects)
