@@ -192,3 +192,26 @@ def test_build_without_previous_site_takes_the_finishing_output_from_the_store(a
     build(config, jobs=1)
     assert calls == [1]
     assert site_bytes(config.output_dir) == clean
+
+
+@pytest.mark.skipif(__import__("archive.search").search.pagefind_command() is None, reason="pagefind[bin] not installed")
+def test_with_search_on_the_whole_site_comes_from_the_store_with_its_index(tmp_path, render_calls):
+    """Search on: the site is made whole in the temporary folder (Pagefind indexes it) and
+    swapped in; a build without the previous site takes pages and search index from the store."""
+    from issue6_site import build_site
+
+    site, first = build_site(tmp_path, search=True)
+    assert first.search == "pagefind"
+    before = site_bytes(site)
+    shutil.rmtree(site)
+    render_calls.clear()
+    again = build(load_config(tmp_path), jobs=1)
+    assert render_calls == [] and again.search == "pagefind"
+    assert (again.feeds, again.data_rows) == (first.feeds, first.data_rows)  # what the reused step reported
+    assert site_bytes(site) == before
+    # an edit: rebuilt beside a previous site, with the search index made again
+    page = next(p for p in tmp_path.glob("**/*.md") if "build" not in p.parts)
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(load_config(tmp_path), jobs=1)
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert not list(tmp_path.glob(".build-tmp-*")) and not list(tmp_path.glob(".build-journal*"))

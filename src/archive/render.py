@@ -185,6 +185,7 @@ class WriteStats:
     written: int = 0     # files whose bytes are new or changed
     unchanged: int = 0   # same bytes as the previous build: carried over, not rewritten
     removed: int = 0     # files of the previous build that no page produces any more
+    finished: dict | None = None  # `finish_summary` of the build whose finishing output was reused
 
 
 def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -> bool:
@@ -260,7 +261,7 @@ def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list
 
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
                show_progress: bool = False, manifest_path: Path | None = None,
-               store_dir: Path | None = None) -> WriteStats:
+               store_dir: Path | None = None, finish_summary=None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -273,7 +274,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
     build's is not even rendered: its file is carried over as it is. With `store_dir` too,
     a page whose key is in the page store (`pagestore.py`) is taken from there, and every
-    page placed is kept there: a build with no previous site renders only what changed."""
+    page placed is kept there: a build with no previous site renders only what changed.
+
+    `finish_summary()` (JSON data: what the finishing step reported) is kept with its output;
+    when that output is reused instead of made, `WriteStats.finished` is the summary kept."""
     from archive.executor import make_executor
     from archive.pagekey import PageKeys, load_manifest, save_manifest
     from archive.pagestore import PageStore
@@ -374,8 +378,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if finish is not None:
             if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
                 keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
+                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
             else:
                 keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
+                summary = finish_summary() if finish_summary is not None else None
             if pruning is not None:
                 pruning.join()  # before storing the finishing files: it would remove them
             made = []
@@ -398,7 +404,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                         if entry is not None:
                             stored[finish_entry_key(fkey, rel)] = entry
             if fkey is not None:
-                new_manifest[""] = [fkey, made]
+                new_manifest[""] = [fkey, made, summary]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
         if partial:
             new_files = placed | made_rels
@@ -538,7 +544,8 @@ def _keep_if_same(rel: str, tmp: Path, out: Path, partial: bool = False) -> bool
 def _last_finish_keys(last: dict, fkey: str | None) -> set[str]:
     """The store keys of the last build's finishing files, unless this build can reuse them."""
     try:
-        last_fkey, made = last.get("", [None, []])
+        entry = last.get("", [None, []])
+        last_fkey, made = entry[0], entry[1]
         if last_fkey is None or last_fkey == fkey:
             return set()
         return {finish_entry_key(last_fkey, m[0]) for m in made}
