@@ -203,6 +203,15 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
     r = warm["report"]
     print(f"warm full build      {fmt(warm)}   [{r['pages']} pages = {r['pages'] / warm['wall']:,.0f} pages/s; stages: " +
           ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()) + "]", flush=True)
+    # The warm build takes unchanged pages from the cache's page store (pagestore.py); the
+    # same build with the store removed renders every page (what a code or template change costs).
+    shutil.rmtree(root / "build")
+    for store in root.glob(".archive-cache/v*/pages-store"):
+        shutil.rmtree(store)
+    render_all = results["warm_no_store"] = archive_build(root, jobs)
+    r = render_all["report"]
+    print(f"  without page store {fmt(render_all)}   [every page rendered; stages: " +
+          ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()) + "]", flush=True)
     same = results["nochange"] = archive_build(root, jobs)
     r = same["report"]
     print(f"no-change rebuild    {fmt(same)}   [written {r['written']}, unchanged {r['unchanged']}, removed {r['removed']}]", flush=True)

@@ -215,8 +215,14 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     pages = plan_site(archive, config)
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse),
-                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir))
+    written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse, cache_root),
+                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir),
+                         store_dir=_pages_store(cache_root),
+                         finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds, "search": report.search})
+    if written.finished:  # the finishing step's output was reused: report what it reported then
+        report.data_rows = written.finished.get("data_rows", report.data_rows)
+        report.feeds = written.finished.get("feeds", report.feeds)
+        report.search = written.finished.get("search", report.search)
     stage("render + write")
     report.pages = written.pages
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
@@ -230,6 +236,13 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         fastpath.save_state(fast_state, digest, config, report,
                             [*cache.used, *read_cache.used, str(cache.pages_manifest(config.output_dir))])
     return report
+
+
+def _pages_store(cache_root: Path | None) -> Path | None:
+    """The page store's folder in the cache (render.write_site, pagestore.py)."""
+    from archive.cache import CACHE_VERSION
+
+    return cache_root / f"v{CACHE_VERSION}" / "pages-store" if cache_root is not None else None
 
 
 # Set to a list by the `archive` command (cli.run): a build leaves its index and pages in it,
@@ -262,23 +275,22 @@ def _finish_task(task: tuple):
 
 
 def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1,
-                 reuse=None) -> dict[str, str]:
+                 reuse=None, cache_root: Path | None = None) -> dict[str, str]:
     """What is made from the rendered site, in the temp folder before the swap; search last,
     because Pagefind indexes the finished HTML. The other parts are independent of each other
     and run side by side on `jobs` processes (each writes its own files: same bytes). Returns
     {path: key} of the files made from keyed inputs (see render.Reuse): entity feeds, the
     network exports and the data files, whose previous versions the next build copies from."""
-    from archive.cache import default_cache_dir
     from archive.executor import make_executor
     from archive.export_rows import export_rows
     from archive.export_state import copies_dir, state_path
     from archive.exports import previous_exports, save_exports_state
     from archive.search import build_index as build_search_index
 
-    # The record of what data/ holds lives in the cache, which is on exactly when the pages
-    # are keyed (`reuse.keys`); build() always uses the default cache folder.
-    state_file = (state_path(default_cache_dir(config))
-                  if reuse is not None and getattr(reuse, "keys", None) is not None else None)
+    # The record of what data/ holds lives in the build's cache folder, which is on exactly
+    # when the pages are keyed (`reuse.keys`).
+    state_file = (state_path(cache_root) if cache_root is not None and reuse is not None
+                  and getattr(reuse, "keys", None) is not None else None)
     previous = previous_exports(state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
     # The data rows are read here, once, before the pool forks: in a forked worker, reading
     # the index's objects writes their reference counts and so copies their memory pages,

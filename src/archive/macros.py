@@ -6,6 +6,8 @@ what the Jinja macros wrote, character for character.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jinja2
 from markupsafe import Markup, escape
 
@@ -19,8 +21,15 @@ def entity_link(ctx, ent) -> Markup:
 
 
 def _meta(a) -> str:
-    when = f'<time datetime="{escape(a.date.iso())}">{escape(a.date.human())}</time>' if a.date else "undated"
-    return f'<span class="meta">{when}{f" · {escape(a.source)}" if a.source else ""}</span>'
+    return _meta_of(a.date, a.source)
+
+
+@lru_cache(maxsize=1 << 16)
+def _meta_of(date, source) -> str:
+    """By value (a PartialDate is a frozen dataclass): the same few thousand dates and
+    sources recur on every listing page, ~150,000 times per 10,000-article site."""
+    when = f'<time datetime="{escape(date.iso())}">{escape(date.human())}</time>' if date else "undated"
+    return f'<span class="meta">{when}{f" · {escape(source)}" if source else ""}</span>'
 
 
 @jinja2.pass_context
@@ -52,4 +61,21 @@ def quote_item(ctx, q, show_speaker=True, show_article=True) -> Markup:
     return Markup("".join(map(str, out)))
 
 
-GLOBALS = {"_entity_link": entity_link, "_article_meta": article_meta, "_quote_item": quote_item}
+@jinja2.pass_context
+def entity_articles(ctx, articles, contexts_by_article) -> Markup:
+    """An entity's articles with the sentences that mention it (its page and numbered pages:
+    ~200 articles and their contexts each, 1.7 ms a page as a Jinja macro)."""
+    article_url = ctx["article_url"]
+    out = ['<ul class="articles">\n']
+    for a in articles:
+        out.append(f'  <li><a href="{escape(article_url(a.id))}">{escape(a.title)}</a> {_meta(a)}\n'
+                   '    <ul class="contexts">')
+        for c in contexts_by_article.get(a.id, ()):
+            out.append(f"<li>{escape(c.before)}<strong>{escape(c.text)}</strong>{escape(c.after)}</li>")
+        out.append("</ul>\n  </li>\n")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+GLOBALS = {"_entity_link": entity_link, "_article_meta": article_meta, "_quote_item": quote_item,
+           "_entity_articles": entity_articles}

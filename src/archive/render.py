@@ -25,6 +25,8 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
 from archive.plan import SECTIONS, PageSpec, article_path, entity_path
+from archive.pagestore import finish_entry_key
+from archive.publish import SiteListing, commit, files_under
 from archive.svg import Pictures
 
 
@@ -159,7 +161,11 @@ def check_output_dir(config: ArchiveConfig) -> None:
 def _clean_leftovers(out: Path) -> None:
     """Remove what a killed build (SIGKILL, power cut) left beside the output. Runs under the
     build lock, so no other build of this archive is using them. If the kill came between the
-    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first."""
+    two renames of `_swap`, the previous site is in an `-old-` folder: put it back first; if it
+    came during an in-place commit (publish.py), finish that commit first."""
+    from archive.publish import roll_forward
+
+    roll_forward(out)
     olds = sorted(out.parent.glob(f".{out.name}-old-*"), key=lambda p: p.stat().st_mtime)
     if olds and not out.exists():
         os.replace(olds.pop(), out)
@@ -179,17 +185,20 @@ class WriteStats:
     written: int = 0     # files whose bytes are new or changed
     unchanged: int = 0   # same bytes as the previous build: carried over, not rewritten
     removed: int = 0     # files of the previous build that no page produces any more
+    finished: dict | None = None  # `finish_summary` of the build whose finishing output was reused
 
 
-def _place(data: bytes, rel: str, tmp: Path, out: Path) -> bool:
+def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -> bool:
     """Put `data` at tmp/rel. If the previous site holds the same bytes there, hard-link that
-    file instead of writing (its inode, mtime and disk blocks stay as they were); returns
-    True when the file was written."""
+    file instead of writing (its inode, mtime and disk blocks stay as they were), or with
+    `partial` (published in place: publish.py) leave it where it is; returns True when the
+    file was written."""
     target = tmp / rel
     old = out / rel
     try:
         if old.stat().st_size == len(data) and old.read_bytes() == data:
-            os.link(old, target)
+            if not partial:
+                os.link(old, target)
             return False
     except OSError:  # no previous file, or no hard links on this file system: write it
         pass
@@ -204,35 +213,55 @@ RENDER_CHUNK = 64  # pages per task
 _RENDER: dict = {}
 
 
-def _render_chunk(indices: list[int]) -> list[tuple[bool, str | None, list | None]]:
-    """For each page: (written?, render key, [size, mtime_ns, inode] of the file placed)."""
+def _render_chunk(task: list[tuple[int, str | None]]) -> list[tuple[int, tuple]]:
+    """`_page` for each (page, key) of a task (in a worker): these pages are rendered."""
+    return [(i, _page(i, key, True)) for i, key in task]
+
+
+def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list | None, list | None] | None:
+    """Place page `i`: (written?, render key, [size, mtime_ns, inode] of the file placed, the
+    same of its page-store entry or None). Without `render`, None when it must be rendered."""
     st = _RENDER
-    keys, manifest, tmp, out = st["keys"], st["manifest"], st["tmp"], st["out"]
-    results = []
-    for i in indices:
-        spec = st["pages"][i]
-        key = keys.key(spec) if keys is not None else None
-        prev = manifest.get(spec.path)
-        written = None
-        if key is not None and prev is not None and prev[0] == key:
-            # Same inputs as last time: carry the file over without rendering, if it is still
-            # the very file the last build wrote (not edited or replaced since).
-            try:
-                s = os.stat(out / spec.path)
-                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
-                    os.link(out / spec.path, tmp / spec.path)
-                    written = False
-            except OSError:
-                written = None
-        if written is None:
-            written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out)
-        s = os.stat(tmp / spec.path)
-        results.append((written, key, [s.st_size, s.st_mtime_ns, s.st_ino]))
-    return results
+    manifest, tmp, out, store = st["manifest"], st["tmp"], st["out"], st["store"]
+    partial = st["partial"]
+    spec = st["pages"][i]
+    prev = manifest.get(spec.path)
+    new, old = f"{st['tmp_s']}/{spec.path}", f"{st['out_s']}/{spec.path}"
+    written = stat = None
+    if key is not None and prev is not None and prev[0] == key:
+        # Same inputs as last time: carry the file over without rendering, if it is still
+        # the very file the last build wrote (not edited or replaced since).
+        try:
+            s = os.stat(old)
+            if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
+                if not partial:  # in place, it stays where it is
+                    os.link(old, new)
+                written, stat = False, prev[1:]
+        except OSError:
+            written = None
+    if written is None and key is not None and store is not None and store.fetch(key, new):
+        # Rendered by an earlier build (the previous site may be gone): its stored bytes
+        written = _keep_if_same(spec.path, tmp, out, partial) if st["out_exists"] else True
+    if written is None:
+        if not render:
+            return None
+        written = _place(render_page(st["env"], spec, st["site"]).encode("utf-8"), spec.path, tmp, out, partial)
+    if stat is None:
+        try:
+            s = os.stat(new)
+        except FileNotFoundError:  # in place and unchanged: the previous site's file
+            s = os.stat(old)
+            new = old
+        stat = [s.st_size, s.st_mtime_ns, s.st_ino]
+    elif partial:
+        new = old
+    stored = store.put(key, new) if key is not None and store is not None else None
+    return written, key, stat, stored
 
 
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
-               show_progress: bool = False, manifest_path: Path | None = None) -> WriteStats:
+               show_progress: bool = False, manifest_path: Path | None = None,
+               store_dir: Path | None = None, finish_summary=None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -243,9 +272,15 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     keys (`Reuse`) are carried over without being made again.
 
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
-    build's is not even rendered: its file is carried over as it is."""
+    build's is not even rendered: its file is carried over as it is. With `store_dir` too,
+    a page whose key is in the page store (`pagestore.py`) is taken from there, and every
+    page placed is kept there: a build with no previous site renders only what changed.
+
+    `finish_summary()` (JSON data: what the finishing step reported) is kept with its output;
+    when that output is reused instead of made, `WriteStats.finished` is the summary kept."""
     from archive.executor import make_executor
     from archive.pagekey import PageKeys, load_manifest, save_manifest
+    from archive.pagestore import PageStore
     from archive.progress import progress
 
     out = config.output_dir
@@ -254,7 +289,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     _clean_leftovers(out)
     stats = WriteStats(pages=len(pages))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
-    executor = None
+    executor = pruning = None
     try:
         for spec in pages:
             # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
@@ -266,59 +301,139 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             (tmp / folder).mkdir(parents=True, exist_ok=True)
         site = site_context(config, archive_obj)
         keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
-        manifest = load_manifest(manifest_path) if out.is_dir() else {}
-        _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest)
+        last = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
+        manifest = last if out.is_dir() else {}
+        store = PageStore(store_dir) if store_dir is not None and keys is not None else None
+        # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
+        # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
+        listing = SiteListing(out) if out.is_dir() and not config.search else None
+        partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
+        _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
+                       store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
+                       out_exists=out.is_dir())
         new_manifest: dict[str, list] = {}
-        chunks = [list(range(k, min(k + RENDER_CHUNK, len(pages)))) for k in range(0, len(pages), RENDER_CHUNK)]
-        executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+        stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
+
+        def take(i: int, result) -> None:
+            written, key, stat, entry = result
+            stats.written += written
+            stats.unchanged += not written
+            if key is not None:
+                new_manifest[pages[i].path] = [key, *stat]
+            if entry is not None:
+                stored[key] = entry
+
+        # Keys are made here, not in the workers: a worker that walks every page's context
+        # touches (and so copies, after fork) most of the index's memory; at 10,000 articles a
+        # pool that keyed and linked every page was slower than one process. The pages that
+        # must be rendered go to the workers in tasks as soon as they are found (`Pool.imap`
+        # runs this generator in its feeder thread), so rendering overlaps with keying.
+        carried: list[tuple[int, tuple]] = []
+
+        def tasks():
+            task = []
+            for i, spec in enumerate(pages):
+                key = keys.key(spec) if keys is not None else None
+                result = _page(i, key, False)
+                if result is not None:
+                    carried.append((i, result))
+                    continue
+                task.append((i, key))
+                if len(task) == RENDER_CHUNK:
+                    yield task
+                    task = []
+            if task:
+                yield task
+
         bar = progress(len(pages), "rendering", show_progress)
         try:
-            for chunk, results in zip(chunks, executor.map(_render_chunk, chunks)):
-                for i, (written, key, stat) in zip(chunk, results):
-                    stats.written += written
-                    stats.unchanged += not written
-                    if key is not None:
-                        new_manifest[pages[i].path] = [key, *stat]
-                bar.update(len(chunk))
+            executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+            for results in executor.map(_render_chunk, tasks()):
+                for i, result in results:
+                    take(i, result)
+                bar.update(len(results))
+            for i, result in carried:
+                take(i, result)
+            bar.update(len(carried))
         finally:
             bar.close()
+        # in page order, as before (the manifest and the store index are JSON objects)
+        new_manifest = {p.path: new_manifest[p.path] for p in pages if p.path in new_manifest}
+        fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys and finish else None
+        if store is not None:
+            # the last site's page versions that no page uses now go beside the finishing step
+            # (not its finishing files: that step may take them from the store); `save` below
+            # removes whatever else this site does not use
+            pruning = store.start_prune((_last_page_keys(last) | _last_finish_keys(last, fkey)) - set(stored))
         extra = {rel: path.read_bytes() for rel, path in static_files(config).items()}
         extra[".nojekyll"] = b""
         extra[SITE_MARKER] = b"This folder is a site built by archive; each build replaces it whole.\n"
         for rel, data in extra.items():
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            written = _place(data, rel, tmp, out)
+            written = _place(data, rel, tmp, out, partial)
             stats.written += written
             stats.unchanged += not written
+        placed = {p.path for p in pages} | set(extra)
+        made_rels: set[str] = set()
         if finish is not None:
-            placed = {p.path for p in pages} | set(extra)
-            fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys else None
-            if _reuse_finished(manifest.get(""), fkey, tmp, out):  # "" never names a page
-                keyed = {rel: manifest[rel][0] for rel, *_ in manifest[""][1] if rel in manifest}
+            if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
+                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
+                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
             else:
-                keyed = finish(tmp, Reuse(keys, manifest, tmp, out)) or {}
+                keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
+                summary = finish_summary() if finish_summary is not None else None
+            if pruning is not None:
+                pruning.join()  # before storing the finishing files: it would remove them
             made = []
             for rel in _files(tmp):
                 if rel not in placed:
-                    written = _keep_if_same(rel, tmp, out)
+                    made_rels.add(rel)
+                    written = _keep_if_same(rel, tmp, out, partial)
                     stats.written += written
                     stats.unchanged += not written
-                    st = os.stat(tmp / rel)
+                    path = tmp / rel if written or not partial else out / rel
+                    st = os.stat(path)
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
                     if keyed.get(rel) is not None:
                         new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
+                        entry = store.put(keyed[rel], path) if store is not None else None
+                        if entry is not None:
+                            stored[keyed[rel]] = entry
+                    if store is not None and fkey is not None:  # the whole step's output, by fkey
+                        entry = store.put(finish_entry_key(fkey, rel), path)
+                        if entry is not None:
+                            stored[finish_entry_key(fkey, rel)] = entry
             if fkey is not None:
-                new_manifest[""] = [fkey, made]
+                new_manifest[""] = [fkey, made, summary]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
-        stats.removed = _count_removed(out, tmp)
-        save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
-        _swap(tmp, out)
+        if partial:
+            new_files = placed | made_rels
+            moves = sorted(files_under(tmp))
+            if listing.fits(moves):
+                deletes = sorted(listing.files - new_files)
+                stats.removed = len(deletes)
+                save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
+                commit(tmp, out, moves, deletes)
+            else:  # a finishing file where the previous site has a folder, or the reverse
+                _complete(tmp, out, new_files - set(moves))
+                partial = False
+        if not partial:
+            stats.removed = _count_removed(out, tmp)
+            save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
+            _swap(tmp, out)
         save_manifest(manifest_path, new_manifest)
+        if store is not None:
+            pruning.join()
+            store.save(stored, prune=True)  # only this site's pages: the store stays one site big
     except BaseException:
         if executor is not None and hasattr(executor, "terminate"):
             executor.terminate()
             executor = None
         shutil.rmtree(tmp, ignore_errors=True)
+        if pruning is not None:
+            pruning.join()
+        if store is not None and stored:
+            store.save(stored, prune=False)  # what was rendered stays usable by the next build
         raise
     finally:
         _RENDER.clear()
@@ -334,42 +449,59 @@ class Reuse:
     the same key and it is still the very file that build left. The finishing step returns
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
-    def __init__(self, keys, manifest: dict, tmp: Path, out: Path):
-        self.keys, self.manifest, self.tmp, self.out = keys, manifest, tmp, out
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None):
+        self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
 
     def key(self, value) -> str | None:
         return self.keys.value_key(value) if self.keys is not None else None
 
     def link(self, rel: str, key: str | None) -> bool:
+        if key is None:
+            return False
         prev = self.manifest.get(rel)
-        if key is None or prev is None or prev[0] != key:
+        if prev is not None and prev[0] == key:
+            try:
+                s = os.stat(self.out / rel)
+                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
+                    (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(self.out / rel, self.tmp / rel)
+                    return True
+            except OSError:
+                pass
+        return self._from_store(rel, key)
+
+    def _from_store(self, rel: str, key: str) -> bool:
+        """The file as an earlier build stored it (write_site stores the keyed files)."""
+        if self.store is None:
             return False
         try:
-            s = os.stat(self.out / rel)
-            if [s.st_size, s.st_mtime_ns, s.st_ino] != prev[1:]:
-                return False
             (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.out / rel, self.tmp / rel)
-            return True
         except OSError:
             return False
+        return self.store.fetch(key, self.tmp / rel) is not None
 
 
-def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path) -> bool:
+def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None) -> bool:
     """When no page and nothing in the archive changed, what the finishing step made last time
-    is still right: link those files instead of making them again. False if anything is off
-    (then nothing was linked)."""
+    is still right: link those files (from the previous site, or from the page store when that
+    site is gone or a file of it changed) instead of making them again. False if anything is
+    off (then nothing was linked)."""
     if fkey is None or not prev or prev[0] != fkey:
         return False
     linked = []
     try:
         for rel, size, mtime, ino in prev[1]:
-            st = os.stat(out / rel)
-            if [st.st_size, st.st_mtime_ns, st.st_ino] != [size, mtime, ino]:
-                raise OSError("changed since the last build")
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.link(out / rel, tmp / rel)
             linked.append(tmp / rel)
+            try:
+                st = os.stat(out / rel)
+                same = [st.st_size, st.st_mtime_ns, st.st_ino] == [size, mtime, ino]
+            except OSError:
+                same = False
+            if same:
+                os.link(out / rel, tmp / rel)
+            elif store is None or store.fetch(finish_entry_key(fkey, rel), tmp / rel) is None:
+                raise OSError("changed since the last build, and not in the page store")
     except (OSError, ValueError, TypeError):
         for path in linked:
             path.unlink(missing_ok=True)
@@ -385,15 +517,21 @@ def _files(root: Path) -> list[str]:
     return out
 
 
-def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
+def _keep_if_same(rel: str, tmp: Path, out: Path, partial: bool = False) -> bool:
     """A file `finish` wrote: if the previous site has the same bytes, put that file in its
-    place (same inode and mtime). Returns True when the new file stays (it was written)."""
+    place (same inode and mtime), or with `partial` (published in place) remove the new one.
+    Returns True when the new file stays (it was written)."""
     new, old = tmp / rel, out / rel
     try:
         a, b = old.stat(), new.stat()
         if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+            if partial:
+                new.unlink()
             return False  # already the previous file (carried over)
         if a.st_size == b.st_size and old.read_bytes() == new.read_bytes():
+            if partial:
+                new.unlink()
+                return False
             link = new.with_name(new.name + ".archive-link")
             os.link(old, link)
             os.replace(link, new)
@@ -401,6 +539,40 @@ def _keep_if_same(rel: str, tmp: Path, out: Path) -> bool:
     except OSError:
         pass
     return True
+
+
+def _last_finish_keys(last: dict, fkey: str | None) -> set[str]:
+    """The store keys of the last build's finishing files, unless this build can reuse them."""
+    try:
+        entry = last.get("", [None, []])
+        last_fkey, made = entry[0], entry[1]
+        if last_fkey is None or last_fkey == fkey:
+            return set()
+        return {finish_entry_key(last_fkey, m[0]) for m in made}
+    except (TypeError, ValueError, IndexError):
+        return set()
+
+
+def _last_page_keys(last: dict) -> set[str]:
+    """The page keys of the last build's manifest: all but its finishing files (listed under "")."""
+    try:
+        finished = {m[0] for m in last.get("", [None, []])[1]}
+    except (TypeError, IndexError, KeyError):
+        return set()
+    try:
+        return {v[0] for rel, v in last.items() if rel and rel not in finished and isinstance(v[0], str)}
+    except (TypeError, IndexError):
+        return set()
+
+
+def _complete(tmp: Path, out: Path, kept: set[str]) -> None:
+    """Make tmp a complete site for `_swap`: link in the previous site's files it keeps."""
+    for rel in kept:
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(out / rel, tmp / rel)
+        except OSError:
+            shutil.copy2(out / rel, tmp / rel)
 
 
 def _count_removed(out: Path, new: Path) -> int:

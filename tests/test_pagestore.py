@@ -1,0 +1,217 @@
+"""The page store (pagestore.py): a build with no previous site takes unchanged pages from the
+cache instead of rendering them, byte for byte what rendering makes; an entry changed since
+it was stored is never used; the store keeps only the current site's pages."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive.build import build
+from archive.config import load_config
+from archive.pagestore import PageStore
+from test_cache import make_archive, site_bytes
+from test_incremental import render_calls  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def archive_dir(tmp_path):
+    return make_archive(tmp_path / "arch")
+
+
+def store_dir(archive_dir):
+    (found,) = (archive_dir / ".archive-cache").glob("v*/pages-store")
+    return found
+
+
+def store_files(archive_dir):
+    return {p.name for p in store_dir(archive_dir).glob("*/*")}
+
+
+def clean_site(archive_dir, tmp_path):
+    build(load_config(archive_dir, {"output": str(tmp_path / "clean")}), jobs=1, use_cache=False)
+    return site_bytes(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_build_without_previous_site_takes_pages_from_the_store(archive_dir, tmp_path, render_calls, jobs):
+    config = load_config(archive_dir)
+    first = build(config, jobs=jobs)
+    shutil.rmtree(config.output_dir)
+    render_calls.clear()
+    again = build(config, jobs=jobs)
+    assert render_calls == []  # nothing rendered (with jobs=2 the spy would not see workers: also bytes below)
+    assert again.pages == first.pages and again.removed == 0
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_without_the_store_every_page_is_rendered(archive_dir, render_calls):
+    config = load_config(archive_dir)
+    first = build(config, jobs=1)
+    shutil.rmtree(config.output_dir)
+    shutil.rmtree(store_dir(archive_dir))
+    render_calls.clear()
+    build(config, jobs=1)
+    assert len(render_calls) == first.pages
+
+
+def test_a_store_entry_edited_through_the_site_is_not_reused(archive_dir, tmp_path, render_calls):
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    page = config.output_dir / "articles/2021-04-07-dialogue.html"
+    with open(page, "r+b") as fh:  # in place: the same inode as the store's entry
+        fh.seek(0)
+        fh.write(b"<!-- edited -->")
+    shutil.rmtree(config.output_dir)
+    render_calls.clear()
+    build(config, jobs=1)
+    assert render_calls == ["articles/2021-04-07-dialogue.html"]
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+    # ... and stored afresh: the next build without a site renders nothing
+    shutil.rmtree(config.output_dir)
+    render_calls.clear()
+    build(config, jobs=1)
+    assert render_calls == []
+
+
+def test_a_replaced_store_file_is_not_reused(archive_dir, tmp_path, render_calls):
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    store = PageStore(store_dir(archive_dir))
+    key = next(iter(store.entries))
+    path = Path(store.path(key))
+    data = path.read_bytes()
+    path.unlink()
+    path.write_bytes(data.replace(b"<", b"[", 1))  # same size, another inode
+    shutil.rmtree(config.output_dir)
+    render_calls.clear()
+    build(config, jobs=1)
+    assert len(render_calls) <= 1  # the replaced entry if it was a page (else a feed, made again)
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_store_keeps_only_the_current_sites_pages(archive_dir, tmp_path):
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    before = store_files(archive_dir)
+    assert before and len(before) == len(PageStore(store_dir(archive_dir)).entries)
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("on Friday", "on Saturday"), encoding="utf-8")
+    build(config, jobs=1)
+    after = store_files(archive_dir)
+    assert len(after) == len(PageStore(store_dir(archive_dir)).entries)
+    assert before - after and after - before  # the old keys of changed pages are gone
+    assert len(after) <= len(before) + 1
+
+
+def test_failed_build_keeps_the_store_usable(archive_dir, tmp_path, monkeypatch, render_calls):
+    from archive import render
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    shutil.rmtree(config.output_dir)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("publishing failed")
+
+    monkeypatch.setattr(render, "_swap", broken)
+    with pytest.raises(RuntimeError):
+        build(config, jobs=1)
+    assert not config.output_dir.exists()
+    monkeypatch.undo()
+    render_calls.clear()
+    build(config, jobs=1)
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_clean_removes_the_store(archive_dir):
+    from archive.cache import clean
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    assert store_files(archive_dir)
+    clean(config)
+    assert not list((archive_dir).glob(".archive-cache/v*/pages-store"))
+
+
+@pytest.mark.parametrize("when", ["early", "late"])
+def test_finishing_files_are_stored_whenever_the_prune_runs(archive_dir, monkeypatch, when):
+    """The prune runs beside the finishing step; whether it runs before that step or after it,
+    the entity feeds are kept, and a build with no previous site takes them from the store."""
+    from archive import feeds, pagestore
+
+    class Thread:  # a prune thread that does its work at once, or at the last moment (join)
+        def __init__(self, store, remove):
+            self.store, self.remove = store, remove
+            if when == "early":
+                self.join()
+
+        def join(self):  # like a thread's: the work happens once
+            if self.remove is not None:
+                self.store._remove(self.remove)
+                self.remove = None
+
+    monkeypatch.setattr(pagestore.PageStore, "start_prune", lambda self, remove: Thread(self, remove))
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    (archive_dir / "templates").mkdir()
+    (archive_dir / "templates" / "404.html").write_text('{% extends "default:404.html" %}', encoding="utf-8")
+    build(config, jobs=1)  # every key changed: the feeds are stored anew while the prune is due
+    store = PageStore(store_dir(archive_dir))
+    assert store.entries and all(store.valid(k) for k in store.entries)
+    made = []
+    real = feeds.entity_feed
+    monkeypatch.setattr(feeds, "entity_feed", lambda *a, **k: made.append(1) or real(*a, **k))
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert made == []
+    shutil.rmtree(config.output_dir)  # and again: the build without a site kept them too
+    build(config, jobs=1)
+    assert made == []
+
+
+def test_build_without_previous_site_takes_the_finishing_output_from_the_store(archive_dir, tmp_path, monkeypatch):
+    from archive import build as build_mod
+
+    calls = []
+    real = build_mod._finish_site
+    monkeypatch.setattr(build_mod, "_finish_site", lambda *a, **k: calls.append(1) or real(*a, **k))
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    assert calls == [1]
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert calls == [1]  # data, feeds, sitemap: all from the store
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+    clean = clean_site(archive_dir, tmp_path)
+    assert site_bytes(config.output_dir) == clean
+    # a stored file edited through the site: the finishing step runs again
+    with open(config.output_dir / "sitemap.xml", "r+b") as fh:
+        fh.write(b"<!-- x -->")
+    shutil.rmtree(config.output_dir)
+    calls.clear()
+    build(config, jobs=1)
+    assert calls == [1]
+    assert site_bytes(config.output_dir) == clean
+
+
+@pytest.mark.skipif(__import__("archive.search").search.pagefind_command() is None, reason="pagefind[bin] not installed")
+def test_with_search_on_the_whole_site_comes_from_the_store_with_its_index(tmp_path, render_calls):
+    """Search on: the site is made whole in the temporary folder (Pagefind indexes it) and
+    swapped in; a build without the previous site takes pages and search index from the store."""
+    from issue6_site import build_site
+
+    site, first = build_site(tmp_path, search=True)
+    assert first.search == "pagefind"
+    before = site_bytes(site)
+    shutil.rmtree(site)
+    render_calls.clear()
+    again = build(load_config(tmp_path), jobs=1)
+    assert render_calls == [] and again.search == "pagefind"
+    assert (again.feeds, again.data_rows) == (first.feeds, first.data_rows)  # what the reused step reported
+    assert site_bytes(site) == before
+    # an edit: rebuilt beside a previous site, with the search index made again
+    page = next(p for p in tmp_path.glob("**/*.md") if "build" not in p.parts)
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(load_config(tmp_path), jobs=1)
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert not list(tmp_path.glob(".build-tmp-*")) and not list(tmp_path.glob(".build-journal*"))
