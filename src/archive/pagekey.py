@@ -36,6 +36,7 @@ from archive.body import ArticleBody
 from archive.index import Context
 from archive.jsonfile import write_json_atomic
 from archive.models import Article, Entity, Mention, Quote
+from archive.plan import entity_path
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
 _FINE_KINDS = {"article", "entity",
@@ -121,9 +122,11 @@ class PageKeys:
             return None
         co = a.comentions.get(eid, {})
         return (list(getattr(pics, "span", [])), sorted((getattr(pics, "mention_months", {}).get(eid) or {}).items()),
-                # each neighbour's own total too: the ego network's circles show it (svg._node)
-                sorted((x, n, a.entities[x].type, a.entities[x].name, a.mention_counts.get(x, 0))
-                       for x, n in co.items() if x in a.entities))
+                # neighbours by what they share with this entity (the ego network shows no
+                # neighbour's own total: svg._node), whether they have a page (links), and the
+                # entity's own total (the centre node shows it)
+                sorted((x, n, a.entities[x].type, a.entities[x].name, entity_path(a, x) is not None)
+                       for x, n in co.items() if x in a.entities), a.mention_counts.get(eid, 0))
 
     def _site_digest(self, config, archive_obj, template_dirs, site) -> str:
         h = hashlib.sha256()

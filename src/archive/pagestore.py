@@ -33,6 +33,13 @@ def finish_entry_key(fkey: str, rel: str) -> str:
     return hashlib.sha256(f"{fkey}\0{rel}".encode()).hexdigest()
 
 
+def keyed_file_key(key: str, rel: str) -> str:
+    """The store key of a keyed file of the finishing step (`render.Reuse`): its own key and its
+    path, because one key may stand for several files made from the same value (network.json
+    and network.graphml share one) and a store keyed by value alone would mix them up."""
+    return hashlib.sha256(f"file\0{key}\0{rel}".encode()).hexdigest()
+
+
 def _stat(path) -> list[int]:
     s = os.stat(path)
     return [s.st_size, s.st_mtime_ns, s.st_ino]

@@ -25,7 +25,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.jsonld import jsonld
 from archive.plan import SECTIONS, PageSpec, article_path, entity_path
-from archive.pagestore import finish_entry_key
+from archive.pagestore import finish_entry_key, keyed_file_key
 from archive.publish import SiteListing, commit, files_under
 from archive.svg import Pictures
 
@@ -396,9 +396,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
                     if keyed.get(rel) is not None:
                         new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
-                        entry = store.put(keyed[rel], path) if store is not None else None
+                        entry = store.put(keyed_file_key(keyed[rel], rel), path) if store is not None else None
                         if entry is not None:
-                            stored[keyed[rel]] = entry
+                            stored[keyed_file_key(keyed[rel], rel)] = entry
                     if store is not None and fkey is not None:  # the whole step's output, by fkey
                         entry = store.put(finish_entry_key(fkey, rel), path)
                         if entry is not None:
@@ -478,7 +478,7 @@ class Reuse:
             (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
         except OSError:
             return False
-        return self.store.fetch(key, self.tmp / rel) is not None
+        return self.store.fetch(keyed_file_key(key, rel), self.tmp / rel) is not None
 
 
 def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None) -> bool:
