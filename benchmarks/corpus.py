@@ -66,9 +66,16 @@ def make_archive(dest: Path, n: int, csv_path: Path = FAKES) -> Path:
     return dest
 
 
-def add_article(dest: Path, i: int, csv_path: Path = FAKES) -> Path:
+def add_article(dest: Path, i: int, csv_path: Path = FAKES, newest: bool = False) -> Path:
+    """Add benchmark article number i. Its date comes from FA-KES (usually in the middle of the
+    archive); with `newest`, it is dated on the archive's latest day, as an editor's article of
+    the day would be (same month: the archive's month span does not grow)."""
     rows = _rows(csv_path)
     name, text = article_file(i, rows[i % len(rows)])
+    if newest:
+        latest = max(re.search(r"^date: (\S+)$", f.read_text(encoding="utf-8"), re.M).group(1)
+                     for f in (dest / "articles").glob("[0-9]*.md"))
+        text = re.sub(r"^date: \S+$", f"date: {latest}", text, count=1, flags=re.M)
     path = dest / "articles" / name
     path.write_text(text, encoding="utf-8")
     return path
