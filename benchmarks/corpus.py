@@ -74,7 +74,7 @@ def add_article(dest: Path, i: int, csv_path: Path = FAKES, newest: bool = False
     name, text = article_file(i, rows[i % len(rows)])
     if newest:
         latest = max(re.search(r"^date: (\S+)$", f.read_text(encoding="utf-8"), re.M).group(1)
-                     for f in (dest / "articles").glob("[0-9]*.md"))
+                     for f in (dest / "articles").glob("[0-9][0-9][0-9][0-9][0-9].md"))
         text = re.sub(r"^date: \S+$", f"date: {latest}", text, count=1, flags=re.M)
     path = dest / "articles" / name
     path.write_text(text, encoding="utf-8")
