@@ -68,8 +68,14 @@ def _by_fields(obj):
 
 
 class PageKeys:
-    def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict):
+    def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict,
+                 index_fingerprint: str | None = None):
+        """`index_fingerprint`: everything the index depends on besides the articles and the
+        registry (build.py passes the annotation fingerprint: pipeline, registry aliases and
+        types, rule files and code). With it, the whole archive's digest is made from those
+        inputs; without it, from the resolved index itself (slower, same guarantee)."""
         self.archive = archive_obj
+        self._config = config
         self._articles: dict[int, str] = {}
         self._quotes: dict[int, str] = {}
         self._entity_reduced: dict[int, tuple] = {}
@@ -85,7 +91,8 @@ class PageKeys:
         self.whole: str | None = None
         try:
             self.site = self._site_digest(config, archive_obj, template_dirs, site)
-            self.whole = self._archive_digest(archive_obj)
+            self.whole = (self._inputs_digest(archive_obj, index_fingerprint) if index_fingerprint
+                          else self._archive_digest(archive_obj))
         except Exception:  # something does not pickle: no page is skipped
             self.site = None
 
@@ -101,6 +108,24 @@ class PageKeys:
         refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
         named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
         return (tuple, ((tuple(getattr(e, f) for f in e.__dataclass_fields__), named),))
+
+    def _inputs_digest(self, a, index_fingerprint: str) -> str:
+        """The whole index is a deterministic function of the articles (their digests: text
+        and metadata), the registry (its file, and its entities by value in the site digest),
+        the annotation fingerprint and the package code (in the site digest): digest those
+        instead of the millions of resolved objects."""
+        h = hashlib.sha256(b"inputs\0" + index_fingerprint.encode() + b"\0"
+                           + str(getattr(a, "pipeline", "")).encode() + b"\0")
+        reg = getattr(self._config, "registry_path", None)
+        if reg is not None:
+            reg = Path(reg)
+            if reg.is_file():
+                h.update(reg.read_bytes())
+            else:
+                _tree_digest(h, reg)
+        h.update(b"\0articles\0")
+        h.update("".join(self.article_digest(art) for art in a.articles).encode())
+        return h.hexdigest()
 
     def _archive_digest(self, a) -> str:
         """Everything resolved, for pages that summarise the whole archive."""
