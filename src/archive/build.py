@@ -217,7 +217,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
     written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse, cache_root),
                          jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir),
-                         store_dir=_pages_store(cache_root),
+                         store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
                          finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds, "search": report.search})
     if written.finished:  # the finishing step's output was reused: report what it reported then
         report.data_rows = written.finished.get("data_rows", report.data_rows)

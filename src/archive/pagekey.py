@@ -35,7 +35,7 @@ import archive as archive_pkg
 from archive.body import ArticleBody
 from archive.index import Context
 from archive.jsonfile import write_json_atomic
-from archive.models import Article, Entity, Mention, Quote
+from archive.models import Article, Entity, Mention, Quote, Span
 from archive.plan import entity_path
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
@@ -44,6 +44,9 @@ _FINE_KINDS = {"article", "entity",
                "article_index_page", "quotes_page", "entity_page", "timeline_year"}
 # Site-context values that stand for the whole archive: never hashed into the site digest.
 _ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
+# Quote's fields, in order, as quote_digest spells them out (any other shape: by repr).
+_QUOTE_FIELDS = ("id", "article", "start", "end", "text", "kind", "cue", "speaker", "speaker_entity",
+                 "speaker_role", "speaker_name")
 
 
 def _tree_digest(h, folder: Path) -> None:
@@ -68,8 +71,14 @@ def _by_fields(obj):
 
 
 class PageKeys:
-    def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict):
+    def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict,
+                 index_fingerprint: str | None = None):
+        """`index_fingerprint`: everything the index depends on besides the articles and the
+        registry (build.py passes the annotation fingerprint: pipeline, registry aliases and
+        types, rule files and code). With it, the whole archive's digest is made from those
+        inputs; without it, from the resolved index itself (slower, same guarantee)."""
         self.archive = archive_obj
+        self._config = config
         self._articles: dict[int, str] = {}
         self._quotes: dict[int, str] = {}
         self._entity_reduced: dict[int, tuple] = {}
@@ -85,7 +94,8 @@ class PageKeys:
         self.whole: str | None = None
         try:
             self.site = self._site_digest(config, archive_obj, template_dirs, site)
-            self.whole = self._archive_digest(archive_obj)
+            self.whole = (self._inputs_digest(archive_obj, index_fingerprint) if index_fingerprint
+                          else self._archive_digest(archive_obj))
         except Exception:  # something does not pickle: no page is skipped
             self.site = None
 
@@ -101,6 +111,24 @@ class PageKeys:
         refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
         named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
         return (tuple, ((tuple(getattr(e, f) for f in e.__dataclass_fields__), named),))
+
+    def _inputs_digest(self, a, index_fingerprint: str) -> str:
+        """The whole index is a deterministic function of the articles (their digests: text
+        and metadata), the registry (its file, and its entities by value in the site digest),
+        the annotation fingerprint and the package code (in the site digest): digest those
+        instead of the millions of resolved objects."""
+        h = hashlib.sha256(b"inputs\0" + index_fingerprint.encode() + b"\0"
+                           + str(getattr(a, "pipeline", "")).encode() + b"\0")
+        reg = getattr(self._config, "registry_path", None)
+        if reg is not None:
+            reg = Path(reg)
+            if reg.is_file():
+                h.update(reg.read_bytes())
+            else:
+                _tree_digest(h, reg)
+        h.update(b"\0articles\0")
+        h.update("".join(self.article_digest(art) for art in a.articles).encode())
+        return h.hexdigest()
 
     def _archive_digest(self, a) -> str:
         """Everything resolved, for pages that summarise the whole archive."""
@@ -167,14 +195,51 @@ class PageKeys:
         if d is None:
             ent = self.archive.entities.get(q.speaker_entity) if q.speaker_entity else None
             art = self.archive._articles_by_id.get(q.article)
-            fields = tuple(q.__dict__.values())  # the fields, in order (a dataclass without slots)
-            # repr, not pickle (half the time, 71,000 quotes at 10,000 articles): a quote's
-            # fields are strings, numbers, None and `Span` dataclasses, whose generated repr
-            # shows every field, so equal reprs mean equal values.
+            if tuple(q.__dict__) == _QUOTE_FIELDS:
+                # the fields spelled out, spans as plain tuples: repr of plain values runs in C
+                # (a Span's generated dataclass repr is a Python call per span)
+                sp, sn = q.speaker, q.speaker_name
+                fields = (q.id, q.article, q.start, q.end, q.text, q.kind, q.cue,
+                          None if sp is None else (sp.start, sp.end, sp.text), q.speaker_entity,
+                          q.speaker_role, None if sn is None else (sn.start, sn.end, sn.text))
+                if (sp is not None and type(sp) is not Span) or (sn is not None and type(sn) is not Span):
+                    fields = ("repr", tuple(q.__dict__.values()))
+            else:  # Quote gained or lost a field: every field by its repr, shown in full
+                fields = ("repr", tuple(q.__dict__.values()))
+            # repr, not pickle: a quote's fields are strings, numbers, None and `Span`
+            # dataclasses, whose generated repr shows every field, so equal reprs mean equal values.
             d = self._quotes[id(q)] = hashlib.sha256(repr((
                 fields, (ent.id, ent.type, ent.name) if ent else None,
                 self.article_digest(art) if art is not None else None)).encode()).hexdigest()
         return d
+
+    def _flat(self, v):
+        """A context value with its lists of quotes, articles and records replaced by plain
+        values (digests, field tuples) in one comprehension each: the same information as the
+        pickler's dispatch gives, without a Python call per item inside the pickler. Anything
+        else is left as it is (the dispatch table still reduces it)."""
+        t = type(v)
+        if t is list or t is tuple:
+            if not v:
+                return v
+            t0 = type(v[0])
+            if t0 is Quote or t0 is Article or t0 is Context or t0 is Mention:
+                for x in v:
+                    if type(x) is not t0:
+                        return v
+                if t0 is Quote:
+                    get, slow = self._quotes.get, self.quote_digest
+                    return ("quotes", [get(id(q)) or slow(q) for q in v])
+                if t0 is Article:
+                    get, slow = self._articles.get, self.article_digest
+                    return ("articles", [get(id(a)) or slow(a) for a in v])
+                return (t0.__name__, [tuple(x.__dict__.values()) for x in v])
+            return v
+        if t is dict:
+            return {k: self._flat(x) for k, x in v.items()}
+        if t is ArticleBody:
+            return ("body", tuple(self._flat(x) for x in v.key_inputs()))
+        return v
 
     def value_key(self, value) -> str | None:
         """Key of a file made from `value` (plain data, articles, quotes, entities) with this
@@ -203,7 +268,10 @@ class PageKeys:
                 extra = None
             else:
                 extra = self.whole
-            body = self._dump((spec.kind, spec.template, spec.path, spec.context, extra))
+            ctx = spec.context
+            if type(ctx) is dict:
+                ctx = ("flat", {k: self._flat(v) for k, v in ctx.items()})
+            body = self._dump((spec.kind, spec.template, spec.path, ctx, extra))
         except Exception:  # e.g. a context value that does not pickle: render it every time
             return None
         return hashlib.sha256(self.site.encode() + body).hexdigest()

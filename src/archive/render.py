@@ -261,7 +261,8 @@ def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list
 
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
                show_progress: bool = False, manifest_path: Path | None = None,
-               store_dir: Path | None = None, finish_summary=None) -> WriteStats:
+               store_dir: Path | None = None, finish_summary=None,
+               index_fingerprint: str | None = None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -300,7 +301,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
         site = site_context(config, archive_obj)
-        keys = PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site) if manifest_path else None
+        keys = (PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site,
+                         index_fingerprint=index_fingerprint) if manifest_path else None)
         last = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
         manifest = last if out.is_dir() else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
