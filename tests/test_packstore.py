@@ -81,7 +81,7 @@ def test_an_unwritable_cache_slows_the_build_down_but_does_not_break_it(tmp_path
     def refuse(path, data):
         raise OSError("read-only file system")
 
-    monkeypatch.setattr(packstore, "_write_atomic", refuse)
+    monkeypatch.setattr(packstore, "write_bytes_atomic", refuse)
     root = make_archive(tmp_path / "arch")
     report = build(load_config(root), jobs=1)
     assert report.annotated == 3

@@ -17,12 +17,12 @@ half-way keeps most of its work.
 """
 from __future__ import annotations
 
-import contextlib
 import logging
 import marshal
 import os
 import sys
-import tempfile
+
+from archive.jsonfile import write_bytes_atomic
 
 log = logging.getLogger("archive")
 
@@ -112,18 +112,5 @@ class PackStore:
         os.makedirs(self.folder, exist_ok=True)
         for shard in dirty:
             path = self._file(shard)
-            _write_atomic(path, marshal.dumps((_MAGIC, _PY, self.fingerprint, self._shards[shard])))
+            write_bytes_atomic(path, marshal.dumps((_MAGIC, _PY, self.fingerprint, self._shards[shard])))
             self.used.add(path)
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    """A reader (or a build killed half-way) sees the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
