@@ -147,13 +147,13 @@ def test_parallel_build_writes_the_same_data(tmp_path):
 
 def test_rows_equal_the_reference_tables(tmp_path, monkeypatch):
     seen = {}
-    finish = build_mod._finish_site
+    prepare = build_mod.SiteFinish.prepare
 
-    def capture(tmp, archive, *args, **kwargs):
-        seen["archive"] = archive
-        return finish(tmp, archive, *args, **kwargs)
+    def capture(self, *args, **kwargs):
+        seen["archive"] = self.archive
+        return prepare(self, *args, **kwargs)
 
-    monkeypatch.setattr(build_mod, "_finish_site", capture)
+    monkeypatch.setattr(build_mod.SiteFinish, "prepare", capture)
     root = write_archive(tmp_path / "arch")
     build(load_config(root), jobs=1)
     archive = seen["archive"]

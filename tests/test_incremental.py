@@ -175,13 +175,13 @@ def test_finishing_step_is_skipped_only_when_nothing_changed(archive_dir, monkey
     from archive import build as build_mod
 
     calls = []
-    real = build_mod._finish_site
+    real = build_mod.SiteFinish.prepare
 
-    def spy(tmp, *args):
+    def spy(self, tmp, *args):
         calls.append(tmp)
-        return real(tmp, *args)
+        return real(self, tmp, *args)
 
-    monkeypatch.setattr(build_mod, "_finish_site", spy)
+    monkeypatch.setattr(build_mod.SiteFinish, "prepare", spy)
     config = load_config(archive_dir)
     build(config, jobs=1)
     assert len(calls) == 1

@@ -173,8 +173,8 @@ def test_build_without_previous_site_takes_the_finishing_output_from_the_store(a
     from archive import build as build_mod
 
     calls = []
-    real = build_mod._finish_site
-    monkeypatch.setattr(build_mod, "_finish_site", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = build_mod.SiteFinish.prepare
+    monkeypatch.setattr(build_mod.SiteFinish, "prepare", lambda *a, **k: calls.append(1) or real(*a, **k))
     config = load_config(archive_dir)
     build(config, jobs=1)
     assert calls == [1]
@@ -215,3 +215,38 @@ def test_with_search_on_the_whole_site_comes_from_the_store_with_its_index(tmp_p
     build(load_config(tmp_path), jobs=1)
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert not list(tmp_path.glob(".build-tmp-*")) and not list(tmp_path.glob(".build-journal*"))
+
+
+def test_same_inputs_take_the_page_keys_from_the_manifest(archive_dir, tmp_path, monkeypatch, render_calls):
+    """A build whose inputs (articles, registry, config, templates, code) equal the last
+    build's gives every page the key it had: they come from the manifest, not from hashing
+    every page's context again. Anything changed: keys are hashed again."""
+    from archive import pagekey
+
+    hashed = []
+    real = pagekey.PageKeys.key
+    monkeypatch.setattr(pagekey.PageKeys, "key", lambda self, spec: hashed.append(spec.path) or real(self, spec))
+    config = load_config(archive_dir)
+    first = build(config, jobs=1)
+    assert len(hashed) == first.pages
+    shutil.rmtree(config.output_dir)
+    hashed.clear()
+    render_calls.clear()
+    build(config, jobs=1)
+    assert hashed == [] and render_calls == []
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+    # a template changed: every page is keyed again, and the ones using it rendered
+    (archive_dir / "templates").mkdir(exist_ok=True)
+    (archive_dir / "templates" / "404.html").write_text("{% extends 'base.html' %}{% block content %}Gone{% endblock %}",
+                                                       encoding="utf-8")
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert len(hashed) == first.pages
+    assert "Gone" in (config.output_dir / "404.html").read_text(encoding="utf-8")
+    # an article changed, the site kept: keyed again, and only what changed is written
+    hashed.clear()
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("on Friday", "on Saturday"), encoding="utf-8")
+    again = build(config, jobs=1)
+    assert len(hashed) == first.pages and 0 < again.written < first.pages
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)

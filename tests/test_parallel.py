@@ -40,7 +40,7 @@ def test_jobs_2_equals_jobs_1_byte_for_byte(tmp_path, small_chunks):
     serial = build(load_config(arch, {"output": str(tmp_path / "one")}), jobs=1, use_cache=False)
     assert small_chunks == []
     parallel = build(load_config(arch, {"output": str(tmp_path / "two")}), jobs=2, use_cache=False)
-    assert small_chunks == [2, 2, 2, 2]  # reading, annotation, rendering and finishing each ran on a pool
+    assert small_chunks == [2, 2, 2]  # reading, annotation, rendering (with the finishing step) each ran on a pool
     assert (serial.pages, serial.annotated) == (parallel.pages, parallel.annotated) == (serial.pages, 12)
     one, two = site_bytes(tmp_path / "one"), site_bytes(tmp_path / "two")
     assert len(one) > 20 and one == two
@@ -94,3 +94,25 @@ def test_cli_build_is_quiet_without_a_terminal(tmp_path):
     assert result.exit_code == 0, result.output
     assert "annotating" not in result.output and "rendering" not in result.output and "%|" not in result.output
     assert "Annotated 63, re-matched 0, reused 0 from the cache" in result.output
+
+
+def test_finishing_tasks_run_in_the_render_pool_beside_the_pages(tmp_path, small_chunks, monkeypatch):
+    """The finishing step (data, feeds, network, sitemap) shares the render pool: its tasks
+    run in the workers, not after rendering in the main process, with the same bytes."""
+    import os
+
+    pids = tmp_path / "pids"
+    real = build_mod.SiteFinish.run
+
+    def run(task):
+        with open(pids, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return real(task)
+
+    monkeypatch.setattr(build_mod.SiteFinish, "run", staticmethod(run))
+    arch = make_archive(tmp_path / "arch", more_articles(9))
+    build(load_config(arch, {"output": str(tmp_path / "two")}), jobs=2)
+    ran = pids.read_text(encoding="utf-8").split()
+    assert len(ran) == 6 and str(os.getpid()) not in ran
+    build(load_config(arch, {"output": str(tmp_path / "one")}), jobs=1, use_cache=False)
+    assert site_bytes(tmp_path / "one") == site_bytes(tmp_path / "two")

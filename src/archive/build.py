@@ -215,7 +215,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     pages = plan_site(archive, config)
     stage("plan")
     log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=lambda tmp, reuse=None: _finish_site(tmp, archive, config, pages, report, jobs, reuse, cache_root),
+    written = write_site(pages, config, archive, finish=SiteFinish(archive, config, pages, report, cache_root),
                          jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir),
                          store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
                          finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds, "search": report.search})
@@ -250,7 +250,7 @@ def _pages_store(cache_root: Path | None) -> Path | None:
 KEEP_UNTIL_EXIT: list | None = None
 
 
-# State for the finishing tasks (set before the pool forks, read by `_finish_task`).
+# State for the finishing tasks (set by SiteFinish.prepare before the pool forks, read by `_finish_task`).
 _FINISH: dict = {}
 
 
@@ -274,53 +274,67 @@ def _finish_task(task: tuple):
     return write_sitemap(st["pages"], config, tmp)
 
 
-def _finish_site(tmp: Path, archive, config: ArchiveConfig, pages, report: BuildReport, jobs: int = 1,
-                 reuse=None, cache_root: Path | None = None) -> dict[str, str]:
-    """What is made from the rendered site, in the temp folder before the swap; search last,
-    because Pagefind indexes the finished HTML. The other parts are independent of each other
-    and run side by side on `jobs` processes (each writes its own files: same bytes). Returns
-    {path: key} of the files made from keyed inputs (see render.Reuse): entity feeds, the
-    network exports and the data files, whose previous versions the next build copies from."""
-    from archive.executor import make_executor
-    from archive.export_rows import export_rows
-    from archive.export_state import copies_dir, state_path
-    from archive.exports import previous_exports, save_exports_state
-    from archive.search import build_index as build_search_index
+class SiteFinish:
+    """What is made from the archive beside the pages: data exports, feeds, the network files
+    and the sitemap (independent tasks, each writing its own files), then the search index
+    (last: Pagefind indexes the finished HTML). render.write_site runs it in three parts so
+    that the tasks share the render pool and run beside keying and rendering:
 
-    # The record of what data/ holds lives in the build's cache folder, which is on exactly
-    # when the pages are keyed (`reuse.keys`).
-    state_file = (state_path(cache_root) if cache_root is not None and reuse is not None
-                  and getattr(reuse, "keys", None) is not None else None)
-    previous = previous_exports(state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
-    # The data rows are read here, once, before the pool forks: in a forked worker, reading
-    # the index's objects writes their reference counts and so copies their memory pages,
-    # which made the same work three times slower there.
-    rows = export_rows(archive)
-    rows.make_mentions(previous.wanted())
-    # Longest first: the pool hands the next task to whichever process is free. At 10,000
-    # articles, adding one: sqlite ~0.7 s, text ~0.5 s, each feeds half ~0.2 s, network ~0.2 s.
-    tasks = [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
-    _FINISH.update(tmp=tmp, archive=archive, config=config, pages=pages, reuse=reuse, previous=previous, rows=rows,
-                   copies=copies_dir(state_file) if state_file is not None else None,
-                   entity_ids=[p.context["entity"].id for p in pages if p.kind == "entity"])
-    executor = make_executor(jobs, len(tasks), min_items_per_job=1)
-    try:
-        results = dict(zip(tasks, executor.map(_finish_task, tasks)))
-    except BaseException:
-        getattr(executor, "terminate", executor.close)()
-        raise
-    else:
-        executor.close()
-    finally:
+    - `prepare(tmp, reuse)` in the main process before the pool forks: reads what the tasks
+      need (the data rows) and returns the tasks, longest first;
+    - `run(task)` in any process of the pool (state inherited through the fork);
+    - `complete(results)` once every page and static file is in `tmp`: reports, saves the
+      export record and indexes for search. Returns {path: key} of the files made from keyed
+      inputs (see render.Reuse), whose previous versions the next build copies from.
+    """
+
+    def __init__(self, archive, config: ArchiveConfig, pages, report: BuildReport, cache_root: Path | None = None):
+        self.archive, self.config, self.pages, self.report, self.cache_root = archive, config, pages, report, cache_root
+        self.tmp: Path | None = None
+        self.state_file: Path | None = None
+
+    def prepare(self, tmp: Path, reuse=None) -> list[tuple]:
+        from archive.export_rows import export_rows
+        from archive.export_state import copies_dir, state_path
+        from archive.exports import previous_exports
+
+        self.tmp = tmp
+        # The record of what data/ holds lives in the build's cache folder, which is on exactly
+        # when the pages are keyed (`reuse.keys`).
+        self.state_file = (state_path(self.cache_root) if self.cache_root is not None and reuse is not None
+                           and getattr(reuse, "keys", None) is not None else None)
+        previous = previous_exports(self.state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
+        # The data rows are read here, once, before the pool forks: in a forked worker, reading
+        # the index's objects writes their reference counts and so copies their memory pages,
+        # which made the same work three times slower there.
+        rows = export_rows(self.archive)
+        rows.make_mentions(previous.wanted())
+        _FINISH.update(tmp=tmp, archive=self.archive, config=self.config, pages=self.pages, reuse=reuse,
+                       previous=previous, rows=rows,
+                       copies=copies_dir(self.state_file) if self.state_file is not None else None,
+                       entity_ids=[p.context["entity"].id for p in self.pages if p.kind == "entity"])
+        # Longest first: the pool hands the next task to whichever process is free. At 10,000
+        # articles, adding one: sqlite ~0.7 s, text ~0.5 s, each feeds half ~0.2 s, network ~0.2 s.
+        return [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]
+
+    run = staticmethod(_finish_task)
+
+    def complete(self, results: dict) -> dict[str, str]:
+        from archive.exports import save_exports_state
+        from archive.search import build_index as build_search_index
+
+        report = self.report
+        text = results[("data", "text")]
+        report.data_rows = text["rows"]
+        save_exports_state(self.state_file, text["state"], {**text["copies"], **results[("data", "sqlite")]["copies"]})
+        (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
+        report.feeds = n1 + n2
+        if self.config.search:
+            problem = build_search_index(self.tmp)
+            if problem:
+                log.warning("%s", problem)
+            report.search = problem and "skipped" or "pagefind"
+        return {**text["keys"], **keyed1, **keyed2, **(results[("network",)] or {})}
+
+    def close(self) -> None:
         _FINISH.clear()
-    text = results[("data", "text")]
-    report.data_rows = text["rows"]
-    save_exports_state(state_file, text["state"], {**text["copies"], **results[("data", "sqlite")]["copies"]})
-    (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
-    report.feeds = n1 + n2
-    if config.search:
-        problem = build_search_index(tmp)
-        if problem:
-            log.warning("%s", problem)
-        report.search = problem and "skipped" or "pagefind"
-    return {**text["keys"], **keyed1, **keyed2, **(results[("network",)] or {})}

@@ -92,10 +92,12 @@ class PageKeys:
         self.pictures = site.get("pictures")
         self.site: str | None = None
         self.whole: str | None = None
+        self._whole_from_inputs = False
         try:
             self.site = self._site_digest(config, archive_obj, template_dirs, site)
             self.whole = (self._inputs_digest(archive_obj, index_fingerprint) if index_fingerprint
                           else self._archive_digest(archive_obj))
+            self._whole_from_inputs = bool(index_fingerprint)
         except Exception:  # something does not pickle: no page is skipped
             self.site = None
 
@@ -251,11 +253,24 @@ class PageKeys:
         except Exception:
             return None
 
-    def finish_key(self, page_keys: list[str | None]) -> str | None:
-        """Key of what the finishing step makes from the whole site (data, feeds, search)."""
-        if self.site is None or self.whole is None or any(k is None for k in page_keys):
+    def finish_key(self) -> str | None:
+        """Key of what the finishing step makes (data, feeds, network, sitemap, search), known
+        before any page is keyed, so that the step can run beside rendering. Everything it
+        reads (the index, the pages planned from it, their HTML for the search index) is a
+        function of the index's inputs (`whole`, when made from them: the articles, the
+        registry file, the annotation fingerprint) and of the config, templates and code
+        (`site`). Without the index's inputs: None (the step always runs)."""
+        if self.site is None or self.whole is None or not self._whole_from_inputs:
             return None
-        return hashlib.sha256("\n".join([self.site, self.whole, *page_keys]).encode()).hexdigest()
+        return hashlib.sha256("\n".join(["finish", self.site, self.whole]).encode()).hexdigest()
+
+    def inputs(self) -> str | None:
+        """A digest of everything every page is made from (see `finish_key`), or None. Two
+        builds with the same inputs give every page the same key: a build whose inputs equal
+        the last one's takes the keys from its manifest instead of hashing every context."""
+        if self.site is None or self.whole is None or not self._whole_from_inputs:
+            return None
+        return hashlib.sha256("\n".join(["pages", self.site, self.whole]).encode()).hexdigest()
 
     def key(self, spec) -> str | None:
         """The page's key, or None when its context cannot be keyed (then it is always rendered)."""
@@ -279,22 +294,25 @@ class PageKeys:
 
 # --- the manifest: page path → (key, size, mtime_ns, inode) of the file the last build left ---
 
-def load_manifest(path: Path | None) -> dict[str, list]:
+def load_manifest(path: Path | None) -> tuple[dict[str, list], str | None]:
+    """The last build's {path: [key, size, mtime_ns, inode]} and its `PageKeys.inputs()`."""
     import json
 
     if path is None:
-        return {}
+        return {}, None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return data["pages"] if isinstance(data.get("pages"), dict) else {}
+        pages = data["pages"] if isinstance(data.get("pages"), dict) else {}
+        inputs = data.get("inputs")
+        return pages, inputs if isinstance(inputs, str) and pages else None
     except (OSError, ValueError, AttributeError, KeyError):  # missing or corrupt: render everything
-        return {}
+        return {}, None
 
 
-def save_manifest(path: Path | None, pages: dict[str, list]) -> None:
+def save_manifest(path: Path | None, pages: dict[str, list], inputs: str | None = None) -> None:
     if path is None:
         return
     try:
-        write_json_atomic(path, {"pages": pages})
+        write_json_atomic(path, {"pages": pages, "inputs": inputs})
     except OSError:
         pass  # next build renders every page: slower, never wrong

@@ -218,6 +218,15 @@ def _render_chunk(task: list[tuple[int, str | None]]) -> list[tuple[int, tuple]]
     return [(i, _page(i, key, True)) for i, key in task]
 
 
+def _pool_task(task: tuple[str, object]) -> tuple[str, object]:
+    """One task of the render pool: ("render", chunk of (page, key)) or ("finish", a task of
+    the finishing step); the result comes back tagged the same way."""
+    kind, arg = task
+    if kind == "render":
+        return kind, _render_chunk(arg)
+    return kind, _RENDER["finish_run"](arg)
+
+
 def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list | None, list | None] | None:
     """Place page `i`: (written?, render key, [size, mtime_ns, inode] of the file placed, the
     same of its page-store entry or None). Without `render`, None when it must be rendered."""
@@ -267,10 +276,14 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
 
-    `finish(tmp_dir, reuse)`, if given, runs after every page and static file is written and
-    before the swap: it adds what is made from the finished site (data, feeds, search index).
-    Its files whose bytes did not change are swapped for the previous build's too, and those it
-    keys (`Reuse`) are carried over without being made again.
+    `finish`, if given (build.SiteFinish), adds what is made from the archive beside the pages
+    (data, feeds, search index): `finish.prepare(tmp_dir, reuse)` returns its tasks, which run
+    in the render pool (`finish.run`) before the pages, beside keying and rendering, and
+    `finish.complete(results)` runs once every page and static file is written, before the
+    swap. Its files whose bytes did not change are swapped for the previous build's too, and
+    those it keys (`Reuse`) are carried over without being made again. When nothing in the
+    archive, config, templates or code changed since the last build (`PageKeys.finish_key`),
+    its output is taken from the last build instead.
 
     With `manifest_path` (in the cache), a page whose render key (`pagekey.py`) equals last
     build's is not even rendered: its file is carried over as it is. With `store_dir` too,
@@ -303,16 +316,34 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         site = site_context(config, archive_obj)
         keys = (PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site,
                          index_fingerprint=index_fingerprint) if manifest_path else None)
-        last = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
+        last, last_inputs = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
+        inputs = keys.inputs() if keys is not None else None
+        # Same inputs as the last build (its site may be gone: a CI build with the cache
+        # restored): every page's key is the one in its manifest, hashing them again would
+        # give the same digests (~3 s at 10,000 articles).
+        known = last if inputs is not None and inputs == last_inputs else {}
         manifest = last if out.is_dir() else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
         listing = SiteListing(out) if out.is_dir() and not config.search else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
+        # The finishing step's output is reused, or its tasks are made ready before the pool forks.
+        fkey = keys.finish_key() if keys is not None and finish is not None else None
+        finish_tasks: list = []
+        keyed: dict[str, str] = {}
+        summary = None
+        finish_reused = False
+        if finish is not None:
+            if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
+                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
+                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
+                finish_reused = True
+            else:
+                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
-                       out_exists=out.is_dir())
+                       out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
         new_manifest: dict[str, list] = {}
         stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
 
@@ -329,31 +360,42 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # touches (and so copies, after fork) most of the index's memory; at 10,000 articles a
         # pool that keyed and linked every page was slower than one process. The pages that
         # must be rendered go to the workers in tasks as soon as they are found (`Pool.imap`
-        # runs this generator in its feeder thread), so rendering overlaps with keying.
+        # runs this generator in its feeder thread), so rendering overlaps with keying; the
+        # finishing step's tasks go first, so that they run while the first pages are keyed.
         carried: list[tuple[int, tuple]] = []
+        finish_results: list = []
 
         def tasks():
+            for t in finish_tasks:
+                yield "finish", t
             task = []
             for i, spec in enumerate(pages):
-                key = keys.key(spec) if keys is not None else None
+                key = known.get(spec.path, (None,))[0]
+                if type(key) is not str:
+                    key = keys.key(spec) if keys is not None else None
                 result = _page(i, key, False)
                 if result is not None:
                     carried.append((i, result))
                     continue
                 task.append((i, key))
                 if len(task) == RENDER_CHUNK:
-                    yield task
+                    yield "render", task
                     task = []
             if task:
-                yield task
+                yield "render", task
 
         bar = progress(len(pages), "rendering", show_progress)
         try:
             executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
-            for results in executor.map(_render_chunk, tasks()):
+            for kind, results in executor.map(_pool_task, tasks()):
+                if kind == "finish":
+                    finish_results.append(results)
+                    continue
                 for i, result in results:
                     take(i, result)
                 bar.update(len(results))
+            executor.close()  # before the pruning thread starts: no fork after it
+            executor = None
             for i, result in carried:
                 take(i, result)
             bar.update(len(carried))
@@ -361,7 +403,6 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             bar.close()
         # in page order, as before (the manifest and the store index are JSON objects)
         new_manifest = {p.path: new_manifest[p.path] for p in pages if p.path in new_manifest}
-        fkey = keys.finish_key([new_manifest.get(p.path, [None])[0] for p in pages]) if keys and finish else None
         if store is not None:
             # the last site's page versions that no page uses now go beside the finishing step
             # (not its finishing files: that step may take them from the store); `save` below
@@ -378,11 +419,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         placed = {p.path for p in pages} | set(extra)
         made_rels: set[str] = set()
         if finish is not None:
-            if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
-                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
-                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
-            else:
-                keyed = finish(tmp, Reuse(keys, manifest, tmp, out, store)) or {}
+            if not finish_reused:
+                keyed = finish.complete(dict(zip(finish_tasks, finish_results))) or {}
                 summary = finish_summary() if finish_summary is not None else None
             if pruning is not None:
                 pruning.join()  # before storing the finishing files: it would remove them
@@ -423,7 +461,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             stats.removed = _count_removed(out, tmp)
             save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
             _swap(tmp, out)
-        save_manifest(manifest_path, new_manifest)
+        save_manifest(manifest_path, new_manifest, inputs)
         if store is not None:
             pruning.join()
             store.save(stored, prune=True)  # only this site's pages: the store stays one site big
@@ -439,6 +477,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         raise
     finally:
         _RENDER.clear()
+        if finish is not None:
+            finish.close()
         if executor is not None:
             executor.close()
     return stats
