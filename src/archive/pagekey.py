@@ -42,6 +42,9 @@ from archive.plan import entity_path
 _FINE_KINDS = {"article", "entity",
                # numbered pages of long listings (plan.py `numbered`): keyed by the items they show
                "article_index_page", "quotes_page", "entity_page", "timeline_year"}
+# Context values made from other values of the same context, so hashing them adds nothing:
+# an entity page's `contexts_by_article` groups its `contexts` by article (plan._Shown).
+_DERIVED = frozenset({"contexts_by_article"})
 # Site-context values that stand for the whole archive: never hashed into the site digest.
 _ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
 # Quote's fields, in order, as quote_digest spells them out (any other shape: by repr).
@@ -285,7 +288,7 @@ class PageKeys:
                 extra = self.whole
             ctx = spec.context
             if type(ctx) is dict:
-                ctx = ("flat", {k: self._flat(v) for k, v in ctx.items()})
+                ctx = ("flat", {k: self._flat(v) for k, v in ctx.items() if k not in _DERIVED})
             body = self._dump((spec.kind, spec.template, spec.path, ctx, extra))
         except Exception:  # e.g. a context value that does not pickle: render it every time
             return None
