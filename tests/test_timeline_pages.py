@@ -23,6 +23,16 @@ DATED.append(("year-only.md", "2022", "A year in review"))
 DATED.append(("hostile.md", "2021-12-24", 'Talks <b>"end"</b> & <script>alert(1)</script>'))
 
 
+# A registry event in a long year: on its month's page and on its year's overview.
+EVENT_REGISTRY = REGISTRY + """  - id: envoy-talks
+    type: event
+    name: Envoy talks <in> "Baghdad"
+    aliases: [envoy talks]
+    date: 2021-11-20
+    place: baghdad
+"""
+
+
 def _articles() -> dict:
     out = {}
     for name, date, title in DATED:
@@ -40,7 +50,7 @@ def _set(monkeypatch, year_on_one_page: int) -> None:
 def split_site(tmp_path, monkeypatch):
     """2021 and 2022 have more than 3 entries each (split), 2020 has 1 (one page)."""
     _set(monkeypatch, 3)
-    arch = make_archive(tmp_path / "arch", _articles(), REGISTRY)
+    arch = make_archive(tmp_path / "arch", _articles(), EVENT_REGISTRY)
     config = load_config(arch)
     build(config, jobs=1)
     return config.output_dir
@@ -133,6 +143,16 @@ def test_month_pages_together_hold_exactly_the_years_entries(tmp_path, monkeypat
             stamps = re.findall(r'<time datetime="([0-9-]+)"', "".join(_entries(p)))
             want = year if p.stem == "year" else f"{year}-{p.stem}"
             assert stamps and all(s[:len(want)] == want and (p.stem != "year" or len(s) == 4) for s in stamps)
+
+
+def test_a_long_years_overview_shows_its_registry_events(split_site):
+    site = split_site
+    for path in ("timeline/2021.html", "timeline/2021/11.html"):
+        page = Page(site / path)
+        [event] = page.find("li", **{"class": "tl-event"})
+        assert {_target(site, site / path, h) for h, _ in page.links} >= {"events/envoy-talks.html", "places/baghdad.html"}
+        assert "Envoy talks &lt;in&gt; &#34;Baghdad&#34;" in (site / path).read_text(encoding="utf-8")
+    assert not Page(site / "timeline/2022.html").find("li", **{"class": "tl-event"})
 
 
 def test_timeline_pages_escape_what_articles_say(split_site):
