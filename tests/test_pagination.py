@@ -82,4 +82,5 @@ def test_a_long_chronology_has_a_page_per_year(tmp_path, monkeypatch):
     index_links = [h for h, _ in Page(site / "timeline" / "index.html").links]
     assert "2021.html" in index_links
     assert Page(site / "timeline" / "2022.html").find("li", **{"class": "tl-article"})
+    assert not [p for p in (site / "timeline").iterdir() if p.is_dir()]  # short years: no month pages
     assert broken_links(site) == []
