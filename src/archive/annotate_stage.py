@@ -38,6 +38,20 @@ def _init(annotator) -> None:
     _WORKER["annotator"] = annotator
 
 
+def _init_loaded(annotator) -> None:
+    if isinstance(annotator.nlp, LazyPipeline):
+        annotator.nlp.load()
+    _WORKER["annotator"] = annotator
+
+
+def preload_worker(annotator):
+    """A worker forked now that loads `annotator`'s pipeline at once, while this process goes
+    on; pass it to `annotate_articles` as its executor (executor.ForkedWorker)."""
+    from archive.executor import ForkedWorker
+
+    return ForkedWorker(_init_loaded, (annotator,))
+
+
 def annotate_texts(annotator, tasks: list[tuple]) -> list[tuple[dict | None, dict]]:
     """The pure core: [(text, cached analysis record or None[, publication date])] → [(new
     analysis record or None, annotation record)]. Everything in and out is plain data. With a
@@ -75,15 +89,17 @@ def _annotate_chunk(tasks):
 
 
 def annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int = 1,
-                      show_progress: bool = False) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+                      show_progress: bool = False, executor=None) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+    """`executor`: where the texts that need annotating go (e.g. `preload_worker`, which has the
+    pipeline loaded already); the caller closes it. Default: this process or a pool of `jobs`."""
     try:
-        return _annotate_articles(articles, annotator, cache, jobs, show_progress)
+        return _annotate_articles(articles, annotator, cache, jobs, show_progress, executor)
     finally:
         cache.flush()  # also when stopped half-way: what was annotated is kept
 
 
 def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCache, jobs: int,
-                       show_progress: bool) -> tuple[list[AnnotatedArticle], AnnotateStats]:
+                       show_progress: bool, given=None) -> tuple[list[AnnotatedArticle], AnnotateStats]:
     stats = AnnotateStats()
     results: list[AnnotatedArticle | None] = [None] * len(articles)
     pending: list[int] = []
@@ -104,10 +120,13 @@ def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCach
         pending.append(i)
     chunks = [pending[k:k + CHUNK] for k in range(0, len(pending), CHUNK)]
     if chunks:
-        if isinstance(annotator.nlp, LazyPipeline):
-            annotator.nlp.load()  # once, here, so that forked workers share it
-        executor = make_executor(jobs, len(pending), _init, (annotator,), min_items_per_job=CHUNK) \
-            if jobs > 1 else SerialExecutor(_init, (annotator,))
+        if given is not None:
+            executor = given
+        else:
+            if isinstance(annotator.nlp, LazyPipeline):
+                annotator.nlp.load()  # once, here, so that forked workers share it
+            executor = make_executor(jobs, len(pending), _init, (annotator,), min_items_per_job=CHUNK) \
+                if jobs > 1 else SerialExecutor(_init, (annotator,))
         bar = progress(len(pending), "annotating", show_progress)
         try:
             tasks = ([(articles[i].text, cache.get("analysis", articles[i].text), articles[i].date) for i in chunk]
@@ -126,10 +145,12 @@ def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCach
                     results[i] = annotated_from_record(art, rec)
                 bar.update(len(chunk))
         except BaseException:
-            getattr(executor, "terminate", executor.close)()  # do not wait for the rest
+            if executor is not given:
+                getattr(executor, "terminate", executor.close)()  # do not wait for the rest
             raise
         else:
-            executor.close()
+            if executor is not given:
+                executor.close()
         finally:
             bar.close()
     return results, stats  # type: ignore[return-value]

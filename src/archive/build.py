@@ -62,6 +62,9 @@ class BuildReport:
 
 
 READ_CHUNK = 64  # articles per reading task; a pool only from 4 chunks per process
+# At most this many changed article files: spaCy is loaded in a worker forked before reading
+# them (annotate_stage.preload_worker). More: they are annotated on a pool after reading.
+PRELOAD_MAX = 64
 
 
 def _read_chunk(task):
@@ -75,13 +78,16 @@ def _read_chunk(task):
     return out
 
 
-def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int) -> list:
+def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int, on_changed=None) -> list:
     """Every article, in order: from the cache when its file is unchanged, else read (parsed)
-    on `jobs` processes. A file the reader refused is a (path, reason) pair."""
+    on `jobs` processes. A file the reader refused is a (path, reason) pair. `on_changed(n)`
+    is told how many files must be read, before they are."""
     from archive.executor import make_executor
 
     out = [cache.get(src) for src in sources]
     todo = [src for src, art in zip(sources, out) if art is None]
+    if on_changed is not None:
+        on_changed(len(todo))
     if todo:
         chunks = [(todo[k:k + READ_CHUNK], require_date, max_bytes) for k in range(0, len(todo), READ_CHUNK)]
         executor = make_executor(jobs, len(todo), min_items_per_job=4 * READ_CHUNK)
@@ -179,9 +185,33 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     if not sources:
         raise ArchiveError(f"no articles found in {config.content_dir} (set 'content:' in archive.yml)")
     read_cache = ArticleCache(cache_root, reader_fingerprint(config.require_date, config.max_article_size))
+    made: dict = {}  # the annotator, its analysis fingerprint, and maybe a worker loading spaCy
+
+    def make_annotator():
+        if annotator is None:
+            nlp, info, fp = pipeline_setup(config.model, cache_root)  # spaCy loads only if needed
+            made["annotator"] = Annotator(registry, config.model, pipeline=(nlp, info))
+        else:
+            made["annotator"], fp = annotator, analysis_fingerprint(annotator.nlp, annotator.info)
+        made["analysis"] = fp
+        # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception that
+        # would stop the whole build; an article within max_article_size must always be analysed.
+        raise_max_length(made["annotator"].nlp, config.max_article_size + 1)
+
+    def on_changed(n: int) -> None:
+        # A few files changed (an editor added or edited articles): their texts will probably
+        # need spaCy, whose import and load take about a second. A worker forked now loads it
+        # while this process reads and looks up everything else; it then annotates them.
+        if annotator is None and jobs > 1 and 0 < n <= PRELOAD_MAX and cache_root is not None:
+            from archive.annotate_stage import preload_worker
+
+            make_annotator()
+            made["worker"] = preload_worker(made["annotator"])
+
     articles = []
     ids: dict[str, str] = {}
-    for src, art in zip(sources, _read_all(sources, config.require_date, jobs, read_cache, config.max_article_size)):
+    for src, art in zip(sources, _read_all(sources, config.require_date, jobs, read_cache, config.max_article_size,
+                                           on_changed)):
         try:
             if isinstance(art, tuple):  # (path, reason): the reader refused it
                 raise ArticleError(*art)
@@ -193,20 +223,20 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
             log.warning("skipped %s", exc)
             report.skipped.append(exc)
     stage("read")
-    if annotator is None:
-        nlp, info, analysis_fp = pipeline_setup(config.model, cache_root)  # spaCy loads only if needed
-        annotator = Annotator(registry, config.model, pipeline=(nlp, info))
-    else:
-        analysis_fp = analysis_fingerprint(annotator.nlp, annotator.info)
+    if "annotator" not in made:
+        make_annotator()
+    annotator, analysis_fp, worker = made["annotator"], made["analysis"], made.get("worker")
     stage("load pipeline")
-    # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception that
-    # would stop the whole build; an article within max_article_size must always be analysed.
-    raise_max_length(annotator.nlp, config.max_article_size + 1)
     report.pipeline = annotator.info.name
     cache = AnnotationCache(cache_root, {
         "analysis": analysis_fp, "annotation": annotation_fingerprint(analysis_fp, registry, annotator.info)})
     log.info("annotating %d articles with %s", len(articles), annotator.info.name)
-    annotated, ann = annotate_articles(articles, annotator, cache, jobs=jobs, show_progress=show_progress)
+    try:
+        annotated, ann = annotate_articles(articles, annotator, cache, jobs=jobs, show_progress=show_progress,
+                                           executor=worker)
+    finally:
+        if worker is not None:
+            worker.terminate()  # done, or not needed after all (the texts were in the cache)
     report.annotated, report.rematched, report.reused = ann.annotated, ann.rematched, ann.reused
     report.annotated_words = ann.words
     stage("annotate")

@@ -72,3 +72,103 @@ def make_executor(jobs: int, n_items: int, initializer: Callable | None = None, 
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         return ProcessExecutor(jobs, initializer, initargs)
     return SerialExecutor(initializer, initargs)
+
+
+class ForkedWorker:
+    """One process forked now, which runs `initializer(*initargs)` at once (loading spaCy takes
+    about a second) while this process goes on with other work, then serves `map` like a pool
+    of one. Made with os.fork and two pipes rather than a multiprocessing pool: a pool starts
+    threads in this process, and a pool forked later (reading, rendering) from a process with
+    running threads can deadlock in the child.
+
+    A failure in the initializer or in `fn` is raised again here, from `map`."""
+
+    jobs = 1
+
+    def __init__(self, initializer: Callable, initargs: tuple = ()):
+        import pickle
+
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the caller's code
+            code = 0
+            try:
+                os.close(to_child_w)
+                os.close(from_child_r)
+                failed = None
+                try:
+                    initializer(*initargs)
+                except BaseException as exc:  # reported on the first task
+                    failed = exc
+                with os.fdopen(to_child_r, "rb") as inp, os.fdopen(from_child_w, "wb") as out:
+                    while True:
+                        try:
+                            fn, item = pickle.load(inp)
+                        except EOFError:  # the parent closed its end: done
+                            break
+                        try:
+                            if failed is not None:
+                                raise failed
+                            reply = (True, fn(item))
+                        except BaseException as exc:
+                            reply = (False, _picklable(exc))
+                        pickle.dump(reply, out)
+                        out.flush()
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.pid = pid
+        self._pickle = pickle
+        self._in = os.fdopen(to_child_w, "wb")
+        self._out = os.fdopen(from_child_r, "rb")
+
+    def map(self, fn, items, chunksize: int = 1):
+        for item in items:
+            try:
+                self._pickle.dump((fn, item), self._in)
+                self._in.flush()
+                ok, result = self._pickle.load(self._out)
+            except (EOFError, BrokenPipeError, OSError) as exc:
+                raise RuntimeError(f"the forked worker (pid {self.pid}) stopped") from exc
+            if not ok:
+                raise result
+            yield result
+
+    def close(self) -> None:
+        if self.pid is None:
+            return
+        for fh in (self._in, self._out):
+            try:
+                fh.close()
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        self.pid = None
+
+    def terminate(self) -> None:
+        import signal
+
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.close()
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """`exc` if it survives pickling (as most exceptions do), else a RuntimeError with its text."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
