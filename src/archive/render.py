@@ -208,6 +208,7 @@ def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -
 
 
 RENDER_CHUNK = 64  # pages per task
+FLUSH_EVERY = 2000  # keyed pages after which a task goes out, however few pages it has
 
 # Render state for worker processes (set before the pool forks, read by `_render_chunk`).
 _RENDER: dict = {}
@@ -369,6 +370,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             for t in finish_tasks:
                 yield "finish", t
             task = []
+            last_sent = 0
             for i, spec in enumerate(pages):
                 key = known.get(spec.path, (None,))[0]
                 if type(key) is not str:
@@ -378,9 +380,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     carried.append((i, result))
                     continue
                 task.append((i, key))
-                if len(task) == RENDER_CHUNK:
+                # a full task, or what was found among the last pages keyed: rendering starts
+                # while keying goes on, also when few pages changed (adding an article)
+                if len(task) == RENDER_CHUNK or i - last_sent >= FLUSH_EVERY:
                     yield "render", task
                     task = []
+                    last_sent = i
             if task:
                 yield "render", task
 
