@@ -202,7 +202,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         # A few files changed (an editor added or edited articles): their texts will probably
         # need spaCy, whose import and load take about a second. A worker forked now loads it
         # while this process reads and looks up everything else; it then annotates them.
-        if annotator is None and jobs > 1 and 0 < n <= PRELOAD_MAX and cache_root is not None:
+        if annotator is None and jobs > 1 and 0 < n <= PRELOAD_MAX and cache_root is not None and _can_fork():
             from archive.annotate_stage import preload_worker
 
             make_annotator()
@@ -266,6 +266,14 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         fastpath.save_state(fast_state, digest, config, report,
                             [*cache.used, *read_cache.used, str(cache.pages_manifest(config.output_dir))])
     return report
+
+
+def _can_fork() -> bool:
+    """Where executor.make_executor would use a pool of forked processes (not Windows or macOS
+    by default), the pipeline may be preloaded in one."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _pages_store(cache_root: Path | None) -> Path | None:
