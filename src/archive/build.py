@@ -269,8 +269,8 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
 
 
 def _can_fork() -> bool:
-    """Where executor.make_executor would use a pool of forked processes (not Windows or macOS
-    by default), the pipeline may be preloaded in one."""
+    """The pipeline is preloaded in a forked process only where executor.make_executor would
+    fork its pools too (not on Windows)."""
     import multiprocessing
 
     return "fork" in multiprocessing.get_all_start_methods()
