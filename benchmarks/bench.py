@@ -225,12 +225,14 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
     one = results["addone"] = archive_build(root, jobs)
     r = one["report"]
     print(f"add-one rebuild      {fmt(one)}   [annotated {r['annotated']}, written {r['written']}, "
-          f"unchanged {r['unchanged']}; annotate stage {r['stages'].get('annotate', 0):.2f} s; dated mid-archive]", flush=True)
+          f"unchanged {r['unchanged']}; dated mid-archive; stages: " +
+          ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) + "]", flush=True)
     add_article(root, n + 8, newest=True)
     newest = results["addnewest"] = archive_build(root, jobs)
     r = newest["report"]
     print(f"add newest article   {fmt(newest)}   [annotated {r['annotated']}, written {r['written']}, "
-          f"unchanged {r['unchanged']}; annotate stage {r['stages'].get('annotate', 0):.2f} s; dated on the latest day]", flush=True)
+          f"unchanged {r['unchanged']}; dated on the latest day; stages: " +
+          ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) + "]", flush=True)
     if not skip_others:
         shape = site_shape(root)
         terms = len({e for a in shape for e, _ in a["entities"]})
