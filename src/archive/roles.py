@@ -84,12 +84,39 @@ def _org_inside(s: int, e: int, mentions: list[Mention]) -> str | None:
     return pick[0].entity if pick else None
 
 
+_WORD_END = re.compile(r"[\w’'.\-]+\Z")  # the last `_WORD` of a text that ends in one
+
+
+def _may_end_in_title(left: str, heads: frozenset[str], abbrevs: frozenset[str]) -> bool:
+    """Whether the phrase that `find_roles` gathers from the words of `left` (the text before a
+    name) can be a title: only if its last word, the one next to the name, is a title's head.
+    That word is taken directly (the text's end, its last whitespace-separated chunk), which
+    is much cheaper than finding every word of the 120 characters before each of the archive's
+    30,000 names, and rules out 3 names in 4. Exact: False only where `find_roles` would
+    find nothing there; its own loop decides the rest."""
+    body = left.rstrip()
+    # no word, or punctuation between the last word and the name, or a line break: the
+    # phrase is empty (its loop stops at the first gap that is not plain spaces)
+    if not body or "\n" in left[len(body):] or _WORD_END.search(body[-1]) is None:
+        return False
+    last = _WORD_END.search(body.rsplit(None, 1)[-1]).group(0)
+    low = last.lower()
+    if last.endswith(".") and low not in abbrevs:
+        return False  # a sentence end: the loop stops before taking it
+    return low.rstrip(".") in heads
+
+
 def find_roles(article_id: str, text: str, mentions: list[Mention]) -> list[FoundRole]:
     """Roles stated for the people (actor mentions) of one article."""
     out: list[FoundRole] = []
-    _, _, vocab = _vocab()
-    for i, m in enumerate(mentions):
-        if m.type != "actor" or m.text.islower():
+    heads, _, vocab = _vocab()
+    abbrevs = _abbrevs()
+    # the actors and their places, found in one pass (7 mentions in 8 are of something else)
+    places = [i for i, m in enumerate(mentions) if m.type == "actor"]
+    actors = [mentions[i] for i in places]
+    for i in places:
+        m = mentions[i]
+        if m.text.islower():
             continue  # "the prime minister" is itself a title, not a name
         # 1. apposition after the name
         am = _AFTER.match(text, m.end)
@@ -100,13 +127,15 @@ def find_roles(article_id: str, text: str, mentions: list[Mention]) -> list[Foun
                 s, e = am.start(1), am.end(1)
                 out.append(FoundRole(m.entity, title, _org_inside(s, e, mentions), article_id, s, e))
         # 2. title phrase before the name
-        words = list(_WORD.finditer(text[max(0, m.start - 120):m.start]))
         base = max(0, m.start - 120)
+        if not _may_end_in_title(text[base:m.start], heads, abbrevs):
+            continue
+        words = list(_WORD.finditer(text[base:m.start]))
         phrase: list[re.Match] = []
         for w in reversed(words):
             gap = text[base + w.end():(base + phrase[0].start()) if phrase else m.start]
             tok = w.group(0)
-            if gap.strip() or "\n" in gap or (tok.endswith(".") and tok.lower() not in _abbrevs()):
+            if gap.strip() or "\n" in gap or (tok.endswith(".") and tok.lower() not in abbrevs):
                 break  # punctuation or a sentence end between: the phrase stops there
             if tok.lower().rstrip(".") in vocab or (tok[:1].isupper() and phrase and len(phrase) < 6):
                 phrase.insert(0, w)
@@ -114,9 +143,9 @@ def find_roles(article_id: str, text: str, mentions: list[Mention]) -> list[Foun
             break
         while phrase and phrase[0].group(0).lower() in ("of", "for", "the", "and"):
             phrase.pop(0)
-        if phrase and phrase[-1].group(0).lower().rstrip(".") in _vocab()[0]:
+        if phrase and phrase[-1].group(0).lower().rstrip(".") in heads:
             s, e = base + phrase[0].start(), base + phrase[-1].end()
             title = text[s:e]
-            if len(title) > 2 and not any(n.start < e and s < n.end and n.type == "actor" for n in mentions):
+            if len(title) > 2 and not any(n.start < e and s < n.end for n in actors):  # no other name in it
                 out.append(FoundRole(m.entity, title, _org_inside(s, e, mentions), article_id, s, e))
     return out
