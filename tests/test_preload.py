@@ -72,6 +72,19 @@ def test_terminate_stops_a_worker_still_initializing():
         os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
 
 
+def test_a_worker_that_died_is_a_clear_error_not_a_hang():
+    import signal
+    import time
+
+    worker = ForkedWorker(time.sleep, (60,))
+    os.kill(worker.pid, signal.SIGKILL)
+    try:
+        with pytest.raises(RuntimeError, match=f"worker process {worker.pid} ended unexpectedly"):
+            list(worker.map(_plus_state, [1]))
+    finally:
+        worker.terminate()
+
+
 @pytest.fixture
 def loads(monkeypatch, tmp_path):
     """The pids of the processes that loaded the spaCy pipeline."""

@@ -133,7 +133,8 @@ class ForkedWorker:
                 self._in.flush()
                 ok, result = self._pickle.load(self._out)
             except (EOFError, BrokenPipeError, OSError) as exc:
-                raise RuntimeError(f"the forked worker (pid {self.pid}) stopped") from exc
+                raise RuntimeError(f"worker process {self.pid} ended unexpectedly (killed, or out of memory?); "
+                                   "build again, or with --jobs 1") from exc
             if not ok:
                 raise result
             yield result
