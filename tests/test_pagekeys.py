@@ -10,6 +10,7 @@ import archive.build
 from archive.build import build
 from archive.config import load_config
 from archive.pagekey import PageKeys
+from archive.plan import PageSpec
 from archive.render import site_context, theme_dir
 from test_cache import make_archive
 
@@ -37,7 +38,7 @@ def page(pages, kind, pred=lambda p: True):
 
 
 def with_context(spec, **changes):
-    return dataclasses.replace(spec, context={**spec.context, **changes})
+    return PageSpec(spec.kind, spec.template, spec.path, {**spec.context, **changes}, subject=spec.subject)
 
 
 def test_keys_are_stable_across_instances(built):

@@ -350,7 +350,7 @@ class SiteFinish:
         _FINISH.update(tmp=tmp, archive=self.archive, config=self.config, pages=self.pages, reuse=reuse,
                        previous=previous, rows=rows,
                        copies=copies_dir(self.state_file) if self.state_file is not None else None,
-                       entity_ids=[p.context["entity"].id for p in self.pages if p.kind == "entity"])
+                       entity_ids=[p.subject.id for p in self.pages if p.kind == "entity"])
         # Longest first: the pool hands the next task to whichever process is free. At 10,000
         # articles, adding one: sqlite ~0.7 s, text ~0.5 s, each feeds half ~0.2 s, network ~0.2 s.
         return [("data", "sqlite"), ("data", "text"), ("feeds", 0, 2), ("feeds", 1, 2), ("network",), ("sitemap",)]

@@ -7,7 +7,7 @@ sub-path; `base_url` is used only where an absolute URL is required (canonical l
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from functools import partial
 from itertools import groupby
 
 from archive.body import ArticleBody
@@ -34,12 +34,40 @@ SECTIONS = {
 PER_PAGE = 200
 
 
-@dataclass(frozen=True)
 class PageSpec:
-    kind: str
-    template: str
-    path: str
-    context: dict
+    """A page to write: its kind, template, output path and the context its template gets.
+
+    The context may be given as a function that makes it (`make`), called the first time
+    `context` is read: a build whose pages come from the page store by keys it already knows
+    (render.write_site, the same inputs as the last build) never makes the contexts of its
+    10,000 article and entity pages. `subject` is what the page is about (its article or
+    entity), for what needs only that (the sitemap, the feeds)."""
+
+    __slots__ = ("kind", "template", "path", "subject", "_context", "_make")
+
+    def __init__(self, kind: str, template: str, path: str, context: dict | None = None, make=None, subject=None):
+        self.kind, self.template, self.path, self.subject = kind, template, path, subject
+        self._context, self._make = context, make
+        if context is None and make is None:
+            self._context = {}
+
+    @property
+    def context(self) -> dict:
+        if self._context is None:
+            self._context = self._make()
+            self._make = None
+        return self._context
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, PageSpec):
+            return NotImplemented
+        return ((self.kind, self.template, self.path, self.context)
+                == (other.kind, other.template, other.path, other.context))
+
+    __hash__ = None  # mutable-looking (a context made on demand): not a set member
+
+    def __repr__(self) -> str:
+        return f"PageSpec({self.kind!r}, {self.template!r}, {self.path!r})"
 
 
 def article_path(article_id: str) -> str:
@@ -84,16 +112,8 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
     _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles)
     paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
     for art in archive.articles:
-        mentions = archive.mentions[art.id]
-        quotes = quotes_by_article.get(art.id, [])
-        linked = [(m, paths.get(m.entity)) for m in mentions]
-        counts = Counter(m.entity for m in mentions)
-        pages.append(PageSpec("article", "article.html", article_path(art.id), {
-            "article": art,
-            "body": ArticleBody(art, linked, quotes, archive),  # rendered only if the page is
-            "quotes": quotes,
-            "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if paths.get(eid)],
-        }))
+        pages.append(PageSpec("article", "article.html", article_path(art.id), subject=art,
+                              make=partial(_article_context, archive, art, quotes_by_article.get(art.id, []), paths)))
     for etype, (folder, title, label) in SECTIONS.items():
         members = sorted((e for e in archive.entities.values() if e.type == etype and (e.in_registry or archive.mention_counts[e.id])),
                          key=lambda e: (-archive.mention_counts[e.id], e.name.lower()))
@@ -216,6 +236,18 @@ def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: 
         pages.append(PageSpec(kind + "_page", template, paths[k - 1], {key: chunk, "total": None, "pager": _pager(paths, k, first)}))
 
 
+def _article_context(archive: Archive, art, quotes: list, paths: dict) -> dict:
+    mentions = archive.mentions[art.id]
+    linked = [(m, paths.get(m.entity)) for m in mentions]
+    counts = Counter(m.entity for m in mentions)
+    return {
+        "article": art,
+        "body": ArticleBody(art, linked, quotes, archive),  # rendered only if the page is
+        "quotes": quotes,
+        "entity_counts": [(archive.entities[eid], n) for eid, n in counts.most_common() if paths.get(eid)],
+    }
+
+
 def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, label: str) -> None:
     """The entity's page, with its newest PER_PAGE articles (and the quotes from them), and its
     numbered pages `folder/<id>/<k>.html` with all of them when there are more."""
@@ -224,11 +256,19 @@ def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, lab
     paths = [f"{folder}/{ent.id}/{k}.html" for k in range(1, len(chunks) + 1)]
     first = f"{folder}/{ent.id}.html"
     shown = _Shown(archive, ent.id)
-    pages.append(PageSpec("entity", "entity.html", first, dict(_entity_context(archive, ent, label, shown(article_ids[:PER_PAGE])),
-                                                               pager=_pager(paths, None, first))))
+    pages.append(PageSpec("entity", "entity.html", first, subject=ent, make=partial(
+        _entity_page_context, archive, ent, label, shown, article_ids[:PER_PAGE], _pager(paths, None, first))))
     for k, chunk in enumerate(chunks, 1):
-        pages.append(PageSpec("entity_page", "entity_page.html", paths[k - 1], {
-            "entity": ent, "label": label, "pager": _pager(paths, k, first), **shown(chunk)}))
+        pages.append(PageSpec("entity_page", "entity_page.html", paths[k - 1], subject=ent, make=partial(
+            _numbered_entity_context, ent, label, shown, chunk, _pager(paths, k, first))))
+
+
+def _entity_page_context(archive: Archive, ent, label: str, shown, article_ids: list, pager: dict) -> dict:
+    return dict(_entity_context(archive, ent, label, shown(article_ids)), pager=pager)
+
+
+def _numbered_entity_context(ent, label: str, shown, article_ids: list, pager: dict) -> dict:
+    return {"entity": ent, "label": label, "pager": pager, **shown(article_ids)}
 
 
 class _Shown:
@@ -237,11 +277,14 @@ class _Shown:
     each page takes its articles' groups."""
 
     def __init__(self, archive: Archive, eid: str):
-        self.archive = archive
-        self.contexts = _by_article(archive.contexts.get(eid, []))
-        self.quotes = _by_article(archive.entity_quotes.get(eid, []))
+        self.archive, self.eid = archive, eid
+        self.contexts: dict | None = None  # grouped when a page first asks (PageSpec.make)
+        self.quotes: dict | None = None
 
     def __call__(self, article_ids: list[str]) -> dict:
+        if self.contexts is None:
+            self.contexts = _by_article(self.archive.contexts.get(self.eid, []))
+            self.quotes = _by_article(self.archive.entity_quotes.get(self.eid, []))
         contexts = [c for a in article_ids for c in self.contexts.get(a, ())]
         return {
             "articles": [self.archive.article(a) for a in article_ids],

@@ -27,7 +27,7 @@ def write_sitemap(pages, config: ArchiveConfig, out: Path) -> int:
         path = spec.path[: -len("index.html")] if spec.path.endswith("index.html") else spec.path
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = (config.base_url or "") + path
-        art = spec.context.get("article") if spec.kind == "article" else None
+        art = spec.subject if spec.kind == "article" else None  # not its context: made only if needed
         if art is not None and art.date and art.date.day:
             ET.SubElement(url, "lastmod").text = art.date.iso()
         n += 1
