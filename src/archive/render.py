@@ -323,6 +323,13 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # restored): every page's key is the one in its manifest, hashing them again would
         # give the same digests (~3 s at 10,000 articles).
         known = last if inputs is not None and inputs == last_inputs else {}
+        if not known:
+            # Every page's key is hashed below (or every page rendered), which reads every
+            # context: they are made now, before the pool forks, so that a worker rendering a
+            # page shares its context instead of making it again (plan.PageSpec.make). With
+            # known keys, only the contexts of the pages that must be rendered are ever made.
+            for spec in pages:
+                spec.context
         manifest = last if out.is_dir() else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
