@@ -250,3 +250,28 @@ def test_same_inputs_take_the_page_keys_from_the_manifest(archive_dir, tmp_path,
     again = build(config, jobs=1)
     assert len(hashed) == first.pages and 0 < again.written < first.pages
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_contexts_are_made_before_the_pool_only_when_many_pages_need_them(tmp_path):
+    """render._renders_many: with keys known from the last build and the pages in the store
+    (or in the previous site), contexts are made on demand; else all before the pool forks."""
+    from archive.plan import PageSpec
+    from archive.render import _renders_many
+
+    made = []
+    pages = [PageSpec("article", "article.html", f"articles/{k}.html", make=lambda k=k: made.append(k) or {})
+             for k in range(20)]
+    known = {p.path: [f"key{k}", 1, 2, 3] for k, p in enumerate(pages)}
+
+    class Store:
+        entries = {f"key{k}": [1, 2, 3] for k in range(19)}  # one page missing: a tenth is 2
+
+    site = tmp_path / "site"
+    assert _renders_many(pages, {}, site, Store())               # keys to hash: every context
+    assert not _renders_many(pages, known, site, Store())        # nearly all in the store
+    Store.entries = {}
+    assert _renders_many(pages, known, site, Store())            # store emptied: all rendered
+    assert _renders_many(pages, known, site, None)
+    site.mkdir()
+    assert not _renders_many(pages, known, site, None)           # the previous site carries them
+    assert made == []  # deciding made no context

@@ -323,15 +323,15 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # restored): every page's key is the one in its manifest, hashing them again would
         # give the same digests (~3 s at 10,000 articles).
         known = last if inputs is not None and inputs == last_inputs else {}
-        if not known:
-            # Every page's key is hashed below (or every page rendered), which reads every
-            # context: they are made now, before the pool forks, so that a worker rendering a
+        store = PageStore(store_dir) if store_dir is not None and keys is not None else None
+        if _renders_many(pages, known, out, store):
+            # Every page's key is hashed below, or many pages are rendered, which reads their
+            # contexts: they are made now, before the pool forks, so that a worker rendering a
             # page shares its context instead of making it again (plan.PageSpec.make). With
-            # known keys, only the contexts of the pages that must be rendered are ever made.
+            # known keys and the pages at hand, only the few contexts needed are ever made.
             for spec in pages:
                 spec.context
         manifest = last if out.is_dir() else {}
-        store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
         listing = SiteListing(out) if out.is_dir() and not config.search else None
@@ -494,6 +494,19 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None:
             executor.close()
     return stats
+
+
+def _renders_many(pages, known: dict, out: Path, store) -> bool:
+    """Whether this build will read most pages' contexts: it hashes every page's key (they
+    are not `known` from the last build), or more than a tenth of the pages are neither in the
+    previous site (which carries them over when the keys are known) nor in the page store."""
+    if not known:
+        return True
+    if out.is_dir():
+        return False
+    entries = store.entries if store is not None else {}
+    missing = sum(1 for p in pages if (known.get(p.path) or (None,))[0] not in entries)
+    return missing > len(pages) // 10
 
 
 class Reuse:
