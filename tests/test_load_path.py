@@ -60,15 +60,13 @@ _WORDS = ["prime", "minister", "Prime", "MINISTER", "president", "President", "p
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), max_size=30))
 def test_title_candidates_find_what_the_regex_finds(binder, words):
-    if binder._regex is None:
-        pytest.skip("no titles in the fixture registry")
+    assert binder._regex is not None  # the fixture registry has titles: nothing to compare otherwise
     text = " ".join(words) + "".join(words)
     assert [m.span() for m in binder._matches(text)] == [m.span() for m in binder._regex.finditer(text)]
 
 
 def test_title_candidates_on_tricky_texts(binder):
-    if binder._regex is None:
-        pytest.skip("no titles in the fixture registry")
+    assert binder._regex is not None  # the fixture registry has titles: nothing to compare otherwise
     for text in ["President", "the president,president", "prime\nminister Prime   Minister", "vice-president",
                  "presidents", "_president", "1president", "PRESIDENT.", "Prİme minister", "pre­sident", ""]:
         assert [m.span() for m in binder._matches(text)] == [m.span() for m in binder._regex.finditer(text)]

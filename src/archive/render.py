@@ -330,7 +330,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             # page shares its context instead of making it again (plan.PageSpec.make). With
             # known keys and the pages at hand, only the few contexts needed are ever made.
             for spec in pages:
-                spec.context
+                _ = spec.context  # made on first reading (PageSpec.make)
         manifest = last if out.is_dir() else {}
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
