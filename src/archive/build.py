@@ -137,7 +137,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     from archive.annotate_stage import annotate_articles
     from archive.cache import (AnnotationCache, ArticleCache, analysis_fingerprint, annotation_fingerprint,
                                default_cache_dir, pipeline_setup, raise_max_length, reader_fingerprint)
-    from archive.executor import default_jobs
+    from archive.executor import can_fork, default_jobs
 
     jobs = jobs or default_jobs()
 
@@ -202,7 +202,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         # A few files changed (an editor added or edited articles): their texts will probably
         # need spaCy, whose import and load take about a second. A worker forked now loads it
         # while this process reads and looks up everything else; it then annotates them.
-        if annotator is None and jobs > 1 and 0 < n <= PRELOAD_MAX and cache_root is not None and _can_fork():
+        if annotator is None and jobs > 1 and 0 < n <= PRELOAD_MAX and cache_root is not None and can_fork():
             from archive.annotate_stage import preload_worker
 
             make_annotator()
@@ -266,14 +266,6 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         fastpath.save_state(fast_state, digest, config, report,
                             [*cache.used, *read_cache.used, str(cache.pages_manifest(config.output_dir))])
     return report
-
-
-def _can_fork() -> bool:
-    """The pipeline is preloaded in a forked process only where executor.make_executor would
-    fork its pools too (not on Windows)."""
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _pages_store(cache_root: Path | None) -> Path | None:

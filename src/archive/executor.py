@@ -64,12 +64,18 @@ class ProcessExecutor:
         self._pool.join()
 
 
+def can_fork() -> bool:
+    """Whether worker processes are forked here (pools, ForkedWorker): not where `fork` is
+    missing (Windows); elsewhere the build runs in one process, with the same output."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def make_executor(jobs: int, n_items: int, initializer: Callable | None = None, initargs: tuple = (),
                   min_items_per_job: int = 8) -> Executor:
     """A pool only when it pays: more than one job, enough items, and `fork` available (it is
     not on Windows or macOS by default; there the build runs serially, with the same output)."""
     jobs = min(jobs, max(1, n_items // min_items_per_job))
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and can_fork():
         return ProcessExecutor(jobs, initializer, initargs)
     return SerialExecutor(initializer, initargs)
 

@@ -263,17 +263,20 @@ class PageKeys:
         function of the index's inputs (`whole`, when made from them: the articles, the
         registry file, the annotation fingerprint) and of the config, templates and code
         (`site`). Without the index's inputs: None (the step always runs)."""
-        if self.site is None or self.whole is None or not self._whole_from_inputs:
-            return None
-        return hashlib.sha256("\n".join(["finish", self.site, self.whole]).encode()).hexdigest()
+        return self._of_inputs("finish")
 
     def inputs(self) -> str | None:
         """A digest of everything every page is made from (see `finish_key`), or None. Two
         builds with the same inputs give every page the same key: a build whose inputs equal
         the last one's takes the keys from its manifest instead of hashing every context."""
+        return self._of_inputs("pages")
+
+    def _of_inputs(self, purpose: str) -> str | None:
+        """A digest of the site digest and the index's inputs for `purpose`, or None when the
+        whole-archive digest was not made from those inputs."""
         if self.site is None or self.whole is None or not self._whole_from_inputs:
             return None
-        return hashlib.sha256("\n".join(["pages", self.site, self.whole]).encode()).hexdigest()
+        return hashlib.sha256("\n".join([purpose, self.site, self.whole]).encode()).hexdigest()
 
     def key(self, spec) -> str | None:
         """The page's key, or None when its context cannot be keyed (then it is always rendered)."""
