@@ -211,3 +211,21 @@ def test_pipeline_is_reused_until_the_registry_changes(server):
     assert server.wait_for_version(3, WAIT)
     assert server._annotator[1] is not first
     assert get(server.url + "places/mosul.html")[0] == 200  # the new registry is used
+
+
+def test_rebuilds_do_not_keep_their_objects_until_exit(tmp_path, monkeypatch):
+    """`archive serve` runs under cli.run, which keeps a one-off build's objects until the
+    process ends; a server that kept every rebuild's index would grow with each rebuild."""
+    import gc
+
+    import archive.build
+
+    monkeypatch.setattr(archive.build, "KEEP_UNTIL_EXIT", [])  # as cli.run sets it
+    frozen = gc.get_freeze_count()
+    srv = DevServer(write_archive(tmp_path / "site"), port=0, interval=0.1).start()
+    try:
+        srv.rebuild()
+        assert archive.build.KEEP_UNTIL_EXIT is None
+        assert gc.get_freeze_count() == frozen  # nothing hidden from the cycle collector either
+    finally:
+        srv.stop()

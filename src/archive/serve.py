@@ -183,8 +183,12 @@ class DevServer:
 
     def rebuild(self) -> int:
         """Build once; publish the outcome (never raises). Returns the new version."""
+        import archive.build as build_module
         from archive.build import build
 
+        # The `archive` command keeps a build's objects until the process ends (cli.run); this
+        # process lives on and builds again and again, so each build's objects must be freed.
+        build_module.KEEP_UNTIL_EXIT = None
         error, skipped = None, []
         try:
             config = self.load_config()
