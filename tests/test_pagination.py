@@ -1,11 +1,13 @@
-"""Long listings are cut into numbered pages from the oldest: every item stays reachable, links
-hold, a new article changes only the first page and the newest numbered page, and an
-incremental build still equals a clean one."""
+"""Long listings are cut into pages by date (a year, a month of a long year, parts of a long
+month): every item stays reachable, links hold, a page keeps its period as the archive grows,
+an added article changes only the first page and its own period's pages, and an incremental
+build still equals a clean one."""
 import pytest
 
 from archive import plan
 from archive.build import build
 from archive.config import load_config
+from archive.models import PartialDate
 from sitecheck import Page, broken_links, resolve
 from test_cache import make_archive, site_bytes
 from test_parallel import more_articles
@@ -17,6 +19,44 @@ def test_numbered_pages_count_from_the_oldest():
     # one more (newest) item changes only the last page
     assert plan.numbered([11, *items], 4)[:2] == [[4, 3, 2, 1], [8, 7, 6, 5]]
     assert plan.numbered([], 4) == []
+
+
+def _dated(*isos):
+    """Items (newest first, as listings hold them) that are their own dates."""
+    items = [PartialDate(*map(int, iso.split("-"))) if iso else None for iso in isos]
+    return sorted(items, key=lambda d: d.sort_key() if d else (0, 0, 0), reverse=True)
+
+
+def _pages(items, per_page=3):
+    return [(slug, label, [d.iso() if d else None for d in part])
+            for slug, label, part in plan.dated_pages(items, lambda d: d, per_page)]
+
+
+def test_dated_pages_by_year_then_month_then_part():
+    items = _dated("2019-05-01", "2019-02-01", None, "2020-01-03", "2020-01-02", "2020-01-01", "2020-01-04",
+                   "2020-03-01", "2020", "2021-07-01")
+    assert _pages(items) == [
+        ("undated", "Undated", [None]),
+        ("2019", "2019", ["2019-05-01", "2019-02-01"]),                      # a short year: one page
+        ("2020", "2020 (year only)", ["2020"]),                              # a long year: by month
+        ("2020-01", "January 2020, part 1", ["2020-01-03", "2020-01-02", "2020-01-01"]),  # oldest part first
+        ("2020-01-2", "January 2020, part 2", ["2020-01-04"]),
+        ("2020-03", "March 2020", ["2020-03-01"]),
+        ("2021", "2021", ["2021-07-01"]),
+    ]
+    assert sorted(map(id, (x for _, _, part in plan.dated_pages(items, lambda d: d, 3) for x in part))) == sorted(map(id, items))
+    assert plan.dated_pages([], lambda d: d, 3) == []
+
+
+def test_an_added_item_changes_only_its_own_period():
+    items = _dated(*[f"20{y}-{m:02d}-01" for y in (18, 19, 20) for m in range(1, 13)])
+    before = dict((slug, part) for slug, _, part in _pages(items, per_page=4))
+    # dated in the middle (March 2019), and the newest (2021): every other page is as it was
+    for added in ("2019-03-15", "2021-01-01"):
+        after = dict((slug, part) for slug, _, part in _pages(_dated(added, *(d.iso() for d in items)), per_page=4))
+        changed = {slug for slug in after if after[slug] != before.get(slug)}
+        assert changed == {"2019-03"} if added.startswith("2019") else changed == {"2021"}
+        assert set(before) <= set(after)  # no page of the archive's other periods went away
 
 
 @pytest.fixture
@@ -40,14 +80,16 @@ def test_long_listings_are_paginated_and_links_hold(tmp_path, small_pages):
     report = build(config, jobs=1)
     site = config.output_dir
     assert broken_links(site) == []
-    numbered = sorted(p.name for p in (site / "articles" / "page").glob("*.html"))
-    assert numbered == ["1.html", "2.html", "3.html", "4.html"]  # 11 articles, 3 per page
+    dated = sorted(p.name for p in (site / "articles" / "page").glob("*.html"))
+    # 11 articles, 3 per page: two in April 2021, one in May, eight in June (three parts)
+    assert dated == ["2021-04.html", "2021-05.html", "2021-06-2.html", "2021-06-3.html", "2021-06.html"]
+    assert "<title>Articles, June 2021, part 2 · " in (site / "articles" / "page" / "2021-06-2.html").read_text(encoding="utf-8")
     listed = set()
     for p in (site / "articles" / "page").glob("*.html"):
         listed |= _articles_linked(site, p)
     assert len(listed) == report.articles  # every article is on a numbered page
     assert len(_articles_linked(site, site / "articles" / "index.html")) == 3  # the newest
-    assert (site / "quotes" / "page" / "1.html").exists()
+    assert (site / "quotes" / "page" / "2021-06.html").exists()
     assert list((site / "actors" / "mustafa-kadhimi").glob("*.html"))  # a busy entity's older articles
 
 
@@ -63,8 +105,15 @@ def test_new_article_renders_few_numbered_pages_and_equals_a_clean_build(tmp_pat
     (arch / "articles" / "2030-01-01-newest.md").write_text(
         "---\ntitle: Newest\ndate: 2030-01-01\n---\n\nMustafa Kadhimi visited Basra.\n", encoding="utf-8")
     build(config, jobs=1)
-    assert "articles/page/1.html" not in calls and "articles/page/2.html" not in calls
-    assert "articles/index.html" in calls
+    # of the earlier periods' pages, only the newest renders again: its "newer" link moved
+    assert {p for p in calls if p.startswith("articles/page/")} == {"articles/page/2030.html", "articles/page/2021-06-3.html"}
+    assert "articles/index.html" in calls and "articles/page/2030.html" in calls
+    calls.clear()
+    (arch / "articles" / "2021-05-20-mid.md").write_text(  # dated in the middle of the archive
+        "---\ntitle: Mid\ndate: 2021-05-20\n---\n\nMustafa Kadhimi visited Basra. \"Soon,\" he said.\n", encoding="utf-8")
+    build(config, jobs=1)
+    assert "articles/page/2021-05.html" in calls
+    assert not [p for p in calls if "/page/" in p and "2021-05" not in p]
     clean = tmp_path / "clean"
     build(load_config(arch, {"output": str(clean)}), jobs=1, use_cache=False)
     assert site_bytes(config.output_dir) == site_bytes(clean)

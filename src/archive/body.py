@@ -95,7 +95,7 @@ class ArticleBody:
         speakers = tuple(ents[q.speaker_entity].name if q.speaker_entity else None for q in self.quotes)
         # each mention as its plain field values: pickled at C speed, where a Mention object
         # costs a Python reduce call per mention (50 per article; pagekey.py)
-        mentions = tuple((tuple(m.__dict__.values()), path) for m, path in self.mentions)
+        mentions = [(tuple(m.__dict__.values()), path) for m, path in self.mentions]
         return (self.article, mentions, tuple(self.quotes), names, speakers)
 
     def render(self) -> Markup:

@@ -63,7 +63,7 @@ def quote_item(ctx, q, show_speaker=True, show_article=True) -> Markup:
 
 @jinja2.pass_context
 def entity_articles(ctx, articles, contexts_by_article) -> Markup:
-    """An entity's articles with the sentences that mention it (its page and numbered pages:
+    """An entity's articles with the sentences that mention it (its page and its pages by date:
     ~200 articles and their contexts each, 1.7 ms a page as a Jinja macro)."""
     article_url = ctx["article_url"]
     out = ['<ul class="articles">\n']

@@ -12,7 +12,7 @@ digest (computed once per build).
 Article and entity pages are keyed this finely (an entity page also by what its pictures
 show: the archive's month span, its mentions per month and its co-mentioned entities with
 their mention counts), and so
-are the numbered pages of long listings and the timeline's year pages (plan.py). An article's
+are the pages by date of long listings and the timeline's year pages (plan.py). An article's
 body is keyed by what it is made from (body.ArticleBody), not rendered to be keyed. Every
 other page (home, indexes, quotes, timeline, network, …) is keyed by a digest of the whole
 resolved archive as well: it is re-rendered whenever anything changed, and skipped otherwise.
@@ -40,7 +40,7 @@ from archive.plan import entity_path
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
 _FINE_KINDS = {"article", "entity",
-               # numbered pages of long listings (plan.py `numbered`): keyed by the items they show
+               # pages by date of long listings (plan.py `dated_pages`): keyed by the items they show
                "article_index_page", "quotes_page", "entity_page", "timeline_year"}
 # Context values made from other values of the same context, so hashing them adds nothing:
 # an entity page's `contexts_by_article` groups its `contexts` by article (plan._Shown).
@@ -105,7 +105,9 @@ class PageKeys:
             self.site = None
 
     def _reduce_entity(self, e: Entity):
-        # The same entities recur on thousands of pages: reduced once per build.
+        # The same entities recur on thousands of pages (an article page lists ~25): reduced
+        # once per build, to a digest of its values (pickled in full on every page, their
+        # aliases and roles were half of the bytes hashed for article pages).
         r = self._entity_reduced.get(id(e))
         if r is None:
             r = self._entity_reduced[id(e)] = self._reduce_entity_once(e)
@@ -115,7 +117,8 @@ class PageKeys:
         ents = self.archive.entities
         refs = [*(r.organisation for r in e.roles), e.affiliation, e.place, *e.participants]
         named = tuple((r, ents[r].type, ents[r].name) if r in ents else (r,) for r in refs if r)
-        return (tuple, ((tuple(getattr(e, f) for f in e.__dataclass_fields__), named),))
+        value = (tuple(getattr(e, f) for f in e.__dataclass_fields__), named)
+        return (str, ("entity:" + hashlib.sha256(_plain_dump(value)).hexdigest(),))
 
     def _inputs_digest(self, a, index_fingerprint: str) -> str:
         """The whole index is a deterministic function of the articles (their digests: text

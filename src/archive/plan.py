@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 from itertools import groupby
+from operator import attrgetter
 
 from archive.body import ArticleBody
 from archive.config import ArchiveConfig
@@ -28,9 +29,10 @@ SECTIONS = {
 
 
 # Long listings (the article index, the quotes, an entity's articles) show their newest
-# PER_PAGE items; all items are on numbered pages, numbered from the oldest, so that a new
-# article changes the listing's first page and its newest numbered page only, and an unchanged
-# numbered page is carried over (pagekey.py) instead of rendering thousands of items again.
+# PER_PAGE items; all items are on pages by date (`dated_pages`): a year, a month of a long
+# year, or part of a long month. A page's URL keeps showing the same period as the archive
+# grows, so a researcher can cite it, and an added article changes the listing's first page
+# and its own period's pages only (pagekey.py carries every other page over unrendered).
 PER_PAGE = 200
 
 
@@ -68,6 +70,9 @@ class PageSpec:
 
     def __repr__(self) -> str:
         return f"PageSpec({self.kind!r}, {self.template!r}, {self.path!r})"
+
+
+_DATE = attrgetter("date")
 
 
 def article_path(article_id: str) -> str:
@@ -109,7 +114,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         "top_groups": _top(archive, {"militia", "organisation"}, config.top_entities),
         "recent_quotes": [q for q in archive.quotes if q.speaker_entity][: config.recent_quotes],
     }))
-    _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles)
+    _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles, _DATE)
     paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
     for art in archive.articles:
         pages.append(PageSpec("article", "article.html", article_path(art.id), subject=art,
@@ -123,7 +128,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         }))
         for ent in members:
             _entity_pages(pages, archive, ent, folder, label)
-    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes)
+    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes, lambda q: archive.article(q.article).date)
     # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
     _timeline_pages(pages, archive)
     pages.append(PageSpec("network", "network.html", "network/index.html", {}))
@@ -215,25 +220,65 @@ def numbered(items: list, per_page: int | None = None) -> list[list]:
     return [oldest_first[k:k + per_page][::-1] for k in range(0, len(items), per_page)]
 
 
-def _pager(paths: list[str], k: int | None, first: str) -> dict:
-    """Links between a listing's pages. The first page (k None) links every numbered page;
-    numbered page k links its neighbours only (newer: k + 1, or the first page after the last),
-    so that it does not change when a page is added at the end."""
+def dated_pages(items: list, date_of, per_page: int | None = None) -> list[tuple[str, str, list]]:
+    """`items` (newest first; `date_of(item)` a PartialDate or None) cut into pages by date:
+    (slug, label, items newest first) for each page, the oldest page first.
+
+    A year with at most `per_page` items is one page ("2016"); a longer year has a page per
+    month ("2016-03"; its items dated to the year only: "2016"); a month longer still is cut
+    into parts numbered from its oldest items ("2016-03", "2016-03-2", …, see `numbered`).
+    Undated items come first (they sort as the oldest): "undated". Counting pages from the
+    archive's oldest item instead (page 1, 2, …) moved every page newer than an added
+    article: an article dated in the middle of 10,000 re-rendered ~330 pages of quotes."""
+    per_page = per_page or PER_PAGE
+    years: dict = {}  # year (None: undated) → its items, newest first
+    for item in items:
+        d = date_of(item)
+        years.setdefault(d.year if d is not None else None, []).append(item)
+    out: list[tuple[str, str, list]] = []
+
+    def add(slug: str, label: str, group: list) -> None:
+        parts = numbered(group, per_page)
+        for k, part in enumerate(parts, 1):
+            out.append((slug if k == 1 else f"{slug}-{k}", label if len(parts) == 1 else f"{label}, part {k}", part))
+
+    for year in sorted(years, key=lambda y: -1 if y is None else y):
+        group = years[year]
+        if year is None:
+            add("undated", "Undated", group)
+        elif len(group) <= per_page:
+            add(f"{year:04d}", str(year), group)
+        else:
+            months: dict[int, list] = {}
+            for item in group:
+                months.setdefault(date_of(item).month or 0, []).append(item)
+            for month in sorted(months):
+                if month:
+                    add(f"{year:04d}-{month:02d}", PartialDate(year, month).human(), months[month])
+                else:
+                    add(f"{year:04d}", f"{year} (year only)", months[month])
+    return out
+
+
+def _pager(pages: list[tuple[str, str]], k: int | None, first: str) -> dict:
+    """Links between a listing's pages, `pages` being (label, path) oldest first. The first
+    page (k None) links every page; page k (1-based) links its neighbours only (newer: k + 1,
+    or the first page after the last), so that it does not change when a page is added."""
     if k is None:
-        return {"number": None, "newer": None, "older": None, "pages": list(enumerate(paths, 1))}
-    return {"number": k, "newer": paths[k] if k < len(paths) else first, "older": paths[k - 2] if k > 1 else None,
-            "pages": []}
+        return {"number": None, "label": None, "newer": None, "older": None, "pages": list(pages)}
+    return {"number": k, "label": pages[k - 1][0], "newer": pages[k][1] if k < len(pages) else first,
+            "older": pages[k - 2][1] if k > 1 else None, "pages": []}
 
 
-def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: str, items: list) -> None:
-    """`folder/index.html` with the newest PER_PAGE items, and `folder/page/<k>.html` with all of
-    them when there are more (see `numbered`)."""
-    chunks = numbered(items) if len(items) > PER_PAGE else []
-    paths = [f"{folder}/page/{k}.html" for k in range(1, len(chunks) + 1)]
+def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: str, items: list, date_of) -> None:
+    """`folder/index.html` with the newest PER_PAGE items, and `folder/page/<period>.html` with
+    all of them when there are more (see `dated_pages`)."""
+    dated = dated_pages(items, date_of) if len(items) > PER_PAGE else []
+    links = [(label, f"{folder}/page/{slug}.html") for slug, label, _ in dated]
     first = f"{folder}/index.html"
-    pages.append(PageSpec(kind, template, first, {key: items[:PER_PAGE], "total": len(items), "pager": _pager(paths, None, first)}))
-    for k, chunk in enumerate(chunks, 1):
-        pages.append(PageSpec(kind + "_page", template, paths[k - 1], {key: chunk, "total": None, "pager": _pager(paths, k, first)}))
+    pages.append(PageSpec(kind, template, first, {key: items[:PER_PAGE], "total": len(items), "pager": _pager(links, None, first)}))
+    for k, (_, _, chunk) in enumerate(dated, 1):
+        pages.append(PageSpec(kind + "_page", template, links[k - 1][1], {key: chunk, "total": None, "pager": _pager(links, k, first)}))
 
 
 def _article_context(archive: Archive, art, quotes: list, paths: dict) -> dict:
@@ -250,24 +295,24 @@ def _article_context(archive: Archive, art, quotes: list, paths: dict) -> dict:
 
 def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, label: str) -> None:
     """The entity's page, with its newest PER_PAGE articles (and the quotes from them), and its
-    numbered pages `folder/<id>/<k>.html` with all of them when there are more."""
+    pages by date `folder/<id>/<period>.html` with all of them when there are more."""
     article_ids = archive.entity_articles.get(ent.id, [])
-    chunks = numbered(article_ids) if len(article_ids) > PER_PAGE else []
-    paths = [f"{folder}/{ent.id}/{k}.html" for k in range(1, len(chunks) + 1)]
+    dated = dated_pages(article_ids, lambda a: archive.article(a).date) if len(article_ids) > PER_PAGE else []
+    links = [(period, f"{folder}/{ent.id}/{slug}.html") for slug, period, _ in dated]
     first = f"{folder}/{ent.id}.html"
     shown = _Shown(archive, ent.id)
     pages.append(PageSpec("entity", "entity.html", first, subject=ent, make=partial(
-        _entity_page_context, archive, ent, label, shown, article_ids[:PER_PAGE], _pager(paths, None, first))))
-    for k, chunk in enumerate(chunks, 1):
-        pages.append(PageSpec("entity_page", "entity_page.html", paths[k - 1], subject=ent, make=partial(
-            _numbered_entity_context, ent, label, shown, chunk, _pager(paths, k, first))))
+        _entity_page_context, archive, ent, label, shown, article_ids[:PER_PAGE], _pager(links, None, first))))
+    for k, (_, _, chunk) in enumerate(dated, 1):
+        pages.append(PageSpec("entity_page", "entity_page.html", links[k - 1][1], subject=ent, make=partial(
+            _dated_entity_context, ent, label, shown, chunk, _pager(links, k, first))))
 
 
 def _entity_page_context(archive: Archive, ent, label: str, shown, article_ids: list, pager: dict) -> dict:
     return dict(_entity_context(archive, ent, label, shown(article_ids)), pager=pager)
 
 
-def _numbered_entity_context(ent, label: str, shown, article_ids: list, pager: dict) -> dict:
+def _dated_entity_context(ent, label: str, shown, article_ids: list, pager: dict) -> dict:
     return {"entity": ent, "label": label, "pager": pager, **shown(article_ids)}
 
 
