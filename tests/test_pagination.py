@@ -1,5 +1,5 @@
-"""Long listings are cut into pages by date (a year, a month of a long year, parts of a long
-month): every item stays reachable, links hold, a page keeps its period as the archive grows,
+"""Long listings are cut into pages by date (a year, a month of a long year, a day of a long
+month, parts of a long day): every item stays reachable, links hold, a page keeps its period as the archive grows,
 an added article changes only the first page and its own period's pages, and an incremental
 build still equals a clean one."""
 import pytest
@@ -32,30 +32,39 @@ def _pages(items, per_page=3):
             for slug, label, part in plan.dated_pages(items, lambda d: d, per_page)]
 
 
-def test_dated_pages_by_year_then_month_then_part():
+def test_dated_pages_by_year_then_month_then_day_then_part():
     items = _dated("2019-05-01", "2019-02-01", None, "2020-01-03", "2020-01-02", "2020-01-01", "2020-01-04",
-                   "2020-03-01", "2020", "2021-07-01")
+                   "2020-03-01", "2020", "2021-07-01", "2022-02-02", "2022-02-02", "2022-02-02", "2022-02-02",
+                   "2022-02", "2022-02-03")
     assert _pages(items) == [
         ("undated", "Undated", [None]),
         ("2019", "2019", ["2019-05-01", "2019-02-01"]),                      # a short year: one page
         ("2020", "2020 (year only)", ["2020"]),                              # a long year: by month
-        ("2020-01", "January 2020, part 1", ["2020-01-03", "2020-01-02", "2020-01-01"]),  # oldest part first
-        ("2020-01-2", "January 2020, part 2", ["2020-01-04"]),
+        ("2020-01-01", "1 January 2020", ["2020-01-01"]),                   # a long month: by day
+        ("2020-01-02", "2 January 2020", ["2020-01-02"]),
+        ("2020-01-03", "3 January 2020", ["2020-01-03"]),
+        ("2020-01-04", "4 January 2020", ["2020-01-04"]),
         ("2020-03", "March 2020", ["2020-03-01"]),
         ("2021", "2021", ["2021-07-01"]),
+        ("2022-02", "February 2022 (month only)", ["2022-02"]),
+        ("2022-02-02", "2 February 2022, part 1", ["2022-02-02"] * 3),      # a long day: parts, oldest first
+        ("2022-02-02-p2", "2 February 2022, part 2", ["2022-02-02"]),
+        ("2022-02-03", "3 February 2022", ["2022-02-03"]),
     ]
-    assert sorted(map(id, (x for _, _, part in plan.dated_pages(items, lambda d: d, 3) for x in part))) == sorted(map(id, items))
+    pages = plan.dated_pages(items, lambda d: d, 3)
+    assert sorted(id(x) for _, _, part in pages for x in part) == sorted(map(id, items))  # each item once
+    assert len({slug for slug, _, _ in pages}) == len(pages)
     assert plan.dated_pages([], lambda d: d, 3) == []
 
 
 def test_an_added_item_changes_only_its_own_period():
-    items = _dated(*[f"20{y}-{m:02d}-01" for y in (18, 19, 20) for m in range(1, 13)])
+    items = _dated(*[f"20{y}-{m:02d}-{d:02d}" for y in (18, 19, 20) for m in range(1, 13) for d in (1, 10, 20)])
     before = dict((slug, part) for slug, _, part in _pages(items, per_page=4))
     # dated in the middle (March 2019), and the newest (2021): every other page is as it was
     for added in ("2019-03-15", "2021-01-01"):
         after = dict((slug, part) for slug, _, part in _pages(_dated(added, *(d.iso() for d in items)), per_page=4))
         changed = {slug for slug in after if after[slug] != before.get(slug)}
-        assert changed == {"2019-03"} if added.startswith("2019") else changed == {"2021"}
+        assert changed == ({"2019-03"} if added.startswith("2019") else {"2021"})
         assert set(before) <= set(after)  # no page of the archive's other periods went away
 
 
@@ -81,15 +90,15 @@ def test_long_listings_are_paginated_and_links_hold(tmp_path, small_pages):
     site = config.output_dir
     assert broken_links(site) == []
     dated = sorted(p.name for p in (site / "articles" / "page").glob("*.html"))
-    # 11 articles, 3 per page: two in April 2021, one in May, eight in June (three parts)
-    assert dated == ["2021-04.html", "2021-05.html", "2021-06-2.html", "2021-06-3.html", "2021-06.html"]
-    assert "<title>Articles, June 2021, part 2 · " in (site / "articles" / "page" / "2021-06-2.html").read_text(encoding="utf-8")
+    # 11 articles, 3 per page: two in April 2021, one in May, eight in June (a page per day)
+    assert dated == ["2021-04.html", "2021-05.html"] + [f"2021-06-{d:02d}.html" for d in range(1, 9)]
+    assert "<title>Articles, 2 June 2021 · " in (site / "articles" / "page" / "2021-06-02.html").read_text(encoding="utf-8")
     listed = set()
     for p in (site / "articles" / "page").glob("*.html"):
         listed |= _articles_linked(site, p)
     assert len(listed) == report.articles  # every article is on a numbered page
     assert len(_articles_linked(site, site / "articles" / "index.html")) == 3  # the newest
-    assert (site / "quotes" / "page" / "2021-06.html").exists()
+    assert (site / "quotes" / "page" / "2021-06-01.html").exists()
     assert list((site / "actors" / "mustafa-kadhimi").glob("*.html"))  # a busy entity's older articles
 
 
@@ -106,7 +115,7 @@ def test_new_article_renders_few_numbered_pages_and_equals_a_clean_build(tmp_pat
         "---\ntitle: Newest\ndate: 2030-01-01\n---\n\nMustafa Kadhimi visited Basra.\n", encoding="utf-8")
     build(config, jobs=1)
     # of the earlier periods' pages, only the newest renders again: its "newer" link moved
-    assert {p for p in calls if p.startswith("articles/page/")} == {"articles/page/2030.html", "articles/page/2021-06-3.html"}
+    assert {p for p in calls if p.startswith("articles/page/")} == {"articles/page/2030.html", "articles/page/2021-06-08.html"}
     assert "articles/index.html" in calls and "articles/page/2030.html" in calls
     calls.clear()
     (arch / "articles" / "2021-05-20-mid.md").write_text(  # dated in the middle of the archive

@@ -225,38 +225,47 @@ def dated_pages(items: list, date_of, per_page: int | None = None) -> list[tuple
     (slug, label, items newest first) for each page, the oldest page first.
 
     A year with at most `per_page` items is one page ("2016"); a longer year has a page per
-    month ("2016-03"; its items dated to the year only: "2016"); a month longer still is cut
-    into parts numbered from its oldest items ("2016-03", "2016-03-2", …, see `numbered`).
-    Undated items come first (they sort as the oldest): "undated". Counting pages from the
-    archive's oldest item instead (page 1, 2, …) moved every page newer than an added
-    article: an article dated in the middle of 10,000 re-rendered ~330 pages of quotes."""
+    month ("2016-03"), a longer month a page per day ("2016-03-07"), and a longer day is cut
+    into parts from its oldest items ("2016-03-07", "2016-03-07-p2", …, see `numbered`).
+    Items dated less precisely than the pages of their period are on the period's own slug
+    ("2016": dated to the year only, of a year split into months). Undated items come first
+    (they sort as the oldest): "undated". Counting pages from the archive's oldest item
+    instead (page 1, 2, …) moved every page newer than an added article: an article dated in
+    the middle of 10,000 re-rendered ~330 pages of quotes; now only its own day's."""
     per_page = per_page or PER_PAGE
-    years: dict = {}  # year (None: undated) → its items, newest first
-    for item in items:
-        d = date_of(item)
-        years.setdefault(d.year if d is not None else None, []).append(item)
     out: list[tuple[str, str, list]] = []
 
     def add(slug: str, label: str, group: list) -> None:
         parts = numbered(group, per_page)
         for k, part in enumerate(parts, 1):
-            out.append((slug if k == 1 else f"{slug}-{k}", label if len(parts) == 1 else f"{label}, part {k}", part))
+            out.append((slug if k == 1 else f"{slug}-p{k}", label if len(parts) == 1 else f"{label}, part {k}", part))
 
+    def split(group: list, depth: int, slug: str, label: str) -> None:
+        """`group`: the items of one period (a year at depth 1, a month at 2, a day at 3)."""
+        if len(group) <= per_page or depth == 3:
+            add(slug, label, group)
+            return
+        finer: dict[int, list] = {}  # month (depth 1) or day (depth 2), 0 when not that precise
+        for item in group:
+            d = date_of(item)
+            finer.setdefault((d.month if depth == 1 else d.day) or 0, []).append(item)
+        for n in sorted(finer):
+            if not n:  # dated to this period only
+                add(slug, f"{label} ({'year' if depth == 1 else 'month'} only)", finer[n])
+                continue
+            date = date_of(finer[n][0])
+            date = PartialDate(date.year, date.month) if depth == 1 else PartialDate(date.year, date.month, date.day)
+            split(finer[n], depth + 1, f"{slug}-{n:02d}", date.human())
+
+    years: dict = {}  # year (None: undated) → its items, newest first
+    for item in items:
+        d = date_of(item)
+        years.setdefault(d.year if d is not None else None, []).append(item)
     for year in sorted(years, key=lambda y: -1 if y is None else y):
-        group = years[year]
         if year is None:
-            add("undated", "Undated", group)
-        elif len(group) <= per_page:
-            add(f"{year:04d}", str(year), group)
+            add("undated", "Undated", years[year])
         else:
-            months: dict[int, list] = {}
-            for item in group:
-                months.setdefault(date_of(item).month or 0, []).append(item)
-            for month in sorted(months):
-                if month:
-                    add(f"{year:04d}-{month:02d}", PartialDate(year, month).human(), months[month])
-                else:
-                    add(f"{year:04d}", f"{year} (year only)", months[month])
+            split(years[year], 1, f"{year:04d}", str(year))
     return out
 
 
