@@ -116,6 +116,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
     }))
     _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles, _DATE)
     paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
+    dates = {a.id: a.date for a in archive.articles}  # for the pages by date (`dated_pages`)
     for art in archive.articles:
         pages.append(PageSpec("article", "article.html", article_path(art.id), subject=art,
                               make=partial(_article_context, archive, art, quotes_by_article.get(art.id, []), paths)))
@@ -127,8 +128,8 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
             "members": [(e, archive.mention_counts[e.id], len(archive.entity_articles.get(e.id, []))) for e in members],
         }))
         for ent in members:
-            _entity_pages(pages, archive, ent, folder, label)
-    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes, lambda q: archive.article(q.article).date)
+            _entity_pages(pages, archive, ent, folder, label, dates)
+    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes, lambda q: dates[q.article])
     # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
     _timeline_pages(pages, archive)
     pages.append(PageSpec("network", "network.html", "network/index.html", {}))
@@ -238,29 +239,30 @@ def dated_pages(items: list, date_of, per_page: int | None = None) -> list[tuple
     def add(slug: str, label: str, group: list) -> None:
         parts = numbered(group, per_page)
         for k, part in enumerate(parts, 1):
-            out.append((slug if k == 1 else f"{slug}-p{k}", label if len(parts) == 1 else f"{label}, part {k}", part))
+            out.append((slug if k == 1 else f"{slug}-p{k}", label if len(parts) == 1 else f"{label}, part {k}",
+                        [item for _, item in part]))
 
     def split(group: list, depth: int, slug: str, label: str) -> None:
-        """`group`: the items of one period (a year at depth 1, a month at 2, a day at 3)."""
+        """`group`: (date, item) of one period (a year at depth 1, a month at 2, a day at 3)."""
         if len(group) <= per_page or depth == 3:
             add(slug, label, group)
             return
         finer: dict[int, list] = {}  # month (depth 1) or day (depth 2), 0 when not that precise
-        for item in group:
-            d = date_of(item)
-            finer.setdefault((d.month if depth == 1 else d.day) or 0, []).append(item)
+        for pair in group:
+            d = pair[0]
+            finer.setdefault((d.month if depth == 1 else d.day) or 0, []).append(pair)
         for n in sorted(finer):
             if not n:  # dated to this period only
                 add(slug, f"{label} ({'year' if depth == 1 else 'month'} only)", finer[n])
                 continue
-            date = date_of(finer[n][0])
-            date = PartialDate(date.year, date.month) if depth == 1 else PartialDate(date.year, date.month, date.day)
-            split(finer[n], depth + 1, f"{slug}-{n:02d}", date.human())
+            d = finer[n][0][0]
+            d = PartialDate(d.year, d.month) if depth == 1 else PartialDate(d.year, d.month, d.day)
+            split(finer[n], depth + 1, f"{slug}-{n:02d}", d.human())
 
-    years: dict = {}  # year (None: undated) → its items, newest first
+    years: dict = {}  # year (None: undated) → (date, item) of its items, newest first
     for item in items:
-        d = date_of(item)
-        years.setdefault(d.year if d is not None else None, []).append(item)
+        d = date_of(item)  # once per item: 70,000 quotes at 10,000 articles
+        years.setdefault(d.year if d is not None else None, []).append((d, item))
     for year in sorted(years, key=lambda y: -1 if y is None else y):
         if year is None:
             add("undated", "Undated", years[year])
@@ -302,11 +304,11 @@ def _article_context(archive: Archive, art, quotes: list, paths: dict) -> dict:
     }
 
 
-def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, label: str) -> None:
+def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, label: str, dates: dict) -> None:
     """The entity's page, with its newest PER_PAGE articles (and the quotes from them), and its
     pages by date `folder/<id>/<period>.html` with all of them when there are more."""
     article_ids = archive.entity_articles.get(ent.id, [])
-    dated = dated_pages(article_ids, lambda a: archive.article(a).date) if len(article_ids) > PER_PAGE else []
+    dated = dated_pages(article_ids, dates.__getitem__) if len(article_ids) > PER_PAGE else []
     links = [(period, f"{folder}/{ent.id}/{slug}.html") for slug, period, _ in dated]
     first = f"{folder}/{ent.id}.html"
     shown = _Shown(archive, ent.id)
