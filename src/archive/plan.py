@@ -30,7 +30,7 @@ SECTIONS = {
 
 # Long listings (the article index, the quotes, an entity's articles) show their newest
 # PER_PAGE items; all items are on pages by date (`dated_pages`): a year, a month of a long
-# year, or part of a long month. A page's URL keeps showing the same period as the archive
+# year, a day of a long month, or part of a long day. A page's URL keeps showing the same period as the archive
 # grows, so a researcher can cite it, and an added article changes the listing's first page
 # and its own period's pages only (pagekey.py carries every other page over unrendered).
 PER_PAGE = 200
