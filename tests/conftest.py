@@ -23,3 +23,19 @@ def rules_annotator_factory():
         return Annotator(registry, "rules")
 
     return make
+
+
+@pytest.fixture
+def render_calls(monkeypatch):
+    """The path of every page rendered from now on, in order (render.render_page spied on)."""
+    from archive import render
+
+    calls = []
+    real = render.render_page
+
+    def spy(env, spec, site):
+        calls.append(spec.path)
+        return real(env, spec, site)
+
+    monkeypatch.setattr(render, "render_page", spy)
+    return calls

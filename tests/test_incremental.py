@@ -89,21 +89,6 @@ def test_hand_edited_output_file_is_rewritten(archive_dir):
     assert page.read_bytes() == good
 
 
-@pytest.fixture
-def render_calls(monkeypatch):
-    from archive import render
-
-    calls = []
-    real = render.render_page
-
-    def spy(env, spec, site):
-        calls.append(spec.path)
-        return real(env, spec, site)
-
-    monkeypatch.setattr(render, "render_page", spy)
-    return calls
-
-
 def test_unchanged_pages_are_not_even_rendered(archive_dir, render_calls):
     config = load_config(archive_dir)
     first = build(config, jobs=1)

@@ -102,15 +102,12 @@ def test_long_listings_are_paginated_and_links_hold(tmp_path, small_pages):
     assert list((site / "actors" / "mustafa-kadhimi").glob("*.html"))  # a busy entity's older articles
 
 
-def test_new_article_renders_few_numbered_pages_and_equals_a_clean_build(tmp_path, small_pages, monkeypatch):
-    from archive import render
-
+def test_new_article_renders_few_numbered_pages_and_equals_a_clean_build(tmp_path, small_pages, render_calls):
     arch = make_archive(tmp_path / "arch", more_articles(8))
     config = load_config(arch)
     build(config, jobs=1)
-    calls = []
-    real = render.render_page
-    monkeypatch.setattr(render, "render_page", lambda env, spec, site: calls.append(spec.path) or real(env, spec, site))
+    calls = render_calls
+    calls.clear()
     (arch / "articles" / "2030-01-01-newest.md").write_text(
         "---\ntitle: Newest\ndate: 2030-01-01\n---\n\nMustafa Kadhimi visited Basra.\n", encoding="utf-8")
     build(config, jobs=1)

@@ -161,14 +161,11 @@ def test_timeline_pages_escape_what_articles_say(split_site):
     assert "Talks &lt;b&gt;&#34;end&#34;&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_a_new_article_renders_its_month_and_its_years_overview_only(tmp_path, monkeypatch, split_site):
-    from archive import render
-
+def test_a_new_article_renders_its_month_and_its_years_overview_only(tmp_path, split_site, render_calls):
     arch = tmp_path / "arch"
     config = load_config(arch)
-    calls = []
-    real = render.render_page
-    monkeypatch.setattr(render, "render_page", lambda env, spec, site: calls.append(spec.path) or real(env, spec, site))
+    calls = render_calls
+    calls.clear()  # what split_site's build rendered
     (arch / "articles" / "new.md").write_text(
         "---\ntitle: Late news\ndate: 2022-02-20\n---\n\nMustafa Kadhimi visited Basra.\n", encoding="utf-8")
     build(config, jobs=1)
