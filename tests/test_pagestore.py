@@ -10,7 +10,6 @@ from archive.build import build
 from archive.config import load_config
 from archive.pagestore import PageStore
 from test_cache import make_archive, site_bytes
-from test_incremental import render_calls  # noqa: F401  (fixture)
 
 
 @pytest.fixture
