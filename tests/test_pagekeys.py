@@ -153,3 +153,35 @@ def test_mixed_lists_still_key_by_value(built):
     a = with_context(spec, extra=[q, "text"])
     b = with_context(spec, extra=[dataclasses.replace(q, text=q.text + "!"), "text"])
     assert k.key(a) is not None and k.key(a) != k.key(b)
+
+
+def test_timeline_entries_key_by_every_field(built):
+    """A month or year page of the timeline lists entries (spelled out inline for speed,
+    pagekey._flat): a change to any field of any entry, or to its article or event, changes
+    the page's key."""
+    from archive.models import PartialDate
+    from archive.timeline import timeline_entries
+
+    config, arch, pages = built
+    entries = timeline_entries(arch, arch.sentences)
+    assert {e.kind for e in entries} >= {"article", "reported"}
+    event = next((e for e in entries if e.kind == "event"), None)
+    spec = PageSpec("timeline_year", "timeline_month.html", "timeline/2021/04.html", {"year": 2021, "entries": entries})
+    k = keys_for(config, arch)
+    base = k.key(spec)
+    assert base is not None and base == keys_for(config, arch).key(spec)
+    reported = next(i for i, e in enumerate(entries) if e.kind == "reported")
+    e = entries[reported]
+    changes = [dict(snippet=e.snippet + " more"), dict(date_text=e.date_text + "x"), dict(approximate=not e.approximate),
+               dict(date=PartialDate(e.date.year, e.date.month, None if e.date.day else 1)), dict(kind="article"),
+               dict(article=dataclasses.replace(e.article, title=e.article.title + "!"))]
+    for change in changes:
+        edited = list(entries)
+        edited[reported] = dataclasses.replace(e, **change)
+        assert k.key(with_context(spec, entries=edited)) != base, change
+    if event is not None:
+        i = entries.index(event)
+        edited = list(entries)
+        edited[i] = dataclasses.replace(event, entity=dataclasses.replace(event.entity, name=event.entity.name + " II"))
+        assert k.key(with_context(spec, entries=edited)) != base
+    assert k.key(with_context(spec, entries=entries[::-1])) != base

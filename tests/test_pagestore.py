@@ -251,26 +251,80 @@ def test_same_inputs_take_the_page_keys_from_the_manifest(archive_dir, tmp_path,
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
 
 
-def test_contexts_are_made_before_the_pool_only_when_many_pages_need_them(tmp_path):
-    """render._renders_many: with keys known from the last build and the pages in the store
-    (or in the previous site), contexts are made on demand; else all before the pool forks."""
-    from archive.plan import PageSpec
-    from archive.render import _renders_many
+def edit_article(archive_dir):
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("on Friday", "on Saturday"), encoding="utf-8")
 
-    made = []
-    pages = [PageSpec("article", "article.html", f"articles/{k}.html", make=lambda k=k: made.append(k) or {})
-             for k in range(20)]
-    known = {p.path: [f"key{k}", 1, 2, 3] for k, p in enumerate(pages)}
 
-    class Store:
-        entries = {f"key{k}": [1, 2, 3] for k in range(19)}  # one page missing: a tenth is 2
+def test_changed_inputs_are_keyed_in_the_workers(archive_dir, tmp_path, monkeypatch):
+    """Keys to hash (an article changed): the pool's workers key the pages and make their
+    contexts; the main process keys none and makes none, and the site is a clean build's."""
+    import os
 
-    site = tmp_path / "site"
-    assert _renders_many(pages, {}, site, Store())               # keys to hash: every context
-    assert not _renders_many(pages, known, site, Store())        # nearly all in the store
-    Store.entries = {}
-    assert _renders_many(pages, known, site, Store())            # store emptied: all rendered
-    assert _renders_many(pages, known, site, None)
-    site.mkdir()
-    assert not _renders_many(pages, known, site, None)           # the previous site carries them
-    assert made == []  # deciding made no context
+    from archive import pagekey, plan, render
+    from archive.pagekey import load_manifest
+
+    monkeypatch.setattr(render, "RENDER_CHUNK", 2)  # a pool, even for this small archive
+    monkeypatch.setattr(render, "KEY_CHUNK", 3)
+    config = load_config(archive_dir)
+    first = build(config, jobs=2)
+    main = os.getpid()
+    keyed_here, made_here = [], []
+    real_key, real_context = pagekey.PageKeys.key, plan.PageSpec.context.fget
+
+    def key(self, spec):
+        if os.getpid() == main:
+            keyed_here.append(spec.path)
+        return real_key(self, spec)
+
+    def context(self):
+        if os.getpid() == main and self._context is None:
+            made_here.append(self.path)
+        return real_context(self)
+
+    monkeypatch.setattr(pagekey.PageKeys, "key", key)
+    monkeypatch.setattr(plan.PageSpec, "context", property(context))
+    edit_article(archive_dir)
+    again = build(config, jobs=2)
+    assert keyed_here == [] and made_here == []
+    assert 0 < again.written < first.pages
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+    (manifest_path,) = archive_dir.glob(".archive-cache/v*/pages/*.json")
+    manifest, _ = load_manifest(manifest_path)
+    assert len([rel for rel, entry in manifest.items() if rel.endswith(".html") and entry[0]]) == first.pages
+    # serially, the same spies see every page keyed in this process
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(config, jobs=1)
+    assert len(keyed_here) == first.pages
+
+
+def test_finishing_files_with_their_own_keys_are_stored_once(archive_dir, tmp_path, monkeypatch):
+    """A finishing file keyed by what it is made from (an entity feed) is kept in the page
+    store under that key only, not again under the whole finishing step's key, which changes
+    with every edit; a build without the previous site still takes the whole finishing
+    output from the store."""
+    from archive import build as build_mod
+    from archive.pagekey import load_manifest
+    from archive.pagestore import finish_entry_key, keyed_file_key
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    edit_article(archive_dir)
+    build(config, jobs=1)
+    (manifest_path,) = archive_dir.glob(".archive-cache/v*/pages/*.json")
+    manifest, _ = load_manifest(manifest_path)
+    fkey, made = manifest[""][0], [m[0] for m in manifest[""][1]]
+    own = [rel for rel in made if rel in manifest]
+    assert any(rel.endswith(".xml") and "/" in rel for rel in own)  # the entity feeds
+    entries = PageStore(store_dir(archive_dir)).entries
+    assert all(keyed_file_key(manifest[rel][0], rel) in entries for rel in own)
+    assert not any(finish_entry_key(fkey, rel) in entries for rel in own)
+    assert all(finish_entry_key(fkey, rel) in entries for rel in made if rel not in own)
+    calls = []
+    real = build_mod.SiteFinish.prepare
+    monkeypatch.setattr(build_mod.SiteFinish, "prepare", lambda *a, **k: calls.append(1) or real(*a, **k))
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert calls == []
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)

@@ -36,7 +36,9 @@ from archive.body import ArticleBody
 from archive.index import Context
 from archive.jsonfile import write_json_atomic
 from archive.models import Article, Entity, Mention, Quote, Span
+from archive.models import PartialDate
 from archive.plan import entity_path
+from archive.timeline import TimelineEntry
 
 # Pages keyed by their own inputs; every other kind also by the digest of the whole archive.
 _FINE_KINDS = {"article", "entity",
@@ -47,7 +49,7 @@ _FINE_KINDS = {"article", "entity",
 _DERIVED = frozenset({"contexts_by_article"})
 # Site-context values that stand for the whole archive: never hashed into the site digest.
 _ARCHIVE_WIDE = ("archive", "entities", "config", "pictures")
-# Quote's fields, in order, as quote_digest spells them out (any other shape: by repr).
+# Quote's fields, in order, as quote_value spells them out (any other shape: as they are).
 _QUOTE_FIELDS = ("id", "article", "start", "end", "text", "kind", "cue", "speaker", "speaker_entity",
                  "speaker_role", "speaker_name")
 
@@ -57,6 +59,9 @@ def _tree_digest(h, folder: Path) -> None:
         for p in sorted(folder.rglob("*")):
             if p.is_file():
                 h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+
+
+_ENTRY_FIELDS = ("date", "kind", "approximate", "entity", "article", "snippet", "date_text")
 
 
 def _plain_dump(obj) -> bytes:
@@ -83,13 +88,14 @@ class PageKeys:
         self.archive = archive_obj
         self._config = config
         self._articles: dict[int, str] = {}
-        self._quotes: dict[int, str] = {}
+        self._quotes: dict[int, tuple] = {}
         self._entity_reduced: dict[int, tuple] = {}
         self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
-                          Quote: lambda q: (str, ("quote:" + self.quote_digest(q),)),
+                          Quote: lambda q: (tuple, (self.quote_value(q),)),
                           Entity: self._reduce_entity,
                           # plain records, by value; their own __reduce_ex__ is ~10x slower
-                          Mention: _by_fields, Context: _by_fields,
+                          Mention: _by_fields, Context: _by_fields, PartialDate: _by_fields,
+                          TimelineEntry: _by_fields,
                           # a body still to be rendered is keyed by what it is made from
                           ArticleBody: lambda b: (tuple, (b.key_inputs(),))}
         self.pictures = site.get("pictures")
@@ -145,7 +151,7 @@ class PageKeys:
             h.update(self.article_digest(art).encode())
         # Every quote's digest now, once, before the render workers fork (they inherit them);
         # the mentions as plain tuples in one pickle (a dispatch call per mention is 3x slower).
-        h.update("".join(self.quote_digest(q) for q in a.quotes).encode())
+        h.update(_plain_dump([self.quote_value(q) for q in a.quotes]))
         mentions = [(aid, [tuple(m.__dict__.values()) for m in ms]) for aid, ms in a.mentions.items()]
         h.update(_plain_dump(mentions))
         h.update(self._dump(sorted(a.entities.items())))
@@ -198,28 +204,28 @@ class PageKeys:
             d = self._articles[id(art)] = hashlib.sha256(_plain_dump(art)).hexdigest()
         return d
 
-    def quote_digest(self, q: Quote) -> str:
-        d = self._quotes.get(id(q))
-        if d is None:
+    def quote_value(self, q: Quote) -> tuple:
+        """A quote as plain values (made once per build): its fields, its speaker entity's id,
+        type and name, and its article's digest. Pickled as it is wherever the quote is shown
+        (~4 pages each): a sha256 of its repr per quote cost more than pickling these values."""
+        v = self._quotes.get(id(q))
+        if v is None:
             ent = self.archive.entities.get(q.speaker_entity) if q.speaker_entity else None
             art = self.archive._articles_by_id.get(q.article)
             if tuple(q.__dict__) == _QUOTE_FIELDS:
-                # the fields spelled out, spans as plain tuples: repr of plain values runs in C
-                # (a Span's generated dataclass repr is a Python call per span)
+                # the fields spelled out, spans as plain tuples (a Span would be reduced by a
+                # Python call per span)
                 sp, sn = q.speaker, q.speaker_name
                 fields = (q.id, q.article, q.start, q.end, q.text, q.kind, q.cue,
                           None if sp is None else (sp.start, sp.end, sp.text), q.speaker_entity,
                           q.speaker_role, None if sn is None else (sn.start, sn.end, sn.text))
                 if (sp is not None and type(sp) is not Span) or (sn is not None and type(sn) is not Span):
-                    fields = ("repr", tuple(q.__dict__.values()))
-            else:  # Quote gained or lost a field: every field by its repr, shown in full
-                fields = ("repr", tuple(q.__dict__.values()))
-            # repr, not pickle: a quote's fields are strings, numbers, None and `Span`
-            # dataclasses, whose generated repr shows every field, so equal reprs mean equal values.
-            d = self._quotes[id(q)] = hashlib.sha256(repr((
-                fields, (ent.id, ent.type, ent.name) if ent else None,
-                self.article_digest(art) if art is not None else None)).encode()).hexdigest()
-        return d
+                    fields = ("as is", tuple(q.__dict__.values()))
+            else:  # Quote gained or lost a field: every field, named, by value
+                fields = ("as is", tuple(q.__dict__.items()))
+            v = self._quotes[id(q)] = ("quote", fields, (ent.id, ent.type, ent.name) if ent else None,
+                                       self.article_digest(art) if art is not None else None)
+        return v
 
     def _flat(self, v):
         """A context value with its lists of quotes, articles and records replaced by plain
@@ -231,16 +237,25 @@ class PageKeys:
             if not v:
                 return v
             t0 = type(v[0])
-            if t0 is Quote or t0 is Article or t0 is Context or t0 is Mention:
+            if t0 is Quote or t0 is Article or t0 is Context or t0 is Mention or t0 is TimelineEntry:
                 for x in v:
                     if type(x) is not t0:
                         return v
                 if t0 is Quote:
-                    get, slow = self._quotes.get, self.quote_digest
+                    get, slow = self._quotes.get, self.quote_value
                     return ("quotes", [get(id(q)) or slow(q) for q in v])
                 if t0 is Article:
                     get, slow = self._articles.get, self.article_digest
                     return ("articles", [get(id(a)) or slow(a) for a in v])
+                if t0 is TimelineEntry and tuple(v[0].__dict__) == _ENTRY_FIELDS:
+                    # 48,000 entries at 10,000 articles: the date and the article spelled out
+                    # inline, not by a dispatch call each
+                    get, slow = self._articles.get, self.article_digest
+                    return ("entries", [
+                        (d.year, d.month, d.day, type(d) is PartialDate, e.kind, e.approximate,
+                         e.entity and self._reduce_entity(e.entity)[1][0],
+                         (get(id(a)) or slow(a)) if a is not None else None, e.snippet, e.date_text)
+                        for e in v for d, a in ((e.date, e.article),)])
                 return (t0.__name__, [tuple(x.__dict__.values()) for x in v])
             return v
         if t is dict:

@@ -208,6 +208,7 @@ def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -
 
 
 RENDER_CHUNK = 64  # pages per task
+KEY_CHUNK = 256  # pages per task when the workers key them
 FLUSH_EVERY = 2000  # keyed pages after which a task goes out, however few pages it has
 
 # Render state for worker processes (set before the pool forks, read by `_render_chunk`).
@@ -219,12 +220,21 @@ def _render_chunk(task: list[tuple[int, str | None]]) -> list[tuple[int, tuple]]
     return [(i, _page(i, key, True)) for i, key in task]
 
 
+def _key_chunk(task: list[int]) -> list[tuple[int, tuple]]:
+    """Key each page of a task, then carry it over or render it (in a worker)."""
+    key, pages = _RENDER["keys"].key, _RENDER["pages"]
+    return [(i, _page(i, key(pages[i]), True)) for i in task]
+
+
 def _pool_task(task: tuple[str, object]) -> tuple[str, object]:
-    """One task of the render pool: ("render", chunk of (page, key)) or ("finish", a task of
-    the finishing step); the result comes back tagged the same way."""
+    """One task of the render pool: ("render", chunk of (page, key)), ("key", chunk of pages
+    to key and then place) or ("finish", a task of the finishing step); the result comes back
+    tagged the same way ("key" as "render")."""
     kind, arg = task
     if kind == "render":
         return kind, _render_chunk(arg)
+    if kind == "key":
+        return "render", _key_chunk(arg)
     return kind, _RENDER["finish_run"](arg)
 
 
@@ -324,13 +334,6 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # give the same digests (~3 s at 10,000 articles).
         known = last if inputs is not None and inputs == last_inputs else {}
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
-        if _renders_many(pages, known, out, store):
-            # Every page's key is hashed below, or many pages are rendered, which reads their
-            # contexts: they are made now, before the pool forks, so that a worker rendering a
-            # page shares its context instead of making it again (plan.PageSpec.make). With
-            # known keys and the pages at hand, only the few contexts needed are ever made.
-            for spec in pages:
-                _ = spec.context  # made on first reading (PageSpec.make)
         manifest = last if out.is_dir() else {}
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
@@ -343,7 +346,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         summary = None
         finish_reused = False
         if finish is not None:
-            if _reuse_finished(last.get(""), fkey, tmp, out, store):  # "" never names a page
+            if _reuse_finished(last.get(""), fkey, tmp, out, store, last):  # "" never names a page
                 keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
                 summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
                 finish_reused = True
@@ -364,18 +367,28 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             if entry is not None:
                 stored[key] = entry
 
-        # Keys are made here, not in the workers: a worker that walks every page's context
-        # touches (and so copies, after fork) most of the index's memory; at 10,000 articles a
-        # pool that keyed and linked every page was slower than one process. The pages that
-        # must be rendered go to the workers in tasks as soon as they are found (`Pool.imap`
-        # runs this generator in its feeder thread), so rendering overlaps with keying; the
-        # finishing step's tasks go first, so that they run while the first pages are keyed.
+        # Keys to hash (the inputs changed since the last build): the workers key the pages,
+        # in tasks of KEY_CHUNK, and carry each one over or render it. Each makes the contexts
+        # of its own pages, on both cores; a worker reading the index copies the memory pages
+        # it touches (reference counts), which costs less than keying on one core: at 10,000
+        # articles, adding one took 4.9-5.1 s to render and write with keys made here, and
+        # 4.3-4.5 s with keys made in the workers (after a code change, every page rendered:
+        # 14.9 s and 12.1 s). The finishing step's tasks go first, so that they run while the
+        # first pages are keyed.
+        # Keys known from the last build's manifest: each page is carried over here (links,
+        # no context read), and the pages that must be rendered go to the workers in tasks
+        # as soon as they are found (`Pool.imap` runs this generator in its feeder thread).
+        key_in_pool = keys is not None and not known
         carried: list[tuple[int, tuple]] = []
         finish_results: list = []
 
         def tasks():
             for t in finish_tasks:
                 yield "finish", t
+            if key_in_pool:
+                for start in range(0, len(pages), KEY_CHUNK):
+                    yield "key", list(range(start, min(start + KEY_CHUNK, len(pages))))
+                return
             task = []
             last_sent = 0
             for i, spec in enumerate(pages):
@@ -451,7 +464,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                         entry = store.put(keyed_file_key(keyed[rel], rel), path) if store is not None else None
                         if entry is not None:
                             stored[keyed_file_key(keyed[rel], rel)] = entry
-                    if store is not None and fkey is not None:  # the whole step's output, by fkey
+                    elif store is not None and fkey is not None:
+                        # unkeyed: stored as part of the whole step's output, by fkey (a keyed
+                        # file is found by its own key: the ~1,700 entity feeds, most unchanged,
+                        # are not stored again under each new fkey)
                         entry = store.put(finish_entry_key(fkey, rel), path)
                         if entry is not None:
                             stored[finish_entry_key(fkey, rel)] = entry
@@ -496,19 +512,6 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     return stats
 
 
-def _renders_many(pages, known: dict, out: Path, store) -> bool:
-    """Whether this build will read most pages' contexts: it hashes every page's key (they
-    are not `known` from the last build), or more than a tenth of the pages are neither in the
-    previous site (which carries them over when the keys are known) nor in the page store."""
-    if not known:
-        return True
-    if out.is_dir():
-        return False
-    entries = store.entries if store is not None else {}
-    missing = sum(1 for p in pages if (known.get(p.path) or (None,))[0] not in entries)
-    return missing > len(pages) // 10
-
-
 class Reuse:
     """Lets the finishing step carry one of its files over from the previous site, like an
     unchanged page: `key(value)` is a digest of what the file is made from (None: unkeyable),
@@ -548,13 +551,15 @@ class Reuse:
         return self.store.fetch(keyed_file_key(key, rel), self.tmp / rel) is not None
 
 
-def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None) -> bool:
+def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None, last: dict | None = None) -> bool:
     """When no page and nothing in the archive changed, what the finishing step made last time
     is still right: link those files (from the previous site, or from the page store when that
     site is gone or a file of it changed) instead of making them again. False if anything is
-    off (then nothing was linked)."""
+    off (then nothing was linked). A file the step keyed itself (`last[rel]`, see `Reuse`) is
+    in the store under that key, the others under the whole step's key (`finish_entry_key`)."""
     if fkey is None or not prev or prev[0] != fkey:
         return False
+    last = last or {}
     linked = []
     try:
         for rel, size, mtime, ino in prev[1]:
@@ -567,13 +572,19 @@ def _reuse_finished(prev, fkey: str | None, tmp: Path, out: Path, store=None) ->
                 same = False
             if same:
                 os.link(out / rel, tmp / rel)
-            elif store is None or store.fetch(finish_entry_key(fkey, rel), tmp / rel) is None:
+            elif store is None or store.fetch(_finish_store_key(fkey, rel, last), tmp / rel) is None:
                 raise OSError("changed since the last build, and not in the page store")
     except (OSError, ValueError, TypeError):
         for path in linked:
             path.unlink(missing_ok=True)
         return False
     return True
+
+
+def _finish_store_key(fkey: str, rel: str, manifest: dict) -> str:
+    """The page-store key of the finishing step's file `rel` (see `_reuse_finished`)."""
+    keyed = manifest.get(rel)
+    return keyed_file_key(keyed[0], rel) if keyed else finish_entry_key(fkey, rel)
 
 
 def _files(root: Path) -> list[str]:
@@ -615,7 +626,8 @@ def _last_finish_keys(last: dict, fkey: str | None) -> set[str]:
         last_fkey, made = entry[0], entry[1]
         if last_fkey is None or last_fkey == fkey:
             return set()
-        return {finish_entry_key(last_fkey, m[0]) for m in made}
+        # (a keyed file's entry may be used again by this build: the final `save` sweeps those)
+        return {finish_entry_key(last_fkey, m[0]) for m in made if not last.get(m[0])}
     except (TypeError, ValueError, IndexError):
         return set()
 
