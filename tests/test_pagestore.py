@@ -328,3 +328,26 @@ def test_finishing_files_with_their_own_keys_are_stored_once(archive_dir, tmp_pa
     build(config, jobs=1)
     assert calls == []
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_contexts_and_roles_are_made_only_when_pages_need_them(archive_dir, tmp_path, monkeypatch):
+    """The index's contexts and roles are made on first use: a build whose pages all come
+    from the page store (same inputs, site deleted) never makes them; a build with keys to
+    hash makes them once, before the workers fork; they are what the index always gave."""
+    from archive import index, render
+
+    monkeypatch.setattr(render, "RENDER_CHUNK", 2)  # a pool, even for this small archive
+    made = []
+    real = index._contexts_and_roles
+    monkeypatch.setattr(index, "_contexts_and_roles", lambda arch: made.append(1) or real(arch))
+    config = load_config(archive_dir)
+    build(config, jobs=2)
+    assert made == [1]
+    shutil.rmtree(config.output_dir)
+    made.clear()
+    build(config, jobs=2)
+    assert made == []
+    edit_article(archive_dir)
+    build(config, jobs=2)
+    assert made == [1]
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)

@@ -39,19 +39,39 @@ class Archive:
     mentions: dict[str, list[Mention]]
     quotes: list[Quote]
     entities: dict[str, Entity]
-    contexts: dict[str, list[Context]] = field(default_factory=dict)
     entity_articles: dict[str, list[str]] = field(default_factory=dict)
     entity_quotes: dict[str, list[Quote]] = field(default_factory=dict)
     comentions: dict[str, Counter] = field(default_factory=dict)
     mention_counts: Counter = field(default_factory=Counter)
-    # Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person.
-    roles: dict[str, list[FoundRole]] = field(default_factory=dict)
     # Event pages: quotes said in a sentence that names the event, and the people named with it.
     event_quotes: dict[str, list[Quote]] = field(default_factory=dict)
     event_participants: dict[str, Counter] = field(default_factory=dict)
     # Dates written in each article, resolved against its publication date (dates.py).
     dates: dict[str, list[DateMention]] = field(default_factory=dict)
     sentences: dict[str, tuple] = field(default_factory=dict)
+
+    @property
+    def contexts(self) -> dict[str, list[Context]]:
+        """Each entity's mentions in their sentences (`_add_contexts`), in article order."""
+        return self._derived_parts()[0]
+
+    @property
+    def roles(self) -> dict[str, list[FoundRole]]:
+        """Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person."""
+        return self._derived_parts()[1]
+
+    def derive(self) -> None:
+        """Make the contexts and roles now (before worker processes fork, so that they share
+        them instead of each making them)."""
+        self._derived_parts()
+
+    def _derived_parts(self) -> tuple[dict, dict]:
+        # Made from the resolved mentions on first use: pages show them, but a build whose
+        # pages all come from the last build or the page store never reads them (0.7 s of
+        # the index's 1.6 s at 10,000 articles).
+        if self._derived is None:
+            self._derived = _contexts_and_roles(self)
+        return self._derived
 
     def article(self, article_id: str) -> Article:
         return self._articles_by_id[article_id]
@@ -88,6 +108,7 @@ class Archive:
     def __post_init__(self) -> None:
         self._articles_by_id = {a.id: a for a in self.articles}
         self._members = None
+        self._derived: tuple[dict, dict] | None = None  # (contexts, roles)
 
 
 def _speaker_entity(span: Span | None, mentions: list[Mention]) -> str | None:
@@ -183,11 +204,9 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     resolver.learn(annotated)
     mentions: dict[str, list[Mention]] = {}
     quotes: list[Quote] = []
-    contexts: dict[str, list[Context]] = defaultdict(list)
     entity_articles: dict[str, list[str]] = defaultdict(list)
     entity_quotes: dict[str, list[Quote]] = defaultdict(list)
     counts: Counter = Counter()
-    roles: dict[str, list[FoundRole]] = defaultdict(list)
     event_quotes: dict[str, list[Quote]] = defaultdict(list)
     event_participants: dict[str, Counter] = defaultdict(Counter)
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
@@ -204,7 +223,6 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
         seen = list(dict.fromkeys(ents))  # distinct, in order of first mention
         for x in seen:
             entity_articles[x].append(aid)
-        _add_contexts(contexts, art, a.sentences, ms)
         seen_lists.append(seen)
         if len(seen) > 1:
             together.extend(seen)  # the order in which entities first appear with others
@@ -221,23 +239,36 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
                 art_quotes.append(q)
                 if speaker_entity:
                     entity_quotes[speaker_entity].append(q)
-        for r in find_roles(aid, art.text, ms):
-            known = [*roles[r.entity], *resolver.entities[r.entity].roles]  # the registry's own roles too
-            # "Prime Minister" says nothing that the registry's "Prime Minister of Iraq" does not.
-            if not any(alias_key(o.title).startswith(alias_key(r.title)) for o in known) and not _bare_rank(r.title):
-                roles[r.entity].append(r)
         if "event" in map(_TYPE, ms):  # 300 event mentions in 230,000: most articles have none
             _link_events(a, ms, art_quotes, event_quotes, event_participants)
     comentions = _comentions(ordered, seen_lists, together, entity_articles)
     return Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
-        entities=resolver.entities, contexts=dict(contexts), entity_articles=dict(entity_articles),
+        entities=resolver.entities, entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), comentions=comentions, mention_counts=counts,
-        roles=dict(roles), event_quotes=dict(event_quotes), event_participants=dict(event_participants),
+        event_quotes=dict(event_quotes), event_participants=dict(event_participants),
         # usually found already at annotation time and kept in its cache record
         dates={a.article.id: list(a.dates) if a.dates is not None else find_dates(a.article.text, a.article.date) for a in ordered},
         sentences={a.article.id: a.sentences for a in ordered},
     )
+
+
+def _contexts_and_roles(archive: Archive) -> tuple[dict, dict]:
+    """Every entity's contexts and the roles found in the articles, article by article in the
+    archive's order (newest first, as `build_index` orders them)."""
+    contexts: dict[str, list[Context]] = defaultdict(list)
+    roles: dict[str, list[FoundRole]] = defaultdict(list)
+    entities, mentions, sentences = archive.entities, archive.mentions, archive.sentences
+    for art in archive.articles:
+        aid = art.id
+        ms = mentions[aid]
+        _add_contexts(contexts, art, sentences[aid], ms)
+        for r in find_roles(aid, art.text, ms):
+            known = [*roles[r.entity], *entities[r.entity].roles]  # the registry's own roles too
+            # "Prime Minister" says nothing that the registry's "Prime Minister of Iraq" does not.
+            if not any(alias_key(o.title).startswith(alias_key(r.title)) for o in known) and not _bare_rank(r.title):
+                roles[r.entity].append(r)
+    return dict(contexts), dict(roles)
 
 
 def _comentions(ordered: list[AnnotatedArticle], seen_lists: list[list[str]], together: list[str],

@@ -379,6 +379,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # no context read), and the pages that must be rendered go to the workers in tasks
         # as soon as they are found (`Pool.imap` runs this generator in its feeder thread).
         key_in_pool = keys is not None and not known
+        if (key_in_pool or keys is None) and hasattr(archive_obj, "derive"):
+            # every page is keyed or rendered in the workers: what they read of the index
+            # and is made on first use (contexts, roles) is made once, here, and shared
+            archive_obj.derive()
         carried: list[tuple[int, tuple]] = []
         finish_results: list = []
 
