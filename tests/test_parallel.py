@@ -113,6 +113,6 @@ def test_finishing_tasks_run_in_the_render_pool_beside_the_pages(tmp_path, small
     arch = make_archive(tmp_path / "arch", more_articles(9))
     build(load_config(arch, {"output": str(tmp_path / "two")}), jobs=2)
     ran = pids.read_text(encoding="utf-8").split()
-    assert len(ran) == 6 and str(os.getpid()) not in ran
+    assert len(ran) == 5 and str(os.getpid()) not in ran
     build(load_config(arch, {"output": str(tmp_path / "one")}), jobs=1, use_cache=False)
     assert site_bytes(tmp_path / "one") == site_bytes(tmp_path / "two")

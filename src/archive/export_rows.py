@@ -82,8 +82,8 @@ class Rows:
                 "quotes": sum(len(g.quotes) for g in self.groups), "comentions": len(self.comentions)}
 
     def make_mentions(self, wanted=None) -> None:
-        """Make the mention rows of every group (or of those `wanted(group)` says) now: in the
-        parent before a pool forks, where reading the index's objects copies no memory."""
+        """Make the mention rows of every group (or of those `wanted(group)` says) now, before
+        the formats are written from them."""
         for g in self.groups:
             if wanted is None or wanted(g):
                 _ = g.mentions
