@@ -168,3 +168,27 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_the_old_site_restored(built
         build(load_config(root), use_cache=False)
     assert snapshot(root / "build") == before  # restored, then the failed build left it alone
     assert _leftovers(root) == []
+
+
+def test_a_page_outside_the_site_is_refused_by_name_and_the_site_survives(tmp_path, monkeypatch):
+    """write_site's last line of defence: a page planned outside the output folder (plan.py
+    never makes one) stops the build with an error naming it, before anything is written,
+    and the previous site stays as it was."""
+    import archive.build as build_mod
+    from archive.plan import PageSpec
+    from test_cache import make_archive
+
+    root = make_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    before = snapshot(config.output_dir)
+    real = build_mod.plan_site
+    monkeypatch.setattr(build_mod, "plan_site",
+                        lambda arch, cfg: [*real(arch, cfg), PageSpec("page", "404.html", "../evil.html", {})])
+    (root / "articles" / "2021-04-09-kataib.md").write_text(
+        (root / "articles" / "2021-04-09-kataib.md").read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(ArchiveError, match=r"refused to write '\.\./evil\.html'"):
+        build(config, jobs=1)
+    assert snapshot(config.output_dir) == before
+    assert not (root / "evil.html").exists()
+    assert not list(root.glob(".build-tmp-*"))

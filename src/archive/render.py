@@ -314,7 +314,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     _clean_leftovers(out)
     stats = WriteStats(pages=len(pages))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
-    executor = pruning = None
+    executor = pruning = store = None
+    stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
     try:
         for spec in pages:
             # plan.py builds paths from slugs ([a-z0-9-]); this is the last line of defence
@@ -352,11 +353,14 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 finish_reused = True
             else:
                 finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store))
+        if not known and hasattr(archive_obj, "derive"):
+            # every page is keyed or rendered in the workers: what they read of the index
+            # and is made on first use (contexts, roles) is made once, here, and shared
+            archive_obj.derive()
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
         new_manifest: dict[str, list] = {}
-        stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
 
         def take(i: int, result) -> None:
             written, key, stat, entry = result
@@ -378,18 +382,13 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # Keys known from the last build's manifest: each page is carried over here (links,
         # no context read), and the pages that must be rendered go to the workers in tasks
         # as soon as they are found (`Pool.imap` runs this generator in its feeder thread).
-        key_in_pool = keys is not None and not known
-        if (key_in_pool or keys is None) and hasattr(archive_obj, "derive"):
-            # every page is keyed or rendered in the workers: what they read of the index
-            # and is made on first use (contexts, roles) is made once, here, and shared
-            archive_obj.derive()
         carried: list[tuple[int, tuple]] = []
         finish_results: list = []
 
         def tasks():
             for t in finish_tasks:
                 yield "finish", t
-            if key_in_pool:
+            if keys is not None and not known:
                 for start in range(0, len(pages), KEY_CHUNK):
                     yield "key", list(range(start, min(start + KEY_CHUNK, len(pages))))
                 return
