@@ -275,7 +275,15 @@ def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list
         stat = [s.st_size, s.st_mtime_ns, s.st_ino]
     elif partial:
         new = old
-    stored = store.put(key, new) if key is not None and store is not None else None
+    if key is None or store is None:
+        stored = None
+    elif store.entries.get(key) == stat:
+        # The store's entry is this very file (a hard link to it: same inode, size and
+        # mtime), so storing it again would change nothing; a store file removed since is
+        # a miss when a build fetches it (`PageStore.valid`), never a wrong page.
+        stored = stat
+    else:
+        stored = store.put(key, new)
     return written, key, stat, stored
 
 
