@@ -351,3 +351,21 @@ def test_contexts_and_roles_are_made_only_when_pages_need_them(archive_dir, tmp_
     build(config, jobs=2)
     assert made == [1]
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_a_store_that_holds_exactly_the_site_is_not_rewritten(archive_dir):
+    """A build whose pages are exactly the store's (the site deleted, nothing else changed)
+    leaves the store's index as it is; a build that changes a page rewrites it and prunes."""
+    from archive.pagestore import INDEX
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    index = store_dir(archive_dir) / INDEX
+    before = index.stat().st_mtime_ns, index.read_bytes()
+    shutil.rmtree(config.output_dir)
+    build(config, jobs=1)
+    assert (index.stat().st_mtime_ns, index.read_bytes()) == before
+    edit_article(archive_dir)
+    build(config, jobs=1)
+    assert index.read_bytes() != before[1]
+    assert store_files(archive_dir) == set(PageStore(store_dir(archive_dir)).entries)

@@ -503,7 +503,11 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         save_manifest(manifest_path, new_manifest, inputs)
         if store is not None:
             pruning.join()
-            store.save(stored, prune=True)  # only this site's pages: the store stays one site big
+            if stored != store.entries:
+                store.save(stored, prune=True)  # only this site's pages: the store stays one site big
+            # (else the store holds exactly this site already, as when a warm cache restored a
+            # deleted site: its index is not rewritten nor its 18,000 files listed at 10,000
+            # articles; a killed build's stray files are swept by the next build that changes it)
     except BaseException:
         if executor is not None and hasattr(executor, "terminate"):
             executor.terminate()
