@@ -35,8 +35,7 @@ import archive as archive_pkg
 from archive.body import ArticleBody
 from archive.index import Context
 from archive.jsonfile import write_json_atomic
-from archive.models import Article, Entity, Mention, Quote, Span
-from archive.models import PartialDate
+from archive.models import Article, Entity, Mention, PartialDate, Quote, Span
 from archive.plan import entity_path
 from archive.timeline import TimelineEntry
 

@@ -211,7 +211,7 @@ RENDER_CHUNK = 64  # pages per task
 KEY_CHUNK = 256  # pages per task when the workers key them
 FLUSH_EVERY = 2000  # keyed pages after which a task goes out, however few pages it has
 
-# Render state for worker processes (set before the pool forks, read by `_render_chunk`).
+# Render state for worker processes (set before the pool forks, read by `_render_chunk`, `_key_chunk`).
 _RENDER: dict = {}
 
 
