@@ -164,11 +164,12 @@ def test_comentions_counted_per_entity_are_those_counted_per_article(seen_lists)
             entity_articles.setdefault(x, []).append(a.article.id)
         if len(seen) > 1:
             together.extend(seen)
-    fast, plain = _comentions(ordered, seen_lists, together, entity_articles), _plain_comentions(seen_lists)
+    ids = [a.article.id for a in ordered]
+    fast, plain = _comentions(ids, seen_lists, together, entity_articles), _plain_comentions(seen_lists)
     assert list(fast) == list(plain)  # entity order
     assert [list(c.items()) for c in fast.values()] == [list(c.items()) for c in plain.values()]  # key order too
     # two articles with one id: counted article by article
-    twice = ordered + ordered[:1]
+    twice = ids + ids[:1]
     assert _comentions(twice, seen_lists + seen_lists[:1], together, entity_articles) == \
         _plain_comentions(seen_lists + seen_lists[:1])
 

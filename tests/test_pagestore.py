@@ -330,26 +330,37 @@ def test_finishing_files_with_their_own_keys_are_stored_once(archive_dir, tmp_pa
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
 
 
-def test_contexts_and_roles_are_made_only_when_pages_need_them(archive_dir, tmp_path, monkeypatch):
-    """The index's contexts and roles are made on first use: a build whose pages all come
-    from the page store (same inputs, site deleted) never makes them; a build with keys to
-    hash makes them once, before the workers fork; they are what the index always gave."""
-    from archive import index, render
+def test_what_only_pages_show_is_made_only_when_pages_need_it(archive_dir, tmp_path, monkeypatch):
+    """The index's contexts, roles and co-mentions and the pictures' counts are made on first
+    use: a build whose pages all come from the page store (same inputs, site deleted) never
+    makes them, nor forks a pool; a build with keys to hash makes each once, before the
+    workers fork; the site is a clean build's."""
+    from archive import executor, index, render, svg
 
     monkeypatch.setattr(render, "RENDER_CHUNK", 2)  # a pool, even for this small archive
     made = []
-    real = index._contexts_and_roles
-    monkeypatch.setattr(index, "_contexts_and_roles", lambda arch: made.append(1) or real(arch))
+
+    def spy(owner, name):
+        real = getattr(owner, name)
+        monkeypatch.setattr(owner, name, lambda *a: made.append(name) or real(*a))
+
+    spy(index, "_contexts_and_roles")
+    spy(index, "_comentions")
+    spy(svg.Pictures, "_count")
+    spy(executor.ProcessExecutor, "__init__")
+    every = ["_contexts_and_roles", "_comentions", "_count", "__init__"]
     config = load_config(archive_dir)
     build(config, jobs=2)
-    assert made == [1]
+    assert sorted(made) == sorted(every)
     shutil.rmtree(config.output_dir)
     made.clear()
     build(config, jobs=2)
     assert made == []
+    assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
     edit_article(archive_dir)
+    made.clear()
     build(config, jobs=2)
-    assert made == [1]
+    assert sorted(made) == sorted(every)
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
 
 

@@ -361,10 +361,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 finish_reused = True
             else:
                 finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store))
-        if not known and hasattr(archive_obj, "derive"):
-            # every page is keyed or rendered in the workers: what they read of the index
-            # and is made on first use (contexts, roles) is made once, here, and shared
-            archive_obj.derive()
+        if not known:
+            # every page is keyed or rendered in the workers: what they read of the index and
+            # of the pictures' counts, made on first use, is made once, here, and shared
+            for made_late in (archive_obj, site.get("pictures")):
+                if hasattr(made_late, "derive"):
+                    made_late.derive()
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -422,7 +424,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
 
         bar = progress(len(pages), "rendering", show_progress)
         try:
-            executor = make_executor(jobs, len(pages), min_items_per_job=RENDER_CHUNK)
+            # No pool when there is nothing for it to do: every page's key is known and its
+            # file is in the previous site or the page store, and the finishing step's output
+            # is reused (a warm build; forking two workers of a ~700 MB process costs ~0.05 s).
+            # A file that turns out to be missing is then rendered here, the same way.
+            idle = not finish_tasks and bool(known) and _all_placed(pages, known, manifest, store)
+            executor = make_executor(1 if idle else jobs, len(pages), min_items_per_job=RENDER_CHUNK)
             for kind, results in executor.map(_pool_task, tasks()):
                 if kind == "finish":
                     finish_results.append(results)
@@ -525,6 +532,17 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None:
             executor.close()
     return stats
+
+
+def _all_placed(pages, known: dict, manifest: dict, store) -> bool:
+    """Whether every page's known key names a file of the previous site (`manifest`) or of
+    the page store, so that placing the pages will render none (unless a file changed)."""
+    entries = store.entries if store is not None else {}
+    for p in pages:
+        key = (known.get(p.path) or (None,))[0]
+        if type(key) is not str or (key not in entries and (manifest.get(p.path) or (None,))[0] != key):
+            return False
+    return True
 
 
 class Reuse:

@@ -57,9 +57,27 @@ class Pictures:
 
     EDGES_PER_NODE = 4
 
+    # What the pictures are drawn from, counted on first use (`_count`): a build whose pages
+    # all come from the last build draws none.
+    _COUNTED = frozenset({"article_months", "mention_months", "events", "span"})
+
     def __init__(self, archive: Archive, network_size: int = 40):
         self.archive = archive
         self.network_size = network_size
+
+    def __getattr__(self, name: str):
+        # only for attributes not set yet: the counts, made once
+        if name not in Pictures._COUNTED:
+            raise AttributeError(name)
+        self._count()
+        return self.__dict__[name]
+
+    def derive(self) -> None:
+        """Count now (before worker processes fork, so that they share the counts)."""
+        _ = self.span
+
+    def _count(self) -> None:
+        archive = self.archive
         self.article_months: Counter = Counter()
         self.mention_months: dict[str, Counter] = {}
         # (entity, month) pairs counted in C, then grouped by entity: the same counts in the
