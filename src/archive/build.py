@@ -13,15 +13,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive import pagekey
 from archive.config import ArchiveConfig
 from archive.discover import discover
+from archive.early import EarlySite
 from archive.errors import ArchiveError, ArticleError
 from archive.index import build_index
 from archive.lock import build_lock, stop_on_signals
 from archive.plan import plan_site
 from archive.reader import read_article
 from archive.registry import load_registry
-from archive.render import check_output_dir, write_site
+from archive.render import check_output_dir, theme_dir, write_site
 
 log = logging.getLogger("archive")
 
@@ -236,25 +238,39 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     report.pipeline = annotator.info.name
     cache = AnnotationCache(cache_root, {
         "analysis": analysis_fp, "annotation": annotation_fingerprint(analysis_fp, registry, annotator.info)})
-    log.info("annotating %d articles with %s", len(articles), annotator.info.name)
+    manifest_path = cache.pages_manifest(config.output_dir)
+    early_inputs = early = None
+    articles_digest = pagekey.articles_digest(sources, articles)
+    if cache_root is not None:
+        early_inputs = pagekey.early_inputs(config, articles_digest, annotator.info.name, cache.fingerprints["annotation"],
+                                            [theme_dir("templates"), config.templates_dir])
+        # the last build's site, placed on the other core while the index is rebuilt (early.py)
+        early = EarlySite.start(config, early_inputs, manifest_path, _pages_store(cache_root), jobs)
     try:
-        annotated, ann = annotate_articles(articles, annotator, cache, jobs=jobs, show_progress=show_progress,
-                                           executor=worker)
+        log.info("annotating %d articles with %s", len(articles), annotator.info.name)
+        try:
+            annotated, ann = annotate_articles(articles, annotator, cache, jobs=jobs, show_progress=show_progress,
+                                               executor=worker)
+        finally:
+            if worker is not None:
+                worker.terminate()  # done, or not needed after all (the texts were in the cache)
+        report.annotated, report.rematched, report.reused = ann.annotated, ann.rematched, ann.reused
+        report.annotated_words = ann.words
+        stage("annotate")
+        archive = build_index(annotated, registry, annotator.info.name)
+        stage("index")
+        pages = plan_site(archive, config)
+        stage("plan")
+        log.info("rendering %d pages into %s", len(pages), config.output_dir)
+        written = write_site(pages, config, archive, finish=SiteFinish(archive, config, pages, report, cache_root),
+                             jobs=jobs, show_progress=show_progress, manifest_path=manifest_path,
+                             store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
+                             finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds,
+                                                     "search": report.search},
+                             early=early, early_inputs=early_inputs, articles_digest=articles_digest)
     finally:
-        if worker is not None:
-            worker.terminate()  # done, or not needed after all (the texts were in the cache)
-    report.annotated, report.rematched, report.reused = ann.annotated, ann.rematched, ann.reused
-    report.annotated_words = ann.words
-    stage("annotate")
-    archive = build_index(annotated, registry, annotator.info.name)
-    stage("index")
-    pages = plan_site(archive, config)
-    stage("plan")
-    log.info("rendering %d pages into %s", len(pages), config.output_dir)
-    written = write_site(pages, config, archive, finish=SiteFinish(archive, config, pages, report, cache_root),
-                         jobs=jobs, show_progress=show_progress, manifest_path=cache.pages_manifest(config.output_dir),
-                         store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
-                         finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds, "search": report.search})
+        if early is not None:
+            early.close()  # a failed build: the worker stops and its folder goes
     if written.finished:  # the finishing step's output was reused: report what it reported then
         report.data_rows = written.finished.get("data_rows", report.data_rows)
         report.feeds = written.finished.get("feeds", report.feeds)

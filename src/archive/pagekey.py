@@ -63,6 +63,61 @@ def _tree_digest(h, folder: Path) -> None:
 _ENTRY_FIELDS = ("date", "kind", "approximate", "entity", "article", "snippet", "date_text")
 
 
+def _code_digest(h, template_dirs) -> None:
+    """Every template file, and all of the package's code (template helpers: JSON-LD, pictures,
+    … render too; the index and the plan are code as well)."""
+    for folder in template_dirs:
+        _tree_digest(h, folder)
+    pkg = Path(archive_pkg.__file__).parent
+    for path in sorted(pkg.rglob("*.py")):
+        h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes())
+
+
+def _registry_digest(h, config) -> None:
+    """The registry file (or folder of files) as it is on disk."""
+    reg = getattr(config, "registry_path", None)
+    if reg is not None:
+        reg = Path(reg)
+        if reg.is_file():
+            h.update(reg.read_bytes())
+        else:
+            _tree_digest(h, reg)
+
+
+def article_digest(art: Article) -> str:
+    """An article by value: its text and every field the reader gave it."""
+    return hashlib.sha256(_plain_dump(art)).hexdigest()
+
+
+def articles_digest(sources: list, articles: list[Article]) -> str:
+    """A digest standing for the articles a build read: the source files' paths and content
+    hashes in the order found (the reader is a function of those, the config and the code;
+    a file it skipped is in there too), or, when a file has no hash, the articles by value."""
+    h = hashlib.sha256()
+    if sources and all(type(d := getattr(src, "sha256", None)) is str and d for src in sources):
+        h.update(b"files\0")
+        h.update("".join(f"{src.rel}\0{src.sha256}\0" for src in sources).encode())
+    else:
+        h.update(b"values\0")
+        h.update("".join(article_digest(art) for art in articles).encode())
+    return h.hexdigest()
+
+
+def early_inputs(config, articles: str, pipeline: str, index_fingerprint: str, template_dirs: list[Path]) -> str:
+    """A digest of everything a build makes its site from, known before the index is built:
+    the articles (`articles_digest`), the registry file, the pipeline and the annotation
+    fingerprint (its rules and settings), the config, the templates, the package code and the
+    template engine's versions. The index, the plan, every page's key and the finishing step's
+    output are deterministic functions of these, so two builds with equal early inputs make the
+    same site (early.py places the pages of such a build before its index is ready)."""
+    h = hashlib.sha256(b"early\0")
+    _code_digest(h, template_dirs)
+    h.update(_plain_dump((repr(config), version("jinja2"), version("markupsafe"), str(pipeline), index_fingerprint)))
+    _registry_digest(h, config)
+    h.update(b"\0articles\0" + articles.encode())
+    return h.hexdigest()
+
+
 def _plain_dump(obj) -> bytes:
     """Pickle by value only (no memo), so equal values give equal bytes whatever is shared."""
     buf = io.BytesIO()
@@ -79,14 +134,17 @@ def _by_fields(obj):
 
 class PageKeys:
     def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict,
-                 index_fingerprint: str | None = None):
+                 index_fingerprint: str | None = None, articles_digest: str | None = None):
         """`index_fingerprint`: everything the index depends on besides the articles and the
         registry (build.py passes the annotation fingerprint: pipeline, registry aliases and
         types, rule files and code). With it, the whole archive's digest is made from those
-        inputs; without it, from the resolved index itself (slower, same guarantee)."""
+        inputs; without it, from the resolved index itself (slower, same guarantee).
+        `articles_digest`: what `articles_digest` gave for the articles of `archive_obj`, if the
+        caller made it (then they are not pickled to make the whole archive's digest)."""
         self.archive = archive_obj
         self._config = config
         self._articles: dict[int, str] = {}
+        self._articles_digest = articles_digest
         self._quotes: dict[int, tuple] = {}
         self._entity_reduced: dict[int, tuple] = {}
         self._dispatch = {Article: lambda a: (str, ("article:" + self.article_digest(a),)),
@@ -132,16 +190,16 @@ class PageKeys:
         instead of the millions of resolved objects."""
         h = hashlib.sha256(b"inputs\0" + index_fingerprint.encode() + b"\0"
                            + str(getattr(a, "pipeline", "")).encode() + b"\0")
-        reg = getattr(self._config, "registry_path", None)
-        if reg is not None:
-            reg = Path(reg)
-            if reg.is_file():
-                h.update(reg.read_bytes())
-            else:
-                _tree_digest(h, reg)
+        _registry_digest(h, self._config)
         h.update(b"\0articles\0")
-        h.update("".join(self.article_digest(art) for art in a.articles).encode())
+        h.update((self._articles_digest or articles_digest([], a.articles)).encode())
         return h.hexdigest()
+
+    def derive(self) -> None:
+        """Every article's digest, now: before the render workers fork, so that they share them
+        (a listing or quotes page shows articles from all over the archive)."""
+        for art in self.archive.articles:
+            self.article_digest(art)
 
     def _archive_digest(self, a) -> str:
         """Everything resolved, for pages that summarise the whole archive."""
@@ -171,12 +229,7 @@ class PageKeys:
 
     def _site_digest(self, config, archive_obj, template_dirs, site) -> str:
         h = hashlib.sha256()
-        for folder in template_dirs:
-            _tree_digest(h, folder)
-        # All of the package's code: template helpers (JSON-LD, pictures, …) render too.
-        pkg = Path(archive_pkg.__file__).parent
-        for path in sorted(pkg.rglob("*.py")):
-            h.update(path.relative_to(pkg).as_posix().encode() + b"\0" + path.read_bytes())
+        _code_digest(h, template_dirs)
         ents = archive_obj.entities
         registry = [e for e in ents.values() if e.in_registry]
         refs = sorted({r for e in registry for r in [*(x.organisation for x in e.roles), e.affiliation, e.place, *e.participants] if r})
@@ -200,7 +253,7 @@ class PageKeys:
     def article_digest(self, art: Article) -> str:
         d = self._articles.get(id(art))
         if d is None:
-            d = self._articles[id(art)] = hashlib.sha256(_plain_dump(art)).hexdigest()
+            d = self._articles[id(art)] = article_digest(art)
         return d
 
     def quote_value(self, q: Quote) -> tuple:
@@ -319,23 +372,32 @@ class PageKeys:
 
 def load_manifest(path: Path | None) -> tuple[dict[str, list], str | None]:
     """The last build's {path: [key, size, mtime_ns, inode]} and its `PageKeys.inputs()`."""
+    pages, inputs, _ = load_manifest_early(path)
+    return pages, inputs
+
+
+def load_manifest_early(path: Path | None) -> tuple[dict[str, list], str | None, str | None]:
+    """`load_manifest`, and the last build's `early_inputs` (None if it kept none)."""
     import json
 
     if path is None:
-        return {}, None
+        return {}, None, None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         pages = data["pages"] if isinstance(data.get("pages"), dict) else {}
-        inputs = data.get("inputs")
-        return pages, inputs if isinstance(inputs, str) and pages else None
+        inputs, early = data.get("inputs"), data.get("early")
+        if not (isinstance(inputs, str) and pages):
+            return pages, None, None
+        return pages, inputs, early if isinstance(early, str) else None
     except (OSError, ValueError, AttributeError, KeyError):  # missing or corrupt: render everything
-        return {}, None
+        return {}, None, None
 
 
-def save_manifest(path: Path | None, pages: dict[str, list], inputs: str | None = None) -> None:
+def save_manifest(path: Path | None, pages: dict[str, list], inputs: str | None = None,
+                  early: str | None = None) -> None:
     if path is None:
         return
     try:
-        write_json_atomic(path, {"pages": pages, "inputs": inputs})
+        write_json_atomic(path, {"pages": pages, "inputs": inputs, "early": early if inputs else None})
     except OSError:
         pass  # next build renders every page: slower, never wrong

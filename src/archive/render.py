@@ -158,9 +158,10 @@ def check_output_dir(config: ArchiveConfig) -> None:
                            "replaced. Empty or remove it, or choose another 'output'.")
 
 
-def _clean_leftovers(out: Path) -> None:
+def _clean_leftovers(out: Path, keep: Path | None = None) -> None:
     """Remove what a killed build (SIGKILL, power cut) left beside the output. Runs under the
-    build lock, so no other build of this archive is using them. If the kill came between the
+    build lock, so no other build of this archive is using them, except `keep` (this build's
+    own folder: early.py). If the kill came between the
     two renames of `_swap`, the previous site is in an `-old-` folder: put it back first; if it
     came during an in-place commit (publish.py), finish that commit first."""
     from archive.publish import roll_forward
@@ -170,7 +171,8 @@ def _clean_leftovers(out: Path) -> None:
     if olds and not out.exists():
         os.replace(olds.pop(), out)
     for leftover in [*olds, *out.parent.glob(f".{out.name}-tmp-*")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover != keep:
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def copy_static(config: ArchiveConfig, dest: Path) -> None:
@@ -290,7 +292,8 @@ def _page(i: int, key: str | None, render: bool) -> tuple[bool, str | None, list
 def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish=None, jobs: int = 1,
                show_progress: bool = False, manifest_path: Path | None = None,
                store_dir: Path | None = None, finish_summary=None,
-               index_fingerprint: str | None = None) -> WriteStats:
+               index_fingerprint: str | None = None, early=None, early_inputs: str | None = None,
+               articles_digest: str | None = None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -310,7 +313,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     page placed is kept there: a build with no previous site renders only what changed.
 
     `finish_summary()` (JSON data: what the finishing step reported) is kept with its output;
-    when that output is reused instead of made, `WriteStats.finished` is the summary kept."""
+    when that output is reused instead of made, `WriteStats.finished` is the summary kept.
+
+    `early` (early.EarlySite): a worker that has been placing the last build's site since the
+    articles were read; its folder is used if this build makes that very site. `early_inputs`
+    (pagekey.early_inputs) is kept in the manifest for the next build to compare;
+    `articles_digest` (pagekey.articles_digest) stands for the archive's articles."""
     from archive.executor import make_executor
     from archive.pagekey import PageKeys, load_manifest, save_manifest
     from archive.pagestore import PageStore
@@ -319,9 +327,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     out = config.output_dir
     check_output_dir(config)
     out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(out)
+    _clean_leftovers(out, keep=early.tmp if early is not None else None)
     stats = WriteStats(pages=len(pages))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
+    tmp = None
     executor = pruning = store = None
     stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
     try:
@@ -331,17 +339,24 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             norm = posixpath.normpath(spec.path)
             if os.path.isabs(spec.path) or norm == ".." or norm.startswith("../") or norm == ".":
                 raise ArchiveError(f"refused to write {spec.path!r}: it is outside the output folder")
-        for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
-            (tmp / folder).mkdir(parents=True, exist_ok=True)
         site = site_context(config, archive_obj)
         keys = (PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site,
-                         index_fingerprint=index_fingerprint) if manifest_path else None)
-        last, last_inputs = load_manifest(manifest_path)  # the last build's keys, even if its site is gone
+                         index_fingerprint=index_fingerprint, articles_digest=articles_digest)
+                if manifest_path else None)
+        # the last build's keys, even if its site is gone
+        last, last_inputs = (early.last, early.last_inputs) if early is not None else load_manifest(manifest_path)
         inputs = keys.inputs() if keys is not None else None
         # Same inputs as the last build (its site may be gone: a CI build with the cache
         # restored): every page's key is the one in its manifest, hashing them again would
         # give the same digests (~3 s at 10,000 articles).
         known = last if inputs is not None and inputs == last_inputs else {}
+        fkey = keys.finish_key() if keys is not None and finish is not None else None
+        # (what `_page` gave for each page, whether the finishing output is in place) when the
+        # early worker placed this very site (early.py); else None, and its folder is gone
+        early_placed = early.take(pages, inputs if known else None, fkey) if early is not None else None
+        tmp = early.tmp if early_placed is not None else Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
+        for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
+            (tmp / folder).mkdir(parents=True, exist_ok=True)
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         manifest = last if out.is_dir() else {}
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
@@ -349,13 +364,13 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         listing = SiteListing(out) if out.is_dir() and not config.search else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
         # The finishing step's output is reused, or its tasks are made ready before the pool forks.
-        fkey = keys.finish_key() if keys is not None and finish is not None else None
         finish_tasks: list = []
         keyed: dict[str, str] = {}
         summary = None
         finish_reused = False
         if finish is not None:
-            if _reuse_finished(last.get(""), fkey, tmp, out, store, last):  # "" never names a page
+            if early_placed is not None and early_placed[1] or early_placed is None and \
+                    _reuse_finished(last.get(""), fkey, tmp, out, store, last):  # "" never names a page
                 keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
                 summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
                 finish_reused = True
@@ -364,7 +379,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if not known:
             # every page is keyed or rendered in the workers: what they read of the index and
             # of the pictures' counts, made on first use, is made once, here, and shared
-            for made_late in (archive_obj, site.get("pictures")):
+            for made_late in (archive_obj, site.get("pictures"), keys):
                 if hasattr(made_late, "derive"):
                     made_late.derive()
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
@@ -394,10 +409,21 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # as soon as they are found (`Pool.imap` runs this generator in its feeder thread).
         carried: list[tuple[int, tuple]] = []
         finish_results: list = []
+        missing: list[tuple[int, str]] = []  # pages the early worker did not place: rendered
+        if early_placed is not None:
+            for i, result in enumerate(early_placed[0]):
+                if result is not None:
+                    carried.append((i, result))
+                else:
+                    missing.append((i, known[pages[i].path][0]))
 
         def tasks():
             for t in finish_tasks:
                 yield "finish", t
+            if early_placed is not None:
+                for start in range(0, len(missing), RENDER_CHUNK):
+                    yield "render", missing[start:start + RENDER_CHUNK]
+                return
             if keys is not None and not known:
                 for start in range(0, len(pages), KEY_CHUNK):
                     yield "key", list(range(start, min(start + KEY_CHUNK, len(pages))))
@@ -428,7 +454,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             # file is in the previous site or the page store, and the finishing step's output
             # is reused (a warm build; forking two workers of a ~700 MB process costs ~0.05 s).
             # A file that turns out to be missing is then rendered here, the same way.
-            idle = not finish_tasks and bool(known) and _all_placed(pages, known, manifest, store)
+            idle = not finish_tasks and (not missing if early_placed is not None
+                                         else bool(known) and _all_placed(pages, known, manifest, store))
             executor = make_executor(1 if idle else jobs, len(pages), min_items_per_job=RENDER_CHUNK)
             for kind, results in executor.map(_pool_task, tasks()):
                 if kind == "finish":
@@ -507,7 +534,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             stats.removed = _count_removed(out, tmp)
             save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
             _swap(tmp, out)
-        save_manifest(manifest_path, new_manifest, inputs)
+        save_manifest(manifest_path, new_manifest, inputs, early_inputs)
         if store is not None:
             pruning.join()
             if stored != store.entries:
@@ -519,7 +546,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None and hasattr(executor, "terminate"):
             executor.terminate()
             executor = None
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         if pruning is not None:
             pruning.join()
         if store is not None and stored:
@@ -527,6 +555,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         raise
     finally:
         _RENDER.clear()
+        if early is not None:
+            early.close()  # its worker is done; its folder is gone unless it became the site
         if finish is not None:
             finish.close()
         if executor is not None:
