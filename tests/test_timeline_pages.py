@@ -195,3 +195,73 @@ def test_a_year_growing_past_the_bound_is_split_and_shrinking_back_leaves_nothin
     build(config, jobs=1)
     assert not (tl / "2021").exists() and Page(tl / "2021.html").find("li", **{"class": "tl-article"})
     assert broken_links(config.output_dir) == []
+
+
+def _eager_timeline_pages(archive) -> list[tuple]:
+    """(path, template, context) of the timeline's pages as they were planned before the pages
+    were laid out from `timeline_shape`: every entry made first, grouped by year and month."""
+    from itertools import groupby
+
+    from archive.timeline import timeline_context
+
+    tl = timeline_context(archive)
+    if tl["entry_count"] <= plan.TIMELINE_ON_ONE_PAGE:
+        return [("timeline/index.html", "timeline.html", dict(tl, year_pages=[]))]
+    years = tl["years"]
+    paths = [plan.timeline_year_path(year) for year, _ in years]
+    out = [("timeline/index.html", "timeline.html",
+            dict(tl, years=[], year_pages=[(year, path, len(items)) for (year, items), path in zip(years, paths)]))]
+    reading = []
+    for k, (year, items) in enumerate(years):
+        earlier = (paths[k - 1], str(years[k - 1][0])) if k else None
+        later = (paths[k + 1], str(years[k + 1][0])) if k + 1 < len(years) else None
+        if len(items) <= plan.YEAR_ON_ONE_PAGE:
+            reading.append((paths[k], str(year), {"year": year, "entries": items}))
+            continue
+        months = []
+        for month, group in groupby(items, key=lambda t: t.date.month or 0):
+            entries = list(group)
+            path, label = plan.timeline_month_path(year, month), plan._month_label(year, month)
+            months.append((label, path, len(entries), sum(1 for t in entries if t.kind == "article")))
+            reading.append((path, label, {"year": year, "month": month, "label": label,
+                                          "iso": f"{year:04d}-{month:02d}" if month else f"{year:04d}",
+                                          "year_path": paths[k], "entries": entries}))
+        out.append((paths[k], "timeline_year.html", {"year": year, "months": months, "entry_count": len(items),
+                    "events": [t for t in items if t.kind == "event"], "earlier": earlier, "later": later}))
+    for k, (path, _, context) in enumerate(reading):
+        out.append((path, "timeline_month.html" if "month" in context else "timeline_year.html",
+                    dict(context, earlier=reading[k - 1][:2] if k else None,
+                         later=reading[k + 1][:2] if k + 1 < len(reading) else None)))
+    return out
+
+
+@pytest.mark.parametrize("bounds", [(3, 3), (3, 100), (10_000, 3)])
+def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_path, monkeypatch, bounds):
+    """Same pages, paths, templates and contexts (key order too: keys pickle it) as making
+    every entry first; and no entry is made until a page's context is read."""
+    from archive import build as build_module
+    from archive import timeline
+
+    monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", bounds[0])
+    monkeypatch.setattr(plan, "YEAR_ON_ONE_PAGE", bounds[1])
+    arch = make_archive(tmp_path / "arch", _articles(), EVENT_REGISTRY)
+    config = load_config(arch)
+    planned = []
+    monkeypatch.setattr(build_module, "plan_site", lambda a, c: planned.append(a) or plan.plan_site(a, c))
+    build(config, jobs=1)
+    (archive,) = planned
+    archive.__dict__.pop("timeline", None)  # made by that build's rendering: forget it
+    made = []
+    real = timeline.timeline_context
+    monkeypatch.setattr(timeline, "timeline_context", lambda a: made.append(1) or real(a))
+    pages = [p for p in plan.plan_site(archive, config) if p.kind in ("timeline", "timeline_year")]
+    assert made == []
+    got = [(p.path, p.template, p.context) for p in pages]
+    assert made == [1]  # once for all of them
+    want = _eager_timeline_pages(archive)
+    assert [g[:2] for g in got] == [w[:2] for w in want]
+    for (path, _, context), (_, _, expected) in zip(got, want):
+        assert list(context) == list(expected) and context == expected, path
+    shape = timeline.timeline_shape(archive)
+    entries = timeline.timeline_entries(archive, archive.sentences)
+    assert sum(n for months in shape.values() for n in months.values()) == len(entries)

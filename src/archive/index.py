@@ -73,10 +73,17 @@ class Archive:
         """Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person."""
         return self._contexts_roles[1]
 
+    @cached_property
+    def timeline(self) -> dict:
+        """The timeline's entries, by year (timeline.timeline_context)."""
+        from archive.timeline import timeline_context  # it reads this module's Archive
+
+        return timeline_context(self)
+
     def derive(self) -> None:
-        """Make the contexts, roles and co-mentions now (before worker processes fork, so that
-        they share them instead of each making them)."""
-        _ = self._contexts_roles, self.comentions
+        """Make the contexts, roles, co-mentions and timeline now (before worker processes
+        fork, so that they share them instead of each making them)."""
+        _ = self._contexts_roles, self.comentions, self.timeline
 
     def article(self, article_id: str) -> Article:
         return self._articles_by_id[article_id]

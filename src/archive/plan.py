@@ -7,7 +7,7 @@ sub-path; `base_url` is used only where an absolute URL is required (canonical l
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
+from functools import cached_property, partial
 from itertools import groupby
 from operator import attrgetter
 
@@ -16,7 +16,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
 from archive.models import PartialDate
-from archive.timeline import timeline_context
+from archive.timeline import timeline_shape
 
 # Entity type → (folder, plural title, singular label)
 SECTIONS = {
@@ -173,43 +173,93 @@ def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
     its neighbours' links, pagekey.py), so that a new article re-renders the months it touches
     and their years' short overviews, not whole years.
 
+    Which pages there are follows from the number of entries per year and month
+    (`timeline_shape`); the entries themselves (48,000 at 10,000 articles, each reported date
+    with its sentence) are made when a page's context is first read (`Archive.timeline`), so
+    a build whose pages come from the last build never makes them.
+
     Every page below the index is of kind "timeline_year" (whatever its template): that is the
     kind pagekey.py keys by the page's own context instead of by the whole archive."""
-    tl = timeline_context(archive)
-    if tl["entry_count"] <= TIMELINE_ON_ONE_PAGE:
-        pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(tl, year_pages=[])))
+    shape = timeline_shape(archive)
+    if sum(n for months in shape.values() for n in months.values()) <= TIMELINE_ON_ONE_PAGE:
+        pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", make=partial(_timeline_index, archive, None)))
         return
-    years = tl["years"]
-    paths = [timeline_year_path(year) for year, _ in years]
-    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", dict(
-        tl, years=[], year_pages=[(year, path, len(items)) for (year, items), path in zip(years, paths)])))
+    entries = _TimelineEntries(archive)
+    years = sorted(shape)
+    counts = [sum(shape[year].values()) for year in years]
+    paths = [timeline_year_path(year) for year in years]
+    pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", make=partial(
+        _timeline_index, archive, [(year, path, n) for year, path, n in zip(years, paths, counts)])))
     # The chronology read in order, one page after another: a short year's page, or a long
     # year's months; prev/next links follow it across years. A long year's overview links the
     # neighbouring years instead.
-    reading: list[tuple[str, str, dict]] = []  # (path, label, context without the links)
-    for k, (year, items) in enumerate(years):
-        earlier = (paths[k - 1], str(years[k - 1][0])) if k else None
-        later = (paths[k + 1], str(years[k + 1][0])) if k + 1 < len(years) else None
-        if len(items) <= YEAR_ON_ONE_PAGE:
-            reading.append((paths[k], str(year), {"year": year, "entries": items}))
+    reading: list[tuple[str, str, bool, partial]] = []  # (path, label, a month?, its context without the links)
+    for k, year in enumerate(years):
+        earlier = (paths[k - 1], str(years[k - 1])) if k else None
+        later = (paths[k + 1], str(years[k + 1])) if k + 1 < len(years) else None
+        if counts[k] <= YEAR_ON_ONE_PAGE:
+            reading.append((paths[k], str(year), False, partial(entries.year_context, year)))
             continue
-        months = []
-        for month, group in groupby(items, key=lambda t: t.date.month or 0):
-            entries = list(group)
+        months = sorted(shape[year])  # as the entries sort: 0 (the year only) first
+        for month in months:
             path, label = timeline_month_path(year, month), _month_label(year, month)
-            months.append((label, path, len(entries), sum(1 for t in entries if t.kind == "article")))
-            reading.append((path, label, {
-                "year": year, "month": month, "label": label,
+            reading.append((path, label, True, partial(entries.month_context, year, month, label, paths[k])))
+        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], make=partial(
+            entries.overview_context, year, earlier, later)))
+    for k, (path, _, is_month, context) in enumerate(reading):
+        template = "timeline_month.html" if is_month else "timeline_year.html"
+        pages.append(PageSpec("timeline_year", template, path, make=partial(
+            _with_links, context, reading[k - 1][:2] if k else None, reading[k + 1][:2] if k + 1 < len(reading) else None)))
+
+
+def _timeline_index(archive: Archive, year_pages: list | None) -> dict:
+    """The timeline page: the whole chronology, or (`year_pages`) links to its years."""
+    if year_pages is None:
+        return dict(archive.timeline, year_pages=[])
+    return dict(archive.timeline, years=[], year_pages=year_pages)
+
+
+def _with_links(context, earlier, later) -> dict:
+    return dict(context(), earlier=earlier, later=later)
+
+
+class _TimelineEntries:
+    """The timeline's entries by year, and a long year's by month, for its pages' contexts
+    (grouped the first time a page asks)."""
+
+    def __init__(self, archive: Archive):
+        self.archive = archive
+
+    @cached_property
+    def years(self) -> dict[int, list]:
+        return dict(self.archive.timeline["years"])
+
+    @cached_property
+    def months(self) -> dict[tuple[int, int], list]:
+        out = {}
+        for year, items in self.years.items():
+            if len(items) > YEAR_ON_ONE_PAGE:
+                for month, group in groupby(items, key=lambda t: t.date.month or 0):
+                    out[(year, month)] = list(group)
+        return out
+
+    def year_context(self, year: int) -> dict:
+        return {"year": year, "entries": self.years[year]}
+
+    def month_context(self, year: int, month: int, label: str, year_path: str) -> dict:
+        return {"year": year, "month": month, "label": label,
                 "iso": f"{year:04d}-{month:02d}" if month else f"{year:04d}",
-                "year_path": paths[k], "entries": entries}))
-        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], {
-            "year": year, "months": months, "entry_count": len(items),
-            "events": [t for t in items if t.kind == "event"], "earlier": earlier, "later": later}))
-    for k, (path, _, context) in enumerate(reading):
-        template = "timeline_month.html" if "month" in context else "timeline_year.html"
-        pages.append(PageSpec("timeline_year", template, path, dict(
-            context, earlier=reading[k - 1][:2] if k else None,
-            later=reading[k + 1][:2] if k + 1 < len(reading) else None)))
+                "year_path": year_path, "entries": self.months[(year, month)]}
+
+    def overview_context(self, year: int, earlier, later) -> dict:
+        items = self.years[year]
+        months = []
+        for month in sorted(m for y, m in self.months if y == year):
+            group = self.months[(year, month)]
+            months.append((_month_label(year, month), timeline_month_path(year, month), len(group),
+                           sum(1 for t in group if t.kind == "article")))
+        return {"year": year, "months": months, "entry_count": len(items),
+                "events": [t for t in items if t.kind == "event"], "earlier": earlier, "later": later}
 
 
 def numbered(items: list, per_page: int | None = None) -> list[list]:

@@ -63,6 +63,32 @@ def timeline_entries(archive: Archive, sentences: dict[str, tuple] | None = None
     return out
 
 
+def timeline_shape(archive: Archive) -> dict[int, dict[int, int]]:
+    """year → month (0: dated to the year only) → number of entries, for every entry
+    `timeline_entries` makes, without making them: the timeline's pages and their paths follow
+    from this (plan.py), their entries are made only when a page is shown or keyed."""
+    shape: dict[int, dict[int, int]] = {}
+
+    def add(d: PartialDate) -> None:
+        months = shape.get(d.year)
+        if months is None:
+            months = shape[d.year] = {}
+        m = d.month or 0
+        months[m] = months.get(m, 0) + 1
+
+    for ent in archive.entities.values():
+        if ent.type == "event" and ent.date is not None:
+            add(ent.date)
+    dates = archive.dates
+    for art in archive.articles:
+        if art.date is not None:
+            add(art.date)
+        for d in dates.get(art.id, ()):
+            if d.date is not None:
+                add(d.date)
+    return shape
+
+
 def timeline_context(archive: Archive) -> dict:
     entries = timeline_entries(archive, getattr(archive, "sentences", None))
     years = [(year, list(items)) for year, items in groupby(entries, key=lambda t: t.date.year)]
