@@ -171,3 +171,18 @@ def test_the_manifest_keeps_the_early_inputs_only_with_keys(archive_dir):
     registry.write_text(registry.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     build(config, jobs=1)
     assert load_manifest_early(manifest_path)[2] not in (None, early)
+
+
+@pytest.mark.skipif(__import__("archive.search").search.pagefind_command() is None, reason="pagefind[bin] not installed")
+def test_with_search_on_the_early_folder_holds_the_search_index_too(tmp_path, taken, render_calls):
+    from issue6_site import build_site
+
+    site, first = build_site(tmp_path, search=True)
+    before = site_bytes(site)
+    shutil.rmtree(site)
+    taken.clear()
+    render_calls.clear()
+    again = build(load_config(tmp_path), jobs=2)
+    assert taken == [("start", "worker"), ("take", first.pages)]
+    assert render_calls == [] and again.search == "pagefind"
+    assert site_bytes(site) == before and (site / "pagefind" / "pagefind.js").is_file()
