@@ -173,7 +173,7 @@ def test_the_manifest_keeps_the_early_inputs_only_with_keys(archive_dir):
     assert load_manifest_early(manifest_path)[2] not in (None, early)
 
 
-@pytest.mark.skipif(__import__("archive.search").search.pagefind_command() is None, reason="pagefind[bin] not installed")
+
 def test_with_search_on_the_early_folder_holds_the_search_index_too(tmp_path, taken, render_calls):
     from issue6_site import build_site
 

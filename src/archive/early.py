@@ -30,19 +30,6 @@ from types import SimpleNamespace
 _PLACED: dict = {}
 
 
-def _finished_files(last: dict) -> set[str]:
-    """The finishing step's files among the manifest's entries (listed under "")."""
-    try:
-        return {m[0] for m in last.get("", [None, []])[1]}
-    except (TypeError, IndexError, KeyError):
-        return set()
-
-
-def _page_paths(last: dict) -> list[str]:
-    finished = _finished_files(last)
-    return [rel for rel in last if rel and rel not in finished]
-
-
 def _place_all(tmp: Path, out: Path, store_dir: Path, last: dict) -> None:
     """In the worker: every page of the last build's manifest, then its finishing files, from
     the page store into `tmp`, the way write_site places a page whose key it knows."""
@@ -50,7 +37,7 @@ def _place_all(tmp: Path, out: Path, store_dir: Path, last: dict) -> None:
     from archive.pagestore import PageStore
 
     store = PageStore(store_dir)
-    paths = _page_paths(last)
+    paths = render._manifest_pages(last)
     render._RENDER.update(pages=[SimpleNamespace(path=rel) for rel in paths], tmp=tmp, out=out, store=store,
                           manifest=last if out.is_dir() else {}, partial=False, tmp_s=os.fspath(tmp),
                           out_s=os.fspath(out), out_exists=out.is_dir())
@@ -76,7 +63,10 @@ class EarlySite:
     """A worker placing the last build's site into `tmp` (see the module docstring)."""
 
     def __init__(self, tmp: Path, last: dict, last_inputs: str, worker):
+        from archive.render import _manifest_pages
+
         self.tmp, self.last, self.last_inputs, self.worker = tmp, last, last_inputs, worker
+        self.paths = set(_manifest_pages(last))  # the pages the worker places
         self.taken = False
 
     @classmethod
@@ -88,13 +78,13 @@ class EarlySite:
         kept in place, nothing to link), or inputs that differ from the last build's."""
         from archive.executor import ForkedWorker, can_fork
         from archive.pagekey import load_manifest_early
-        from archive.render import _clean_leftovers, check_output_dir
+        from archive.render import _clean_leftovers, _manifest_pages, check_output_dir
 
         if early is None or jobs < 2 or manifest_path is None or store_dir is None or not can_fork() \
                 or threading.active_count() > 1:
             return None
         last, last_inputs, last_early = load_manifest_early(manifest_path)
-        if last_early != early or last_inputs is None or not isinstance(last.get(""), list):
+        if last_early != early or last_inputs is None or _manifest_pages(last) is None:
             return None
         out = config.output_dir
         try:
@@ -122,15 +112,13 @@ class EarlySite:
         try:
             if inputs is None or inputs != self.last_inputs or fkey is None or fkey != last[""][0]:
                 return self.close()
-            if len(pages) != len(_page_paths(last)) or any(p.path not in last for p in pages):
+            if len(pages) != len(self.paths) or any(p.path not in self.paths for p in pages):
                 return self.close()
             placed = next(self.worker.map(_result, [None]))
         except Exception:  # the worker failed or was killed: build as usual
             return self.close()
         self.worker.close()
         by_path = dict(zip(placed["paths"], placed["results"]))
-        if set(by_path) != {p.path for p in pages}:
-            return self.close()
         self.taken = True
         return [by_path[p.path] for p in pages], bool(placed["finished"])
 

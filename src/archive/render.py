@@ -695,14 +695,20 @@ def _last_finish_keys(last: dict, fkey: str | None) -> set[str]:
         return set()
 
 
-def _last_page_keys(last: dict) -> set[str]:
-    """The page keys of the last build's manifest: all but its finishing files (listed under "")."""
+def _manifest_pages(last: dict) -> list[str] | None:
+    """The pages of the last build's manifest: every entry but its finishing files (listed
+    under ""), in order; None when that list is not readable."""
     try:
         finished = {m[0] for m in last.get("", [None, []])[1]}
     except (TypeError, IndexError, KeyError):
-        return set()
+        return None
+    return [rel for rel in last if rel and rel not in finished]
+
+
+def _last_page_keys(last: dict) -> set[str]:
+    """The page keys of the last build's manifest."""
     try:
-        return {v[0] for rel, v in last.items() if rel and rel not in finished and isinstance(v[0], str)}
+        return {last[rel][0] for rel in _manifest_pages(last) or () if isinstance(last[rel][0], str)}
     except (TypeError, IndexError):
         return set()
 
