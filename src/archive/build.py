@@ -267,7 +267,8 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
                              store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
                              finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds,
                                                      "search": report.search},
-                             early=early, early_inputs=early_inputs, articles_digest=articles_digest)
+                             early=early, early_inputs=early_inputs, articles_digest=articles_digest,
+                             article_files={src.rel: src.sha256 for src in sources})
     finally:
         if early is not None:
             early.close()  # a failed build: the worker stops and its folder goes

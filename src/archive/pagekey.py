@@ -134,14 +134,19 @@ def _by_fields(obj):
 
 class PageKeys:
     def __init__(self, config, archive_obj, template_dirs: list[Path], site: dict,
-                 index_fingerprint: str | None = None, articles_digest: str | None = None):
+                 index_fingerprint: str | None = None, articles_digest: str | None = None,
+                 article_files: dict[str, str] | None = None):
         """`index_fingerprint`: everything the index depends on besides the articles and the
         registry (build.py passes the annotation fingerprint: pipeline, registry aliases and
         types, rule files and code). With it, the whole archive's digest is made from those
         inputs; without it, from the resolved index itself (slower, same guarantee).
         `articles_digest`: what `articles_digest` gave for the articles of `archive_obj`, if the
-        caller made it (then they are not pickled to make the whole archive's digest)."""
+        caller made it (then they are not pickled to make the whole archive's digest).
+        `article_files`: {path: content hash} of the files the articles were read from. An
+        article is a function of its file, its path and the config and code (both in the site
+        digest), so it is keyed by those instead of being pickled (10,000 articles, 0.2 s)."""
         self.archive = archive_obj
+        self._files = article_files or {}
         self._config = config
         self._articles: dict[int, str] = {}
         self._articles_digest = articles_digest
@@ -253,7 +258,9 @@ class PageKeys:
     def article_digest(self, art: Article) -> str:
         d = self._articles.get(id(art))
         if d is None:
-            d = self._articles[id(art)] = article_digest(art)
+            sha = self._files.get(art.path)
+            d = self._articles[id(art)] = (hashlib.sha256(f"file\0{art.path}\0{sha}".encode()).hexdigest()
+                                           if type(sha) is str and sha else article_digest(art))
         return d
 
     def quote_value(self, q: Quote) -> tuple:

@@ -293,7 +293,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                show_progress: bool = False, manifest_path: Path | None = None,
                store_dir: Path | None = None, finish_summary=None,
                index_fingerprint: str | None = None, early=None, early_inputs: str | None = None,
-               articles_digest: str | None = None) -> WriteStats:
+               articles_digest: str | None = None, article_files: dict[str, str] | None = None) -> WriteStats:
     """Render every page into a temporary folder beside the output, then swap it in, so a
     failed build leaves the previous site untouched. Unchanged files are hard-linked from the
     previous site rather than rewritten; `jobs` > 1 renders in a pool of processes (same bytes).
@@ -318,7 +318,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     `early` (early.EarlySite): a worker that has been placing the last build's site since the
     articles were read; its folder is used if this build makes that very site. `early_inputs`
     (pagekey.early_inputs) is kept in the manifest for the next build to compare;
-    `articles_digest` (pagekey.articles_digest) stands for the archive's articles."""
+    `articles_digest` (pagekey.articles_digest) stands for the archive's articles, and
+    `article_files` ({path: content hash}) for each article (PageKeys).
+
+    When only articles changed since the last build, the article and entity pages that cannot
+    have changed keep their keys from its manifest (keydeps.py); the rest are keyed."""
+    from archive import keydeps
     from archive.executor import make_executor
     from archive.pagekey import PageKeys, load_manifest, save_manifest
     from archive.pagestore import PageStore
@@ -341,7 +346,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 raise ArchiveError(f"refused to write {spec.path!r}: it is outside the output folder")
         site = site_context(config, archive_obj)
         keys = (PageKeys(config, archive_obj, [theme_dir("templates"), config.templates_dir], site,
-                         index_fingerprint=index_fingerprint, articles_digest=articles_digest)
+                         index_fingerprint=index_fingerprint, articles_digest=articles_digest,
+                         article_files=article_files)
                 if manifest_path else None)
         # the last build's keys, even if its site is gone
         last, last_inputs = (early.last, early.last_inputs) if early is not None else load_manifest(manifest_path)
@@ -349,11 +355,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # Same inputs as the last build (its site may be gone: a CI build with the cache
         # restored): every page's key is the one in its manifest, hashing them again would
         # give the same digests (~3 s at 10,000 articles).
-        known = last if inputs is not None and inputs == last_inputs else {}
+        same_inputs = inputs is not None and inputs == last_inputs
+        known = last if same_inputs else {}
         fkey = keys.finish_key() if keys is not None and finish is not None else None
         # (what `_page` gave for each page, whether the finishing output is in place) when the
         # early worker placed this very site (early.py); else None, and its folder is gone
-        early_placed = early.take(pages, inputs if known else None, fkey) if early is not None else None
+        early_placed = early.take(pages, inputs if same_inputs else None, fkey) if early is not None else None
         tmp = early.tmp if early_placed is not None else Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
         for folder in sorted({posixpath.dirname(p.path) for p in pages} | {"static"}):
             (tmp / folder).mkdir(parents=True, exist_ok=True)
@@ -376,12 +383,21 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 finish_reused = True
             else:
                 finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store))
-        if not known:
-            # every page is keyed or rendered in the workers: what they read of the index and
-            # of the pictures' counts, made on first use, is made once, here, and shared
+        key_state = None  # what this build's keys are made from (keydeps.py), when they are made
+        if not same_inputs:
+            # pages are keyed or rendered in the workers: what they read of the index and of
+            # the pictures' counts, made on first use, is made once, here, and shared
             for made_late in (archive_obj, site.get("pictures"), keys):
                 if hasattr(made_late, "derive"):
                     made_late.derive()
+            if inputs is not None:
+                # only articles changed: the article and entity pages they cannot have changed
+                # keep their last keys (at 10,000 articles, adding one keys ~2,000 pages, not 16,000)
+                key_state = keydeps.current_state(keys, archive_obj, inputs, index_fingerprint, site.get("pictures"))
+                last_state = keydeps.load_state(keydeps.state_path(manifest_path)) if last_inputs else None
+                if last_state is not None and last_state.inputs == last_inputs:
+                    known = keydeps.unchanged_keys(last_state, key_state, pages, last) or {}
+                    keydeps.verify(keys, pages, known)
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -429,11 +445,18 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     yield "key", list(range(start, min(start + KEY_CHUNK, len(pages))))
                 return
             task = []
+            to_key: list[int] = []  # pages whose key is not known: keyed (then placed) in the workers
             last_sent = 0
             for i, spec in enumerate(pages):
                 key = known.get(spec.path, (None,))[0]
                 if type(key) is not str:
-                    key = keys.key(spec) if keys is not None else None
+                    if keys is not None:
+                        to_key.append(i)
+                        if len(to_key) == KEY_CHUNK:
+                            yield "key", to_key
+                            to_key = []
+                        continue
+                    key = None
                 result = _page(i, key, False)
                 if result is not None:
                     carried.append((i, result))
@@ -445,6 +468,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                     yield "render", task
                     task = []
                     last_sent = i
+            if to_key:
+                yield "key", to_key
             if task:
                 yield "render", task
 
@@ -534,6 +559,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             stats.removed = _count_removed(out, tmp)
             save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
             _swap(tmp, out)
+        if not same_inputs:  # (else the saved state names these very inputs already)
+            keydeps.save_state(keydeps.state_path(manifest_path), key_state)
         save_manifest(manifest_path, new_manifest, inputs, early_inputs)
         if store is not None:
             pruning.join()

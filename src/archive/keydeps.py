@@ -1,0 +1,180 @@
+"""Which article and entity pages can have a new render key, after only articles changed.
+
+A build whose inputs differ from the last build's (`PageKeys.inputs`: an article added,
+edited or removed) used to key every page again: 16,000 contexts made and hashed at 10,000
+articles, ~3.5 s of CPU, to find the ~30 pages that adding one article changes. This module
+finds them from what each article and entity page is made of (the contract in pagekey.py):
+
+- an article page: its article (the file's content hash), its resolved mentions (quotes,
+  sentences and dates follow from the file and the annotation setup), and the values of the
+  entities it links (each entity's `PageKeys` digest: name, type, roles, …);
+- an entity page (and its pages by date): the entity's value, and what the articles that
+  name it say about it (its mentions, contexts, quotes, co-mentions, roles, event
+  participants, pictures); an organisation's page also lists the people with a role in it,
+  ordered by their mentions.
+
+So when the annotation setup, site digest, entity values and the pictures' month span are
+the last build's (`KeyState.setup`, `entities`, `span`), only these pages can have changed:
+the pages of the articles whose digest changed (added, edited, re-resolved, removed), and the
+pages of the entities those articles name (before and after the change), with the
+organisations those people have a role in. Every other article and entity page keeps the key
+in the last build's manifest; every other kind of page is keyed as before. When any of those
+conditions fails, every page is keyed (`unchanged_keys` returns None).
+
+`ARCHIVE_VERIFY_KEYS=1` (the test suite sets it) makes every key taken this way again and
+fails the build if one differs: the check that these rules cover what pages show.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.errors import ArchiveError
+from archive.jsonfile import write_bytes_atomic
+from archive.pagekey import _plain_dump
+
+STATE_VERSION = 1
+VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
+# kinds whose pages this module may vouch for; every other kind is keyed every time
+_ARTICLE_KINDS = frozenset({"article"})
+_ENTITY_KINDS = frozenset({"entity", "entity_page"})
+
+
+@dataclass
+class KeyState:
+    """What the last build's article and entity page keys were made from (saved beside its
+    manifest, and valid for the manifest whose `inputs` it names)."""
+
+    inputs: str     # PageKeys.inputs() of the build that saved it
+    setup: str      # the site digest, annotation fingerprint and pipeline: all but the articles
+    span: list      # the pictures' months (an entity's sparkline spans them)
+    articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show)
+    orgs: dict      # person id → organisations whose pages list them (registry and found roles)
+    entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
+
+
+def state_path(manifest_path: Path | None) -> Path | None:
+    return manifest_path.with_suffix(".deps") if manifest_path is not None else None
+
+
+def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures) -> KeyState:
+    """This build's KeyState (after `archive.derive()`: it reads the roles found)."""
+    setup = hashlib.sha256("\n".join(["setup", keys.site, index_fingerprint, str(archive.pipeline)]).encode()).hexdigest()
+    speakers: dict[str, set] = {}
+    for q in archive.quotes:
+        if q.speaker_entity:
+            speakers.setdefault(q.article, set()).add(q.speaker_entity)
+    articles = {}
+    for art in archive.articles:
+        ms = archive.mentions[art.id]
+        digest = hashlib.sha256(keys.article_digest(art).encode()
+                                + _plain_dump([tuple(m.__dict__.values()) for m in ms])).hexdigest()
+        named = dict.fromkeys([m.entity for m in ms])
+        named.update(dict.fromkeys(sorted(speakers.get(art.id, ()))))
+        articles[art.id] = (digest, tuple(named))
+    orgs: dict[str, set] = {}
+    for e in archive.entities.values():
+        for r in e.roles:
+            if r.organisation:
+                orgs.setdefault(e.id, set()).add(r.organisation)
+        if e.affiliation:
+            orgs.setdefault(e.id, set()).add(e.affiliation)
+    for eid, found in archive.roles.items():
+        for r in found:
+            if r.organisation:
+                orgs.setdefault(eid, set()).add(r.organisation)
+    entities = {eid: keys._reduce_entity(e)[1][0] for eid, e in archive.entities.items()}
+    return KeyState(inputs, setup, list(getattr(pictures, "span", None) or []), articles,
+                    {p: tuple(sorted(o)) for p, o in orgs.items()}, entities)
+
+
+def load_state(path: Path | None) -> KeyState | None:
+    """The saved state, or None (missing, corrupt or of another version: every page is keyed)."""
+    if path is None:
+        return None
+    try:
+        version, fields = pickle.loads(path.read_bytes())
+        if version != STATE_VERSION:
+            return None
+        state = KeyState(**fields)
+        if not (isinstance(state.articles, dict) and isinstance(state.orgs, dict) and isinstance(state.entities, dict)):
+            return None
+        return state
+    except Exception:  # a cache file: unreadable means absent, never a failed build
+        return None
+
+
+def save_state(path: Path | None, state: KeyState | None) -> None:
+    if path is None:
+        return
+    try:
+        if state is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_bytes_atomic(path, pickle.dumps((STATE_VERSION, state.__dict__), protocol=5))
+    except OSError:
+        pass  # the next build keys every page: slower, never wrong
+
+
+def changed_articles(last: KeyState, now: KeyState) -> set[str]:
+    """Articles added, removed, or whose file or resolved mentions differ."""
+    la, na = last.articles, now.articles
+    return ({a for a, v in na.items() if la.get(a, (None,))[0] != v[0]}
+            | {a for a in la if a not in na})
+
+
+def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[str]:
+    """Entities whose pages may show something of the changed articles."""
+    named: set[str] = set()
+    for aid in changed:
+        for state in (last, now):
+            entry = state.articles.get(aid)
+            if entry is not None:
+                named.update(entry[1])
+    out = set(named)
+    for p in named:  # an organisation's page lists its people by their mentions
+        out.update(last.orgs.get(p, ()))
+        out.update(now.orgs.get(p, ()))
+    out.update(e for e in now.entities if e not in last.entities)
+    return out
+
+
+def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: dict) -> dict | None:
+    """{path: manifest entry} for the article and entity pages whose key is the last build's,
+    or None when the state says nothing (another setup, an entity's value or the month span
+    changed: every page is keyed)."""
+    if last is None or last.setup != now.setup or last.span != now.span:
+        return None
+    if any(last.entities.get(eid, digest) != digest for eid, digest in now.entities.items()):
+        return None
+    changed = changed_articles(last, now)
+    touched = touched_entities(last, now, changed)
+    out = {}
+    for spec in pages:
+        kind = spec.kind
+        if kind in _ARTICLE_KINDS:
+            if spec.subject is None or spec.subject.id in changed:
+                continue
+        elif kind in _ENTITY_KINDS:
+            if spec.subject is None or spec.subject.id in touched:
+                continue
+        else:
+            continue
+        entry = manifest.get(spec.path)
+        if entry is not None and type(entry[0]) is str:
+            out[spec.path] = entry
+    return out
+
+
+def verify(keys, pages: list, known: dict) -> None:
+    """With ARCHIVE_VERIFY_KEYS set: every key taken from the last build must be the key the
+    page has now (a page whose key was wrongly carried over would keep stale HTML)."""
+    if not os.environ.get(VERIFY_ENV):
+        return
+    wrong = [spec.path for spec in pages if spec.path in known and keys.key(spec) != known[spec.path][0]]
+    if wrong:
+        raise ArchiveError(f"{len(wrong)} page keys carried over from the last build are stale "
+                           f"(keydeps.py misses a dependency): {', '.join(wrong[:10])}")

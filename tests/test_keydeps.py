@@ -1,0 +1,140 @@
+"""Only articles changed: the article and entity pages they cannot have changed keep their
+keys from the last build's manifest (keydeps.py), and the site is still a clean build's.
+
+Every build in the test suite runs with ARCHIVE_VERIFY_KEYS (conftest.py): each key carried
+over is checked against the key the page has now. Here that check meets adds, edits, removals
+and date moves on the demo archive (its registry has roles, affiliations and events)."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive import keydeps, pagekey
+from archive.build import build
+from archive.config import load_config
+from archive.errors import ArchiveError
+from test_cache import site_bytes
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = "2021-04-arab-weekly-qaani-baghdad.md"
+FAKES = "fakes/2017-10-03-russian-jets-destroy-daesh-training-center-take-out-seven-co.md"
+
+NEW_ARTICLE = """---
+title: "Kata'ib Hezbollah warns Kadhimi"
+date: 2021-05-02
+source: The Arab Weekly
+---
+
+Kata'ib Hezbollah spokesman Jaafar Husseini said on Sunday that the group would not disarm.
+"The weapons of the resistance are not for negotiation," Husseini said. Prime Minister
+Mustafa Kadhimi met Nadia Rahimi, a spokeswoman for the Popular Mobilisation Forces, in Baghdad.
+"""
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    """The demo archive (seeds/ and its registry) in a folder of its own."""
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    (root / "archive.yml").write_text("title: Demo\ncontent: seeds\noutput: build\nmodel: rules\nsearch: false\n", encoding="utf-8")
+    return root
+
+
+def clean_build(root: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "clean"
+    shutil.rmtree(out, ignore_errors=True)
+    build(load_config(root, {"output": str(out)}), jobs=1, use_cache=False)
+    return site_bytes(out)
+
+
+@pytest.fixture
+def keyed(monkeypatch):
+    """The path of every page keyed from now on (verification off, so that only the keys
+    the build needs are counted)."""
+    monkeypatch.delenv(keydeps.VERIFY_ENV, raising=False)
+    paths = []
+    real = pagekey.PageKeys.key
+    monkeypatch.setattr(pagekey.PageKeys, "key", lambda self, spec: paths.append(spec.path) or real(self, spec))
+    return paths
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_adding_an_article_keys_its_page_and_its_entities_pages_only(demo, tmp_path, keyed):
+    config = load_config(demo)
+    first = build(config, jobs=1)
+    assert len(keyed) == first.pages
+    keyed.clear()
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    again = build(config, jobs=1)
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+    articles = {p for p in keyed if p.startswith("articles/") and p.count("/") == 1 and p != "articles/index.html"}
+    assert articles == {"articles/2021-05-02-kataib-warns.html"}
+    # entity pages keyed: the ones the new article names (and organisations of their people);
+    # the others, named only in other articles, kept their keys
+    entity_pages = {p for p in keyed if p.split("/")[0] in {"actors", "militias", "organisations", "places", "events"}
+                    and not p.endswith("/index.html")}
+    assert "militias/kataib-hezbollah.html" in entity_pages and "actors/mustafa-kadhimi.html" in entity_pages
+    assert "actors/igor-konashenkov.html" not in entity_pages
+    assert (config.output_dir / "actors/igor-konashenkov.html").is_file()
+    assert len(keyed) < again.pages / 2
+
+
+def test_edits_removals_and_date_moves_give_a_clean_builds_site(demo, tmp_path):
+    """Each build checks every key it carries over (ARCHIVE_VERIFY_KEYS); the final site is
+    byte for byte a clean build's."""
+    config = load_config(demo)
+    build(config, jobs=1)
+    seeds = demo / "seeds"
+    (seeds / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    # a person named elsewhere too loses a mention; a spokesman loses his organisation
+    edit(seeds / "2021-05-02-kataib-warns.md", "Kata'ib Hezbollah spokesman Jaafar Husseini", "Jaafar Husseini")
+    build(config, jobs=1)
+    edit(seeds / FAKES, "date: 2017-10-03", "date: 2019-02-11")  # into another year and month
+    build(config, jobs=1)
+    (seeds / SEED).unlink()  # the article most entities come from
+    build(config, jobs=2)
+    edit(seeds / "2021-05-02-kataib-warns.md", "Nadia Rahimi", "Nadia Rahimi and Esmail Qaani")
+    build(config, jobs=2)
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+
+
+def test_a_changed_entity_or_registry_keys_every_page(demo, keyed):
+    config = load_config(demo)
+    first = build(config, jobs=1)
+    keyed.clear()
+    edit(demo / "seeds" / "entities.yml", "Iranian general who succeeded", "Iranian commander who succeeded")
+    build(config, jobs=1)
+    assert len(keyed) == first.pages
+
+
+def test_a_corrupt_or_foreign_state_keys_every_page(demo, keyed):
+    config = load_config(demo)
+    first = build(config, jobs=1)
+    (state,) = demo.glob(".archive-cache/v*/pages/*.deps")
+    state.write_bytes(b"not a pickle")
+    keyed.clear()
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    again = build(config, jobs=1)
+    assert len(keyed) == again.pages > first.pages
+    # the state saved by that build names its manifest's inputs: the next edit uses it
+    keyed.clear()
+    edit(demo / "seeds" / "2021-05-02-kataib-warns.md", "on Sunday", "on Monday")
+    build(config, jobs=1)
+    assert 0 < len(keyed) < again.pages / 2
+
+
+def test_the_check_fails_a_build_that_would_keep_a_stale_page(demo, monkeypatch):
+    """The verification is not vacuous: with the entities' pages left out of what an added
+    article touches, the build refuses to carry Kata'ib Hezbollah's old page over."""
+    config = load_config(demo)
+    build(config, jobs=1)
+    monkeypatch.setattr(keydeps, "touched_entities", lambda last, now, changed: set())
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    with pytest.raises(ArchiveError, match="stale.*kataib-hezbollah"):
+        build(config, jobs=1)
