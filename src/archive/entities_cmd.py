@@ -60,7 +60,7 @@ def candidates(archive: Archive) -> list[Candidate]:
         n = archive.mention_counts.get(ent.id, 0)
         if ent.in_registry or not n:
             continue
-        ctx = next(iter(archive.contexts.get(ent.id, [])), None)
+        ctx = next(iter(archive.contexts_of(ent.id)), None)
         line = _context_line(ctx) if ctx else ""
         # The most informative role: one naming an organisation, not ending in a rank
         # abbreviation ("… spokesman Maj. Gen."), then the longest.

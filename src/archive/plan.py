@@ -389,7 +389,7 @@ class _Shown:
 
     def __call__(self, article_ids: list[str]) -> dict:
         if self.contexts is None:
-            self.contexts = _by_article(self.archive.contexts.get(self.eid, []))
+            self.contexts = _by_article(self.archive.contexts_of(self.eid))
             self.quotes = _by_article(self.archive.entity_quotes.get(self.eid, []))
         contexts = [c for a in article_ids for c in self.contexts.get(a, ())]
         return {
