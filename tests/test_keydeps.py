@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import keydeps, pagekey
+from archive import keydeps, pagekey, plan
 from archive.build import build
 from archive.config import load_config
 from archive.errors import ArchiveError
@@ -84,9 +84,31 @@ def test_adding_an_article_keys_its_page_and_its_entities_pages_only(demo, tmp_p
     assert len(keyed) < again.pages / 2
 
 
-def test_edits_removals_and_date_moves_give_a_clean_builds_site(demo, tmp_path):
+def test_adding_an_article_keys_the_timeline_pages_of_its_year(demo, tmp_path, monkeypatch, keyed):
+    monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", 3)
+    monkeypatch.setattr(plan, "YEAR_ON_ONE_PAGE", 3)
+    config = load_config(demo)
+    build(config, jobs=1)
+    timeline = sorted(p.relative_to(config.output_dir).as_posix() for p in (config.output_dir / "timeline").rglob("*.html"))
+    assert "timeline/2017.html" in timeline and "timeline/2021.html" in timeline
+    keyed.clear()
+    # dated in 2021 and reporting no date of another year: 2021's pages only (and the index)
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+    keyed_timeline = {p for p in keyed if p.startswith("timeline/")}
+    assert "timeline/index.html" in keyed_timeline and "timeline/2021.html" in keyed_timeline
+    assert not any(p.startswith("timeline/2017") for p in keyed_timeline)
+
+
+@pytest.mark.parametrize("split_timeline", [False, True])
+def test_edits_removals_and_date_moves_give_a_clean_builds_site(demo, tmp_path, monkeypatch, split_timeline):
     """Each build checks every key it carries over (ARCHIVE_VERIFY_KEYS); the final site is
-    byte for byte a clean build's."""
+    byte for byte a clean build's. (`split_timeline`: a timeline page per year, and a page
+    per month of a year with more than 3 entries.)"""
+    if split_timeline:
+        monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", 3)
+        monkeypatch.setattr(plan, "YEAR_ON_ONE_PAGE", 3)
     config = load_config(demo)
     build(config, jobs=1)
     seeds = demo / "seeds"

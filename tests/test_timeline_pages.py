@@ -235,10 +235,13 @@ def _eager_timeline_pages(archive) -> list[tuple]:
     return out
 
 
+@pytest.mark.parametrize("whole_first", [False, True])
 @pytest.mark.parametrize("bounds", [(3, 3), (3, 100), (10_000, 3)])
-def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_path, monkeypatch, bounds):
+def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_path, monkeypatch, bounds, whole_first):
     """Same pages, paths, templates and contexts (key order too: keys pickle it) as making
-    every entry first; and no entry is made until a page's context is read."""
+    every entry first; and no entry is made until a page's context is read. The entries come
+    from the whole timeline when it is made first (`whole_first`: Archive.derive), else each
+    year's are made for that year alone."""
     from archive import build as build_module
     from archive import timeline
 
@@ -252,12 +255,18 @@ def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_p
     (archive,) = planned
     archive.__dict__.pop("timeline", None)  # made by that build's rendering: forget it
     made = []
-    real = timeline.timeline_context
-    monkeypatch.setattr(timeline, "timeline_context", lambda a: made.append(1) or real(a))
+    real = timeline.timeline_entries
+    monkeypatch.setattr(timeline, "timeline_entries", lambda *a: made.append(a[2:]) or real(*a))
+    monkeypatch.setattr(plan, "timeline_entries", timeline.timeline_entries)
     pages = [p for p in plan.plan_site(archive, config) if p.kind in ("timeline", "timeline_year")]
     assert made == []
+    if whole_first:
+        _ = archive.timeline
     got = [(p.path, p.template, p.context) for p in pages]
-    assert made == [1]  # once for all of them
+    one_page = len(pages) == 1
+    # once for all of them, or once per year when each year's are made alone
+    assert sorted(made) == ([()] if whole_first or one_page else [(year,) for year in sorted(timeline.timeline_shape(archive))])
+    made.clear()
     want = _eager_timeline_pages(archive)
     assert [g[:2] for g in got] == [w[:2] for w in want]
     for (path, _, context), (_, _, expected) in zip(got, want):

@@ -327,7 +327,7 @@ def _finish_task(task: tuple):
         # adding an article took 0.5 s less to render and write: 4.42 s against 4.94, 4 builds
         # each, side by side. The copy-on-write cost of reading the index in a forked worker,
         # which once made this 3x slower, is paid anyway now that the workers key the pages.)
-        rows = export_rows(archive)
+        rows = export_rows(archive, getattr(st["reuse"], "article_keys", None))
         rows.make_mentions(st["previous"].wanted())
         return write_exports(archive, tmp / "data", {"title": config.title}, parts=("text", "sqlite"),
                              previous=st["previous"], reuse=st["reuse"], rows=rows, copies=st["copies"])

@@ -109,10 +109,11 @@ def _digest(value) -> str:
     return hashlib.sha256(buf.getbuffer()).hexdigest()[:32]  # sha256: hardware-assisted, twice blake2b's speed here
 
 
-def export_rows(archive: Archive) -> Rows:
+def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) -> Rows:
     """Every table's rows (the same values as exports.tables(), as tuples). A group's key is a
     digest of what its rows are made from (the article row, its mentions' fields, its quote
-    rows), so that it is known without making the mention rows."""
+    rows), so that it is known without making the mention rows; or, given `article_keys`
+    ({article id: digest of what its rows are made from}, keydeps.article_keys), that digest."""
     dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
     groups = []
     used: set[str] = set()
@@ -150,7 +151,10 @@ def export_rows(archive: Archive) -> Rows:
     for g in groups:
         art = g.articles[0]
         g.articles[0] = art[:13] + (counts.get(g.id, 0),) + art[14:]
-    if regular:
+    if regular and article_keys is not None and all(g.id in article_keys for g in groups):
+        for g in groups:
+            g.key = _digest((FORMAT, "inputs", article_keys[g.id]))
+    elif regular:
         for g, source in zip(groups, sources):
             g.key = _digest((FORMAT, g.articles, source, g.quotes))
     else:

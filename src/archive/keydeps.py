@@ -11,14 +11,19 @@ finds them from what each article and entity page is made of (the contract in pa
 - an entity page (and its pages by date): the entity's value, and what the articles that
   name it say about it (its mentions, contexts, quotes, co-mentions, roles, event
   participants, pictures); an organisation's page also lists the people with a role in it,
-  ordered by their mentions.
+  ordered by their mentions;
+- a page of the timeline below its index: the entries of its year (registry events, and the
+  articles dated or reporting a date in that year), and the pages it links as previous and
+  next (`plan.TimelinePlace`).
 
 So when the annotation setup, site digest, entity values and the pictures' month span are
 the last build's (`KeyState.setup`, `entities`, `span`), only these pages can have changed:
 the pages of the articles whose digest changed (added, edited, re-resolved, removed), and the
 pages of the entities those articles name (before and after the change), with the
-organisations those people have a role in. Every other article and entity page keeps the key
-in the last build's manifest; every other kind of page is keyed as before. When any of those
+organisations those people have a role in, the timeline's pages of the years their entries
+are in, and the timeline's pages whose links changed (a month page added next to them).
+Every other article, entity and timeline page keeps the key in the last build's manifest;
+every other kind of page is keyed as before. When any of those
 conditions fails, every page is keyed (`unchanged_keys` returns None).
 
 `ARCHIVE_VERIFY_KEYS=1` (the test suite sets it) makes every key taken this way again and
@@ -36,11 +41,12 @@ from archive.errors import ArchiveError
 from archive.jsonfile import write_bytes_atomic
 from archive.pagekey import _plain_dump
 
-STATE_VERSION = 1
+STATE_VERSION = 3
 VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
 # kinds whose pages this module may vouch for; every other kind is keyed every time
 _ARTICLE_KINDS = frozenset({"article"})
 _ENTITY_KINDS = frozenset({"entity", "entity_page"})
+_TIMELINE_KINDS = frozenset({"timeline_year"})  # (plan.py: every timeline page but its index)
 
 
 @dataclass
@@ -51,16 +57,18 @@ class KeyState:
     inputs: str     # PageKeys.inputs() of the build that saved it
     setup: str      # the site digest, annotation fingerprint and pipeline: all but the articles
     span: list      # the pictures' months (an entity's sparkline spans them)
-    articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show)
+    articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show,
+    #                                years of its timeline entries)
     orgs: dict      # person id → organisations whose pages list them (registry and found roles)
     entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
+    timeline: dict  # path of a timeline page below the index → (template, its plan.TimelinePlace)
 
 
 def state_path(manifest_path: Path | None) -> Path | None:
     return manifest_path.with_suffix(".deps") if manifest_path is not None else None
 
 
-def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures) -> KeyState:
+def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, pages: list) -> KeyState:
     """This build's KeyState (after `archive.derive()`: it reads the roles found)."""
     setup = hashlib.sha256("\n".join(["setup", keys.site, index_fingerprint, str(archive.pipeline)]).encode()).hexdigest()
     speakers: dict[str, set] = {}
@@ -74,7 +82,10 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures) 
                                 + _plain_dump([tuple(m.__dict__.values()) for m in ms])).hexdigest()
         named = dict.fromkeys([m.entity for m in ms])
         named.update(dict.fromkeys(sorted(speakers.get(art.id, ()))))
-        articles[art.id] = (digest, tuple(named))
+        years = {d.date.year for d in archive.dates.get(art.id, ()) if d.date is not None}
+        if art.date is not None:
+            years.add(art.date.year)
+        articles[art.id] = (digest, tuple(named), tuple(sorted(years)))
     orgs: dict[str, set] = {}
     for e in archive.entities.values():
         for r in e.roles:
@@ -88,7 +99,19 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures) 
                 orgs.setdefault(eid, set()).add(r.organisation)
     entities = {eid: keys._reduce_entity(e)[1][0] for eid, e in archive.entities.items()}
     return KeyState(inputs, setup, list(getattr(pictures, "span", None) or []), articles,
-                    {p: tuple(sorted(o)) for p, o in orgs.items()}, entities)
+                    {p: tuple(sorted(o)) for p, o in orgs.items()}, entities,
+                    {p.path: (p.template, tuple(p.subject or ())) for p in pages if p.kind in _TIMELINE_KINDS})
+
+
+def article_keys(state: KeyState | None) -> dict[str, str] | None:
+    """{article id: digest of the setup, the article's file and its resolved mentions}: all
+    that the article's own rows in the data exports are made from (its quotes follow from
+    its file, the annotation setup and its mentions), so that they are keyed without
+    pickling 10,000 texts (export_rows.py)."""
+    if state is None:
+        return None
+    setup = state.setup.encode()
+    return {aid: hashlib.sha256(setup + entry[0].encode()).hexdigest() for aid, entry in state.articles.items()}
 
 
 def load_state(path: Path | None) -> KeyState | None:
@@ -142,6 +165,19 @@ def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[st
     return out
 
 
+def touched_years(last: KeyState, now: KeyState, changed: set[str]) -> set[int]:
+    """Years in which the changed articles have (or had) timeline entries."""
+    out: set[int] = set()
+    for aid in changed:
+        for state in (last, now):
+            entry = state.articles.get(aid)
+            if entry is not None:
+                out.update(entry[2])
+    return out
+
+
+
+
 def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: dict) -> dict | None:
     """{path: manifest entry} for the article and entity pages whose key is the last build's,
     or None when the state says nothing (another setup, an entity's value or the month span
@@ -152,6 +188,7 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
         return None
     changed = changed_articles(last, now)
     touched = touched_entities(last, now, changed)
+    years = touched_years(last, now, changed)
     out = {}
     for spec in pages:
         kind = spec.kind
@@ -160,6 +197,10 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
                 continue
         elif kind in _ENTITY_KINDS:
             if spec.subject is None or spec.subject.id in touched:
+                continue
+        elif kind in _TIMELINE_KINDS:
+            place = now.timeline.get(spec.path)
+            if place is None or not place[1] or place[1][0] in years or last.timeline.get(spec.path) != place:
                 continue
         else:
             continue

@@ -7,16 +7,17 @@ sub-path; `base_url` is used only where an absolute URL is required (canonical l
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property, partial
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
 from archive.body import ArticleBody
 from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
 from archive.models import PartialDate
-from archive.timeline import timeline_shape
+from archive.timeline import timeline_entries, timeline_shape, timeline_summary
 
 # Entity type → (folder, plural title, singular label)
 SECTIONS = {
@@ -179,7 +180,9 @@ def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
     a build whose pages come from the last build never makes them.
 
     Every page below the index is of kind "timeline_year" (whatever its template): that is the
-    kind pagekey.py keys by the page's own context instead of by the whole archive."""
+    kind pagekey.py keys by the page's own context instead of by the whole archive. Its
+    subject is `TimelinePlace`: its year and the pages it links as previous and next (what
+    keydeps.py needs to know that an added article leaves it as it was)."""
     shape = timeline_shape(archive)
     if sum(n for months in shape.values() for n in months.values()) <= TIMELINE_ON_ONE_PAGE:
         pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", make=partial(_timeline_index, archive, None)))
@@ -189,34 +192,44 @@ def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
     counts = [sum(shape[year].values()) for year in years]
     paths = [timeline_year_path(year) for year in years]
     pages.append(PageSpec("timeline", "timeline.html", "timeline/index.html", make=partial(
-        _timeline_index, archive, [(year, path, n) for year, path, n in zip(years, paths, counts)])))
+        _timeline_index, archive, [(year, path, n) for year, path, n in zip(years, paths, counts)], sum(counts))))
     # The chronology read in order, one page after another: a short year's page, or a long
     # year's months; prev/next links follow it across years. A long year's overview links the
     # neighbouring years instead.
-    reading: list[tuple[str, str, bool, partial]] = []  # (path, label, a month?, its context without the links)
+    reading: list[tuple[str, str, bool, partial, int]] = []  # (path, label, a month?, its context without the links, year)
     for k, year in enumerate(years):
         earlier = (paths[k - 1], str(years[k - 1])) if k else None
         later = (paths[k + 1], str(years[k + 1])) if k + 1 < len(years) else None
         if counts[k] <= YEAR_ON_ONE_PAGE:
-            reading.append((paths[k], str(year), False, partial(entries.year_context, year)))
+            reading.append((paths[k], str(year), False, partial(entries.year_context, year), year))
             continue
         months = sorted(shape[year])  # as the entries sort: 0 (the year only) first
         for month in months:
             path, label = timeline_month_path(year, month), _month_label(year, month)
-            reading.append((path, label, True, partial(entries.month_context, year, month, label, paths[k])))
-        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], make=partial(
-            entries.overview_context, year, earlier, later)))
-    for k, (path, _, is_month, context) in enumerate(reading):
+            reading.append((path, label, True, partial(entries.month_context, year, month, label, paths[k]), year))
+        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], subject=TimelinePlace(year, earlier, later),
+                              make=partial(entries.overview_context, year, earlier, later)))
+    for k, (path, _, is_month, context, year) in enumerate(reading):
         template = "timeline_month.html" if is_month else "timeline_year.html"
-        pages.append(PageSpec("timeline_year", template, path, make=partial(
-            _with_links, context, reading[k - 1][:2] if k else None, reading[k + 1][:2] if k + 1 < len(reading) else None)))
+        earlier, later = reading[k - 1][:2] if k else None, reading[k + 1][:2] if k + 1 < len(reading) else None
+        pages.append(PageSpec("timeline_year", template, path, subject=TimelinePlace(year, earlier, later),
+                              make=partial(_with_links, context, earlier, later)))
 
 
-def _timeline_index(archive: Archive, year_pages: list | None) -> dict:
+class TimelinePlace(NamedTuple):
+    """Where a timeline page is: its year, and the (path, label) of the pages it links as
+    previous and next (None at either end)."""
+
+    year: int
+    earlier: tuple | None
+    later: tuple | None
+
+
+def _timeline_index(archive: Archive, year_pages: list | None, entry_count: int = 0) -> dict:
     """The timeline page: the whole chronology, or (`year_pages`) links to its years."""
     if year_pages is None:
         return dict(archive.timeline, year_pages=[])
-    return dict(archive.timeline, years=[], year_pages=year_pages)
+    return dict(timeline_summary(archive, entry_count), year_pages=year_pages)
 
 
 def _with_links(context, earlier, later) -> dict:
@@ -225,37 +238,48 @@ def _with_links(context, earlier, later) -> dict:
 
 class _TimelineEntries:
     """The timeline's entries by year, and a long year's by month, for its pages' contexts
-    (grouped the first time a page asks)."""
+    (grouped the first time a page asks). A year's entries come from the whole timeline when
+    it is made (`Archive.derive`, before render workers fork), else they are made for that
+    year alone: a build that keys a few of the timeline's pages (keydeps.py) makes theirs."""
 
     def __init__(self, archive: Archive):
         self.archive = archive
+        self._years: dict[int, list] = {}
+        self._months: dict[int, dict[int, list]] = {}
 
-    @cached_property
-    def years(self) -> dict[int, list]:
-        return dict(self.archive.timeline["years"])
+    def items(self, year: int) -> list:
+        got = self._years.get(year)
+        if got is None:
+            whole = getattr(self.archive, "__dict__", {}).get("timeline")
+            if whole is not None:
+                self._years = dict(whole["years"])
+                got = self._years.get(year, [])
+            else:
+                got = self._years[year] = timeline_entries(self.archive, getattr(self.archive, "sentences", None), year)
+        return got
 
-    @cached_property
-    def months(self) -> dict[tuple[int, int], list]:
-        out = {}
-        for year, items in self.years.items():
-            if len(items) > YEAR_ON_ONE_PAGE:
-                for month, group in groupby(items, key=lambda t: t.date.month or 0):
-                    out[(year, month)] = list(group)
-        return out
+    def months(self, year: int) -> dict[int, list]:
+        """A long year's entries by month (0: dated to the year only); {} for a short year."""
+        got = self._months.get(year)
+        if got is None:
+            items = self.items(year)
+            got = self._months[year] = ({month: list(group) for month, group in groupby(items, key=lambda t: t.date.month or 0)}
+                                        if len(items) > YEAR_ON_ONE_PAGE else {})
+        return got
 
     def year_context(self, year: int) -> dict:
-        return {"year": year, "entries": self.years[year]}
+        return {"year": year, "entries": self.items(year)}
 
     def month_context(self, year: int, month: int, label: str, year_path: str) -> dict:
         return {"year": year, "month": month, "label": label,
                 "iso": f"{year:04d}-{month:02d}" if month else f"{year:04d}",
-                "year_path": year_path, "entries": self.months[(year, month)]}
+                "year_path": year_path, "entries": self.months(year)[month]}
 
     def overview_context(self, year: int, earlier, later) -> dict:
-        items = self.years[year]
+        items = self.items(year)
         months = []
-        for month in sorted(m for y, m in self.months if y == year):
-            group = self.months[(year, month)]
+        for month in sorted(self.months(year)):
+            group = self.months(year)[month]
             months.append((_month_label(year, month), timeline_month_path(year, month), len(group),
                            sum(1 for t in group if t.kind == "article")))
         return {"year": year, "months": months, "entry_count": len(items),

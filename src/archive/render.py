@@ -370,25 +370,13 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
         listing = SiteListing(out) if out.is_dir() and not config.search else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
-        # The finishing step's output is reused, or its tasks are made ready before the pool forks.
-        finish_tasks: list = []
-        keyed: dict[str, str] = {}
-        summary = None
-        finish_reused = False
-        if finish is not None:
-            if early_placed is not None and early_placed[1] or early_placed is None and \
-                    _reuse_finished(last.get(""), fkey, tmp, out, store, last):  # "" never names a page
-                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
-                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
-                finish_reused = True
-            else:
-                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store))
         key_state = None  # what this build's keys are made from (keydeps.py), when they are made
         if not same_inputs:
             if inputs is not None:
                 # only articles changed: the article and entity pages they cannot have changed
                 # keep their last keys (at 10,000 articles, adding one keys ~2,000 pages, not 16,000)
-                key_state = keydeps.current_state(keys, archive_obj, inputs, index_fingerprint, site.get("pictures"))
+                key_state = keydeps.current_state(keys, archive_obj, inputs, index_fingerprint, site.get("pictures"),
+                                                  pages)
                 last_state = keydeps.load_state(keydeps.state_path(manifest_path)) if last_inputs else None
                 if last_state is not None and last_state.inputs == last_inputs:
                     known = keydeps.unchanged_keys(last_state, key_state, pages, last) or {}
@@ -405,6 +393,20 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 if hasattr(made_late, "derive"):
                     made_late.derive()
             keydeps.verify(keys, pages, known)
+        # The finishing step's output is reused, or its tasks are made ready before the pool forks.
+        finish_tasks: list = []
+        keyed: dict[str, str] = {}
+        summary = None
+        finish_reused = False
+        if finish is not None:
+            if early_placed is not None and early_placed[1] or early_placed is None and \
+                    _reuse_finished(last.get(""), fkey, tmp, out, store, last):  # "" never names a page
+                keyed = {rel: last[rel][0] for rel, *_ in last[""][1] if rel in last}
+                summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
+                finish_reused = True
+            else:
+                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store,
+                                                         keydeps.article_keys(key_state)))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -616,8 +618,10 @@ class Reuse:
     the same key and it is still the very file that build left. The finishing step returns
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
-    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None):
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys: dict | None = None):
         self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
+        # {article id: digest of everything its export rows are made from} (keydeps.article_keys)
+        self.article_keys = article_keys
 
     def key(self, value) -> str | None:
         return self.keys.value_key(value) if self.keys is not None else None

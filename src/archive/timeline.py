@@ -45,16 +45,21 @@ def _sentence(text: str, sentences, start: int, end: int, width: int = 200) -> s
     return " ".join(text[s:e].split())
 
 
-def timeline_entries(archive: Archive, sentences: dict[str, tuple] | None = None) -> list[TimelineEntry]:
+def timeline_entries(archive: Archive, sentences: dict[str, tuple] | None = None,
+                     year: int | None = None) -> list[TimelineEntry]:
+    """Every entry in date order, or (`year`) those of one year: the same entries in the same
+    order as that year's part of the whole list (the sort is stable, and a year's entries
+    keep their relative order), made without making the other years' (0.4 s at 10,000
+    articles, for a build that keys one year's pages)."""
     out: list[TimelineEntry] = []
     for ent in archive.entities.values():
-        if ent.type == "event" and ent.date is not None:
+        if ent.type == "event" and ent.date is not None and (year is None or ent.date.year == year):
             out.append(TimelineEntry(ent.date, "event", entity=ent))
     for art in archive.articles:
-        if art.date is not None:
+        if art.date is not None and (year is None or art.date.year == year):
             out.append(TimelineEntry(art.date, "article", article=art))
         for d in archive.dates.get(art.id, []):
-            if d.date is None:
+            if d.date is None or (year is not None and d.date.year != year):
                 continue
             out.append(TimelineEntry(d.date, "reported", approximate=d.approximate, article=art,
                                      snippet=_sentence(art.text, (sentences or {}).get(art.id, ()), d.start, d.end),
@@ -92,6 +97,15 @@ def timeline_shape(archive: Archive) -> dict[int, dict[int, int]]:
 def timeline_context(archive: Archive) -> dict:
     entries = timeline_entries(archive, getattr(archive, "sentences", None))
     years = [(year, list(items)) for year, items in groupby(entries, key=lambda t: t.date.year)]
-    undated = sorted((e for e in archive.entities.values() if e.type == "event" and e.date is None and archive.mention_counts.get(e.id)),
-                     key=lambda e: e.name.lower())
-    return {"years": years, "undated_events": undated, "entry_count": len(entries)}
+    return {"years": years, "undated_events": _undated_events(archive), "entry_count": len(entries)}
+
+
+def timeline_summary(archive: Archive, entry_count: int) -> dict:
+    """`timeline_context` without its entries (`years` empty), for a timeline split into
+    year pages: its index shows the years' links, the undated events and the count."""
+    return {"years": [], "undated_events": _undated_events(archive), "entry_count": entry_count}
+
+
+def _undated_events(archive: Archive) -> list[Entity]:
+    return sorted((e for e in archive.entities.values() if e.type == "event" and e.date is None and archive.mention_counts.get(e.id)),
+                  key=lambda e: e.name.lower())
