@@ -101,14 +101,16 @@ def test_adding_an_article_keys_the_timeline_pages_of_its_year(demo, tmp_path, m
     assert not any(p.startswith("timeline/2017") for p in keyed_timeline)
 
 
-@pytest.mark.parametrize("split_timeline", [False, True])
-def test_edits_removals_and_date_moves_give_a_clean_builds_site(demo, tmp_path, monkeypatch, split_timeline):
+@pytest.mark.parametrize("small_pages", [False, True])
+def test_edits_removals_and_date_moves_give_a_clean_builds_site(demo, tmp_path, monkeypatch, small_pages):
     """Each build checks every key it carries over (ARCHIVE_VERIFY_KEYS); the final site is
-    byte for byte a clean build's. (`split_timeline`: a timeline page per year, and a page
-    per month of a year with more than 3 entries.)"""
-    if split_timeline:
+    byte for byte a clean build's. (`small_pages`: a timeline page per year, and a page per
+    month of a year with more than 3 entries; listings of articles, quotes and an entity's
+    articles on pages by date from 2 items.)"""
+    if small_pages:
         monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", 3)
         monkeypatch.setattr(plan, "YEAR_ON_ONE_PAGE", 3)
+        monkeypatch.setattr(plan, "PER_PAGE", 2)
     config = load_config(demo)
     build(config, jobs=1)
     seeds = demo / "seeds"
@@ -160,3 +162,18 @@ def test_the_check_fails_a_build_that_would_keep_a_stale_page(demo, monkeypatch)
     (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
     with pytest.raises(ArchiveError, match="stale.*kataib-hezbollah"):
         build(config, jobs=1)
+
+
+def test_adding_an_article_keys_only_the_listing_pages_that_show_it(demo, tmp_path, monkeypatch, keyed):
+    monkeypatch.setattr(plan, "PER_PAGE", 2)
+    config = load_config(demo)
+    build(config, jobs=1)
+    listing = sorted(p.relative_to(config.output_dir).as_posix() for p in (config.output_dir / "quotes" / "page").glob("*.html"))
+    assert len(listing) > 5
+    keyed.clear()
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+    dated = {p for p in keyed if "/page/" in p}
+    assert "articles/page/2021-05.html" in dated or "articles/page/2021.html" in dated
+    assert not any(p.startswith(("quotes/page/2014", "quotes/page/2017", "articles/page/2014")) for p in dated)

@@ -40,11 +40,24 @@ class Group:
     id: str | None       # the article's id (None: the single group of an irregular archive)
     key: str
     articles: list[tuple]
-    quotes: list[tuple]
-    # The mention rows are the bulk of the work: made only when asked for (`mentions`), so an
-    # incremental build makes them for changed articles alone. `_source` is what they come from.
+    _quotes: list[tuple] | None = None
+    # The mention and quote rows are the bulk of the work: made only when asked for
+    # (`mentions`, `quotes`), so an incremental build makes them for changed articles alone.
+    # `_source` and `_quote_source` are what they come from.
     _mentions: list[tuple] | None = None
     _source: tuple | None = None
+    _quote_source: tuple | None = None  # (the article's Quote objects, speaker ids kept, its date)
+
+    @property
+    def quotes(self) -> list[tuple]:
+        if self._quotes is None:
+            qs, known, date = self._quote_source
+            self._quotes = [_quote_row(q, known, date) for q in qs]
+        return self._quotes
+
+    @property
+    def quote_count(self) -> int:
+        return len(self._quotes) if self._quotes is not None else len(self._quote_source[0])
 
     @property
     def mentions(self) -> list[tuple]:
@@ -60,7 +73,9 @@ class Group:
 
     def count(self, table: str) -> int:
         """Rows in a per-group table, without making them."""
-        return self.mention_count if table == "mentions" else len(getattr(self, table))
+        if table == "mentions":
+            return self.mention_count
+        return self.quote_count if table == "quotes" else len(getattr(self, table))
 
 
 @dataclass
@@ -79,7 +94,7 @@ class Rows:
         return {"articles": sum(len(g.articles) for g in self.groups),
                 "entities": len(self.entities), "roles": len(self.roles),
                 "mentions": sum(g.mention_count for g in self.groups),
-                "quotes": sum(len(g.quotes) for g in self.groups), "comentions": len(self.comentions)}
+                "quotes": sum(g.quote_count for g in self.groups), "comentions": len(self.comentions)}
 
     def make_mentions(self, wanted=None) -> None:
         """Make the mention rows of every group (or of those `wanted(group)` says) now, before
@@ -109,6 +124,13 @@ def _digest(value) -> str:
     return hashlib.sha256(buf.getbuffer()).hexdigest()[:32]  # sha256: hardware-assisted, twice blake2b's speed here
 
 
+def _quote_row(q, known: set[str], date: str | None) -> tuple:
+    sp = q.speaker
+    return (q.id, q.article, q.kind, q.start, q.end, q.text, q.cue, sp.text if sp else None,
+            sp.start if sp else None, sp.end if sp else None,
+            q.speaker_entity if q.speaker_entity in known else None, date)
+
+
 def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) -> Rows:
     """Every table's rows (the same values as exports.tables(), as tuples). A group's key is a
     digest of what its rows are made from (the article row, its mentions' fields, its quote
@@ -125,32 +147,39 @@ def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) ->
         sources.append([m.__dict__ for m in ms])  # Mention's fields, for the key
         groups.append(Group(aid, "", [(aid, a.title, date, a.date.precision if a.date else None,
                                        a.date.year if a.date else None, a.source, a.url, a.author, list(a.tags),
-                                       a.summary, a.path, article_path(aid), len(ms), 0, a.text)], [],
+                                       a.summary, a.path, article_path(aid), len(ms), 0, a.text)],
                             _source=(aid, date, ms)))
     used.update(q.speaker_entity for q in archive.quotes if q.speaker_entity)
     # The site's entities (with a page) plus anything a mention points to, so every foreign key holds.
     ents = sorted((e for e in archive.entities.values() if e.in_registry or e.id in used), key=lambda e: e.id)
     known = {e.id for e in ents}
-    quotes = [(q.id, q.article, q.kind, q.start, q.end, q.text, q.cue, sp.text if sp else None,
-               sp.start if sp else None, sp.end if sp else None,
-               q.speaker_entity if q.speaker_entity in known else None, dates.get(q.article))
-              for q in archive.quotes for sp in (q.speaker,)]
     # Quotes go to their article's group; build_index lists them in article order.
-    at = {g.id: g for g in groups}
+    by_article: dict[str, list] = {}
     position = {g.id: k for k, g in enumerate(groups)}
-    counts = Counter(q[1] for q in quotes)
     last = -1
     regular = True
-    for q in quotes:
-        k = position.get(q[1], -1)
+    for q in archive.quotes:
+        aid = q.article
+        k = position.get(aid, -1)
         if k < last or k < 0:
             regular = False  # not grouped in article order: see the module docstring
             break
         last = k
-        at[q[1]].quotes.append(q)
+        got = by_article.get(aid)
+        if got is None:
+            got = by_article[aid] = []
+        got.append(q)
     for g in groups:
+        qs = by_article.get(g.id, ()) if regular else ()
+        g._quote_source = (qs, known, dates[g.id])
         art = g.articles[0]
-        g.articles[0] = art[:13] + (counts.get(g.id, 0),) + art[14:]
+        g.articles[0] = art[:13] + (len(qs),) + art[14:]
+    if not regular:
+        quotes = [_quote_row(q, known, dates.get(q.article)) for q in archive.quotes]
+        counts = Counter(q[1] for q in quotes)
+        for g in groups:
+            art = g.articles[0]
+            g.articles[0] = art[:13] + (counts.get(g.id, 0),) + art[14:]
     if regular and article_keys is not None and all(g.id in article_keys for g in groups):
         for g in groups:
             g.key = _digest((FORMAT, "inputs", article_keys[g.id]))

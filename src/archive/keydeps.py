@@ -14,16 +14,19 @@ finds them from what each article and entity page is made of (the contract in pa
   ordered by their mentions;
 - a page of the timeline below its index: the entries of its year (registry events, and the
   articles dated or reporting a date in that year), and the pages it links as previous and
-  next (`plan.TimelinePlace`).
+  next (`plan.TimelinePlace`);
+- a page by date of a long listing (articles, quotes, an entity's articles): its items, their
+  articles, and its pager (`PageSpec.shows`).
 
 So when the annotation setup, site digest, entity values and the pictures' month span are
 the last build's (`KeyState.setup`, `entities`, `span`), only these pages can have changed:
 the pages of the articles whose digest changed (added, edited, re-resolved, removed), and the
 pages of the entities those articles name (before and after the change), with the
 organisations those people have a role in, the timeline's pages of the years their entries
-are in, and the timeline's pages whose links changed (a month page added next to them).
-Every other article, entity and timeline page keeps the key in the last build's manifest;
-every other kind of page is keyed as before. When any of those
+are in, the timeline's pages whose links changed (a month page added next to them), and the
+listing pages that show a changed article or whose items or pager changed. Every other such
+page keeps the key in the last build's manifest; every other kind of page (home, indexes,
+the first page of each listing, …) is keyed as before. When any of those
 conditions fails, every page is keyed (`unchanged_keys` returns None).
 
 `ARCHIVE_VERIFY_KEYS=1` (the test suite sets it) makes every key taken this way again and
@@ -41,12 +44,13 @@ from archive.errors import ArchiveError
 from archive.jsonfile import write_bytes_atomic
 from archive.pagekey import _plain_dump
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
 # kinds whose pages this module may vouch for; every other kind is keyed every time
 _ARTICLE_KINDS = frozenset({"article"})
 _ENTITY_KINDS = frozenset({"entity", "entity_page"})
 _TIMELINE_KINDS = frozenset({"timeline_year"})  # (plan.py: every timeline page but its index)
+_LISTING_KINDS = frozenset({"article_index_page", "quotes_page"})  # (and "entity_page": an entity kind)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class KeyState:
     orgs: dict      # person id → organisations whose pages list them (registry and found roles)
     entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
     timeline: dict  # path of a timeline page below the index → (template, its plan.TimelinePlace)
+    listings: dict  # path of a page by date of a listing → digest of its template, items and pager
 
 
 def state_path(manifest_path: Path | None) -> Path | None:
@@ -100,7 +105,9 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
     entities = {eid: keys._reduce_entity(e)[1][0] for eid, e in archive.entities.items()}
     return KeyState(inputs, setup, list(getattr(pictures, "span", None) or []), articles,
                     {p: tuple(sorted(o)) for p, o in orgs.items()}, entities,
-                    {p.path: (p.template, tuple(p.subject or ())) for p in pages if p.kind in _TIMELINE_KINDS})
+                    {p.path: (p.template, tuple(p.subject or ())) for p in pages if p.kind in _TIMELINE_KINDS},
+                    {p.path: hashlib.sha256(_plain_dump((p.kind, p.template, p.shows))).hexdigest()
+                     for p in pages if p.shows is not None})
 
 
 def article_keys(state: KeyState | None) -> dict[str, str] | None:
@@ -196,7 +203,10 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
             if spec.subject is None or spec.subject.id in changed:
                 continue
         elif kind in _ENTITY_KINDS:
-            if spec.subject is None or spec.subject.id in touched:
+            if spec.subject is None or spec.subject.id in touched and not _same_listing(spec, last, now, changed):
+                continue
+        elif kind in _LISTING_KINDS:
+            if not _same_listing(spec, last, now, changed):
                 continue
         elif kind in _TIMELINE_KINDS:
             place = now.timeline.get(spec.path)
@@ -208,6 +218,15 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
         if entry is not None and type(entry[0]) is str:
             out[spec.path] = entry
     return out
+
+
+def _same_listing(spec, last: KeyState, now: KeyState, changed: set[str]) -> bool:
+    """A page by date of a listing that shows the same items with the same pager as last time,
+    none of them from a changed article."""
+    if spec.shows is None:
+        return False
+    digest = now.listings.get(spec.path)
+    return digest is not None and last.listings.get(spec.path) == digest and changed.isdisjoint(spec.shows[1])
 
 
 def verify(keys, pages: list, known: dict) -> None:

@@ -44,12 +44,15 @@ class PageSpec:
     `context` is read: a build whose pages come from the page store by keys it already knows
     (render.write_site, the same inputs as the last build) never makes the contexts of its
     10,000 article and entity pages. `subject` is what the page is about (its article or
-    entity), for what needs only that (the sitemap, the feeds)."""
+    entity), for what needs only that (the sitemap, the feeds). `shows`, on a page by date of
+    a long listing: (ids of its items, ids of their articles, its pager), what keydeps.py
+    compares with the last build's to know the page is as it was without making its context."""
 
-    __slots__ = ("kind", "template", "path", "subject", "_context", "_make")
+    __slots__ = ("kind", "template", "path", "subject", "shows", "_context", "_make")
 
-    def __init__(self, kind: str, template: str, path: str, context: dict | None = None, make=None, subject=None):
-        self.kind, self.template, self.path, self.subject = kind, template, path, subject
+    def __init__(self, kind: str, template: str, path: str, context: dict | None = None, make=None, subject=None,
+                 shows: tuple | None = None):
+        self.kind, self.template, self.path, self.subject, self.shows = kind, template, path, subject, shows
         self._context, self._make = context, make
         if context is None and make is None:
             self._context = {}
@@ -74,6 +77,7 @@ class PageSpec:
 
 
 _DATE = attrgetter("date")
+_ID = attrgetter("id")
 
 
 def article_path(article_id: str) -> str:
@@ -115,7 +119,7 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         "top_groups": _top(archive, {"militia", "organisation"}, config.top_entities),
         "recent_quotes": [q for q in archive.quotes if q.speaker_entity][: config.recent_quotes],
     }))
-    _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles, _DATE)
+    _listing(pages, "article_index", "articles.html", "articles", "articles", archive.articles, _DATE, _ID, _ID)
     paths = {eid: entity_path(archive, eid) for eid in archive.entities}  # one look-up per mention below
     dates = {a.id: a.date for a in archive.articles}  # for the pages by date (`dated_pages`)
     for art in archive.articles:
@@ -130,7 +134,8 @@ def plan_site(archive: Archive, config: ArchiveConfig) -> list[PageSpec]:
         }))
         for ent in members:
             _entity_pages(pages, archive, ent, folder, label, dates)
-    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes, lambda q: dates[q.article])
+    _listing(pages, "quotes", "quotes.html", "quotes", "quotes", archive.quotes, lambda q: dates[q.article],
+             _ID, attrgetter("article"))
     # issue 6: pictures, search and the 404 page (their content comes from svg.py / Pagefind)
     _timeline_pages(pages, archive)
     pages.append(PageSpec("network", "network.html", "network/index.html", {}))
@@ -355,15 +360,19 @@ def _pager(pages: list[tuple[str, str]], k: int | None, first: str) -> dict:
             "older": pages[k - 2][1] if k > 1 else None, "pages": []}
 
 
-def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: str, items: list, date_of) -> None:
+def _listing(pages: list[PageSpec], kind: str, template: str, folder: str, key: str, items: list, date_of,
+             id_of, article_of) -> None:
     """`folder/index.html` with the newest PER_PAGE items, and `folder/page/<period>.html` with
-    all of them when there are more (see `dated_pages`)."""
+    all of them when there are more (see `dated_pages`). `id_of(item)` and `article_of(item)`:
+    the item's id and its article's (`PageSpec.shows`)."""
     dated = dated_pages(items, date_of) if len(items) > PER_PAGE else []
     links = [(label, f"{folder}/page/{slug}.html") for slug, label, _ in dated]
     first = f"{folder}/index.html"
     pages.append(PageSpec(kind, template, first, {key: items[:PER_PAGE], "total": len(items), "pager": _pager(links, None, first)}))
     for k, (_, _, chunk) in enumerate(dated, 1):
-        pages.append(PageSpec(kind + "_page", template, links[k - 1][1], {key: chunk, "total": None, "pager": _pager(links, k, first)}))
+        pager = _pager(links, k, first)
+        pages.append(PageSpec(kind + "_page", template, links[k - 1][1], {key: chunk, "total": None, "pager": pager},
+                              shows=(list(map(id_of, chunk)), list(map(article_of, chunk)), pager)))
 
 
 def _article_context(archive: Archive, art, quotes: list, paths: dict) -> dict:
@@ -389,8 +398,9 @@ def _entity_pages(pages: list[PageSpec], archive: Archive, ent, folder: str, lab
     pages.append(PageSpec("entity", "entity.html", first, subject=ent, make=partial(
         _entity_page_context, archive, ent, label, shown, article_ids[:PER_PAGE], _pager(links, None, first))))
     for k, (_, _, chunk) in enumerate(dated, 1):
-        pages.append(PageSpec("entity_page", "entity_page.html", links[k - 1][1], subject=ent, make=partial(
-            _dated_entity_context, ent, label, shown, chunk, _pager(links, k, first))))
+        pager = _pager(links, k, first)
+        pages.append(PageSpec("entity_page", "entity_page.html", links[k - 1][1], subject=ent, shows=(chunk, chunk, pager),
+                              make=partial(_dated_entity_context, ent, label, shown, chunk, pager)))
 
 
 def _entity_page_context(archive: Archive, ent, label: str, shown, article_ids: list, pager: dict) -> dict:
