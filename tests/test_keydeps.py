@@ -177,3 +177,33 @@ def test_adding_an_article_keys_only_the_listing_pages_that_show_it(demo, tmp_pa
     dated = {p for p in keyed if "/page/" in p}
     assert "articles/page/2021-05.html" in dated or "articles/page/2021.html" in dated
     assert not any(p.startswith(("quotes/page/2014", "quotes/page/2017", "articles/page/2014")) for p in dated)
+
+
+def test_the_check_fails_a_build_that_would_keep_a_stale_feed(demo, monkeypatch):
+    """Feeds of entities whose page kept its key keep theirs; the check (ARCHIVE_VERIFY_KEYS)
+    fails a build that claims that of every feed, Kata'ib Hezbollah's included."""
+    config = load_config(demo)
+    build(config, jobs=1)
+
+    def every_feed(pages, known, manifest):
+        return {rel: entry[0] for rel, entry in manifest.items() if rel.endswith(".xml") and rel != "feed.xml"}
+
+    monkeypatch.setattr(keydeps, "carried_files", every_feed)
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    with pytest.raises(ArchiveError, match=r"the key of (actors|militias)/[a-z-]+\.xml carried over .* stale"):
+        build(config, jobs=1)
+
+
+def test_feeds_of_untouched_entities_keep_their_keys(demo, tmp_path, monkeypatch):
+    from archive import feeds
+
+    config = load_config(demo)
+    build(config, jobs=1)
+    monkeypatch.delenv(keydeps.VERIFY_ENV, raising=False)
+    asked = []
+    real = feeds.entity_feed_inputs
+    monkeypatch.setattr(feeds, "entity_feed_inputs", lambda a, c, eid: asked.append(eid) or real(a, c, eid))
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert "kataib-hezbollah" in asked and "igor-konashenkov" not in asked
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)

@@ -281,7 +281,8 @@ def write_feeds(archive: Archive, config: ArchiveConfig, out: Path, entity_ids, 
     for eid in entity_ids:
         path = feed_path(archive, eid)
         if path:
-            key = reuse.key(entity_feed_inputs(archive, config, eid)) if reuse is not None else None
+            key = (reuse.key_of(path, lambda: entity_feed_inputs(archive, config, eid))
+                   if reuse is not None else None)
             if key is not None:
                 keyed[path] = key
             if not (reuse is not None and reuse.link(path, key)):

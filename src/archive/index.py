@@ -77,6 +77,14 @@ class Archive:
             found = memo[entity_id] = _entity_contexts(self, entity_id)
         return found
 
+    def article_contexts(self, entity_id: str, article_id: str) -> list[Context]:
+        """The entity's contexts in one article (what `contexts` holds for it, in order), made
+        from that article alone: an entity page shows its newest 200 articles, of thousands."""
+        found: dict[str, list[Context]] = defaultdict(list)
+        _add_contexts(found, self.article(article_id), self.sentences[article_id],
+                      [m for m in self.mentions[article_id] if m.entity == entity_id])
+        return found.get(entity_id, [])
+
     @cached_property
     def roles(self) -> dict[str, list[FoundRole]]:
         """Roles the articles state ("Jaafar Husseini, a spokesman for Kata’ib Hezbollah"), by person."""

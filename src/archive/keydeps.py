@@ -229,6 +229,25 @@ def _same_listing(spec, last: KeyState, now: KeyState, changed: set[str]) -> boo
     return digest is not None and last.listings.get(spec.path) == digest and changed.isdisjoint(spec.shows[1])
 
 
+def carried_files(pages: list, known: dict, manifest: dict) -> dict[str, str]:
+    """{path: last key} of the feeds of the entities whose page kept its key: a feed shows
+    the entity's newest articles and quotes, a part of what its page is made from."""
+    out = {}
+    for spec in pages:
+        if spec.kind == "entity" and spec.path in known and spec.path.endswith(".html"):
+            feed = spec.path[: -len(".html")] + ".xml"  # feeds.feed_path
+            entry = manifest.get(feed)
+            if entry is not None and type(entry[0]) is str:
+                out[feed] = entry[0]
+    return out
+
+
+def verify_one(rel: str, known: str, key) -> None:
+    """With ARCHIVE_VERIFY_KEYS: `key()` must be the `known` key carried over for `rel`."""
+    if os.environ.get(VERIFY_ENV) and key() != known:
+        raise ArchiveError(f"the key of {rel} carried over from the last build is stale (keydeps.py misses a dependency)")
+
+
 def verify(keys, pages: list, known: dict) -> None:
     """With ARCHIVE_VERIFY_KEYS set: every key taken from the last build must be the key the
     page has now (a page whose key was wrongly carried over would keep stale HTML)."""

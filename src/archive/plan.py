@@ -414,23 +414,33 @@ def _dated_entity_context(ent, label: str, shown, article_ids: list, pager: dict
 class _Shown:
     """The articles an entity page lists, with the entity's contexts and quotes in them. Both
     are in article order already (the index made them so): grouped by article once, then
-    each page takes its articles' groups."""
+    each page takes its articles' groups. When not every entity's contexts are made (a build
+    keying a few entity pages, keydeps.py), those of the page's articles are made alone."""
 
     def __init__(self, archive: Archive, eid: str):
         self.archive, self.eid = archive, eid
         self.contexts: dict | None = None  # grouped when a page first asks (PageSpec.make)
         self.quotes: dict | None = None
+        self._by_article = False  # contexts made article by article, as pages ask
 
     def __call__(self, article_ids: list[str]) -> dict:
+        archive = self.archive
         if self.contexts is None:
-            self.contexts = _by_article(self.archive.contexts_of(self.eid))
-            self.quotes = _by_article(self.archive.entity_quotes.get(self.eid, []))
+            self.quotes = _by_article(archive.entity_quotes.get(self.eid, []))
+            if "contexts" in getattr(archive, "__dict__", {}) or not hasattr(archive, "article_contexts"):
+                self.contexts = _by_article(archive.contexts.get(self.eid, []))
+            else:
+                self.contexts, self._by_article = {}, True
+        if self._by_article:
+            for a in article_ids:
+                if a not in self.contexts:
+                    self.contexts[a] = archive.article_contexts(self.eid, a)
         contexts = [c for a in article_ids for c in self.contexts.get(a, ())]
         return {
-            "articles": [self.archive.article(a) for a in article_ids],
+            "articles": [archive.article(a) for a in article_ids],
             "contexts": contexts,
             # Grouped here: filtering `contexts` per article in the template is quadratic.
-            "contexts_by_article": {a: self.contexts[a] for a in article_ids if a in self.contexts},
+            "contexts_by_article": {a: self.contexts[a] for a in article_ids if self.contexts.get(a)},
             "quotes": [q for a in article_ids for q in self.quotes.get(a, ())],
         }
 

@@ -405,8 +405,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
                 finish_reused = True
             else:
-                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store,
-                                                         keydeps.article_keys(key_state)))
+                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store, keydeps.article_keys(key_state),
+                                                         keydeps.carried_files(pages, known, last)))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -618,10 +618,25 @@ class Reuse:
     the same key and it is still the very file that build left. The finishing step returns
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
-    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys: dict | None = None):
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys: dict | None = None,
+                 carried: dict | None = None):
         self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
         # {article id: digest of everything its export rows are made from} (keydeps.article_keys)
         self.article_keys = article_keys
+        # {path: the last build's key} of files whose inputs cannot have changed (keydeps.py)
+        self.carried = carried or {}
+
+    def key_of(self, rel: str, inputs) -> str | None:
+        """The key of the file at `rel`, made from `inputs()`; or, for a file whose inputs
+        cannot have changed since the last build, its key then (`inputs()` not called, but
+        checked under ARCHIVE_VERIFY_KEYS)."""
+        from archive import keydeps
+
+        known = self.carried.get(rel)
+        if known is None:
+            return self.key(inputs())
+        keydeps.verify_one(rel, known, lambda: self.key(inputs()))
+        return known
 
     def key(self, value) -> str | None:
         return self.keys.value_key(value) if self.keys is not None else None
