@@ -44,7 +44,7 @@ from archive.errors import ArchiveError
 from archive.jsonfile import write_bytes_atomic
 from archive.pagekey import _plain_dump
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
 # kinds whose pages this module may vouch for; every other kind is keyed every time
 _ARTICLE_KINDS = frozenset({"article"})
@@ -62,8 +62,9 @@ class KeyState:
     setup: str      # the site digest, annotation fingerprint and pipeline: all but the articles
     span: list      # the pictures' months (an entity's sparkline spans them)
     articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show,
-    #                                years of its timeline entries)
-    orgs: dict      # person id → organisations whose pages list them (registry and found roles)
+    #                                years of its timeline entries, (person, organisation) of the roles
+    #                                it states, as roles.find_roles finds them)
+    orgs: dict      # person id → organisations the registry gives them a role in (or affiliates them to)
     entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
     timeline: dict  # path of a timeline page below the index → (template, its plan.TimelinePlace)
     listings: dict  # path of a page by date of a listing → digest of its template, items and pager
@@ -73,8 +74,12 @@ def state_path(manifest_path: Path | None) -> Path | None:
     return manifest_path.with_suffix(".deps") if manifest_path is not None else None
 
 
-def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, pages: list) -> KeyState:
-    """This build's KeyState (after `archive.derive()`: it reads the roles found)."""
+def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, pages: list,
+                  last: KeyState | None = None) -> KeyState:
+    """This build's KeyState. The roles an article states are a function of its text and
+    mentions (its digest): taken from `last` for an article whose digest is the same."""
+    from archive.roles import find_roles
+
     setup = hashlib.sha256("\n".join(["setup", keys.site, index_fingerprint, str(archive.pipeline)]).encode()).hexdigest()
     speakers: dict[str, set] = {}
     for q in archive.quotes:
@@ -90,7 +95,12 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
         years = {d.date.year for d in archive.dates.get(art.id, ()) if d.date is not None}
         if art.date is not None:
             years.add(art.date.year)
-        articles[art.id] = (digest, tuple(named), tuple(sorted(years)))
+        before = last.articles.get(art.id) if last is not None else None
+        if before is not None and before[0] == digest and len(before) > 3:
+            stated = before[3]
+        else:
+            stated = tuple(sorted({(r.entity, r.organisation) for r in find_roles(art.id, art.text, ms) if r.organisation}))
+        articles[art.id] = (digest, tuple(named), tuple(sorted(years)), stated)
     orgs: dict[str, set] = {}
     for e in archive.entities.values():
         for r in e.roles:
@@ -98,10 +108,6 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
                 orgs.setdefault(e.id, set()).add(r.organisation)
         if e.affiliation:
             orgs.setdefault(e.id, set()).add(e.affiliation)
-    for eid, found in archive.roles.items():
-        for r in found:
-            if r.organisation:
-                orgs.setdefault(eid, set()).add(r.organisation)
     entities = {eid: keys._reduce_entity(e)[1][0] for eid, e in archive.entities.items()}
     return KeyState(inputs, setup, list(getattr(pictures, "span", None) or []), articles,
                     {p: tuple(sorted(o)) for p, o in orgs.items()}, entities,
@@ -165,9 +171,19 @@ def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[st
             if entry is not None:
                 named.update(entry[1])
     out = set(named)
-    for p in named:  # an organisation's page lists its people by their mentions
+    # An organisation's page lists its people (registry roles, and roles articles state: the
+    # first of a kind, in article order) ordered by their mentions: a change to a person's
+    # articles may change the page of any organisation any article gives them a role in.
+    stated: dict[str, set] = {}
+    for state in (last, now):
+        for entry in state.articles.values():
+            for person, org in entry[3]:
+                if person in named:
+                    stated.setdefault(person, set()).add(org)
+    for p in named:
         out.update(last.orgs.get(p, ()))
         out.update(now.orgs.get(p, ()))
+        out.update(stated.get(p, ()))
     out.update(e for e in now.entities if e not in last.entities)
     return out
 

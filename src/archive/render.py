@@ -375,10 +375,12 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             if inputs is not None:
                 # only articles changed: the article and entity pages they cannot have changed
                 # keep their last keys (at 10,000 articles, adding one keys ~2,000 pages, not 16,000)
-                key_state = keydeps.current_state(keys, archive_obj, inputs, index_fingerprint, site.get("pictures"),
-                                                  pages)
                 last_state = keydeps.load_state(keydeps.state_path(manifest_path)) if last_inputs else None
-                if last_state is not None and last_state.inputs == last_inputs:
+                if last_state is not None and last_state.inputs != last_inputs:
+                    last_state = None
+                key_state = keydeps.current_state(keys, archive_obj, inputs, index_fingerprint, site.get("pictures"),
+                                                  pages, last_state)
+                if last_state is not None:
                     known = keydeps.unchanged_keys(last_state, key_state, pages, last) or {}
             # Pages are keyed or rendered in the workers: what they read of the index and of the
             # pictures' counts, made on first use, is made once, here, and shared. With most
@@ -386,7 +388,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             # the worker keying the timeline's pages its entries (0.35 and 0.4 s at 10,000
             # articles, off this process's path, which the whole build waits on).
             if known:
-                _ = archive_obj.comentions  # (the roles: made by `current_state`)
+                _ = archive_obj.comentions  # (the roles: made by the worker keying pages that show them)
             elif hasattr(archive_obj, "derive"):
                 archive_obj.derive()
             for made_late in (site.get("pictures"), keys):
