@@ -1,9 +1,9 @@
-"""Which article and entity pages can have a new render key, after only articles changed.
+"""Which pages keep their render key when only articles changed, without keying them.
 
 A build whose inputs differ from the last build's (`PageKeys.inputs`: an article added,
 edited or removed) used to key every page again: 16,000 contexts made and hashed at 10,000
 articles, ~3.5 s of CPU, to find the ~30 pages that adding one article changes. This module
-finds them from what each article and entity page is made of (the contract in pagekey.py):
+finds them from what each kind of page is made of (the contract in pagekey.py):
 
 - an article page: its article (the file's content hash), its resolved mentions (quotes,
   sentences and dates follow from the file and the annotation setup), and the values of the
@@ -20,14 +20,18 @@ finds them from what each article and entity page is made of (the contract in pa
 
 So when the annotation setup, site digest, entity values and the pictures' month span are
 the last build's (`KeyState.setup`, `entities`, `span`), only these pages can have changed:
-the pages of the articles whose digest changed (added, edited, re-resolved, removed), and the
+the pages of the articles whose digest changed (added, edited, re-resolved, removed); the
 pages of the entities those articles name (before and after the change), with the
-organisations those people have a role in, the timeline's pages of the years their entries
-are in, the timeline's pages whose links changed (a month page added next to them), and the
-listing pages that show a changed article or whose items or pager changed. Every other such
-page keeps the key in the last build's manifest; every other kind of page (home, indexes,
-the first page of each listing, …) is keyed as before. When any of those
-conditions fails, every page is keyed (`unchanged_keys` returns None).
+organisations those people have a role in; the timeline's pages of the years their entries
+are in, and those whose links changed (a month page added next to them); and the listing
+pages that show a changed article or whose items or pager changed. Every other such page
+keeps the key in the last build's manifest, and so does the feed of an entity whose page
+kept its key (`carried_files`). Every other kind of page (home, indexes, the first page of
+each listing, …) is keyed as before. When any of those conditions fails, every page is keyed
+(`unchanged_keys` returns None).
+
+The same digests key each article's rows in the data exports (`article_keys`,
+export_rows.py), so the exports no longer pickle every text to find the changed articles.
 
 `ARCHIVE_VERIFY_KEYS=1` (the test suite sets it) makes every key taken this way again and
 fails the build if one differs: the check that these rules cover what pages show.
@@ -162,14 +166,20 @@ def changed_articles(last: KeyState, now: KeyState) -> set[str]:
             | {a for a in la if a not in na})
 
 
-def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[str]:
-    """Entities whose pages may show something of the changed articles."""
-    named: set[str] = set()
+def _of_changed(last: KeyState, now: KeyState, changed: set[str], field: int) -> set:
+    """The union of one field of the changed articles' entries, before and after the change."""
+    out: set = set()
     for aid in changed:
         for state in (last, now):
             entry = state.articles.get(aid)
             if entry is not None:
-                named.update(entry[1])
+                out.update(entry[field])
+    return out
+
+
+def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[str]:
+    """Entities whose pages may show something of the changed articles."""
+    named: set[str] = _of_changed(last, now, changed, 1)
     out = set(named)
     # An organisation's page lists its people (registry roles, and roles articles state: the
     # first of a kind, in article order) ordered by their mentions: a change to a person's
@@ -190,13 +200,7 @@ def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[st
 
 def touched_years(last: KeyState, now: KeyState, changed: set[str]) -> set[int]:
     """Years in which the changed articles have (or had) timeline entries."""
-    out: set[int] = set()
-    for aid in changed:
-        for state in (last, now):
-            entry = state.articles.get(aid)
-            if entry is not None:
-                out.update(entry[2])
-    return out
+    return _of_changed(last, now, changed, 2)
 
 
 
