@@ -207,3 +207,25 @@ def test_feeds_of_untouched_entities_keep_their_keys(demo, tmp_path, monkeypatch
     build(config, jobs=1)
     assert "kataib-hezbollah" in asked and "igor-konashenkov" not in asked
     assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+
+
+def test_export_rows_are_keyed_alike_by_every_kind_of_build(demo, monkeypatch):
+    """A build that made no key state (same inputs as the last one: here with the page store
+    and the export records removed, so its data files are made again) keys each article's
+    export rows as a build with a state does: the next build, adding an article, makes the
+    rows of that article alone."""
+    from archive import export_rows
+
+    config = load_config(demo)
+    build(config, jobs=1)
+    shutil.rmtree(config.output_dir)
+    for folder in [*demo.glob(".archive-cache/v*/pages-store"), *demo.glob(".archive-cache/v*/exports")]:
+        shutil.rmtree(folder)
+    build(config, jobs=1)
+    made = []
+    real = export_rows.Group.mentions.fget
+    monkeypatch.setattr(export_rows.Group, "mentions",
+                        property(lambda g: (made.append(g.id) if g._mentions is None else None) or real(g)))
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert made == ["2021-05-02-kataib-warns"]

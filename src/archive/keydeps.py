@@ -84,7 +84,8 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
     mentions (its digest): taken from `last` for an article whose digest is the same."""
     from archive.roles import find_roles
 
-    setup = hashlib.sha256("\n".join(["setup", keys.site, index_fingerprint, str(archive.pipeline)]).encode()).hexdigest()
+    setup = setup_digest(keys, archive, index_fingerprint)
+    digests = article_digests(keys, archive)
     speakers: dict[str, set] = {}
     for q in archive.quotes:
         if q.speaker_entity:
@@ -92,8 +93,7 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
     articles = {}
     for art in archive.articles:
         ms = archive.mentions[art.id]
-        digest = hashlib.sha256(keys.article_digest(art).encode()
-                                + _plain_dump([tuple(m.__dict__.values()) for m in ms])).hexdigest()
+        digest = digests[art.id]
         named = dict.fromkeys([m.entity for m in ms])
         named.update(dict.fromkeys(sorted(speakers.get(art.id, ()))))
         years = {d.date.year for d in archive.dates.get(art.id, ()) if d.date is not None}
@@ -120,15 +120,33 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
                      for p in pages if p.shows is not None})
 
 
-def article_keys(state: KeyState | None) -> dict[str, str] | None:
+def setup_digest(keys, archive, index_fingerprint: str) -> str:
+    """Everything but the articles: the site digest (config, templates, code, registry
+    entities), the annotation fingerprint and the pipeline."""
+    return hashlib.sha256("\n".join(["setup", keys.site, index_fingerprint, str(archive.pipeline)]).encode()).hexdigest()
+
+
+def article_digests(keys, archive) -> dict[str, str]:
+    """{article id: digest of its file (PageKeys.article_digest) and its resolved mentions}."""
+    return {art.id: hashlib.sha256(keys.article_digest(art).encode()
+                                   + _plain_dump([tuple(m.__dict__.values()) for m in archive.mentions[art.id]])).hexdigest()
+            for art in archive.articles}
+
+
+def article_keys(state: KeyState | None = None, keys=None, archive=None, index_fingerprint: str | None = None) -> dict[str, str] | None:
     """{article id: digest of the setup, the article's file and its resolved mentions}: all
     that the article's own rows in the data exports are made from (its quotes follow from
     its file, the annotation setup and its mentions), so that they are keyed without
-    pickling 10,000 texts (export_rows.py)."""
-    if state is None:
+    pickling 10,000 texts (export_rows.py). From this build's `state`, or made from `keys`
+    (the same digests: a build that made no state keys its export rows the same way, or the
+    next build would find no group of the last one's)."""
+    if state is not None:
+        setup, digests = state.setup, {aid: entry[0] for aid, entry in state.articles.items()}
+    elif keys is not None and keys.site is not None and index_fingerprint:
+        setup, digests = setup_digest(keys, archive, index_fingerprint), article_digests(keys, archive)
+    else:
         return None
-    setup = state.setup.encode()
-    return {aid: hashlib.sha256(setup + entry[0].encode()).hexdigest() for aid, entry in state.articles.items()}
+    return {aid: hashlib.sha256(setup.encode() + d.encode()).hexdigest() for aid, d in digests.items()}
 
 
 def load_state(path: Path | None) -> KeyState | None:

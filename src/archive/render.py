@@ -14,6 +14,7 @@ import signal
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from functools import partial as partial_fn  # (`partial` names a flag in write_site)
 from pathlib import Path
 
 import jinja2
@@ -407,7 +408,11 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 summary = stats.finished = last[""][2] if len(last[""]) > 2 else None
                 finish_reused = True
             else:
-                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store, keydeps.article_keys(key_state),
+                # the export rows' keys: from this build's state, or made where the rows are
+                export_keys = (partial_fn(keydeps.article_keys, key_state) if key_state is not None else
+                               partial_fn(keydeps.article_keys, None, keys, archive_obj, index_fingerprint)
+                               if inputs is not None else None)
+                finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store, export_keys,
                                                          keydeps.carried_files(pages, known, last)))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
@@ -620,13 +625,21 @@ class Reuse:
     the same key and it is still the very file that build left. The finishing step returns
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
-    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys: dict | None = None,
+    def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys=None,
                  carried: dict | None = None):
         self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
-        # {article id: digest of everything its export rows are made from} (keydeps.article_keys)
-        self.article_keys = article_keys
+        # makes {article id: digest of everything its export rows are made from}, or None
+        # (keydeps.article_keys)
+        self._article_keys = article_keys
+        self._made = None
         # {path: the last build's key} of files whose inputs cannot have changed (keydeps.py)
         self.carried = carried or {}
+
+    @property
+    def article_keys(self) -> dict[str, str] | None:
+        if self._made is None and self._article_keys is not None:
+            self._made = self._article_keys()
+        return self._made
 
     def key_of(self, rel: str, inputs) -> str | None:
         """The key of the file at `rel`, made from `inputs()`; or, for a file whose inputs
