@@ -208,14 +208,12 @@ def test_index_parts_on_the_fixture_archive(annotated):  # noqa: F811
             rq = a.quotes[int(q.id.rsplit("-q", 1)[1]) - 1]
             assert q.speaker_entity == _speaker_entity(rq.antecedent or rq.speaker, speakers)
         assert find_roles(art.id, art.text, ms) == _plain_find_roles(art.id, art.text, ms)
-    # one entity's contexts, made from its articles alone before every entity's are made
-    # (a build keying a few entity pages, keydeps.py), are the same contexts
-    alone = {eid: archive.contexts_of(eid) for eid in archive.entities}
+    # an entity's contexts made article by article (an entity page's articles only, before
+    # every entity's are made: a build keying a few entity pages, keydeps.py) are the same
+    alone = {eid: [c for aid in archive.entity_articles.get(eid, []) for c in archive.article_contexts(eid, aid)]
+             for eid in archive.entities}
     assert "contexts" not in archive.__dict__
     assert {eid: c for eid, c in alone.items() if c} == plain_contexts
-    # and article by article (an entity page's articles only)
-    assert {eid: [c for aid in archive.entity_articles.get(eid, []) for c in archive.article_contexts(eid, aid)]
-            for eid in plain_contexts} == plain_contexts
     assert archive.contexts == plain_contexts
     assert list(archive.contexts) == list(plain_contexts)
     seen_lists = [list(dict.fromkeys(m.entity for m in archive.mentions[art.id])) for art in archive.articles]

@@ -60,7 +60,8 @@ def candidates(archive: Archive) -> list[Candidate]:
         n = archive.mention_counts.get(ent.id, 0)
         if ent.in_registry or not n:
             continue
-        ctx = next(iter(archive.contexts_of(ent.id)), None)
+        first = archive.entity_articles.get(ent.id)  # its first context is in its first article
+        ctx = next(iter(archive.article_contexts(ent.id, first[0])), None) if first else None
         line = _context_line(ctx) if ctx else ""
         # The most informative role: one naming an organisation, not ending in a rank
         # abbreviation ("… spokesman Maj. Gen."), then the longest.

@@ -64,22 +64,11 @@ class Archive:
         """Each entity's mentions in their sentences (`_add_contexts`), in article order."""
         return _all_contexts(self)
 
-    def contexts_of(self, entity_id: str) -> list[Context]:
-        """`contexts.get(entity_id, [])`, made from this entity's articles alone unless every
-        entity's are made already: a build that keys a few dozen entity pages (keydeps.py)
-        does not make the 200,000 contexts of a 10,000-article archive (0.35 s)."""
-        made = self.__dict__.get("contexts")
-        if made is not None:
-            return made.get(entity_id, [])
-        memo = self.__dict__.setdefault("_contexts_of", {})
-        found = memo.get(entity_id)
-        if found is None:
-            found = memo[entity_id] = _entity_contexts(self, entity_id)
-        return found
-
     def article_contexts(self, entity_id: str, article_id: str) -> list[Context]:
         """The entity's contexts in one article (what `contexts` holds for it, in order), made
-        from that article alone: an entity page shows its newest 200 articles, of thousands."""
+        from that article alone: a build that keys a few dozen entity pages (keydeps.py) makes
+        those of the 200 articles each shows, not the 200,000 contexts of a 10,000-article
+        archive (0.35 s)."""
         found: dict[str, list[Context]] = defaultdict(list)
         _add_contexts(found, self.article(article_id), self.sentences[article_id],
                       [m for m in self.mentions[article_id] if m.entity == entity_id])
@@ -295,16 +284,6 @@ def _all_contexts(archive: Archive) -> dict[str, list[Context]]:
     for art in archive.articles:
         _add_contexts(contexts, art, sentences[art.id], mentions[art.id])
     return dict(contexts)
-
-
-def _entity_contexts(archive: Archive, entity_id: str) -> list[Context]:
-    """One entity's contexts, the same as `_all_contexts` gives it: its articles are in the
-    archive's order, and each article's contexts of an entity come from its mentions alone."""
-    contexts: dict[str, list[Context]] = defaultdict(list)
-    for aid in archive.entity_articles.get(entity_id, ()):
-        _add_contexts(contexts, archive.article(aid), archive.sentences[aid],
-                      [m for m in archive.mentions[aid] if m.entity == entity_id])
-    return contexts.get(entity_id, [])
 
 
 def _found_roles(archive: Archive) -> dict[str, list[FoundRole]]:

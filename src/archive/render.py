@@ -375,7 +375,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if not same_inputs:
             if inputs is not None:
                 # only articles changed: the article and entity pages they cannot have changed
-                # keep their last keys (at 10,000 articles, adding one keys ~2,000 pages, not 16,000)
+                # keep their last keys (at 10,000 articles, adding one keys ~40 pages, not 16,410)
                 last_state = keydeps.load_state(keydeps.state_path(manifest_path)) if last_inputs else None
                 if last_state is not None and last_state.inputs != last_inputs:
                     last_state = None
