@@ -139,12 +139,10 @@ def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) ->
     dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
     groups = []
     used: set[str] = set()
-    sources = []
     for a in archive.articles:
         aid, date = a.id, dates[a.id]
         ms = archive.mentions.get(aid, [])
         used.update(map(_ENTITY, ms))
-        sources.append([m.__dict__ for m in ms])  # Mention's fields, for the key
         groups.append(Group(aid, "", [(aid, a.title, date, a.date.precision if a.date else None,
                                        a.date.year if a.date else None, a.source, a.url, a.author, list(a.tags),
                                        a.summary, a.path, article_path(aid), len(ms), 0, a.text)],
@@ -184,8 +182,8 @@ def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) ->
         for g in groups:
             g.key = _digest((FORMAT, "inputs", article_keys[g.id]))
     elif regular:
-        for g, source in zip(groups, sources):
-            g.key = _digest((FORMAT, g.articles, source, g.quotes))
+        for g in groups:  # the mentions' fields (as dicts), not their rows: those are made on demand
+            g.key = _digest((FORMAT, g.articles, [m.__dict__ for m in g._source[2]], g.quotes))
     else:
         whole = Group(None, "", [r for g in groups for r in g.articles], quotes,
                       _mentions=[r for g in groups for r in g.mentions])
