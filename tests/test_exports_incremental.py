@@ -96,6 +96,8 @@ def test_add_change_remove_equal_a_clean_build(tmp_path, spy):
 
 
 def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
+    """An edit to the site's data files (through the page store's hard link to them, too)
+    changes their modification time: neither is copied from, the rows are made afresh."""
     root = write_archive(tmp_path / "arch")
     config = load_config(root)
     build(config, jobs=1)
@@ -110,19 +112,13 @@ def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     spy["sqlite"] = []
     build(config, jobs=1)
-    # copied from the cache's copies (the edited files fail the check), never from the edits
-    assert spy["sqlite"] == ["copied"]
+    assert spy["sqlite"] == ["fresh"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
-    # and with neither the site's files nor the cache's copies usable: made from scratch
-    for copy in (root / ".archive-cache").rglob("exports/*/*"):
-        copy.write_bytes(copy.read_bytes() + b" ")
+    # the next build copies from this one's files again
     (root / "articles" / "2021-06-21-envoys.md").write_text(EXTRA.format(n=21, day=21), encoding="utf-8")
-    for name in ("mentions.json", "archive.sqlite"):
-        path = config.output_dir / "data" / name
-        path.write_bytes(path.read_bytes())  # same bytes, a new modification time
     spy["sqlite"] = []
     build(config, jobs=1)
-    assert spy["sqlite"] == ["fresh"]
+    assert spy["sqlite"] == ["copied"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean2")
 
 
@@ -218,15 +214,12 @@ def test_network_writers_equal_the_json_module_and_elementtree(n):
 
 def test_a_build_into_an_empty_output_copies_from_the_cache(tmp_path, spy):
     """A warm cache without the previous site (a fresh clone's CI, `rm -r build`): the rows are
-    copied from the cache's copies of the last build's data files, which are never the site's
-    own files (a write to one must not change the other)."""
+    copied from the page store's entries of the last build's data files."""
     import shutil
 
     root = write_archive(tmp_path / "arch")
     config = load_config(root)
     build(config, jobs=1)
-    copies = list((root / ".archive-cache").rglob("exports/*/mentions.json"))
-    assert len(copies) == 1 and copies[0].stat().st_ino != (config.output_dir / "data/mentions.json").stat().st_ino
     shutil.rmtree(config.output_dir)
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     spy["encoded"], spy["sqlite"] = 0, []
@@ -234,3 +227,18 @@ def test_a_build_into_an_empty_output_copies_from_the_cache(tmp_path, spy):
     assert spy["sqlite"] == ["copied"]
     assert spy["encoded"] <= 2
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
+
+
+def test_copies_left_by_earlier_versions_are_removed(tmp_path):
+    """Earlier versions kept a copy of data/ in the cache (export_state.drop_old_copies)."""
+    from archive.export_state import state_path
+
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    old = state_path(root / ".archive-cache").with_suffix("")
+    old.mkdir(parents=True)
+    (old / "mentions.json").write_text("[]\n", encoding="utf-8")
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    build(config, jobs=1)
+    assert not old.exists()

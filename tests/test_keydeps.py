@@ -229,3 +229,38 @@ def test_export_rows_are_keyed_alike_by_every_kind_of_build(demo, monkeypatch):
     (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
     build(config, jobs=1)
     assert made == ["2021-05-02-kataib-warns"]
+
+
+def test_roles_of_unchanged_articles_come_from_the_state(demo, tmp_path, monkeypatch):
+    """Adding an article searches its text alone for stated roles; the others' come from the
+    last build's state, and the site is a clean build's (roles show on people's and
+    organisations' pages)."""
+    from archive import index, roles
+
+    config = load_config(demo)
+    build(config, jobs=1)
+    monkeypatch.delenv(keydeps.VERIFY_ENV, raising=False)
+    searched = []
+    real = roles.find_roles
+    for module in (roles, index):  # (index.py imports it by name)
+        monkeypatch.setattr(module, "find_roles", lambda aid, text, ms: searched.append(aid) or real(aid, text, ms))
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert searched == ["2021-05-02-kataib-warns"]
+    assert site_bytes(config.output_dir) == clean_build(demo, tmp_path)
+
+
+def test_the_check_fails_a_build_whose_kept_roles_are_stale(demo, monkeypatch):
+    """With ARCHIVE_VERIFY_KEYS, the roles kept for an unchanged article are checked against
+    its text: a state whose roles were tampered with fails the build, naming the article."""
+    config = load_config(demo)
+    build(config, jobs=1)
+    path = keydeps.state_path(next(demo.glob(".archive-cache/v*/pages/*.json")))
+    state = keydeps.load_state(path)
+    seed = next(aid for aid, entry in state.articles.items() if entry[3])
+    entry = state.articles[seed]
+    state.articles[seed] = (*entry[:3], entry[3][1:])  # one role forgotten
+    keydeps.save_state(path, state)
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    with pytest.raises(ArchiveError, match="roles kept for .* are stale"):
+        build(config, jobs=1)

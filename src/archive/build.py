@@ -330,7 +330,7 @@ def _finish_task(task: tuple):
         rows = export_rows(archive, getattr(st["reuse"], "article_keys", None))
         rows.make_mentions(st["previous"].wanted())
         return write_exports(archive, tmp / "data", {"title": config.title}, parts=("text", "sqlite"),
-                             previous=st["previous"], reuse=st["reuse"], rows=rows, copies=st["copies"])
+                             previous=st["previous"], reuse=st["reuse"], rows=rows)
     if task[0] == "feeds":
         _, k, n = task
         return write_feeds(archive, config, tmp, st["entity_ids"][k::n], main=k == 0, reuse=st["reuse"])
@@ -359,7 +359,7 @@ class SiteFinish:
         self.state_file: Path | None = None
 
     def prepare(self, tmp: Path, reuse=None) -> list[tuple]:
-        from archive.export_state import copies_dir, state_path
+        from archive.export_state import state_path
         from archive.exports import previous_exports
 
         self.tmp = tmp
@@ -367,10 +367,10 @@ class SiteFinish:
         # when the pages are keyed (`reuse.keys`).
         self.state_file = (state_path(self.cache_root) if self.cache_root is not None and reuse is not None
                            and getattr(reuse, "keys", None) is not None else None)
-        previous = previous_exports(self.state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None))
+        previous = previous_exports(self.state_file, getattr(reuse, "manifest", None), getattr(reuse, "out", None),
+                                    getattr(reuse, "store", None))
         _FINISH.update(tmp=tmp, archive=self.archive, config=self.config, pages=self.pages, reuse=reuse,
                        previous=previous,
-                       copies=copies_dir(self.state_file) if self.state_file is not None else None,
                        entity_ids=[p.subject.id for p in self.pages if p.kind == "entity"])
         # Longest first: the pool hands the next task to whichever process is free. At 10,000
         # articles, adding one: data ~1.7 s (rows 0.45, JSON and CSV 0.5, SQLite 0.75), each
@@ -386,7 +386,7 @@ class SiteFinish:
         report = self.report
         data = results[("data",)]
         report.data_rows = data["rows"]
-        save_exports_state(self.state_file, data["state"], data["copies"])
+        save_exports_state(self.state_file, data["state"])
         (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
         report.feeds = n1 + n2
         if self.config.search:

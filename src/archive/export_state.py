@@ -7,7 +7,9 @@ group of rows (export_rows.py: one article), its key, its row counts and the byt
 its fragment in each JSON and CSV file, and the key of every data file. A previous file is
 used only when it is provably the one that record describes: the page manifest (render.Reuse)
 holds the key this step returned for it and its size, mtime and inode, and the file in the
-published site still has them. Anything else (no record, an edited file, another format)
+published site still has them; or, without that site (deleted, a new output folder, a fresh
+clone's CI with the cache restored), the page store's entry for that file and key is still
+the file it stored (pagestore.py). Anything else (no record, an edited file, another format)
 means the file is made from scratch: slower, never wrong.
 """
 from __future__ import annotations
@@ -66,30 +68,12 @@ def _same(path: Path, stat) -> bool:
     return [s.st_size, s.st_mtime_ns, s.st_ino] == list(stat)
 
 
-def copies_dir(state_file: Path) -> Path:
-    return state_file.with_suffix("")
-
-
-def keep_copies(folder: Path, copies: Path | None, names) -> dict[str, list[int]]:
-    """Copy this build's data files into the cache, so that a build without the previous site
-    (an empty output folder and a warm cache, as in CI) still copies unchanged rows from them.
-    Copies, not hard links: the cache must never share a file with the published site (writing
-    to one would change the other). Returns {name: [size, mtime_ns, inode]} of the copies."""
-    out = {}
-    if copies is None:
-        return out
-    for name in names:
-        target = copies / name
-        tmp = copies / f".{name}.{os.getpid()}.tmp"
-        try:
-            copies.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / name, tmp)  # in the kernel where it can (copy_file_range)
-            os.replace(tmp, target)  # a build still reading the old copy keeps its file
-            s = os.stat(target)
-            out[name] = [s.st_size, s.st_mtime_ns, s.st_ino]
-        except OSError:  # no copy: only the published site is copied from next time
-            tmp.unlink(missing_ok=True)
-    return out
+def drop_old_copies(state_file: Path) -> None:
+    """Remove the copies of data/ that earlier versions kept beside the record (210 MB at
+    10,000 articles, copied on every build): the page store's entries serve instead."""
+    old = state_file.with_suffix("")
+    if old.is_dir():
+        shutil.rmtree(old, ignore_errors=True)
 
 
 class Previous:
@@ -99,18 +83,20 @@ class Previous:
     `offsets(table, fmt)` gives where each group's fragment starts in that file."""
 
     def __init__(self, state: dict | None, manifest: dict | None, site: Path | None, folder: str = "data",
-                 copies: Path | None = None):
+                 store=None):
         self.state = state or {}
         self.manifest = manifest or {}
         self.site = site
         self.folder = folder
-        self.copies = copies  # the cache's links to the files the record describes (keep_copies)
+        self.store = store  # the page store (pagestore.PageStore), which keeps the keyed data files
         self.order: list = self.state.get("groups", [])  # [(key, counts, json_lens, csv_lens)]
         self.groups = {g[0]: (*g[1:], k) for k, g in enumerate(self.order)}
 
     def file(self, name: str) -> Path | None:
         """The previous data/<name> if it is exactly the file the record describes: in the
-        published site, or else the cache's link to it (a build without the previous site)."""
+        published site, or else the page store's entry for it (a build without that site)."""
+        from archive.pagestore import keyed_file_key
+
         rel = f"{self.folder}/{name}"
         key = self.state.get("files", {}).get(rel)
         if key is None:
@@ -118,9 +104,9 @@ class Previous:
         prev = self.manifest.get(rel)
         if self.site is not None and prev is not None and prev[0] == key and _same(self.site / rel, prev[1:]):
             return self.site / rel
-        stat = self.state.get("copies", {}).get(name)
-        if self.copies is not None and stat is not None and _same(self.copies / name, stat):
-            return self.copies / name
+        stored = keyed_file_key(key, rel)
+        if self.store is not None and self.store.valid(stored) is not None:
+            return Path(self.store.path(stored))
         return None
 
     def wanted(self):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from archive.export_rows import FORMAT, LIST_SEP, Rows, export_rows  # noqa: F401 (LIST_SEP: plan.py reads it here)
 from archive.export_sqlite import write_sqlite
-from archive.export_state import PER_GROUP, Previous, copies_dir, keep_copies, load_state, save_state
+from archive.export_state import PER_GROUP, Previous, drop_old_copies, load_state, save_state
 from archive.export_text import write_text_tables
 from archive.index import Archive
 from archive.plan import article_path, entity_path
@@ -155,29 +155,28 @@ def file_keys(rows: Rows, meta: dict[str, str]) -> dict[str, str]:
     return keys
 
 
-def previous_exports(state_file: Path | None, manifest: dict | None, site: Path | None) -> Previous:
-    """What the previous build left in data/ that this one may copy from (export_state.py)."""
+def previous_exports(state_file: Path | None, manifest: dict | None, site: Path | None, store=None) -> Previous:
+    """What the previous build left in data/ that this one may copy from (export_state.py):
+    in the site `site`, or in the page store `store`."""
     state = load_state(state_file)
     if state is None or state.get("code") != code_digest():
         state = None
-    return Previous(state, manifest, site, copies=copies_dir(state_file) if state_file is not None else None)
+    return Previous(state, manifest, site, store=store)
 
 
-def save_exports_state(state_file: Path | None, state: dict, copies: dict) -> None:
-    """Record what data/ holds for the next build, with the stat of the cache's copies."""
+def save_exports_state(state_file: Path | None, state: dict) -> None:
+    """Record what data/ holds for the next build."""
     if state_file is not None:
-        save_state(state_file, dict(state, copies=copies))
+        save_state(state_file, state)
+        drop_old_copies(state_file)
 
 
 def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = None,
-                  parts=("text", "sqlite"), previous: Previous | None = None, reuse=None, rows: Rows | None = None,
-                  copies: Path | None = None) -> dict:
+                  parts=("text", "sqlite"), previous: Previous | None = None, reuse=None, rows: Rows | None = None) -> dict:
     """Write data/<table>.json and .csv (part "text") and data/archive.sqlite (part "sqlite").
     Returns {"rows": row counts, "keys": {path: key}, "state": the record for the next build
-    (text part only), "copies": stat of the files copied into `copies`}. With `previous`,
-    unchanged articles are copied from the previous files; with `reuse` (render.Reuse),
-    unchanged files are carried over whole; with `copies` (a cache folder), the files are
-    copied there for a later build without this site (export_state.keep_copies)."""
+    (text part only)}. With `previous`, unchanged articles are copied from the previous
+    files; with `reuse` (render.Reuse), unchanged files are carried over whole."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = rows if rows is not None else export_rows(archive)
     meta = dict(meta or {}, pipeline=archive.pipeline)
@@ -189,6 +188,4 @@ def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = 
         out["state"] = {"format": FORMAT, "code": code_digest(), "files": keys, "groups": groups}
     if "sqlite" in parts and not (link is not None and link("data/archive.sqlite", keys["data/archive.sqlite"])):
         write_sqlite(rows, folder / "archive.sqlite", meta, SCHEMA, INDEXES, previous)
-    made = [rel for rel in keys if ("sqlite" if rel == "data/archive.sqlite" else "text") in parts]
-    out["copies"] = keep_copies(folder, copies, [rel.split("/", 1)[1] for rel in made])
     return out

@@ -48,7 +48,7 @@ from archive.errors import ArchiveError
 from archive.jsonfile import write_bytes_atomic
 from archive.pagekey import _plain_dump
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
 # kinds whose pages this module may vouch for; every other kind is keyed every time
 _ARTICLE_KINDS = frozenset({"article"})
@@ -66,8 +66,8 @@ class KeyState:
     setup: str      # the site digest, annotation fingerprint and pipeline: all but the articles
     span: list      # the pictures' months (an entity's sparkline spans them)
     articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show,
-    #                                years of its timeline entries, (person, organisation) of the roles
-    #                                it states, as roles.find_roles finds them)
+    #                                years of its timeline entries, the roles it states as
+    #                                roles.find_roles finds them: (person, title, organisation, start, end))
     orgs: dict      # person id → organisations the registry gives them a role in (or affiliates them to)
     entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
     timeline: dict  # path of a timeline page below the index → (template, its plan.TimelinePlace)
@@ -81,9 +81,11 @@ def state_path(manifest_path: Path | None) -> Path | None:
 def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, pages: list,
                   last: KeyState | None = None) -> KeyState:
     """This build's KeyState. The roles an article states are a function of its text and
-    mentions (its digest): taken from `last` for an article whose digest is the same."""
+    mentions (its digest): taken from `last` for an article whose digest is the same (and
+    checked against the text with ARCHIVE_VERIFY_KEYS)."""
     from archive.roles import find_roles
 
+    verifying = bool(os.environ.get(VERIFY_ENV))
     setup = setup_digest(keys, archive, index_fingerprint)
     digests = article_digests(keys, archive)
     speakers: dict[str, set] = {}
@@ -100,10 +102,12 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
         if art.date is not None:
             years.add(art.date.year)
         before = last.articles.get(art.id) if last is not None else None
-        if before is not None and before[0] == digest and len(before) > 3:
+        if before is not None and before[0] == digest:
             stated = before[3]
+            if verifying:
+                _verify_roles(art, stated, _role_entries(find_roles(art.id, art.text, ms)))
         else:
-            stated = tuple(sorted({(r.entity, r.organisation) for r in find_roles(art.id, art.text, ms) if r.organisation}))
+            stated = _role_entries(find_roles(art.id, art.text, ms))
         articles[art.id] = (digest, tuple(named), tuple(sorted(years)), stated)
     orgs: dict[str, set] = {}
     for e in archive.entities.values():
@@ -118,6 +122,23 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
                     {p.path: (p.template, tuple(p.subject or ())) for p in pages if p.kind in _TIMELINE_KINDS},
                     {p.path: hashlib.sha256(_plain_dump((p.kind, p.template, p.shows))).hexdigest()
                      for p in pages if p.shows is not None})
+
+
+def _role_entries(found) -> tuple:
+    return tuple((r.entity, r.title, r.organisation, r.start, r.end) for r in found)
+
+
+def _verify_roles(art, kept: tuple, fresh: tuple) -> None:
+    if kept != fresh:
+        raise ArchiveError(f"the roles kept for {art.path} from the last build are stale (keydeps.py)")
+
+
+def found_roles(state: KeyState) -> dict:
+    """{article id: [FoundRole]} as roles.find_roles gives them: for `Archive.found_in_article`."""
+    from archive.roles import FoundRole
+
+    return {aid: [FoundRole(person, title, org, aid, start, end) for person, title, org, start, end in entry[3]]
+            for aid, entry in state.articles.items()}
 
 
 def setup_digest(keys, archive, index_fingerprint: str) -> str:
@@ -205,8 +226,8 @@ def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[st
     stated: dict[str, set] = {}
     for state in (last, now):
         for entry in state.articles.values():
-            for person, org in entry[3]:
-                if person in named:
+            for person, _, org, _, _ in entry[3]:
+                if org and person in named:
                     stated.setdefault(person, set()).add(org)
     for p in named:
         out.update(last.orgs.get(p, ()))
