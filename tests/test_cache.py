@@ -73,7 +73,25 @@ def make_archive(root: Path, articles: dict = ARTICLES, registry: str = REGISTRY
 
 
 def site_bytes(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    """Every file's bytes; a SQLite file's content instead (`sqlite_content`): an incremental
+    build patches the previous file, which holds a clean build's rows in another order."""
+    return {p.relative_to(out).as_posix(): sqlite_content(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def sqlite_content(path: Path) -> bytes:
+    """The schema (tables, columns, indexes) and every table's rows, sorted: what two SQLite
+    files must share to hold the same data, whatever their page layout and row order."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        schema = sorted(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
+        tables = [name for kind, name, _, _ in schema if kind == "table"]
+        rows = {t: sorted(con.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+    finally:
+        con.close()
+    return repr((schema, rows)).encode()
 
 
 class Links(HTMLParser):

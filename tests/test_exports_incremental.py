@@ -19,6 +19,7 @@ from archive.config import load_config
 from archive.export_rows import export_rows, flat
 from archive.exports import SCHEMA, tables
 from archive.svg import graphml, network_json
+from test_cache import sqlite_content
 
 EXTRA = """---
 title: "Envoys {n} return to Baghdad"
@@ -33,7 +34,10 @@ Kata'ib Hezbollah said nothing about round {n}.
 
 
 def data_bytes(out):
-    return {p.name: p.read_bytes() for p in sorted((out / "data").iterdir()) if p.name != "index.html"}
+    """The data files' bytes, the SQLite file's content (test_cache.sqlite_content: a patched
+    file holds a clean build's rows, not its bytes)."""
+    return {p.name: sqlite_content(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted((out / "data").iterdir()) if p.name != "index.html"}
 
 
 def clean_data(root, tmp_path, name):
@@ -53,14 +57,21 @@ def spy(monkeypatch):
             seen["encoded"] += 1
         return json_rows(self, rows)
 
-    write = export_sqlite._write
+    write, patch = export_sqlite._write, export_sqlite._patch
 
     def recording(rows, path, meta, schema, indexes, prev, old):
         seen["sqlite"].append("copied" if old is not None else "fresh")
         return write(rows, path, meta, schema, indexes, prev, old)
 
+    def patching(rows, path, meta, schema, prev, old):
+        done = patch(rows, path, meta, schema, prev, old)
+        if done:
+            seen["sqlite"].append("patched")
+        return done
+
     monkeypatch.setattr(export_text._Encoder, "json", counting)
     monkeypatch.setattr(export_sqlite, "_write", recording)
+    monkeypatch.setattr(export_sqlite, "_patch", patching)
     return seen
 
 
@@ -84,15 +95,49 @@ def test_add_change_remove_equal_a_clean_build(tmp_path, spy):
         spy["encoded"], spy["sqlite"] = 0, []
         change()
         build(config, jobs=1)
-        assert spy["sqlite"] == ["copied"], name
+        assert spy["sqlite"] == ["patched"], name
         # only articles whose rows changed are encoded: the new or edited one, and here one more
         # whose mention of "envoys" resolves differently once another article names them
         assert spy["encoded"] <= 2, name
         assert data_bytes(config.output_dir) == clean_data(root, tmp_path, f"clean-{name}"), name
         db = sqlite3.connect(config.output_dir / "data" / "archive.sqlite")
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert db.execute("PRAGMA freelist_count").fetchone() == (0,)
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         db.close()
+
+
+def test_a_file_with_too_many_free_pages_is_made_whole_as_a_clean_build(tmp_path, spy, monkeypatch):
+    """Past MAX_FREE the patched file is dropped and made whole, copying unchanged rows from
+    the previous file: then its bytes, not only its rows, are a clean build's."""
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    monkeypatch.setattr(export_sqlite, "MAX_FREE", -1.0)  # any patched file has too many
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["copied"]
+    clean = tmp_path / "clean"
+    build(load_config(root, {"output": str(clean)}), jobs=1, use_cache=False)
+    assert (config.output_dir / "data/archive.sqlite").read_bytes() == (clean / "data/archive.sqlite").read_bytes()
+
+
+def test_a_file_most_of_whose_articles_changed_is_made_whole(tmp_path, spy):
+    """Removing most of the articles (which would free most pages): the file is made whole."""
+    root = write_archive(tmp_path / "arch")
+    for n in range(1, 13):
+        (root / "articles" / f"2021-06-{n:02d}-envoys.md").write_text(EXTRA.format(n=n, day=n) * 20, encoding="utf-8")
+    config = load_config(root)
+    build(config, jobs=1)
+    for n in range(1, 12):
+        (root / "articles" / f"2021-06-{n:02d}-envoys.md").unlink()
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["copied"]
+    db = sqlite3.connect(config.output_dir / "data" / "archive.sqlite")
+    assert db.execute("PRAGMA freelist_count").fetchone() == (0,)
+    db.close()
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
 
 
 def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
@@ -118,7 +163,7 @@ def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
     (root / "articles" / "2021-06-21-envoys.md").write_text(EXTRA.format(n=21, day=21), encoding="utf-8")
     spy["sqlite"] = []
     build(config, jobs=1)
-    assert spy["sqlite"] == ["copied"]
+    assert spy["sqlite"] == ["patched"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean2")
 
 
@@ -224,7 +269,7 @@ def test_a_build_into_an_empty_output_copies_from_the_cache(tmp_path, spy):
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     spy["encoded"], spy["sqlite"] = 0, []
     build(config, jobs=1)
-    assert spy["sqlite"] == ["copied"]
+    assert spy["sqlite"] == ["patched"]
     assert spy["encoded"] <= 2
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
 

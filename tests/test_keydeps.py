@@ -99,6 +99,11 @@ def test_adding_an_article_keys_the_timeline_pages_of_its_year(demo, tmp_path, m
     keyed_timeline = {p for p in keyed if p.startswith("timeline/")}
     assert "timeline/index.html" in keyed_timeline and "timeline/2021.html" in keyed_timeline
     assert not any(p.startswith("timeline/2017") for p in keyed_timeline)
+    # 2021 is split into months: its overview, the article's month (dated 2 May, reporting
+    # "Sunday", the same day; a new page) and the pages beside it (their links changed), not
+    # 2021's other months
+    assert {p for p in timeline if p.startswith("timeline/2021/")} == {f"timeline/2021/{m}.html" for m in ("01", "04", "10")}
+    assert {p for p in keyed_timeline if p.startswith("timeline/2021/")} == {f"timeline/2021/{m}.html" for m in ("04", "05", "10")}
 
 
 @pytest.mark.parametrize("small_pages", [False, True])

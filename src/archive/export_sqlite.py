@@ -1,12 +1,21 @@
 """data/archive.sqlite: every table, foreign keys and indexes, and a `meta` table.
 
-The file is a function of the rows alone: it is always made by the same sequence of
-operations (tables in SCHEMA order, each filled in row order, then the indexes), and SQLite
-lays out pages deterministically for a given sequence. An incremental build keeps that
-sequence and only changes where rows come from: the rows of unchanged articles are copied by
-SQLite itself (`INSERT … SELECT` over a rowid range of the previous build's file, attached
-read-only), the rest are inserted from Python. The rowids, the row order, every page and so
-the bytes are those of a clean build (tests/test_exports_incremental.py checks it).
+A clean build makes the file by one sequence of operations (tables in SCHEMA order, each
+filled in row order, then the indexes), so two clean builds of the same articles give the
+same bytes.
+
+An incremental build patches a copy of the previous build's file instead (`_patch`): the rows
+of the articles that changed, were added or are gone are deleted and inserted, and the small
+tables (meta, entities, roles, co-mentions) are refilled. Remaking the whole file took 0.65 s
+at 10,000 articles (mostly the 230,000 mention rows and their indexes), on the path that a
+build adding one article waits on; the copy and the patch take ~0.05 s. The patched file
+holds the same schema, indexes and rows as a clean build's (tests/test_exports_incremental.py
+checks it), but not the same bytes: an added article's rows come last in rowid order, so a
+query that needs an order must say so (ORDER BY), as SQL always required. When the patched
+file's free pages would reach a quarter of it, when half the articles or more changed, or
+when anything is not what the previous build's record says, the file is made whole, as before: the rows of unchanged
+articles copied by SQLite itself (`INSERT … SELECT` over a rowid range of the previous file,
+attached read-only), the rest inserted from Python.
 
 No VACUUM: a new file written in one transaction with the journal off has no free pages, and
 VACUUM (a copy of the whole file, a quarter of the time) would only repack the primary-key
@@ -16,6 +25,7 @@ file.
 """
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -29,16 +39,78 @@ def _create(con, name: str, cols) -> str:
     return f"INSERT INTO main.{name} VALUES ({', '.join('?' for _ in cols)})"
 
 
+# A patched file is made whole again once its free pages reach this share of it.
+MAX_FREE = 0.25
+
+
 def write_sqlite(rows: Rows, path: Path, meta: dict[str, str], schema: dict, indexes,
                  prev: Previous | None = None) -> None:
     old = prev.file("archive.sqlite") if prev is not None and prev.groups else None
     if old is not None:
         try:
+            if _patch(rows, path, meta, schema, prev, old):
+                return
+        except sqlite3.Error:
+            pass  # e.g. the previous file is not what its record says: made whole below
+        try:
             _write(rows, path, meta, schema, indexes, prev, old)
             return
         except sqlite3.Error:
-            pass  # e.g. the previous file is not what its record says: make it from scratch
+            pass  # likewise: make it from scratch
     _write(rows, path, meta, schema, indexes, None, None)
+
+
+def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> bool:
+    """Make `path` a copy of the previous file `old` with this build's rows: those of the
+    articles whose group is not in the previous record (added or changed) inserted, those of
+    articles changed or gone deleted, and the tables not grouped by article refilled. False
+    (and no file) when it cannot be patched, when half the articles or more changed, or when
+    it would keep too many free pages."""
+    if any(g.id is None for g in rows.groups):
+        return False  # an irregular archive's single group: no article to delete by
+    path.unlink(missing_ok=True)
+    shutil.copyfile(old, path)  # in the kernel where it can (copy_file_range)
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("BEGIN")
+        now = {g.id for g in rows.groups}
+        stale = [(aid,) for aid in sorted({aid for (aid,) in con.execute("SELECT id FROM main.articles")} - now)]
+        fresh = [g for g in rows.groups if g.key not in prev.groups]
+        if 2 * (len(fresh) + len(stale)) > len(rows.groups):
+            # most rows change (another output folder's keys, a re-resolved archive): made
+            # whole instead, as fast then, and a clean build's bytes
+            con.close()
+            path.unlink()
+            return False
+        stale += [(g.id,) for g in fresh]
+        for table in PER_GROUP:
+            column = "id" if table == "articles" else "article"
+            con.executemany(f'DELETE FROM main.{table} WHERE "{column}" = ?', stale)
+            insert = f"INSERT INTO main.{table} VALUES ({', '.join('?' for _ in schema[table])})"
+            con.executemany(insert, [flat(table, r) for g in fresh for r in getattr(g, table)])
+            expected = sum(g.count(table) for g in rows.groups)
+            if con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] != expected:
+                raise sqlite3.DatabaseError(f"{table}: the previous file's rows are not what its record says")
+        con.execute("DELETE FROM main.meta")
+        con.executemany("INSERT INTO main.meta VALUES (?, ?)", sorted(meta.items()))
+        for name in schema:
+            if name not in PER_GROUP:
+                con.execute(f"DELETE FROM main.{name}")
+                insert = f"INSERT INTO main.{name} VALUES ({', '.join('?' for _ in schema[name])})"
+                con.executemany(insert, [flat(name, r) for r in rows.table(name)])
+        con.execute("COMMIT")
+        free, pages = con.execute("PRAGMA freelist_count").fetchone()[0], con.execute("PRAGMA page_count").fetchone()[0]
+    except BaseException:
+        con.close()
+        path.unlink(missing_ok=True)
+        raise
+    con.close()
+    if free > MAX_FREE * pages:
+        path.unlink()
+        return False
+    return True
 
 
 def _write(rows: Rows, path: Path, meta, schema, indexes, prev: Previous | None, old: Path | None) -> None:

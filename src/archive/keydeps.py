@@ -12,9 +12,9 @@ finds them from what each kind of page is made of (the contract in pagekey.py):
   name it say about it (its mentions, contexts, quotes, co-mentions, roles, event
   participants, pictures); an organisation's page also lists the people with a role in it,
   ordered by their mentions;
-- a page of the timeline below its index: the entries of its year (registry events, and the
-  articles dated or reporting a date in that year), and the pages it links as previous and
-  next (`plan.TimelinePlace`);
+- a page of the timeline below its index: the entries of its year, or of its month for a
+  long year's month page (registry events, and the articles dated or reporting a date in
+  that period), and the pages it links as previous and next (`plan.TimelinePlace`);
 - a page by date of a long listing (articles, quotes, an entity's articles): its items, their
   articles, and its pager (`PageSpec.shows`).
 
@@ -22,8 +22,9 @@ So when the annotation setup, site digest, entity values and the pictures' month
 the last build's (`KeyState.setup`, `entities`, `span`), only these pages can have changed:
 the pages of the articles whose digest changed (added, edited, re-resolved, removed); the
 pages of the entities those articles name (before and after the change), with the
-organisations those people have a role in; the timeline's pages of the years their entries
-are in, and those whose links changed (a month page added next to them); and the listing
+organisations those people have a role in; the timeline's pages of the years and months their
+entries are in (a long year's overview counts its months: it is keyed with any of them), and
+those whose links changed (a month page added next to them); and the listing
 pages that show a changed article or whose items or pager changed. Every other such page
 keeps the key in the last build's manifest, and so does the feed of an entity whose page
 kept its key (`carried_files`). Every other kind of page (home, indexes, the first page of
@@ -48,7 +49,7 @@ from archive.errors import ArchiveError
 from archive.jsonfile import write_bytes_atomic
 from archive.pagekey import _plain_dump
 
-STATE_VERSION = 6
+STATE_VERSION = 7
 VERIFY_ENV = "ARCHIVE_VERIFY_KEYS"
 # kinds whose pages this module may vouch for; every other kind is keyed every time
 _ARTICLE_KINDS = frozenset({"article"})
@@ -66,7 +67,7 @@ class KeyState:
     setup: str      # the site digest, annotation fingerprint and pipeline: all but the articles
     span: list      # the pictures' months (an entity's sparkline spans them)
     articles: dict  # article id → (digest of its file and resolved mentions, entity ids its pages show,
-    #                                years of its timeline entries, the roles it states as
+    #                                (year, month or 0) of its timeline entries, the roles it states as
     #                                roles.find_roles finds them: (person, title, organisation, start, end))
     orgs: dict      # person id → organisations the registry gives them a role in (or affiliates them to)
     entities: dict  # entity id → digest of its value (PageKeys._reduce_entity)
@@ -98,9 +99,9 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
         digest = digests[art.id]
         named = dict.fromkeys([m.entity for m in ms])
         named.update(dict.fromkeys(sorted(speakers.get(art.id, ()))))
-        years = {d.date.year for d in archive.dates.get(art.id, ()) if d.date is not None}
+        periods = {(d.date.year, d.date.month or 0) for d in archive.dates.get(art.id, ()) if d.date is not None}
         if art.date is not None:
-            years.add(art.date.year)
+            periods.add((art.date.year, art.date.month or 0))
         before = last.articles.get(art.id) if last is not None else None
         if before is not None and before[0] == digest:
             stated = before[3]
@@ -108,7 +109,7 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
                 _verify_roles(art, stated, _role_entries(find_roles(art.id, art.text, ms)))
         else:
             stated = _role_entries(find_roles(art.id, art.text, ms))
-        articles[art.id] = (digest, tuple(named), tuple(sorted(years)), stated)
+        articles[art.id] = (digest, tuple(named), tuple(sorted(periods)), stated)
     orgs: dict[str, set] = {}
     for e in archive.entities.values():
         for r in e.roles:
@@ -237,8 +238,8 @@ def touched_entities(last: KeyState, now: KeyState, changed: set[str]) -> set[st
     return out
 
 
-def touched_years(last: KeyState, now: KeyState, changed: set[str]) -> set[int]:
-    """Years in which the changed articles have (or had) timeline entries."""
+def touched_periods(last: KeyState, now: KeyState, changed: set[str]) -> set[tuple[int, int]]:
+    """(year, month or 0) in which the changed articles have (or had) timeline entries."""
     return _of_changed(last, now, changed, 2)
 
 
@@ -254,7 +255,8 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
         return None
     changed = changed_articles(last, now)
     touched = touched_entities(last, now, changed)
-    years = touched_years(last, now, changed)
+    periods = touched_periods(last, now, changed)
+    years = {year for year, _ in periods}
     out = {}
     for spec in pages:
         kind = spec.kind
@@ -269,7 +271,10 @@ def unchanged_keys(last: KeyState | None, now: KeyState, pages: list, manifest: 
                 continue
         elif kind in _TIMELINE_KINDS:
             place = now.timeline.get(spec.path)
-            if place is None or not place[1] or place[1][0] in years or last.timeline.get(spec.path) != place:
+            if place is None or not place[1] or last.timeline.get(spec.path) != place:
+                continue
+            year, month = place[1][:2]
+            if (year, month) in periods if month is not None else year in years:
                 continue
         else:
             continue

@@ -17,7 +17,7 @@ from archive.config import ArchiveConfig
 from archive.errors import ArchiveError
 from archive.index import Archive
 from archive.models import PartialDate
-from archive.timeline import timeline_entries, timeline_shape, timeline_summary
+from archive.timeline import timeline_entries, timeline_shape, timeline_summary, year_overview
 
 # Entity type → (folder, plural title, singular label)
 SECTIONS = {
@@ -211,21 +211,24 @@ def _timeline_pages(pages: list[PageSpec], archive: Archive) -> None:
         months = sorted(shape[year])  # as the entries sort: 0 (the year only) first
         for month in months:
             path, label = timeline_month_path(year, month), _month_label(year, month)
-            reading.append((path, label, True, partial(entries.month_context, year, month, label, paths[k]), year))
-        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], subject=TimelinePlace(year, earlier, later),
+            reading.append((path, label, True, partial(entries.month_context, year, month, label, paths[k]), (year, month)))
+        pages.append(PageSpec("timeline_year", "timeline_year.html", paths[k], subject=TimelinePlace(year, None, earlier, later),
                               make=partial(entries.overview_context, year, earlier, later)))
-    for k, (path, _, is_month, context, year) in enumerate(reading):
+    for k, (path, _, is_month, context, period) in enumerate(reading):
         template = "timeline_month.html" if is_month else "timeline_year.html"
         earlier, later = reading[k - 1][:2] if k else None, reading[k + 1][:2] if k + 1 < len(reading) else None
-        pages.append(PageSpec("timeline_year", template, path, subject=TimelinePlace(year, earlier, later),
+        place = TimelinePlace(*period, earlier, later) if is_month else TimelinePlace(period, None, earlier, later)
+        pages.append(PageSpec("timeline_year", template, path, subject=place,
                               make=partial(_with_links, context, earlier, later)))
 
 
 class TimelinePlace(NamedTuple):
-    """Where a timeline page is: its year, and the (path, label) of the pages it links as
-    previous and next (None at either end)."""
+    """Where a timeline page is: its year, its month for a long year's month page (0: the
+    entries dated to the year only; None: a year's page or overview), and the (path, label)
+    of the pages it links as previous and next (None at either end)."""
 
     year: int
+    month: int | None
     earlier: tuple | None
     later: tuple | None
 
@@ -251,11 +254,25 @@ class _TimelineEntries:
         self.archive = archive
         self._years: dict[int, list] = {}
         self._months: dict[int, dict[int, list]] = {}
+        self._month_items: dict[tuple[int, int], list] = {}
+
+    def _whole(self) -> dict | None:
+        return getattr(self.archive, "__dict__", {}).get("timeline")
+
+    def month_items(self, year: int, month: int) -> list:
+        """A long year's entries of one month, made alone unless the year's are made."""
+        if year in self._years or self._whole() is not None:
+            return self.months(year)[month]
+        got = self._month_items.get((year, month))
+        if got is None:
+            got = self._month_items[year, month] = timeline_entries(
+                self.archive, getattr(self.archive, "sentences", None), year, month)
+        return got
 
     def items(self, year: int) -> list:
         got = self._years.get(year)
         if got is None:
-            whole = getattr(self.archive, "__dict__", {}).get("timeline")
+            whole = self._whole()
             if whole is not None:
                 self._years = dict(whole["years"])
                 got = self._years.get(year, [])
@@ -278,17 +295,20 @@ class _TimelineEntries:
     def month_context(self, year: int, month: int, label: str, year_path: str) -> dict:
         return {"year": year, "month": month, "label": label,
                 "iso": f"{year:04d}-{month:02d}" if month else f"{year:04d}",
-                "year_path": year_path, "entries": self.months(year)[month]}
+                "year_path": year_path, "entries": self.month_items(year, month)}
 
     def overview_context(self, year: int, earlier, later) -> dict:
-        items = self.items(year)
-        months = []
-        for month in sorted(self.months(year)):
-            group = self.months(year)[month]
-            months.append((_month_label(year, month), timeline_month_path(year, month), len(group),
-                           sum(1 for t in group if t.kind == "article")))
-        return {"year": year, "months": months, "entry_count": len(items),
-                "events": [t for t in items if t.kind == "event"], "earlier": earlier, "later": later}
+        """Counts and events from `year_overview`, without the year's entries (unless made)."""
+        if year in self._years or self._whole() is not None:
+            items = self.items(year)
+            counts = {month: (len(group), sum(1 for t in group if t.kind == "article"))
+                      for month, group in self.months(year).items()}
+            events = [t for t in items if t.kind == "event"]
+        else:
+            counts, events = year_overview(self.archive, year)
+        months = [(_month_label(year, month), timeline_month_path(year, month), *counts[month]) for month in sorted(counts)]
+        return {"year": year, "months": months, "entry_count": sum(n for n, _ in counts.values()),
+                "events": events, "earlier": earlier, "later": later}
 
 
 def numbered(items: list, per_page: int | None = None) -> list[list]:

@@ -212,6 +212,11 @@ def _place(data: bytes, rel: str, tmp: Path, out: Path, partial: bool = False) -
 
 RENDER_CHUNK = 64  # pages per task
 KEY_CHUNK = 256  # pages per task when the workers key them
+# Pages per task when only some keys are made (keydeps.py: ~40 at 10,000 articles, adding one),
+# for the first KEY_FEW_TASKS tasks: small tasks share those pages between both workers, which
+# also run the finishing tasks (one task of 40 pages left one worker idle for 0.3 s).
+KEY_FEW = 4
+KEY_FEW_TASKS = 32
 FLUSH_EVERY = 2000  # keyed pages after which a task goes out, however few pages it has
 
 # Render state for worker processes (set before the pool forks, read by `_render_chunk`, `_key_chunk`).
@@ -465,15 +470,20 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 return
             task = []
             to_key: list[int] = []  # pages whose key is not known: keyed (then placed) in the workers
+            key_tasks = 0
+            last_group = None
             last_sent = 0
             for i, spec in enumerate(pages):
                 key = known.get(spec.path, (None,))[0]
                 if type(key) is not str:
                     if keys is not None:
-                        to_key.append(i)
-                        if len(to_key) == KEY_CHUNK:
+                        group = _key_group(spec)
+                        if len(to_key) >= (KEY_FEW if key_tasks < KEY_FEW_TASKS else KEY_CHUNK) and group != last_group:
                             yield "key", to_key
                             to_key = []
+                            key_tasks += 1
+                        to_key.append(i)
+                        last_group = group
                         continue
                     key = None
                 result = _page(i, key, False)
@@ -608,6 +618,14 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         if executor is not None:
             executor.close()
     return stats
+
+
+def _key_group(spec) -> object:
+    """Pages keyed in one task when they follow each other: a year's timeline pages, which
+    share that year's entries (made once per process that keys them); any other page alone."""
+    if spec.kind == "timeline_year" and spec.subject:
+        return ("timeline", spec.subject[0])
+    return spec.path
 
 
 def _all_placed(pages, known: dict, manifest: dict, store) -> bool:
