@@ -1,6 +1,7 @@
 """The page store (pagestore.py): a build with no previous site takes unchanged pages from the
 cache instead of rendering them, byte for byte what rendering makes; an entry changed since
 it was stored is never used; the store keeps only the current site's pages."""
+import os
 import shutil
 from pathlib import Path
 
@@ -389,3 +390,30 @@ def test_a_store_that_holds_exactly_the_site_is_not_rewritten(archive_dir):
     build(config, jobs=1)
     assert index.read_bytes() != before[1]
     assert store_files(archive_dir) == set(PageStore(store_dir(archive_dir)).entries)
+
+
+def test_a_killed_builds_stray_files_are_swept_and_else_the_store_is_not_listed(archive_dir, monkeypatch):
+    """Files a killed build put in the store (the index does not list them) are removed by the
+    next build that saves the index, told by the mark the killed build left; a build after a
+    clean one removes only what the index drops, without listing the store."""
+    from archive import pagestore
+
+    config = load_config(archive_dir)
+    build(config, jobs=1)
+    root = store_dir(archive_dir)
+    assert not (root / pagestore.UNSWEPT).exists()
+    listed = []
+    real = os.scandir
+    monkeypatch.setattr(pagestore.os, "scandir", lambda p: (listed.append(p) if str(p).startswith(str(root)) else None) or real(p))
+    edit_article(archive_dir)
+    build(config, jobs=1)
+    assert listed == [] and store_files(archive_dir) == set(PageStore(root).entries)
+    # a build killed after putting a file: a stray and the mark are left
+    (root / "ab").mkdir(exist_ok=True)
+    (root / "ab" / ("ab" + "0" * 62)).write_bytes(b"stray")
+    (root / pagestore.UNSWEPT).touch()
+    path = archive_dir / "articles" / "2021-04-09-kataib.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe talks went on for a week.\n", encoding="utf-8")
+    build(config, jobs=1)
+    assert listed and not (root / pagestore.UNSWEPT).exists()
+    assert store_files(archive_dir) == set(PageStore(root).entries)

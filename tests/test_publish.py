@@ -98,3 +98,35 @@ def test_an_edited_site_in_place_equals_a_clean_build(archive_dir, tmp_path):
     assert report.removed >= 3  # the stray files and the deleted article's page
     assert not (config.output_dir / "old-folder").exists()  # emptied folders go too
     assert site_bytes(config.output_dir) == clean_site(archive_dir, tmp_path)
+
+
+def test_large_replaced_files_are_freed_with_the_temporary_folder(tmp_path, monkeypatch):
+    """A large file that a move replaces is held in the temporary folder by a second link
+    until the tidy-up thread removes it; a linked one (in the page store) is left alone.
+    The site ends the same either way."""
+    from archive import publish
+
+    monkeypatch.setattr(publish, "LARGE", 10)
+    out, tmp = tmp_path / "site", tmp_path / "tmp"
+    (out / "data").mkdir(parents=True)
+    (tmp / "data").mkdir(parents=True)
+    (out / "data" / "big.json").write_bytes(b"old" * 10)
+    (out / "data" / "linked.json").write_bytes(b"old" * 10)
+    os.link(out / "data" / "linked.json", tmp_path / "store-entry")
+    (out / "gone.html").write_bytes(b"x")
+    for name in ("big.json", "linked.json"):
+        (tmp / "data" / name).write_bytes(b"new")
+    held = []
+    real = publish._apply
+
+    def apply(tmp_, out_, moves, deletes):
+        held.extend(sorted(p.name for p in tmp_.glob(".replaced-*/*")))
+        real(tmp_, out_, moves, deletes)
+
+    monkeypatch.setattr(publish, "_apply", apply)
+    publish.commit(tmp, out, ["data/big.json", "data/linked.json"], ["gone.html"]).join()
+    assert held == ["0"]  # big.json only: linked.json has another link
+    assert not tmp.exists() and not publish.journal_path(out).exists()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["data/big.json", "data/linked.json"]
+    assert (out / "data" / "big.json").read_bytes() == b"new"
+    assert (tmp_path / "store-entry").read_bytes() == b"old" * 10

@@ -8,6 +8,10 @@ records [size, mtime_ns, inode] of each entry as it was stored. An entry whose f
 matches (someone edited the site's file through the link, or replaced the store's) is a
 miss: the page is rendered again and stored afresh. After a successful build the store keeps
 only the keys of that build's pages (`prune`), so it never holds more than one site's worth.
+A build that puts files marks the store (at its first put) until it saves the index: a build killed
+before that leaves files the index does not list, and the mark tells the next build to list
+the whole store and remove them. Else only the entries dropped from the index are removed (a
+listing of the 18,000 files of a 10,000-article site took 0.1 s of every build).
 `archive clean` removes it with the rest of the cache.
 
 Worker processes fetch and put entries; only the main process writes the index.
@@ -25,6 +29,7 @@ from pathlib import Path
 from archive.jsonfile import write_json_atomic
 
 INDEX = "index.json"
+UNSWEPT = "unswept"  # the mark of a build that has not saved the index yet (`begin`)
 
 
 def finish_entry_key(fkey: str, rel: str) -> str:
@@ -61,12 +66,23 @@ class PageStore:
         self.root = root
         self._root = os.fspath(root)
         self.entries: dict[str, list] = {}
+        self._listed = False  # whether the index read is all the store holds (no stray files)
+        self._marked = False  # whether this process has marked the store (`_mark`)
         try:
             data = json.loads((root / INDEX).read_text(encoding="utf-8"))
             if isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
+                self._listed = not (root / UNSWEPT).exists()
         except (OSError, ValueError, AttributeError):  # none yet, or corrupt: an empty store
             pass
+
+    def _mark(self) -> None:
+        """Mark the store before this process puts its first file: until `save(prune=True)`
+        clears the mark, the index may not list every file (see the module's docstring)."""
+        os.makedirs(self._root, exist_ok=True)
+        with open(f"{self._root}/{UNSWEPT}", "ab"):
+            pass
+        self._marked = True
 
     def path(self, key: str) -> str:
         # strings, not Paths: this runs twice per page (pathlib's joins cost more than the stat)
@@ -103,6 +119,8 @@ class PageStore:
         path = self.path(key)
         part = f"{path}.{os.getpid()}.part"
         try:
+            if not self._marked:
+                self._mark()
             os.makedirs(os.path.dirname(path), exist_ok=True)
             try:
                 os.unlink(part)  # a killed build's leftover: never write through an old link
@@ -131,6 +149,9 @@ class PageStore:
                 pass
 
     def _prune(self, keep) -> None:
+        if self._listed:  # the index lists every file: remove those it drops
+            self._remove(k for k in self.entries if k not in keep)
+            return
         try:
             if not self.root.is_dir():
                 return
@@ -158,5 +179,8 @@ class PageStore:
             self.root.mkdir(parents=True, exist_ok=True)
             write_json_atomic(self.root / INDEX, {"entries": entries})
             self.entries = entries
+            if prune:
+                (self.root / UNSWEPT).unlink(missing_ok=True)
+                self._listed = True
         except OSError:
             pass  # the next build renders what it cannot trust: slower, never wrong

@@ -341,7 +341,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
     _clean_leftovers(out, keep=early.tmp if early is not None else None)
     stats = WriteStats(pages=len(pages))
     tmp = None
-    executor = pruning = store = None
+    executor = pruning = store = tidy = None
     stored: dict[str, list] = {}  # key → stat of the page-store entries this site uses
     try:
         for spec in pages:
@@ -580,7 +580,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                 deletes = sorted(listing.files - new_files)
                 stats.removed = len(deletes)
                 save_manifest(manifest_path, {})  # while the site changes, no manifest is trusted
-                commit(tmp, out, moves, deletes)
+                tidy = commit(tmp, out, moves, deletes)
             else:  # a finishing file where the previous site has a folder, or the reverse
                 _complete(tmp, out, new_files - set(moves))
                 partial = False
@@ -611,6 +611,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         raise
     finally:
         _RENDER.clear()
+        if tidy is not None:
+            tidy.join()  # the previous site's replaced files, freed beside the records above
         if early is not None:
             early.close()  # its worker is done; its folder is gone unless it became the site
         if finish is not None:
