@@ -287,3 +287,31 @@ def test_copies_left_by_earlier_versions_are_removed(tmp_path):
     (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
     build(config, jobs=1)
     assert not old.exists()
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_unchanged_rows_are_copied_in_the_kernel_or_else_read(tmp_path, spy, monkeypatch, kernel_copy):
+    """Runs of unchanged rows are copied by os.copy_file_range where the system has it, else
+    read and written; either way the files are a clean build's."""
+    import errno
+    import os
+
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    copied = []
+    real = os.copy_file_range
+
+    def copy_file_range(src, dst, count, offset_src=None, *args):
+        if not kernel_copy:
+            raise OSError(errno.EXDEV, "not here")
+        copied.append(count)
+        return real(src, dst, count, offset_src, *args)
+
+    monkeypatch.setattr(export_text.os, "copy_file_range", copy_file_range)
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    spy["encoded"] = 0
+    build(config, jobs=1)
+    assert spy["encoded"] <= 2
+    assert bool(copied) == kernel_copy
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")

@@ -235,13 +235,14 @@ def _eager_timeline_pages(archive) -> list[tuple]:
     return out
 
 
-@pytest.mark.parametrize("whole_first", [False, True])
+@pytest.mark.parametrize("whole_first", [False, True, "periods"])
 @pytest.mark.parametrize("bounds", [(3, 3), (3, 100), (10_000, 3)])
 def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_path, monkeypatch, bounds, whole_first):
     """Same pages, paths, templates and contexts (key order too: keys pickle it) as making
     every entry first; and no entry is made until a page's context is read. The entries come
     from the whole timeline when it is made first (`whole_first`: Archive.derive), else each
-    year's are made for that year alone."""
+    year's (or month's) are made for that period alone: from every article, or ("periods")
+    from those `Archive.periods` gives for the period."""
     from archive import build as build_module
     from archive import timeline
 
@@ -253,14 +254,17 @@ def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_p
     monkeypatch.setattr(build_module, "plan_site", lambda a, c: planned.append(a) or plan.plan_site(a, c))
     build(config, jobs=1)
     (archive,) = planned
-    archive.__dict__.pop("timeline", None)  # made by that build's rendering: forget it
+    for made_late in ("timeline", "periods"):  # made by that build's rendering: forget them
+        archive.__dict__.pop(made_late, None)
     made = []
     real = timeline.timeline_entries
     monkeypatch.setattr(timeline, "timeline_entries", lambda *a: made.append(a[2:]) or real(*a))
     monkeypatch.setattr(plan, "timeline_entries", timeline.timeline_entries)
     pages = [p for p in plan.plan_site(archive, config) if p.kind in ("timeline", "timeline_year")]
     assert made == []
-    if whole_first:
+    if whole_first == "periods":
+        _ = archive.periods
+    elif whole_first:
         _ = archive.timeline
     got = [(p.path, p.template, p.context) for p in pages]
     one_page = len(pages) == 1
@@ -269,7 +273,7 @@ def test_pages_laid_out_from_the_shape_are_the_pages_made_from_every_entry(tmp_p
     shape = timeline.timeline_shape(archive)
     per_period = [(year, month) if sum(shape[year].values()) > bounds[1] else (year,)
                   for year in sorted(shape) for month in (sorted(shape[year]) if sum(shape[year].values()) > bounds[1] else [None])]
-    assert sorted(made) == ([()] if whole_first or one_page else per_period)
+    assert sorted(made) == ([()] if whole_first is True or one_page else per_period)
     made.clear()
     want = _eager_timeline_pages(archive)
     assert [g[:2] for g in got] == [w[:2] for w in want]

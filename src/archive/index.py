@@ -86,6 +86,14 @@ class Archive:
     found_in_article = None  # dict[str, list[FoundRole]] | None
 
     @cached_property
+    def periods(self) -> dict[tuple[int, int], list[int]]:
+        """(year, month or 0) → positions of the articles with timeline entries in it
+        (timeline.articles_by_period): a build that keys one month's pages finds its articles."""
+        from archive.timeline import articles_by_period
+
+        return articles_by_period(self)
+
+    @cached_property
     def timeline(self) -> dict:
         """The timeline's entries, by year (timeline.timeline_context)."""
         from archive.timeline import timeline_context  # it reads this module's Archive

@@ -397,7 +397,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             # the worker keying the timeline's pages its entries (0.35 and 0.4 s at 10,000
             # articles, off this process's path, which the whole build waits on).
             if known:
-                _ = archive_obj.comentions  # (the roles: made by the worker keying pages that show them)
+                # (the roles: made by the worker keying pages that show them; the timeline's
+                # entries by the workers keying their months' pages, with these periods)
+                _ = archive_obj.comentions, archive_obj.periods
             elif hasattr(archive_obj, "derive"):
                 archive_obj.derive()
             for made_late in (site.get("pictures"), keys):

@@ -59,7 +59,7 @@ def timeline_entries(archive: Archive, sentences: dict[str, tuple] | None = None
     for ent in archive.entities.values():
         if ent.type == "event" and ent.date is not None and within(ent.date):
             out.append(TimelineEntry(ent.date, "event", entity=ent))
-    for art in archive.articles:
+    for art in _articles_within(archive, year, month):
         if art.date is not None and within(art.date):
             out.append(TimelineEntry(art.date, "article", article=art))
         for d in archive.dates.get(art.id, []):
@@ -114,7 +114,7 @@ def year_overview(archive: Archive, year: int) -> tuple[dict[int, tuple[int, int
     for ev in events:
         add(ev.date, 0)
     dates = archive.dates
-    for art in archive.articles:
+    for art in _articles_within(archive, year, None):
         if art.date is not None and art.date.year == year:
             add(art.date, 1)
         for d in dates.get(art.id, ()):
@@ -122,6 +122,35 @@ def year_overview(archive: Archive, year: int) -> tuple[dict[int, tuple[int, int
                 add(d.date, 0)
     events.sort(key=TimelineEntry.sort_key)
     return {m: (n, a) for m, (n, a) in months.items()}, events
+
+
+def articles_by_period(archive: Archive) -> dict[tuple[int, int], list[int]]:
+    """(year, month or 0) → the positions in `archive.articles` of the articles with an entry
+    in that period (dated in it, or reporting a date in it), in order."""
+    out: dict[tuple[int, int], list[int]] = {}
+    dates = archive.dates
+    for k, art in enumerate(archive.articles):
+        periods = {(d.date.year, d.date.month or 0) for d in dates.get(art.id, ()) if d.date is not None}
+        if art.date is not None:
+            periods.add((art.date.year, art.date.month or 0))
+        for period in periods:
+            out.setdefault(period, []).append(k)
+    return out
+
+
+def _articles_within(archive: Archive, year: int | None, month: int | None):
+    """The articles that may have entries in the period (all of them for the whole timeline),
+    in the archive's order. From `Archive.periods` when it is made (before render workers
+    fork: a worker that goes through every article and date copies the memory pages they are
+    on, 0.15 s at 10,000 articles), else every article."""
+    periods = getattr(archive, "__dict__", {}).get("periods") if year is not None else None
+    if periods is None:
+        return archive.articles
+    if month is not None:
+        found = periods.get((year, month), [])
+    else:
+        found = sorted({k for (y, _), ks in periods.items() if y == year for k in ks})
+    return [archive.articles[k] for k in found]
 
 
 def timeline_context(archive: Archive) -> dict:
