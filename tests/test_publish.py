@@ -19,8 +19,8 @@ KILLED_COMMIT = """
 import os, sys
 import archive.publish as p
 real = p._apply
-def half(tmp, out, moves, deletes):
-    real(tmp, out, moves[: len(moves) // 2], [])
+def half(tmp, out, moves, deletes, unlink_first=frozenset()):
+    real(tmp, out, moves[: len(moves) // 2], [], unlink_first)
     os._exit(9)  # like SIGKILL: no clean-up runs
 p._apply = half
 from archive.build import build
@@ -119,9 +119,10 @@ def test_large_replaced_files_are_freed_with_the_temporary_folder(tmp_path, monk
     held = []
     real = publish._apply
 
-    def apply(tmp_, out_, moves, deletes):
+    def apply(tmp_, out_, moves, deletes, unlink_first):
         held.extend(sorted(p.name for p in tmp_.glob(".replaced-*/*")))
-        real(tmp_, out_, moves, deletes)
+        assert unlink_first == {"data/big.json"}
+        real(tmp_, out_, moves, deletes, unlink_first)
 
     monkeypatch.setattr(publish, "_apply", apply)
     publish.commit(tmp, out, ["data/big.json", "data/linked.json"], ["gone.html"]).join()

@@ -32,7 +32,6 @@ LIST_COLUMNS = {"articles": (8,), "entities": (5, 9)}
 
 
 _SPAN = attrgetter("start", "end")  # mentions in text order (a stable sort: ties keep their order)
-_ENTITY = attrgetter("entity")
 
 
 @dataclass
@@ -138,11 +137,14 @@ def export_rows(archive: Archive, article_keys: dict[str, str] | None = None) ->
     ({article id: digest of what its rows are made from}, keydeps.article_keys), that digest."""
     dates = {a.id: (a.date.iso() if a.date else None) for a in archive.articles}
     groups = []
-    used: set[str] = set()
+    # the entities mentioned: those with articles (build_index lists every mention's entity
+    # there), without reading 230,000 mentions (in a forked worker, reading them copies the
+    # memory pages they are on); else from the mentions
+    used: set[str] = set(archive.entity_articles) if archive.entity_articles or not archive.mentions else \
+        {m.entity for ms in archive.mentions.values() for m in ms}
     for a in archive.articles:
         aid, date = a.id, dates[a.id]
         ms = archive.mentions.get(aid, [])
-        used.update(map(_ENTITY, ms))
         groups.append(Group(aid, "", [(aid, a.title, date, a.date.precision if a.date else None,
                                        a.date.year if a.date else None, a.source, a.url, a.author, list(a.tags),
                                        a.summary, a.path, article_path(aid), len(ms), 0, a.text)],
