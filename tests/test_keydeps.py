@@ -269,3 +269,23 @@ def test_the_check_fails_a_build_whose_kept_roles_are_stale(demo, monkeypatch):
     (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
     with pytest.raises(ArchiveError, match="roles kept for .* are stale"):
         build(config, jobs=1)
+
+
+def test_roles_are_searched_again_when_the_setup_changed(demo, monkeypatch):
+    """The kept roles depend on the code and the title words too: with another setup (here a
+    template, which changes the site digest) every article's text is searched again."""
+    from archive import index, roles
+
+    config = load_config(demo)
+    build(config, jobs=1)
+    monkeypatch.delenv(keydeps.VERIFY_ENV, raising=False)
+    searched = []
+    real = roles.find_roles
+    for module in (roles, index):
+        monkeypatch.setattr(module, "find_roles", lambda aid, text, ms: searched.append(aid) or real(aid, text, ms))
+    templates = demo / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text("<p>Not here.</p>\n", encoding="utf-8")
+    (demo / "seeds" / "2021-05-02-kataib-warns.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(config, jobs=1)
+    assert SEED.removesuffix(".md") in searched and len(set(searched)) > 2

@@ -82,12 +82,14 @@ def state_path(manifest_path: Path | None) -> Path | None:
 def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, pages: list,
                   last: KeyState | None = None) -> KeyState:
     """This build's KeyState. The roles an article states are a function of its text and
-    mentions (its digest): taken from `last` for an article whose digest is the same (and
-    checked against the text with ARCHIVE_VERIFY_KEYS)."""
+    mentions (its digest), given the setup: taken from `last` for an article whose digest is
+    the same, when the setup is (and checked against the text with ARCHIVE_VERIFY_KEYS)."""
     from archive.roles import find_roles
 
     verifying = bool(os.environ.get(VERIFY_ENV))
     setup = setup_digest(keys, archive, index_fingerprint)
+    # the roles also depend on the code and the title words (in the setup's digest)
+    same_setup = last is not None and last.setup == setup
     digests = article_digests(keys, archive)
     speakers: dict[str, set] = {}
     for q in archive.quotes:
@@ -102,7 +104,7 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
         periods = {(d.date.year, d.date.month or 0) for d in archive.dates.get(art.id, ()) if d.date is not None}
         if art.date is not None:
             periods.add((art.date.year, art.date.month or 0))
-        before = last.articles.get(art.id) if last is not None else None
+        before = last.articles.get(art.id) if same_setup else None
         if before is not None and before[0] == digest:
             stated = before[3]
             if verifying:
