@@ -36,6 +36,10 @@ from archive.export_state import PER_GROUP, Previous
 def _create(con, name: str, cols) -> str:
     defs = ", ".join(f'"{c}" {t} {k}'.strip() for c, t, k in cols)
     con.execute(f"CREATE TABLE main.{name} ({defs})")
+    return _insert(name, cols)
+
+
+def _insert(name: str, cols) -> str:
     return f"INSERT INTO main.{name} VALUES ({', '.join('?' for _ in cols)})"
 
 
@@ -68,6 +72,9 @@ def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> b
     it would keep too many free pages."""
     if any(g.id is None for g in rows.groups):
         return False  # an irregular archive's single group: no article to delete by
+    fresh = [g for g in rows.groups if g.key not in prev.groups]
+    if 2 * len(fresh) > len(rows.groups):
+        return False  # (decided before copying the file; the articles gone are counted below)
     path.unlink(missing_ok=True)
     shutil.copyfile(old, path)  # in the kernel where it can (copy_file_range)
     con = sqlite3.connect(path, isolation_level=None)
@@ -77,7 +84,6 @@ def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> b
         con.execute("BEGIN")
         now = {g.id for g in rows.groups}
         stale = [(aid,) for aid in sorted({aid for (aid,) in con.execute("SELECT id FROM main.articles")} - now)]
-        fresh = [g for g in rows.groups if g.key not in prev.groups]
         if 2 * (len(fresh) + len(stale)) > len(rows.groups):
             # most rows change (another output folder's keys, a re-resolved archive): made
             # whole instead, as fast then, and a clean build's bytes
@@ -88,8 +94,7 @@ def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> b
         for table in PER_GROUP:
             column = "id" if table == "articles" else "article"
             con.executemany(f'DELETE FROM main.{table} WHERE "{column}" = ?', stale)
-            insert = f"INSERT INTO main.{table} VALUES ({', '.join('?' for _ in schema[table])})"
-            con.executemany(insert, [flat(table, r) for g in fresh for r in getattr(g, table)])
+            con.executemany(_insert(table, schema[table]), [flat(table, r) for g in fresh for r in getattr(g, table)])
             expected = sum(g.count(table) for g in rows.groups)
             if con.execute(f"SELECT count(*) FROM main.{table}").fetchone()[0] != expected:
                 raise sqlite3.DatabaseError(f"{table}: the previous file's rows are not what its record says")
@@ -98,8 +103,7 @@ def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> b
         for name in schema:
             if name not in PER_GROUP:
                 con.execute(f"DELETE FROM main.{name}")
-                insert = f"INSERT INTO main.{name} VALUES ({', '.join('?' for _ in schema[name])})"
-                con.executemany(insert, [flat(name, r) for r in rows.table(name)])
+                con.executemany(_insert(name, schema[name]), [flat(name, r) for r in rows.table(name)])
         con.execute("COMMIT")
         free, pages = con.execute("PRAGMA freelist_count").fetchone()[0], con.execute("PRAGMA page_count").fetchone()[0]
     except BaseException:

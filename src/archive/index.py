@@ -88,7 +88,8 @@ class Archive:
     @cached_property
     def periods(self) -> dict[tuple[int, int], list[int]]:
         """(year, month or 0) → positions of the articles with timeline entries in it
-        (timeline.articles_by_period): a build that keys one month's pages finds its articles."""
+        (timeline.articles_by_period): a build that keys one month's pages finds its articles,
+        and keydeps.py each article's periods."""
         from archive.timeline import articles_by_period
 
         return articles_by_period(self)

@@ -91,19 +91,21 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
     # the roles also depend on the code and the title words (in the setup's digest)
     same_setup = last is not None and last.setup == setup
     digests = article_digests(keys, archive)
+    # (year, month) of each article's timeline entries, from the index the timeline's pages use
+    periods: dict[int, list] = {}
+    for period, positions in sorted(archive.periods.items()):
+        for k in positions:
+            periods.setdefault(k, []).append(period)
     speakers: dict[str, set] = {}
     for q in archive.quotes:
         if q.speaker_entity:
             speakers.setdefault(q.article, set()).add(q.speaker_entity)
     articles = {}
-    for art in archive.articles:
+    for k, art in enumerate(archive.articles):
         ms = archive.mentions[art.id]
         digest = digests[art.id]
         named = dict.fromkeys([m.entity for m in ms])
         named.update(dict.fromkeys(sorted(speakers.get(art.id, ()))))
-        periods = {(d.date.year, d.date.month or 0) for d in archive.dates.get(art.id, ()) if d.date is not None}
-        if art.date is not None:
-            periods.add((art.date.year, art.date.month or 0))
         before = last.articles.get(art.id) if same_setup else None
         if before is not None and before[0] == digest:
             stated = before[3]
@@ -111,7 +113,7 @@ def current_state(keys, archive, inputs: str, index_fingerprint: str, pictures, 
                 _verify_roles(art, stated, _role_entries(find_roles(art.id, art.text, ms)))
         else:
             stated = _role_entries(find_roles(art.id, art.text, ms))
-        articles[art.id] = (digest, tuple(named), tuple(sorted(periods)), stated)
+        articles[art.id] = (digest, tuple(named), tuple(periods.get(k, ())), stated)
     orgs: dict[str, set] = {}
     for e in archive.entities.values():
         for r in e.roles:

@@ -398,8 +398,9 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             # articles, off this process's path, which the whole build waits on).
             if known:
                 # (the roles: made by the worker keying pages that show them; the timeline's
-                # entries by the workers keying their months' pages, with these periods)
-                _ = archive_obj.comentions, archive_obj.periods
+                # entries by the workers keying their months' pages, with the periods, which
+                # keydeps.current_state made)
+                _ = archive_obj.comentions
             elif hasattr(archive_obj, "derive"):
                 archive_obj.derive()
             for made_late in (site.get("pictures"), keys):
