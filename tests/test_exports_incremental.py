@@ -140,6 +140,31 @@ def test_a_file_most_of_whose_articles_changed_is_made_whole(tmp_path, spy):
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
 
 
+def test_a_patched_file_is_never_copied_from_by_rowid(tmp_path, spy, monkeypatch):
+    """A patched file has an added article's rows last, not in its articles' order: made
+    whole after it, the file takes every row from Python; made whole after a whole file, it
+    copies rowid ranges again. (Found by test_incremental_sequences: rows of an article just
+    removed were copied in place of another's, with the same row counts.)"""
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["patched"]  # the newest article's rows come last
+    monkeypatch.setattr(export_sqlite, "MAX_FREE", -1.0)  # any patch is dropped: made whole
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=21, day=20), encoding="utf-8")
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["fresh"]
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-1")
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=22, day=20), encoding="utf-8")
+    spy["sqlite"] = []
+    build(config, jobs=1)
+    assert spy["sqlite"] == ["copied"]  # from a file made whole
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-2")
+
+
 def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
     """An edit to the site's data files (through the page store's hard link to them, too)
     changes their modification time: neither is copied from, the rows are made afresh."""

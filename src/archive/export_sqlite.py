@@ -15,7 +15,9 @@ query that needs an order must say so (ORDER BY), as SQL always required. When t
 file's free pages would reach a quarter of it, when half the articles or more changed, or
 when anything is not what the previous build's record says, the file is made whole, as before: the rows of unchanged
 articles copied by SQLite itself (`INSERT … SELECT` over a rowid range of the previous file,
-attached read-only), the rest inserted from Python.
+attached read-only), the rest inserted from Python. Only a previous file that was itself made
+whole is copied from by rowid range (the record says which): a patched file's rowids are not
+in its articles' order, and every row then comes from Python.
 
 No VACUUM: a new file written in one transaction with the journal off has no free pages, and
 VACUUM (a copy of the whole file, a quarter of the time) would only repack the primary-key
@@ -48,20 +50,24 @@ MAX_FREE = 0.25
 
 
 def write_sqlite(rows: Rows, path: Path, meta: dict[str, str], schema: dict, indexes,
-                 prev: Previous | None = None) -> None:
+                 prev: Previous | None = None) -> bool:
+    """Write the file; True when it is made whole (its rowids in group order: the next build
+    may copy from it by rowid range), False when it was patched."""
     old = prev.file("archive.sqlite") if prev is not None and prev.groups else None
     if old is not None:
         try:
             if _patch(rows, path, meta, schema, prev, old):
-                return
+                return False
         except sqlite3.Error:
             pass  # e.g. the previous file is not what its record says: made whole below
-        try:
-            _write(rows, path, meta, schema, indexes, prev, old)
-            return
-        except sqlite3.Error:
-            pass  # likewise: make it from scratch
+        if prev.sqlite_in_order:
+            try:
+                _write(rows, path, meta, schema, indexes, prev, old)
+                return True
+            except sqlite3.Error:
+                pass  # likewise: make it from scratch
     _write(rows, path, meta, schema, indexes, None, None)
+    return True
 
 
 def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> bool:
