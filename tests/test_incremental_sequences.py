@@ -1,0 +1,338 @@
+"""Random sequences of edits, each followed by an incremental build that must equal a clean one.
+
+The incremental machinery keeps a great deal from build to build: annotation and article
+caches, page keys carried over by what an article can change (keydeps.py, checked here under
+ARCHIVE_VERIFY_KEYS, which conftest.py sets), the page store, the patched SQLite file, text
+exports copied run by run, the no-change record (fastpath.py). Each test in the other files
+checks one edit. Here hypothesis drives a state machine through sequences of them: adding,
+editing, re-dating, renaming and removing articles, adding broken files and fixing them,
+editing the registry, the title and the templates, deleting the site, corrupting any file of
+the cache, failing a build half-way, building with one or two workers. After every build the
+site must be the one a build with no cache makes of the same files (SQLite files compared by
+content, as everywhere else).
+
+The articles are written from names that make resolution global: a name the registry lacks,
+its surname alone, an acronym and its expansion, names whose type depends on how often each
+label is seen. So an edit to one article can change another article's pages, which is what
+carried-over keys must notice. Pages by date, and the timeline's years and months, are cut at
+a few items, so that pagers and long years split, and move, as articles come and go.
+
+ARCHIVE_SEQUENCE_EXAMPLES sets the number of sequences (default 12; a longer hunt: 200).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from archive import plan
+from archive.build import build
+from archive.config import load_config
+from test_cache import site_bytes
+
+EXAMPLES = int(os.environ.get("ARCHIVE_SEQUENCE_EXAMPLES", "12"))
+
+REGISTRY_ENTITIES = [
+    "  - id: mustafa-kadhimi\n    type: actor\n    name: Mustafa Kadhimi\n    aliases: [Kadhimi]\n"
+    "    role: Prime Minister of Iraq\n",
+    "  - id: kataib-hezbollah\n    type: militia\n    name: Kataib Hezbollah\n    aliases: [Kata'ib Hezbollah]\n",
+    "  - id: jaafar-husseini\n    type: actor\n    name: Jaafar Husseini\n    aliases: [Husseini]\n"
+    "    role: spokesman for Kataib Hezbollah\n    affiliation: kataib-hezbollah\n",
+    "  - {id: baghdad, type: place, name: Baghdad}\n",
+    "  - id: strategic-dialogue\n    type: event\n    name: US-Iraq strategic dialogue\n"
+    "    aliases: [strategic dialogue]\n    date: 2021-04-07\n    place: baghdad\n",
+]
+# What an editor adds later: an alias the NLP cannot know, a name it found on its own.
+REGISTRY_EXTRAS = [
+    "  - id: hadi-al-amiri\n    type: actor\n    name: Hadi al-Amiri\n    aliases: [Amiri, the Badr chief]\n",
+    "  - id: popular-mobilisation-forces\n    type: militia\n    name: Popular Mobilisation Forces\n"
+    "    aliases: [PMF, Hashd]\n",
+    "  - {id: basra, type: place, name: Basra}\n",
+]
+
+# Sentences an article is made of. {d} is a day of the month, so that two articles made of the
+# same sentences still differ.
+SENTENCES = [
+    "Mustafa Kadhimi visited Basra on day {d}.",
+    "Kadhimi met Hadi al-Amiri in Baghdad.",
+    "Amiri said the Popular Mobilisation Forces would stay.",
+    "The PMF rejected the talks, officials said.",
+    "Jaafar Husseini, a spokesman for Kataib Hezbollah, said “We will not stop.”",
+    "“The occupier must go,” Husseini told reporters on day {d}.",
+    "Abu Ali al-Askari wrote that the strategic dialogue had failed.",
+    "Nouri al-Maliki and Maliki's allies met in Najaf.",
+    "Asaib Ahl al-Haq said “we are ready” after the meeting.",
+    "Qais al-Khazali, the leader of Asaib Ahl al-Haq, warned the government.",
+    "Khazali visited Baghdad and Basra.",
+    "The Badr Organisation denied it.",
+    "Officials in Iraq said the meeting with Kadhimi was postponed.",
+    "On March {d}, 2020, the PMF held a parade in Baghdad.",
+    "In June 2021 Husseini said the talks would resume on June {d}.",
+]
+
+dates = st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.sampled_from([2020, 2021]),
+                  st.integers(1, 12), st.integers(1, 28))
+# after an edit: a build with 1 or 2 workers, or none yet (the next edit comes first)
+then_build = st.sampled_from([1, 2, 1, 2, None])
+bodies = st.lists(st.tuples(st.integers(0, len(SENTENCES) - 1), st.integers(1, 28)), min_size=1, max_size=5)
+
+
+def article_text(title: str, date: str, body: list[tuple[int, int]]) -> str:
+    paragraphs = [SENTENCES[i].format(d=d) for i, d in body]
+    return f"---\ntitle: {title}\ndate: {date}\nsource: Test Wire\n---\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+class IncrementalBuilds(RuleBasedStateMachine):
+    """The archive on disk, the edits made to it, and a build after each."""
+
+    @initialize(body=st.lists(st.tuples(dates, bodies), min_size=1, max_size=4))
+    def start(self, body):
+        self.tmp = Path(tempfile.mkdtemp(prefix="archive-seq-"))
+        self.root = self.tmp / "arch"
+        self.content = self.root / "articles"
+        self.content.mkdir(parents=True)
+        (self.root / "archive.yml").write_text(
+            "title: Sequences\ncontent: articles\nmodel: rules\nsearch: false\n", encoding="utf-8")
+        self.extras: list[int] = []
+        self.broken: list[str] = []  # files every build skips
+        self.write_registry()
+        self.serial = 0
+        self.names: list[str] = []  # article files, oldest first
+        for date, b in body:
+            self.add_file(date, b)
+        self.built = False
+
+    def teardown(self):
+        shutil.rmtree(getattr(self, "tmp", ""), ignore_errors=True)
+
+    # -- the edits ---------------------------------------------------------------------------
+    def write_registry(self) -> None:
+        text = "entities:\n" + "".join(REGISTRY_ENTITIES) + "".join(REGISTRY_EXTRAS[i] for i in self.extras)
+        (self.content / "entities.yml").write_text(text, encoding="utf-8")
+
+    def add_file(self, date: str, body) -> None:
+        self.serial += 1
+        name = f"{date}-report-{self.serial}.md"
+        (self.content / name).write_text(article_text(f"Report {self.serial}", date, body), encoding="utf-8")
+        self.names.append(name)
+
+    def pick(self, k: int) -> Path:
+        return self.content / self.names[k % len(self.names)]
+
+    @rule(date=dates, body=bodies, then=then_build)
+    def add_article(self, date, body, then):
+        self.add_file(date, body)
+        self.maybe_build(then)
+
+    @precondition(lambda self: len(self.names) > 1)
+    @rule(k=st.integers(0, 50), then=then_build)
+    def remove_article(self, k, then):
+        path = self.pick(k)
+        path.unlink()
+        self.names.remove(path.name)
+        self.maybe_build(then)
+
+    @rule(k=st.integers(0, 50), body=bodies, then=then_build)
+    def edit_article(self, k, body, then):
+        path = self.pick(k)
+        head, _, _ = path.read_text(encoding="utf-8").partition("\n---\n\n")
+        path.write_text(head + "\n---\n\n" + "\n\n".join(SENTENCES[i].format(d=d) for i, d in body) + "\n",
+                        encoding="utf-8")
+        self.maybe_build(then)
+
+    @rule(k=st.integers(0, 50), date=dates, then=then_build)
+    def redate_article(self, k, date, then):
+        path = self.pick(k)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        path.write_text("\n".join(f"date: {date}" if ln.startswith("date: ") else ln for ln in lines), encoding="utf-8")
+        self.maybe_build(then)
+
+    @rule(k=st.integers(0, 50), then=then_build)
+    def rename_article(self, k, then):
+        """A new file name is a new article id: its page moves, the old one must go."""
+        path = self.pick(k)
+        self.serial += 1
+        new = path.with_name(f"{path.stem}-moved{self.serial}{path.suffix}")
+        path.rename(new)
+        self.names[self.names.index(path.name)] = new.name
+        self.maybe_build(then)
+
+    @rule(k=st.integers(0, len(REGISTRY_EXTRAS) - 1), then=then_build)
+    def toggle_registry_entry(self, k, then):
+        self.extras = [i for i in self.extras if i != k] if k in self.extras else sorted([*self.extras, k])
+        self.write_registry()
+        self.maybe_build(then)
+
+    @precondition(lambda self: self.built)
+    @rule(then=then_build)
+    def delete_site(self, then):
+        """CI restores the cache but not the site; an editor may delete build/."""
+        shutil.rmtree(self.root / "build", ignore_errors=True)
+        self.maybe_build(then)
+
+    @rule(then=then_build)
+    def touch_article(self, then):
+        """Same bytes, new modification time: nothing to rebuild, and nothing wrong."""
+        path = self.pick(self.serial)
+        path.write_bytes(path.read_bytes())
+        self.maybe_build(then)
+
+    @rule(then=then_build)
+    def toggle_template(self, then):
+        """An archive's own template over the default theme's: every article page changes."""
+        custom = self.root / "templates" / "article.html"
+        if custom.exists():
+            shutil.rmtree(custom.parent)
+        else:
+            custom.parent.mkdir()
+            custom.write_text("{% extends 'default:article.html' %}{% block title %}Custom · {{ article.title }}"
+                              "{% endblock %}", encoding="utf-8")
+        self.maybe_build(then)
+
+    @rule(title=st.sampled_from(["Sequences", "Iraq files"]), then=then_build)
+    def set_title(self, title, then):
+        (self.root / "archive.yml").write_text(
+            f"title: {title}\ncontent: articles\nmodel: rules\nsearch: false\n", encoding="utf-8")
+        self.maybe_build(then)
+
+    @rule(then=then_build)
+    def add_broken_article(self, then):
+        """A file the reader refuses: skipped by every build alike, until it is fixed."""
+        self.serial += 1
+        name = f"2021-01-01-broken-{self.serial}.md"
+        (self.content / name).write_text("---\ntitle: [unclosed\ndate: 2021-01-01\n---\n\nText.\n", encoding="utf-8")
+        self.broken.append(name)
+        self.maybe_build(then)
+
+    @precondition(lambda self: self.broken)
+    @rule(k=st.integers(0, 50), body=bodies, then=then_build)
+    def fix_broken_article(self, k, body, then):
+        name = self.broken.pop(k % len(self.broken))
+        (self.content / name).write_text(article_text(f"Fixed {name}", "2021-01-01", body), encoding="utf-8")
+        self.names.append(name)
+        self.maybe_build(then)
+
+    @precondition(lambda self: self.built)
+    @rule(k=st.integers(0, 10_000), then=then_build)
+    def corrupt_cache_file(self, k, then):
+        """Any file of the cache, cut short and ending in garbage: a miss, never a crash or a
+        wrong page."""
+        files = sorted(p for p in (self.root / ".archive-cache").rglob("*") if p.is_file())
+        if files:
+            path = files[k % len(files)]
+            data = path.read_bytes()
+            path.write_bytes(data[:len(data) // 2] + b"\x00garbage")
+        self.maybe_build(then)
+
+    @precondition(lambda self: self.built)
+    @rule(date=dates, body=bodies, where=st.sampled_from(["render", "commit"]))
+    def failed_build(self, date, body, where):
+        """A build that fails while rendering leaves the site as it was. One that fails while
+        moving files into place (a kill there) leaves a journal: the next build completes it
+        first. Either way the next build is whole (the check after the next build)."""
+        from archive import render
+
+        self.add_file(date, body)
+        out = self.root / "build"
+        before = site_bytes(out) if out.exists() else None
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        with pytest.MonkeyPatch.context() as mp:
+            if where == "render":
+                mp.setattr(render, "render_page", fail)
+            else:
+                real_commit, real_replace = render.commit, os.replace
+
+                def commit_killed_half_way(*args, **kwargs):
+                    moved = []
+
+                    def replace_once(src, dst):  # the journal's own write, then one move
+                        if len(moved) == 2:
+                            fail()
+                        moved.append(src)
+                        real_replace(src, dst)
+
+                    mp.setattr(os, "replace", replace_once)
+                    try:
+                        return real_commit(*args, **kwargs)
+                    finally:
+                        mp.setattr(os, "replace", real_replace)
+
+                mp.setattr(render, "commit", commit_killed_half_way)
+            try:
+                build(load_config(self.root), jobs=1)
+            except Exception:  # noqa: BLE001 (whatever the failure, the site must be as checked below)
+                failed = True
+            else:
+                failed = False  # the site was swapped whole (no second move): a build like any other
+        if where == "render":
+            assert failed  # the added article's page is always rendered
+            assert (site_bytes(out) if out.exists() else None) == before
+        self.build_and_compare(1)
+
+    # -- the build and its check -------------------------------------------------------------
+    def maybe_build(self, jobs: int | None) -> None:
+        if jobs is not None:
+            self.build_and_compare(jobs)
+
+    @rule(jobs=st.sampled_from([1, 2]))
+    def rebuild(self, jobs):
+        """A build with nothing edited since the last (the no-change record's path)."""
+        self.build_and_compare(jobs)
+
+    @rule(jobs=st.sampled_from([1, 2]))
+    def build_elsewhere(self, jobs):
+        """A second output folder (`archive serve` builds into a new one each session) shares
+        the cache and the export record with the first."""
+        self.build_and_compare(jobs, output="build-preview")
+
+    def build_and_compare(self, jobs: int, output: str | None = None) -> None:
+        config = load_config(self.root, {"output": str(self.root / output)} if output else None)
+        report = build(config, jobs=jobs)
+        self.built = True
+        clean_dir = self.tmp / "clean"
+        shutil.rmtree(clean_dir, ignore_errors=True)
+        clean = build(load_config(self.root, {"output": str(clean_dir)}), jobs=1, use_cache=False)
+        assert report.pages == clean.pages
+        assert report.articles == len(self.names)
+        got, want = site_bytes(config.output_dir), site_bytes(clean_dir)
+        assert sorted(got) == sorted(want), "files differ"
+        assert [p for p in want if got[p] != want[p]] == [], self.diff(got, want)
+
+    @staticmethod
+    def diff(got: dict, want: dict) -> str:
+        import difflib
+
+        out = []
+        for p in [p for p in want if got[p] != want[p]][:3]:
+            a, b = got[p].decode("utf-8", "replace").splitlines(), want[p].decode("utf-8", "replace").splitlines()
+            out.append(p + ":\n" + "\n".join(list(difflib.unified_diff(b, a, "clean", "incremental", lineterm=""))[:40]))
+        return "\n".join(out)
+
+    @invariant()
+    def articles_are_files(self):
+        assert sorted(p.name for p in self.content.glob("*.md")) == sorted(self.names + self.broken)
+
+
+@pytest.fixture
+def short_pages(monkeypatch):
+    """Pages by date of 3 items, and a timeline by year, a year's by month, past 4 and 3
+    entries: pagers and split years appear, and move, with a handful of articles."""
+    monkeypatch.setattr(plan, "PER_PAGE", 3)
+    monkeypatch.setattr(plan, "TIMELINE_ON_ONE_PAGE", 4)
+    monkeypatch.setattr(plan, "YEAR_ON_ONE_PAGE", 3)
+
+
+def test_incremental_builds_equal_clean_builds_after_any_sequence_of_edits(short_pages):
+    IncrementalBuilds.TestCase.settings = settings(
+        max_examples=EXAMPLES, stateful_step_count=6, deadline=None, derandomize=EXAMPLES <= 12,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    IncrementalBuilds.TestCase().runTest()
