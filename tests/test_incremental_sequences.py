@@ -102,7 +102,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
         self.root = self.tmp / "arch"
         self.content = self.root / "articles"
         self.content.mkdir(parents=True)
-        self.config = {"title": "Sequences", "search": "false"}
+        self.config = {"title": "Sequences", "search": "false", "model": "rules"}
         self.write_config()
         self.extras: list[int] = []
         self.broken: list[str] = []  # files every build skips
@@ -212,11 +212,19 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     def write_config(self) -> None:
         (self.root / "archive.yml").write_text(
-            "content: articles\nmodel: rules\n" + "".join(f"{k}: {v}\n" for k, v in self.config.items()), encoding="utf-8")
+            "content: articles\n" + "".join(f"{k}: {v}\n" for k, v in self.config.items()), encoding="utf-8")
 
     @rule(title=st.sampled_from(["Sequences", "Iraq files"]), then=then_build)
     def set_title(self, title, then):
         self.config["title"] = title
+        self.write_config()
+        self.maybe_build(then)
+
+    @rule(then=then_build)
+    def toggle_model(self, then):
+        """The shipped trained pipeline instead of the rules (or back): every annotation is
+        made again or taken from the cache of that setup, and the pages follow."""
+        self.config["model"] = "shipped" if self.config.get("model", "rules") == "rules" else "rules"
         self.write_config()
         self.maybe_build(then)
 
@@ -356,6 +364,7 @@ class IncrementalBuilds(RuleBasedStateMachine):
             ("a skipped file", bool(report.skipped)),
             ("two workers", jobs == 2),
             ("search", report.search == "pagefind"),
+            ("the shipped pipeline", "archive_sm" in report.pipeline),
         ) if there)
 
     @staticmethod
@@ -390,7 +399,8 @@ def test_incremental_builds_equal_clean_builds_after_any_sequence_of_edits(short
     SEEN.clear()
     IncrementalBuilds.TestCase().runTest()
     assert SEEN >= {"timeline months", "timeline years", "pages by date", "a skipped file", "two workers",
-                    "a corrupt cache file", "a build failed in render", *(["search"] if SEARCH else [])}, SEEN
+                    "a corrupt cache file", "a build failed in render", "the shipped pipeline",
+                    *(["search"] if SEARCH else [])}, SEEN
 
 
 def test_a_commit_failing_half_way_is_completed_by_the_next_build(short_pages):
