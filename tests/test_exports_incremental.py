@@ -148,21 +148,21 @@ def test_a_patched_file_is_never_copied_from_by_rowid(tmp_path, spy, monkeypatch
     root = write_archive(tmp_path / "arch")
     config = load_config(root)
     build(config, jobs=1)
-    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
-    spy["sqlite"] = []
-    build(config, jobs=1)
-    assert spy["sqlite"] == ["patched"]  # the newest article's rows come last
+    newest = root / "articles" / "2021-06-20-envoys.md"
+    assert sqlite_after(spy, config, newest, EXTRA.format(n=20, day=20)) == ["patched"]  # its rows come last
     monkeypatch.setattr(export_sqlite, "MAX_FREE", -1.0)  # any patch is dropped: made whole
-    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=21, day=20), encoding="utf-8")
-    spy["sqlite"] = []
-    build(config, jobs=1)
-    assert spy["sqlite"] == ["fresh"]
+    assert sqlite_after(spy, config, newest, EXTRA.format(n=21, day=20)) == ["fresh"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-1")
-    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=22, day=20), encoding="utf-8")
+    assert sqlite_after(spy, config, newest, EXTRA.format(n=22, day=20)) == ["copied"]  # from a file made whole
+    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-2")
+
+
+def sqlite_after(spy, config, article, text: str) -> list[str]:
+    """How the SQLite file was made by a build after writing `text` to `article`."""
+    article.write_text(text, encoding="utf-8")
     spy["sqlite"] = []
     build(config, jobs=1)
-    assert spy["sqlite"] == ["copied"]  # from a file made whole
-    assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-2")
+    return spy["sqlite"]
 
 
 def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
@@ -179,16 +179,10 @@ def test_a_hand_edited_data_file_is_never_copied_from(tmp_path, spy):
     db.execute("UPDATE mentions SET text = 'tampered'")
     db.commit()
     db.close()
-    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
-    spy["sqlite"] = []
-    build(config, jobs=1)
-    assert spy["sqlite"] == ["fresh"]
+    assert sqlite_after(spy, config, root / "articles" / "2021-06-20-envoys.md", EXTRA.format(n=20, day=20)) == ["fresh"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean")
     # the next build copies from this one's files again
-    (root / "articles" / "2021-06-21-envoys.md").write_text(EXTRA.format(n=21, day=21), encoding="utf-8")
-    spy["sqlite"] = []
-    build(config, jobs=1)
-    assert spy["sqlite"] == ["patched"]
+    assert sqlite_after(spy, config, root / "articles" / "2021-06-21-envoys.md", EXTRA.format(n=21, day=21)) == ["patched"]
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean2")
 
 
