@@ -157,6 +157,19 @@ def test_a_patched_file_is_never_copied_from_by_rowid(tmp_path, spy, monkeypatch
     assert data_bytes(config.output_dir) == clean_data(root, tmp_path, "clean-2")
 
 
+def test_the_file_says_whether_its_rows_are_in_order(tmp_path):
+    """A file made whole marks itself (PRAGMA user_version), a patched one unmarks itself: the
+    mark travels with the file, whichever output folder or store entry it is copied from."""
+    root = write_archive(tmp_path / "arch")
+    config = load_config(root)
+    build(config, jobs=1)
+    db = config.output_dir / "data" / "archive.sqlite"
+    assert export_sqlite._rows_in_order(db)
+    (root / "articles" / "2021-06-20-envoys.md").write_text(EXTRA.format(n=20, day=20), encoding="utf-8")
+    build(config, jobs=1)
+    assert not export_sqlite._rows_in_order(db)
+
+
 def sqlite_after(spy, config, article, text: str) -> list[str]:
     """How the SQLite file was made by a build after writing `text` to `article`."""
     article.write_text(text, encoding="utf-8")

@@ -16,8 +16,10 @@ file's free pages would reach a quarter of it, when half the articles or more ch
 when anything is not what the previous build's record says, the file is made whole, as before: the rows of unchanged
 articles copied by SQLite itself (`INSERT … SELECT` over a rowid range of the previous file,
 attached read-only), the rest inserted from Python. Only a previous file that was itself made
-whole is copied from by rowid range (the record says which): a patched file's rowids are not
-in its articles' order, and every row then comes from Python.
+whole is copied from by rowid range: a patched file's rowids are not in its articles' order,
+and every row then comes from Python. The file says which it is, in its header's
+`user_version` (ROWS_IN_ORDER or 0), not in the record: the record is one per archive, and
+the previous file may be another output folder's.
 
 No VACUUM: a new file written in one transaction with the journal off has no free pages, and
 VACUUM (a copy of the whole file, a quarter of the time) would only repack the primary-key
@@ -47,27 +49,36 @@ def _insert(name: str, cols) -> str:
 
 # A patched file is made whole again once its free pages reach this share of it.
 MAX_FREE = 0.25
+# PRAGMA user_version of a file made whole, whose rowids follow its groups' order; a patched
+# file has 0 (as has any file written before this mark existed).
+ROWS_IN_ORDER = 1
 
 
 def write_sqlite(rows: Rows, path: Path, meta: dict[str, str], schema: dict, indexes,
-                 prev: Previous | None = None) -> bool:
-    """Write the file; True when it is made whole (its rowids in group order: the next build
-    may copy from it by rowid range), False when it was patched."""
+                 prev: Previous | None = None) -> None:
     old = prev.file("archive.sqlite") if prev is not None and prev.groups else None
     if old is not None:
         try:
             if _patch(rows, path, meta, schema, prev, old):
-                return False
+                return
         except sqlite3.Error:
             pass  # e.g. the previous file is not what its record says: made whole below
-        if prev.sqlite_in_order:
-            try:
+        try:
+            if _rows_in_order(old):
                 _write(rows, path, meta, schema, indexes, prev, old)
-                return True
-            except sqlite3.Error:
-                pass  # likewise: make it from scratch
+                return
+        except sqlite3.Error:
+            pass  # likewise: make it from scratch
     _write(rows, path, meta, schema, indexes, None, None)
-    return True
+
+
+def _rows_in_order(path: Path) -> bool:
+    """Was `path` made whole (its rowids in its groups' order), not patched?"""
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return con.execute("PRAGMA user_version").fetchone()[0] == ROWS_IN_ORDER
+    finally:
+        con.close()
 
 
 def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> bool:
@@ -88,6 +99,7 @@ def _patch(rows: Rows, path: Path, meta, schema, prev: Previous, old: Path) -> b
         con.execute("PRAGMA journal_mode = OFF")
         con.execute("PRAGMA synchronous = OFF")
         con.execute("BEGIN")
+        con.execute("PRAGMA main.user_version = 0")  # rows no longer in their groups' order
         now = {g.id for g in rows.groups}
         stale = [(aid,) for aid in sorted({aid for (aid,) in con.execute("SELECT id FROM main.articles")} - now)]
         if 2 * (len(fresh) + len(stale)) > len(rows.groups):
@@ -134,6 +146,7 @@ def _write(rows: Rows, path: Path, meta, schema, indexes, prev: Previous | None,
         if old is not None:
             con.execute("ATTACH DATABASE ? AS old", (old.resolve().as_uri() + "?mode=ro&immutable=1",))
         con.execute("BEGIN")
+        con.execute(f"PRAGMA main.user_version = {ROWS_IN_ORDER}")
         insert = _create(con, "meta", [("key", "TEXT", "PRIMARY KEY"), ("value", "TEXT", "")])
         con.executemany(insert, sorted(meta.items()))
         for name, cols in schema.items():  # parents before children, as the foreign keys need

@@ -109,14 +109,6 @@ class Previous:
             return Path(self.store.path(stored))
         return None
 
-    @property
-    def sqlite_in_order(self) -> bool:
-        """Are the previous SQLite file's rowids in its groups' order, as a file made whole
-        has them? A patched one (export_sqlite._patch) has an added article's rows last and
-        gaps where rows were deleted: its rows cannot be copied by rowid range. A record
-        from before this was kept says no."""
-        return self.state.get("sqlite_in_order") is True
-
     def wanted(self):
         """Which groups' rows this build must make: those the previous files do not hold, or
         all of them (None) when any of those files cannot be copied from."""

@@ -186,11 +186,6 @@ def write_exports(archive: Archive, folder: Path, meta: dict[str, str] | None = 
     if "text" in parts:
         groups = write_text_tables(rows, folder, SCHEMA, previous, keys, link)
         out["state"] = {"format": FORMAT, "code": code_digest(), "files": keys, "groups": groups}
-    if "sqlite" in parts:
-        if link is not None and link("data/archive.sqlite", keys["data/archive.sqlite"]):
-            in_order = previous is not None and previous.sqlite_in_order  # the file the record describes
-        else:
-            in_order = write_sqlite(rows, folder / "archive.sqlite", meta, SCHEMA, INDEXES, previous)
-        if out["state"] is not None:
-            out["state"]["sqlite_in_order"] = in_order
+    if "sqlite" in parts and not (link is not None and link("data/archive.sqlite", keys["data/archive.sqlite"])):
+        write_sqlite(rows, folder / "archive.sqlite", meta, SCHEMA, INDEXES, previous)
     return out
