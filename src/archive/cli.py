@@ -214,8 +214,9 @@ def serve(archive_dir, port, host, model, interval, verbose):
 
     Builds into a temporary folder (your build/ is left alone), serves it on
     http://HOST:PORT/, rebuilds when an article, the registry, archive.yml, templates/ or
-    static/ change, and reloads the open page. A failed build shows the error in the browser
-    until it is fixed. Stop with Ctrl-C.
+    static/ change, and reloads the open page. The search index is made after the pages, in
+    the background; until it is in, search answers from the previous one. A failed build
+    shows the error in the browser until it is fixed. Stop with Ctrl-C.
     """
     from archive.serve import DevServer, serve_forever
 

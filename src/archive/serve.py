@@ -10,14 +10,19 @@
   never in the files that `archive build` writes.
 - A build that fails does not stop the server: every page shows the error until the next
   successful build; articles that were skipped are listed in a banner on every page.
+- Pages first, search index after: the preview is built without Pagefind, which then indexes
+  it in the background (serve_search.py), so a save is not kept waiting for an index of the
+  whole site (about 25 s at 10,000 articles).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 import threading
@@ -26,8 +31,10 @@ import traceback
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from archive.errors import ArchiveError
+from archive.serve_search import BackgroundIndex, index_path
 
 log = logging.getLogger("archive")
 
@@ -104,6 +111,19 @@ def error_page(error: str, version: int) -> str:
 
 class _Handler(SimpleHTTPRequestHandler):
     state: SiteState  # set on the subclass made per server
+    search_root: str | None = None  # the folder holding the search index's `pagefind/` (serve_search.py)
+
+    def translate_path(self, path):
+        # The search index lives outside the site (it is swapped in whole when Pagefind is
+        # done): `/pagefind/...` is answered from its folder, everything else from the site.
+        # (decided on the normalised path, as the answer is: '/pagefind/../x' is the site's 'x')
+        if self.search_root is not None and index_path(posixpath.normpath(unquote(path.split("?", 1)[0].split("#", 1)[0]))):
+            site, self.directory = self.directory, self.search_root
+            try:
+                return super().translate_path(path)
+            finally:
+                self.directory = site
+        return super().translate_path(path)
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
         path = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -162,12 +182,15 @@ class DevServer:
         self._before: dict = {}
         self._annotator = None  # ((model, registry), Annotator) of the last build
         self._own_output = output is None
+        self.wants_search = False  # archive.yml's `search`: the preview's index is made after its pages
         handler = type("Handler", (_Handler,), {"state": self.state})
         # Listen first: a busy port fails here, before any temporary folder exists.
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.output = Path(output).resolve() if output else Path(tempfile.mkdtemp(prefix="archive-serve-")) / "site"
         self.httpd.RequestHandlerClass = functools.partial(handler, directory=str(self.output))
+        self.search = BackgroundIndex(Path(tempfile.mkdtemp(prefix="archive-serve-search-")), echo)
+        handler.search_root = str(self.search.root)
 
     @property
     def url(self) -> str:
@@ -179,7 +202,10 @@ class DevServer:
 
         # Links are relative, so the preview works at the server's root whatever base_url
         # the archive publishes under; '/' also keeps canonical links out of the preview.
-        return load_config(self.archive_dir, {"output": str(self.output), "base_url": "/", "model": self.model})
+        config = load_config(self.archive_dir, {"output": str(self.output), "base_url": "/", "model": self.model})
+        # The pages are built without the search index, which is made after them (serve_search.py).
+        self.wants_search = config.search
+        return dataclasses.replace(config, search=False)
 
     def rebuild(self) -> int:
         """Build once; publish the outcome (never raises). Returns the new version."""
@@ -190,6 +216,7 @@ class DevServer:
         # process lives on and builds again and again, so each build's objects must be freed.
         build_module.KEEP_UNTIL_EXIT = None
         error, skipped = None, []
+        self.search.cancel()  # Pagefind must not read pages while they change
         try:
             config = self.load_config()
             self._watched = watched_paths(config)
@@ -203,6 +230,11 @@ class DevServer:
         if error:
             self.echo(f"build failed (the server keeps running): {error}")
             self.output.mkdir(parents=True, exist_ok=True)
+        # (before the new version is announced: whoever waits for it finds its index under way)
+        if error is None and self.wants_search:
+            self.search.start(self.output)  # search answers from the last index until this one is in
+        elif error is None:
+            self.search.clear()  # `search: false`: the search page says there is no index
         return self.state.publish(error, skipped)
 
     def _annotator_for(self, config):
@@ -244,6 +276,7 @@ class DevServer:
                 if t.is_alive():
                     t.join(timeout=30)
         finally:
+            self.search.close()
             if self._own_output:
                 shutil.rmtree(self.output.parent, ignore_errors=True)
 
