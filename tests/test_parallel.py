@@ -84,6 +84,17 @@ def test_progress_bar_only_when_asked_and_big_enough(capsys):
     assert "annotating" in capsys.readouterr().err
 
 
+def test_status_line_only_when_asked(capsys):
+    from archive.progress import status
+
+    with status("search index (Pagefind)", enabled=False):
+        pass
+    assert capsys.readouterr().err == ""
+    with status("search index (Pagefind)", enabled=True):
+        assert capsys.readouterr().err == "search index (Pagefind)…"  # shown while the step runs
+    assert capsys.readouterr().err == "\r\x1b[K"  # and cleared after it
+
+
 def test_cli_build_is_quiet_without_a_terminal(tmp_path):
     from click.testing import CliRunner
 

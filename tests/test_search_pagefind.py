@@ -90,3 +90,39 @@ def test_search_box_on_every_page_points_at_search_page(tmp_path, monkeypatch):
     # the bundle is found relative to the page, so the site works under any sub-path
     text = (site / "search" / "index.html").read_text(encoding="utf-8")
     assert '"../pagefind/"' in text and '"/pagefind/' not in text
+
+
+@pytest.mark.skipif(search.pagefind_command() is None, reason="pagefind[bin] not installed")
+def test_pagefind_reads_only_pages_it_indexes_and_misses_none(tmp_path):
+    """The build gives Pagefind a `--glob` (search.index_glob): every page the templates mark
+    for the index must still be in it."""
+    import json
+
+    site, report = build_site(tmp_path, search=True)
+    assert report.search == "pagefind"
+    marked = [p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert len(marked) > 3
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(marked)
+    unmarked = [p for p in site.rglob("*.html") if p not in marked]
+    assert any(p.parent.parent != site for p in unmarked)  # pages by date below the folders exist...
+    glob = search.index_glob(type("Config", (), {"templates_dir": None})())
+    folders = glob.strip("{}").split("}/")[0].split(",")
+    assert all(p.parent.parent == site and p.parent.name in folders for p in marked)  # ...and are not read
+
+
+def test_index_glob_reads_the_whole_site_when_templates_mark_pages(tmp_path):
+    config = type("Config", (), {"templates_dir": tmp_path / "templates"})()
+    assert search.index_glob(config) == "{actors,articles,events,militias,organisations,places}/*.html"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "home.html").write_text('{% extends "default:home.html" %}', encoding="utf-8")
+    assert search.index_glob(config) is not None  # an override that marks nothing changes nothing
+    (tmp_path / "templates" / "quotes.html").write_text('<main data-pagefind-body>{{ x }}</main>', encoding="utf-8")
+    assert search.index_glob(config) is None  # quotes pages are marked: Pagefind must read them
+    (tmp_path / "templates" / "quotes.html").unlink()
+    (tmp_path / "templates" / "base.html").write_text("<html>{% block content %}{% endblock %}</html>", encoding="utf-8")
+    assert search.index_glob(config) is None  # a base.html of its own may mark any page, or none
+    from archive.render import theme_dir
+
+    default = type("Config", (), {"templates_dir": theme_dir("templates")})()
+    assert search.index_glob(default) is not None  # the demo archive's templates/ is the default theme

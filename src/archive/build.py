@@ -262,7 +262,8 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         pages = plan_site(archive, config)
         stage("plan")
         log.info("rendering %d pages into %s", len(pages), config.output_dir)
-        written = write_site(pages, config, archive, finish=SiteFinish(archive, config, pages, report, cache_root),
+        finish = SiteFinish(archive, config, pages, report, cache_root, show_progress)
+        written = write_site(pages, config, archive, finish=finish,
                              jobs=jobs, show_progress=show_progress, manifest_path=manifest_path,
                              store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
                              finish_summary=lambda: {"data_rows": report.data_rows, "feeds": report.feeds,
@@ -353,8 +354,10 @@ class SiteFinish:
       inputs (see render.Reuse), whose previous versions the next build copies from.
     """
 
-    def __init__(self, archive, config: ArchiveConfig, pages, report: BuildReport, cache_root: Path | None = None):
+    def __init__(self, archive, config: ArchiveConfig, pages, report: BuildReport, cache_root: Path | None = None,
+                 show_progress: bool = False):
         self.archive, self.config, self.pages, self.report, self.cache_root = archive, config, pages, report, cache_root
+        self.show_progress = show_progress
         self.tmp: Path | None = None
         self.state_file: Path | None = None
 
@@ -381,7 +384,7 @@ class SiteFinish:
 
     def complete(self, results: dict) -> dict[str, str]:
         from archive.exports import save_exports_state
-        from archive.search import build_index as build_search_index
+        from archive.search import build_index as build_search_index, index_glob
 
         report = self.report
         data = results[("data",)]
@@ -390,7 +393,10 @@ class SiteFinish:
         (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
         report.feeds = n1 + n2
         if self.config.search:
-            problem = build_search_index(self.tmp)
+            from archive.progress import status
+
+            with status("search index (Pagefind: ~25 s at 10,000 articles)", self.show_progress):
+                problem = build_search_index(self.tmp, index_glob(self.config))
             if problem:
                 log.warning("%s", problem)
             report.search = problem and "skipped" or "pagefind"

@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from archive.search import BUNDLE, TIMEOUT, pagefind_command
+from archive.search import BUNDLE, TIMEOUT, pagefind_args, pagefind_command
 
 INDEX_PREFIX = "/" + BUNDLE + "/"
 
@@ -49,12 +49,14 @@ class BackgroundIndex:
         self._warned: set[str] = set()
         root.mkdir(parents=True, exist_ok=True)
 
-    def start(self, site: Path) -> None:
+    def start(self, site: Path, glob: str | None = None) -> None:
+        """Index `site`, reading the pages `glob` matches (search.index_glob; None: all)."""
         self.cancel()
         with self._lock:
             self._generation += 1
             gen = self._generation
-            thread = threading.Thread(target=self._run, args=(site, gen), name="archive-serve-search", daemon=True)
+            thread = threading.Thread(target=self._run, args=(site, glob, gen), name="archive-serve-search",
+                                      daemon=True)
             thread.start()
             self._thread = thread  # only a started thread: `wait` and `cancel` join it
 
@@ -90,7 +92,7 @@ class BackgroundIndex:
             self._warned.add(message)
             self.echo(message)
 
-    def _run(self, site: Path, gen: int) -> None:
+    def _run(self, site: Path, glob: str | None, gen: int) -> None:
         cmd = pagefind_command()
         if cmd is None:
             self._warn_once("search: Pagefind is not installed (pip install 'pagefind[bin]'); "
@@ -100,7 +102,7 @@ class BackgroundIndex:
         shutil.rmtree(staging, ignore_errors=True)
         started = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd + ["--site", str(site), "--output-path", str(staging), "--quiet"],
+            proc = subprocess.Popen(cmd + pagefind_args(site, ["--output-path", str(staging)], glob),
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         except OSError as exc:
             self._warn_once(f"search: Pagefind could not run ({exc}); the preview has no search index")
