@@ -80,7 +80,7 @@ def wait_for(predicate, timeout: float = WAIT) -> bool:
 
 
 def test_pages_are_served_before_the_index_which_follows_outside_the_site(tmp_path, fake_pagefind, monkeypatch):
-    monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "2")
+    monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "4")
     srv = start(write_archive(tmp_path / "a"))
     try:
         # start() returned with the pages out while the stand-in still waits
@@ -97,10 +97,12 @@ def test_pages_are_served_before_the_index_which_follows_outside_the_site(tmp_pa
 
 
 def test_a_save_cancels_the_run_in_progress_and_the_new_pages_are_indexed(tmp_path, fake_pagefind, monkeypatch):
-    monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "3")
+    # long enough never to finish before the save (it is stopped), so the test does not wait it out
+    monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "8")
     srv = start(write_archive(tmp_path / "a"))
     try:
         assert wait_for(lambda: fake_pagefind() == ["start"])
+        monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "0")  # for the run after the save
         (srv.archive_dir / "articles" / "more.md").write_text(
             "---\ntitle: More talks\ndate: 2021-04-09\n---\n\nOmar Example spoke again.\n", encoding="utf-8")
         assert srv.wait_for_version(2, WAIT)
@@ -122,7 +124,7 @@ def test_search_answers_from_the_last_index_until_the_next_is_in(tmp_path, fake_
         assert srv.search.wait(WAIT)
         first = index_entry(srv)
         assert first is not None and "articles/more.html" not in first["pages"]
-        monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "2")
+        monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "4")
         (srv.archive_dir / "articles" / "more.md").write_text(
             "---\ntitle: More talks\ndate: 2021-04-09\n---\n\nOmar Example spoke again.\n", encoding="utf-8")
         assert srv.wait_for_version(2, WAIT)
