@@ -175,3 +175,25 @@ def test_axe_wcag21aa_no_violations(browser, base, scheme):
     finally:
         page.close()
     assert problems == {}
+
+
+def test_serve_preview_search_answers_and_follows_a_save(page, tmp_path):
+    """`archive serve` builds the index after the pages, outside the site, and answers
+    /pagefind/... from it (serve_search.py): search works in the preview, and finds a saved
+    article once its index is in."""
+    from archive.search import pagefind_command
+    from archive.serve import DevServer
+    from test_serve import write_archive
+
+    if pagefind_command() is None:
+        pytest.skip("Pagefind is not installed")
+    srv = DevServer(write_archive(tmp_path / "a"), port=0, interval=0.1).start()
+    try:
+        assert srv.search.wait(60) and srv.search.runs == 1
+        assert "Talks stall" in _first_results(page, srv.url + "search/index.html?q=Omar")
+        (srv.archive_dir / "articles" / "zebra.md").write_text(
+            "---\ntitle: Zebra crossing\ndate: 2021-04-09\n---\n\nA zebra crossing opened in Basra.\n", encoding="utf-8")
+        assert srv.wait_for_version(2, 60) and srv.search.wait(60) and srv.search.runs == 2
+        assert "Zebra crossing" in _first_results(page, srv.url + "search/index.html?q=zebra")
+    finally:
+        srv.stop()
