@@ -365,7 +365,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     def build_and_compare(self, jobs: int, output: str | None = None, as_serve: bool = False) -> None:
         config = load_config(self.root, {"output": str(self.root / output)} if output else None)
-        report = build(config, jobs=jobs, annotator=self.serve_annotator(config) if as_serve else None)
+        # as `archive serve` builds: its kept pipeline, and the search index left to it (serve_search.py)
+        report = (build(config, jobs=jobs, annotator=self.serve_annotator(config), index_search=False) if as_serve
+                  else build(config, jobs=jobs))
         self.built = True
         clean_dir = self.tmp / "clean"
         shutil.rmtree(clean_dir, ignore_errors=True)

@@ -126,3 +126,25 @@ def test_index_glob_reads_the_whole_site_when_templates_mark_pages(tmp_path):
 
     default = type("Config", (), {"templates_dir": theme_dir("templates")})()
     assert search.index_glob(default) is not None  # the demo archive's templates/ is the default theme
+
+
+def test_a_build_that_leaves_the_index_to_its_caller(tmp_path, monkeypatch):
+    """`build(..., index_search=False)`, as `archive serve` builds: the pages are made for
+    search (the box), Pagefind is not run, and a later build that does index (same inputs,
+    same folder) does not take the deferred build's finishing output for its own."""
+    from issue6_site import write_archive
+
+    from archive.build import build
+    from archive.config import load_config
+
+    write_archive(tmp_path, "/", True)
+    monkeypatch.setattr(search, "pagefind_command", lambda: pytest.fail("the caller indexes, not the build"))
+    report = build(load_config(tmp_path), index_search=False)
+    site = tmp_path / "build"
+    assert report.search == "deferred"
+    assert not (site / "pagefind").exists()
+    assert any(t == "form" and a.get("role") == "search" for t, a in tags(site / "index.html"))
+    ran = []
+    monkeypatch.setattr(search, "pagefind_command", lambda: ran.append(1) or None)  # missing: skipped
+    report = build(load_config(tmp_path))
+    assert ran and report.search == "skipped"  # it tried: the deferred output was not reused

@@ -90,8 +90,9 @@ def test_pages_are_served_before_the_index_which_follows_outside_the_site(tmp_pa
         assert srv.search.wait(WAIT)
         assert fake_pagefind() == ["start", "done"]
         assert index_entry(srv) == {"pages": site_pages(srv)}  # it indexed the finished site
-        assert not (srv.output / "pagefind").exists()  # the site is what `--no-search` builds
+        assert not (srv.output / "pagefind").exists()  # the index is kept outside the site
         assert srv.search.runs == 1
+        assert 'role="search"' in get(srv.url)[1]  # the pages are made for search: the box is there
     finally:
         srv.stop()
 
@@ -147,6 +148,7 @@ def test_search_false_builds_no_index_and_removes_the_one_in_place(tmp_path, fak
         assert index_entry(srv) is None
         assert fake_pagefind() == ["start", "done"]  # not run again
         assert get(srv.url + "search/index.html")[0] == 200
+        assert 'role="search"' not in get(srv.url)[1]  # no search box without search
     finally:
         srv.stop()
 

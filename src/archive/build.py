@@ -107,12 +107,15 @@ def _read_all(sources, require_date: bool, jobs: int, cache, max_bytes: int, on_
 
 
 def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_cache: bool = True,
-          cache_dir: Path | None = None, show_progress: bool = False) -> BuildReport:
+          cache_dir: Path | None = None, show_progress: bool = False, index_search: bool = True) -> BuildReport:
     """Build the site for `config`. Per-article problems are logged, skipped and counted;
     anything global raises ArchiveError and leaves the previous output untouched.
 
     `jobs`: processes for annotation and rendering (default: all cores; output is identical
     for any value). `use_cache=False` neither reads nor writes the annotation cache.
+    `index_search=False`: with `search` on, the pages are made for search (the search box),
+    but Pagefind is left to the caller, who indexes the published site (`archive serve`:
+    serve_search.py); the report says "deferred".
 
     One build per archive at a time (lock.build_lock); SIGTERM/SIGINT stop it cleanly."""
     import gc
@@ -127,7 +130,7 @@ def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_ca
         gc.disable()
     try:
         with build_lock(config.root), stop_on_signals():
-            return _build(config, annotator, jobs, use_cache, cache_dir, show_progress)
+            return _build(config, annotator, jobs, use_cache, cache_dir, show_progress, index_search)
     finally:
         if gc_was_on:
             if KEEP_UNTIL_EXIT is not None:
@@ -140,7 +143,7 @@ def build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_ca
 
 
 def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_cache: bool = True,
-           cache_dir: Path | None = None, show_progress: bool = False) -> BuildReport:
+           cache_dir: Path | None = None, show_progress: bool = False, index_search: bool = True) -> BuildReport:
     from archive.annotate import Annotator
     from archive.annotate_stage import annotate_articles
     from archive.cache import (AnnotationCache, ArticleCache, analysis_fingerprint, annotation_fingerprint,
@@ -169,7 +172,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
     found_skipped: list = []
     sources = discover(config.content_dir, found_skipped, hashes)
     fast_state = digest = None
-    if cache_root is not None and annotator is None and sources:
+    if cache_root is not None and annotator is None and index_search and sources:
         # Nothing changed since the last build, and its site and cache are intact: done.
         from archive import fastpath
 
@@ -262,7 +265,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         pages = plan_site(archive, config)
         stage("plan")
         log.info("rendering %d pages into %s", len(pages), config.output_dir)
-        finish = SiteFinish(archive, config, pages, report, cache_root, show_progress)
+        finish = SiteFinish(archive, config, pages, report, cache_root, show_progress, index_search)
         written = write_site(pages, config, archive, finish=finish,
                              jobs=jobs, show_progress=show_progress, manifest_path=manifest_path,
                              store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
@@ -355,9 +358,14 @@ class SiteFinish:
     """
 
     def __init__(self, archive, config: ArchiveConfig, pages, report: BuildReport, cache_root: Path | None = None,
-                 show_progress: bool = False):
+                 show_progress: bool = False, index_search: bool = True):
         self.archive, self.config, self.pages, self.report, self.cache_root = archive, config, pages, report, cache_root
         self.show_progress = show_progress
+        # Pagefind runs here (and needs a complete tree to read) only if the build makes the index
+        self.indexes = config.search and index_search
+        # what this step's output is, beyond its key's inputs: a build that leaves the index to
+        # its caller makes other files than one that indexes (render.write_site)
+        self.variant = "" if index_search or not config.search else "search index deferred"
         self.tmp: Path | None = None
         self.state_file: Path | None = None
 
@@ -392,7 +400,9 @@ class SiteFinish:
         save_exports_state(self.state_file, data["state"])
         (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
         report.feeds = n1 + n2
-        if self.config.search:
+        if self.config.search and not self.indexes:
+            report.search = "deferred"  # the caller indexes the published site
+        elif self.config.search:
             from archive.progress import status
 
             with status("search index (Pagefind: ~25 s at 10,000 articles)", self.show_progress):

@@ -7,6 +7,7 @@ page rendered, so a failed build leaves the previous site untouched.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
@@ -364,6 +365,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         same_inputs = inputs is not None and inputs == last_inputs
         known = last if same_inputs else {}
         fkey = keys.finish_key() if keys is not None and finish is not None else None
+        if fkey is not None and getattr(finish, "variant", ""):
+            fkey = hashlib.sha256(f"{fkey}\n{finish.variant}".encode()).hexdigest()
         # (what `_page` gave for each page, whether the finishing output is in place) when the
         # early worker placed this very site (early.py); else None, and its folder is gone
         early_placed = early.take(pages, inputs if same_inputs else None, fkey) if early is not None else None
@@ -374,7 +377,8 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
         manifest = last if out.is_dir() else {}
         # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
         # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
-        listing = SiteListing(out) if out.is_dir() and not config.search else None
+        indexes = getattr(finish, "indexes", config.search)  # Pagefind runs on tmp in this build
+        listing = SiteListing(out) if out.is_dir() and not indexes else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
         key_state = None  # what this build's keys are made from (keydeps.py), when they are made
         if not same_inputs:

@@ -16,7 +16,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import html
 import json
@@ -183,7 +182,6 @@ class DevServer:
         self._before: dict = {}
         self._annotator = None  # ((model, registry), Annotator) of the last build
         self._own_output = output is None
-        self.wants_search = False  # archive.yml's `search`: the preview's index is made after its pages
         handler = type("Handler", (_Handler,), {"state": self.state})
         # Listen first: a busy port fails here, before any temporary folder exists.
         self.httpd = ThreadingHTTPServer((host, port), handler)
@@ -203,10 +201,7 @@ class DevServer:
 
         # Links are relative, so the preview works at the server's root whatever base_url
         # the archive publishes under; '/' also keeps canonical links out of the preview.
-        config = load_config(self.archive_dir, {"output": str(self.output), "base_url": "/", "model": self.model})
-        # The pages are built without the search index, which is made after them (serve_search.py).
-        self.wants_search = config.search
-        return dataclasses.replace(config, search=False)
+        return load_config(self.archive_dir, {"output": str(self.output), "base_url": "/", "model": self.model})
 
     def rebuild(self) -> int:
         """Build once; publish the outcome (never raises). Returns the new version."""
@@ -216,12 +211,14 @@ class DevServer:
         # The `archive` command keeps a build's objects until the process ends (cli.run); this
         # process lives on and builds again and again, so each build's objects must be freed.
         build_module.KEEP_UNTIL_EXIT = None
-        error, skipped = None, []
+        error, skipped, wants_search = None, [], False
         self.search.cancel()  # Pagefind must not read pages while they change
         try:
             config = self.load_config()
             self._watched = watched_paths(config)
-            report = build(config, annotator=self._annotator_for(config))
+            # the pages only: their search index is made after them (serve_search.py)
+            report = build(config, annotator=self._annotator_for(config), index_search=False)
+            wants_search = config.search
             skipped = [str(e) for e in report.skipped]
             self.echo(report.summary())
         except ArchiveError as exc:
@@ -232,7 +229,7 @@ class DevServer:
             self.echo(f"build failed (the server keeps running): {error}")
             self.output.mkdir(parents=True, exist_ok=True)
         # (before the new version is announced: whoever waits for it finds its index under way)
-        if error is None and self.wants_search:
+        if error is None and wants_search:
             # search answers from the last index until this one is in
             self.search.start(self.output, index_glob(config))
         elif error is None:

@@ -3,8 +3,8 @@
 Pagefind has no incremental mode: it indexes every page of the site each time (about 25 s and
 3 GB at 10,000 articles, 4 s at 1,000). In `archive build` that is the price of a complete,
 consistent site. In a preview it would make every save wait for it, so the preview builds its
-pages without the index (search off, so pages are also published in place) and this module
-indexes the finished pages afterwards:
+pages without the index (`build(..., index_search=False)`: the pages are as with search on,
+and are published in place) and this module indexes the finished pages afterwards:
 
 - the index is written into a folder of its own, outside the site, and swapped in whole
   (`pagefind/` under `root`), so a request never sees half an index; the server answers
