@@ -30,6 +30,7 @@ def tags(path):
 def test_build_runs_pagefind_with_filters_and_sort(tmp_path):
     site, report = build_site(tmp_path, base_url="/repo/", search=True)
     assert report.search == "pagefind"
+    assert report.search_seconds > 0 and f"Search index (Pagefind): {report.search_seconds:.1f}s." in report.summary()
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert (site / "pagefind" / "pagefind-ui.js").is_file()
     # the filter and sort declarations were picked up (Pagefind writes one file per filter)
@@ -41,7 +42,7 @@ def test_missing_pagefind_warns_and_skips(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(search, "pagefind_command", lambda: None)
     with caplog.at_level(logging.WARNING, logger="archive"):
         site, report = build_site(tmp_path, search=True)
-    assert report.search == "skipped"
+    assert report.search == "skipped" and "Search index" not in report.summary()
     assert "Pagefind is not installed" in caplog.text
     assert not (site / "pagefind").exists()
     assert (site / "index.html").is_file() and (site / "search" / "index.html").is_file()
