@@ -1,7 +1,7 @@
 """`archive serve`'s search index: Pagefind runs after each build, in the background.
 
-Pagefind has no incremental mode: it indexes every page of the site each time (about 25 s and
-3 GB at 10,000 articles, 4 s at 1,000). In `archive build` that is the price of a complete,
+Pagefind has no incremental mode: it indexes every page of the site each time (about 15 s and
+2.3 GB at 10,000 articles, 3 s at 1,000). In `archive build` that is the price of a complete,
 consistent site. In a preview it would make every save wait for it, so the preview builds its
 pages without the index (`build(..., index_search=False)`: the pages are as with search on,
 and are published in place) and this module indexes the finished pages afterwards:
