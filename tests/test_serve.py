@@ -229,3 +229,27 @@ def test_rebuilds_do_not_keep_their_objects_until_exit(tmp_path, monkeypatch):
         assert gc.get_freeze_count() == frozen  # nothing hidden from the cycle collector either
     finally:
         srv.stop()
+
+
+def test_unchanged_articles_are_not_read_from_the_cache_again(server, monkeypatch):
+    """The server's Annotator keeps the last build's annotated articles (annotate_stage.py):
+    an unchanged article's is reused as it is, an edited one is made again, and a registry
+    change (another fingerprint, another Annotator) starts afresh."""
+    import archive.annotate_stage as stage
+
+    made: list[str] = []
+    real = stage.annotated_from_record
+    monkeypatch.setattr(stage, "annotated_from_record", lambda art, rec: made.append(art.path) or real(art, rec))
+    kept = server._annotator[1].kept
+    before = {text: entry[2] for text, entry in kept.items()}
+    assert len(before) == 2
+    edit(server.archive_dir / "articles" / "aid.md", "Aid arrives", "Aid arrives late")
+    assert server.wait_for_version(2, WAIT)
+    assert made == ["aid.md"]  # talks.md came from the last build as it was
+    talks = next(e for e in kept.values() if e[1].path == "talks.md")
+    assert any(talks[2] is old for old in before.values())
+    assert get(server.url + "articles/aid.html")[0] == 200 and "Aid arrives late" in get(server.url + "articles/aid.html")[1]
+    (server.archive_dir / "articles" / "entities.yml").write_text(
+        "entities:\n  - id: mosul\n    type: place\n    name: Mosul\n", encoding="utf-8")
+    assert server.wait_for_version(3, WAIT)
+    assert sorted(made) == ["aid.md", "aid.md", "talks.md"]  # a new fingerprint: both made again

@@ -29,6 +29,9 @@ class Annotator:
         # ("the killing of Soleimani" is an event and names Soleimani).
         self.matcher = RegistryMatcher([(a, i) for a, i in aliases if self._types[i] != "event"])
         self.event_matcher = RegistryMatcher([(a, i) for a, i in aliases if self._types[i] == "event"])
+        # Set to a dict by a caller that builds with this Annotator again and again (DevServer):
+        # the last build's annotated articles, reused when equal (annotate_stage.py). None: off.
+        self.kept: dict | None = None
 
     def analyse(self, articles: list[Article], batch_size: int = 16):
         from archive.nlp.analyse import analyse_many

@@ -246,6 +246,7 @@ class DevServer:
         key = (config.model, load_registry(config.registry_path))
         if self._annotator is None or self._annotator[0] != key:
             self._annotator = (key, Annotator(key[1], config.model))
+            self._annotator[1].kept = {}  # and the last build's annotated articles (annotate_stage.py)
         return self._annotator[1]
 
     def start(self) -> "DevServer":
