@@ -365,8 +365,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
 
     def build_and_compare(self, jobs: int, output: str | None = None, as_serve: bool = False) -> None:
         config = load_config(self.root, {"output": str(self.root / output)} if output else None)
-        # as `archive serve` builds: its kept pipeline, and the search index left to it (serve_search.py)
-        report = (build(config, jobs=jobs, annotator=self.serve_annotator(config), index_search=False) if as_serve
+        # as `archive serve` builds: its kept pipeline and last annotations, and the search index
+        # left to it (serve_search.py)
+        annotator = self.serve_annotator(config) if as_serve else None
+        if annotator is not None and annotator.kept:
+            SEEN.add("annotations kept from the last build")
+        report = (build(config, jobs=jobs, annotator=annotator, index_search=False) if as_serve
                   else build(config, jobs=jobs))
         self.built = True
         clean_dir = self.tmp / "clean"
@@ -422,7 +426,7 @@ def test_incremental_builds_equal_clean_builds_after_any_sequence_of_edits(short
     IncrementalBuilds.TestCase().runTest()
     assert SEEN >= {"timeline months", "timeline years", "pages by date", "a skipped file", "two workers",
                     "a corrupt cache file", "a build failed in render", "the shipped pipeline",
-                    "a site file tampered with",
+                    "a site file tampered with", "annotations kept from the last build",
                     *(["search"] if SEARCH else [])}, SEEN
 
 
