@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import archive.serve_search
-from archive.search import pagefind_command
 from archive.serve import DevServer
 
 from test_serve import WAIT, get, write_archive
@@ -208,8 +207,7 @@ def test_only_the_index_path_is_answered_from_the_index_folder(tmp_path, fake_pa
         srv.stop()
 
 
-@pytest.mark.skipif(pagefind_command() is None, reason="Pagefind is not installed")
-def test_real_pagefind_indexes_the_preview(tmp_path):
+def test_real_pagefind_indexes_the_preview(tmp_path):  # pagefind[bin] is a dependency: never skipped
     srv = start(write_archive(tmp_path / "a"))
     try:
         assert srv.search.wait(WAIT) and srv.search.runs == 1

@@ -181,12 +181,9 @@ def test_serve_preview_search_answers_and_follows_a_save(page, tmp_path):
     """`archive serve` builds the index after the pages, outside the site, and answers
     /pagefind/... from it (serve_search.py): search works in the preview, and finds a saved
     article once its index is in."""
-    from archive.search import pagefind_command
     from archive.serve import DevServer
     from test_serve import write_archive
 
-    if pagefind_command() is None:
-        pytest.skip("Pagefind is not installed")
     srv = DevServer(write_archive(tmp_path / "a"), port=0, interval=0.1).start()
     try:
         assert srv.search.wait(60) and srv.search.runs == 1

@@ -109,14 +109,17 @@ def _annotate_articles(articles: list[Article], annotator, cache: AnnotationCach
     # reading the records and making their objects again is 0.6 s of a preview's rebuild).
     kept = getattr(annotator, "kept", None)
     fingerprint = cache.fingerprints.get("annotation")
-    todo: list[int] = []
-    for i, art in enumerate(articles):
-        hit = kept.get(art.text) if kept else None
-        if hit is not None and hit[0] == fingerprint and hit[1] == art:
-            results[i] = hit[2]
-            stats.reused += 1
-        else:
-            todo.append(i)
+    if not kept:  # a one-off build (the CLI) has none: no pass over the articles
+        todo = list(range(len(articles)))
+    else:
+        todo = []
+        for i, art in enumerate(articles):
+            hit = kept.get(art.text)
+            if hit is not None and hit[0] == fingerprint and hit[1] == art:
+                results[i] = hit[2]
+                stats.reused += 1
+            else:
+                todo.append(i)
     stored = cache.get_many("annotation", [articles[i].text for i in todo])  # one read per shard
     for i, rec in zip(todo, stored):
         art = articles[i]

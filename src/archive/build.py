@@ -366,9 +366,6 @@ class SiteFinish:
         self.show_progress = show_progress
         # Pagefind runs here (and needs a complete tree to read) only if the build makes the index
         self.indexes = config.search and index_search
-        # what this step's output is, beyond its key's inputs: a build that leaves the index to
-        # its caller makes other files than one that indexes (render.write_site)
-        self.variant = "" if index_search or not config.search else "search index deferred"
         self.tmp: Path | None = None
         self.state_file: Path | None = None
 
@@ -393,6 +390,12 @@ class SiteFinish:
 
     run = staticmethod(_finish_task)
 
+    @property
+    def variant(self) -> str:
+        """What this step's output is, beyond its key's inputs: a build that leaves the index
+        to its caller makes other files than one that indexes (render.write_site)."""
+        return "search index deferred" if self.config.search and not self.indexes else ""
+
     def complete(self, results: dict) -> dict[str, str]:
         from archive.exports import save_exports_state
         from archive.search import build_index as build_search_index, index_glob
@@ -403,7 +406,7 @@ class SiteFinish:
         save_exports_state(self.state_file, data["state"])
         (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
         report.feeds = n1 + n2
-        if self.config.search and not self.indexes:
+        if self.variant:
             report.search = "deferred"  # the caller indexes the published site
         elif self.config.search:
             from archive.progress import status
