@@ -67,7 +67,10 @@ class BackgroundIndex:
             if proc is not None and proc.poll() is None:
                 proc.terminate()
         if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=30)
+            thread.join(timeout=10)
+            if thread.is_alive() and proc is not None and proc.poll() is None:
+                proc.kill()  # a Pagefind that does not stop when asked must not hold the server up
+                thread.join(timeout=10)
 
     def wait(self, timeout: float) -> bool:
         """Block until no run is going (for tests and benchmarks). False on timeout."""
@@ -121,18 +124,21 @@ class BackgroundIndex:
             if gen != self._generation:
                 shutil.rmtree(staging, ignore_errors=True)
                 return
-            if proc.returncode != 0 or not (staging / "pagefind.js").is_file():
-                shutil.rmtree(staging, ignore_errors=True)
-                detail = (err or out or "").strip().splitlines()[-1:] or ["no output"]
-                self.echo(f"search: Pagefind failed (exit {proc.returncode}: {detail[0]}); "
-                          "search answers from the previous index, if any")
-                return
-            # Swapped in whole: two renames, under the lock the server does not need (a
-            # request between them gets a 404 and the search page says the index is missing).
+            failed = proc.returncode != 0 or not (staging / "pagefind.js").is_file()
             old = self.root / f".old-{gen}"
-            if self.current.exists():
-                self.current.rename(old)
-            staging.rename(self.current)
-            self.runs += 1
+            if not failed:
+                # Swapped in whole: two renames, under the lock the server does not need (a
+                # request between them gets a 404 and the search page says the index is missing).
+                if self.current.exists():
+                    self.current.rename(old)
+                staging.rename(self.current)
+                self.runs += 1
+        # (what takes time or writes to the terminal, outside the lock)
+        if failed:
+            shutil.rmtree(staging, ignore_errors=True)
+            detail = (err or out or "").strip().splitlines()[-1:] or ["no output"]
+            self.echo(f"search: Pagefind failed (exit {proc.returncode}: {detail[0]}); "
+                      "search answers from the previous index, if any")
+            return
         shutil.rmtree(old, ignore_errors=True)
         self.echo(f"search index updated in {time.perf_counter() - started:.1f} s")
