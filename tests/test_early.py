@@ -185,4 +185,4 @@ def test_with_search_on_the_early_folder_holds_the_search_index_too(tmp_path, ta
     again = build(load_config(tmp_path), jobs=2)
     assert taken == [("start", "worker"), ("take", first.pages)]
     assert render_calls == [] and again.search == "pagefind"
-    assert site_bytes(site) == before and (site / "pagefind" / "pagefind.js").is_file()
+    assert site_bytes(site) == before and (site / "pagefind" / "entities" / "pagefind.js").is_file()

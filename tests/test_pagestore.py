@@ -213,7 +213,7 @@ def test_with_search_on_the_whole_site_comes_from_the_store_with_its_index(tmp_p
     page = next(p for p in tmp_path.glob("**/*.md") if "build" not in p.parts)
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     build(load_config(tmp_path), jobs=1)
-    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "pagefind" / "entities" / "pagefind.js").is_file()
     assert not list(tmp_path.glob(".build-tmp-*")) and not list(tmp_path.glob(".build-journal*"))
 
 

@@ -1,6 +1,7 @@
 """Search: Pagefind runs as the last build step when installed; the build survives without it."""
 from __future__ import annotations
 
+import json
 import logging
 from html.parser import HTMLParser
 
@@ -26,15 +27,19 @@ def tags(path):
     return p.tags
 
 
-@pytest.mark.skipif(search.pagefind_command() is None, reason="pagefind[bin] not installed")
 def test_build_runs_pagefind_with_filters_and_sort(tmp_path):
     site, report = build_site(tmp_path, base_url="/repo/", search=True)
     assert report.search == "pagefind"
-    assert report.search_seconds > 0 and f"Search index (Pagefind): {report.search_seconds:.1f}s." in report.summary()
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()
-    # the filter and sort declarations were picked up (Pagefind writes one file per filter)
-    assert len(list((site / "pagefind" / "filter").glob("*.pf_filter"))) >= 1
+    assert report.search_seconds > 0
+    assert f"Search index (Pagefind): {report.search_seconds:.1f}s, 2 of 2 bundles indexed." in report.summary()
+    # the bundles the search page loads (search_bundles.py): the articles', the entities'
+    listed = json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))
+    assert listed == {"version": 1, "bundles": ["articles-0", "entities"]}
+    for name in listed["bundles"]:
+        assert (site / "pagefind" / name / "pagefind.js").is_file()
+        # the filter and sort declarations were picked up (Pagefind writes one file per filter)
+        assert len(list((site / "pagefind" / name / "filter").glob("*.pf_filter"))) >= 1
+    assert (site / "static" / "search.js").is_file()
     assert not list(tmp_path.glob(".build-tmp-*")), "temp folder left behind"
 
 
@@ -94,38 +99,40 @@ def test_search_box_on_every_page_points_at_search_page(tmp_path, monkeypatch):
 
 
 def test_pagefind_reads_only_pages_it_indexes_and_misses_none(tmp_path):
-    """The build gives Pagefind a `--glob` (search.index_glob): every page the templates mark
-    for the index must still be in it. Pagefind is a dependency (pagefind[bin]): not skipped."""
-    import json
-
+    """The build gives Pagefind a `--glob` per bundle (search_bundles.py): every page the
+    templates mark for the index must be in exactly one bundle, and nothing else read.
+    Pagefind is a dependency (pagefind[bin]): not skipped."""
     site, report = build_site(tmp_path, search=True)
     assert report.search == "pagefind"
     marked = [p for p in site.rglob("*.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     assert len(marked) > 3
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sum(lang["page_count"] for lang in entry["languages"].values()) == len(marked)
+    counts = {}
+    for name in json.loads((site / "pagefind" / "bundles.json").read_text(encoding="utf-8"))["bundles"]:
+        entry = json.loads((site / "pagefind" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        counts[name] = sum(lang["page_count"] for lang in entry["languages"].values())
+    articles = [p for p in marked if p.parent.name == "articles"]
+    assert counts == {"articles-0": len(articles), "entities": len(marked) - len(articles)}
     unmarked = [p for p in site.rglob("*.html") if p not in marked]
     assert any(p.parent.parent != site for p in unmarked)  # pages by date below the folders exist...
-    glob = search.index_glob(type("Config", (), {"templates_dir": None})())
-    folders = glob.strip("{}").split("}/")[0].split(",")
+    folders = search.index_sections(type("Config", (), {"templates_dir": None})())
     assert all(p.parent.parent == site and p.parent.name in folders for p in marked)  # ...and are not read
 
 
-def test_index_glob_reads_the_whole_site_when_templates_mark_pages(tmp_path):
+def test_index_sections_are_the_whole_site_when_templates_mark_pages(tmp_path):
     config = type("Config", (), {"templates_dir": tmp_path / "templates"})()
-    assert search.index_glob(config) == "{actors,articles,events,militias,organisations,places}/*.html"
+    assert search.index_sections(config) == ["articles", "actors", "events", "militias", "organisations", "places"]
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "home.html").write_text('{% extends "default:home.html" %}', encoding="utf-8")
-    assert search.index_glob(config) is not None  # an override that marks nothing changes nothing
+    assert search.index_sections(config) is not None  # an override that marks nothing changes nothing
     (tmp_path / "templates" / "quotes.html").write_text('<main data-pagefind-body>{{ x }}</main>', encoding="utf-8")
-    assert search.index_glob(config) is None  # quotes pages are marked: Pagefind must read them
+    assert search.index_sections(config) is None  # quotes pages are marked: Pagefind must read them
     (tmp_path / "templates" / "quotes.html").unlink()
     (tmp_path / "templates" / "base.html").write_text("<html>{% block content %}{% endblock %}</html>", encoding="utf-8")
-    assert search.index_glob(config) is None  # a base.html of its own may mark any page, or none
+    assert search.index_sections(config) is None  # a base.html of its own may mark any page, or none
     from archive.render import theme_dir
 
     default = type("Config", (), {"templates_dir": theme_dir("templates")})()
-    assert search.index_glob(default) is not None  # the demo archive's templates/ is the default theme
+    assert search.index_sections(default) is not None  # the demo archive's templates/ is the default theme
 
 
 def test_a_build_that_leaves_the_index_to_its_caller(tmp_path, monkeypatch):

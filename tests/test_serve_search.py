@@ -19,8 +19,10 @@ from archive.serve import DevServer
 
 from test_serve import WAIT, get, write_archive
 
+SECTIONS = {"articles", "actors", "events", "militias", "organisations", "places"}
+
 FAKE = """\
-import json, os, sys, time
+import fnmatch, json, os, sys, time
 args = sys.argv[1:]
 site, out = args[args.index("--site") + 1], args[args.index("--output-path") + 1]
 log = os.environ["FAKE_PAGEFIND_LOG"]
@@ -31,7 +33,13 @@ code = int(os.environ.get("FAKE_PAGEFIND_EXIT", "0"))
 if code:
     sys.stderr.write("Error: the stand-in was told to fail\\n")
     sys.exit(code)
-pages = sorted(os.path.relpath(os.path.join(d, f), site) for d, _, fs in os.walk(site) for f in fs if f.endswith(".html"))
+glob = args[args.index("--glob") + 1] if "--glob" in args else "**"
+# the bundles' globs hold one level of braces: "articles/{a.html,b.html}", "{actors,places}/*.html"
+head, _, rest = glob.partition("{")
+inner, _, tail = rest.partition("}")
+patterns = [head + alt.replace(chr(92), "") + tail for alt in inner.split(",")] if rest else [glob]
+pages = sorted(rel for rel in (os.path.relpath(os.path.join(d, f), site) for d, _, fs in os.walk(site) for f in fs)
+               if rel.endswith(".html") and (glob == "**" or any(fnmatch.fnmatchcase(rel, p) and rel.count("/") == p.count("/") for p in patterns)))
 os.makedirs(out)
 with open(os.path.join(out, "pagefind.js"), "w") as fh:
     fh.write("// stand-in\\n")
@@ -61,12 +69,22 @@ def start(root: Path, lines: list | None = None) -> DevServer:
 
 
 def index_entry(srv) -> dict | None:
-    status, body = get(srv.url + "pagefind/pagefind-entry.json")
-    return json.loads(body) if status == 200 else None
+    """The pages of every bundle of the index the preview serves (the stand-in lists them)."""
+    status, body = get(srv.url + "pagefind/bundles.json")
+    if status != 200:
+        return None
+    pages = []
+    for name in json.loads(body)["bundles"]:
+        status, body = get(srv.url + f"pagefind/{name}/pagefind-entry.json")
+        assert status == 200, name
+        pages += json.loads(body)["pages"]
+    return {"pages": sorted(pages)}
 
 
 def site_pages(srv) -> list[str]:
-    return sorted(str(p.relative_to(srv.output)) for p in srv.output.rglob("*.html"))
+    """The pages the index should hold: the article and entity pages (not the listings)."""
+    return sorted(str(p.relative_to(srv.output)) for p in srv.output.glob("*/*.html")
+                  if p.parent.name in SECTIONS and p.name != "index.html")
 
 
 def wait_for(predicate, timeout: float = WAIT) -> bool:
@@ -84,10 +102,10 @@ def test_pages_are_served_before_the_index_which_follows_outside_the_site(tmp_pa
     try:
         # start() returned with the pages out while the stand-in still waits
         assert get(srv.url + "articles/talks.html")[0] == 200
-        assert wait_for(lambda: fake_pagefind() == ["start"])
+        assert wait_for(lambda: "start" in fake_pagefind())
         assert index_entry(srv) is None
         assert srv.search.wait(WAIT)
-        assert fake_pagefind() == ["start", "done"]
+        assert sorted(fake_pagefind()) == ["done", "done", "start", "start"]  # two bundles: articles, entities
         assert index_entry(srv) == {"pages": site_pages(srv)}  # it indexed the finished site
         assert not (srv.output / "pagefind").exists()  # the index is kept outside the site
         assert srv.search.runs == 1
@@ -101,14 +119,14 @@ def test_a_save_cancels_the_run_in_progress_and_the_new_pages_are_indexed(tmp_pa
     monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "8")
     srv = start(write_archive(tmp_path / "a"))
     try:
-        assert wait_for(lambda: fake_pagefind() == ["start"])
+        assert wait_for(lambda: fake_pagefind().count("start") == 2)
         monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "0")  # for the run after the save
         (srv.archive_dir / "articles" / "more.md").write_text(
             "---\ntitle: More talks\ndate: 2021-04-09\n---\n\nOmar Example spoke again.\n", encoding="utf-8")
         assert srv.wait_for_version(2, WAIT)
         assert srv.search.wait(WAIT)
         # the first run was stopped before it wrote anything; the second indexed the new site
-        assert fake_pagefind() == ["start", "start", "done"]
+        assert fake_pagefind().count("start") == 4 and fake_pagefind().count("done") == 2
         entry = index_entry(srv)
         assert entry is not None and "articles/more.html" in entry["pages"]
         assert entry == {"pages": site_pages(srv)}
@@ -136,6 +154,24 @@ def test_search_answers_from_the_last_index_until_the_next_is_in(tmp_path, fake_
         srv.stop()
 
 
+def test_a_save_indexes_only_the_bundles_whose_pages_changed(tmp_path, fake_pagefind):
+    lines: list[str] = []
+    srv = start(write_archive(tmp_path / "a"), lines)
+    try:
+        assert srv.search.wait(WAIT) and srv.search.runs == 1
+        entities = get(srv.url + "pagefind/entities/pagefind-entry.json")
+        # a sentence that names nothing: the article's page changes, no entity page does
+        talks = srv.archive_dir / "articles" / "talks.md"
+        talks.write_text(talks.read_text(encoding="utf-8") + "\nThe weather stayed mild.\n", encoding="utf-8")
+        assert srv.wait_for_version(2, WAIT) and srv.search.wait(WAIT) and srv.search.runs == 2
+        assert fake_pagefind().count("done") == 3  # two bundles, then the articles' alone
+        assert get(srv.url + "pagefind/entities/pagefind-entry.json") == entities  # carried over
+        assert index_entry(srv) == {"pages": site_pages(srv)}
+        assert any("(1 of 2 bundles indexed)" in m for m in lines)
+    finally:
+        srv.stop()
+
+
 def test_search_false_builds_no_index_and_removes_the_one_in_place(tmp_path, fake_pagefind):
     srv = start(write_archive(tmp_path / "a"))
     try:
@@ -145,7 +181,7 @@ def test_search_false_builds_no_index_and_removes_the_one_in_place(tmp_path, fak
         assert srv.wait_for_version(2, WAIT)
         assert srv.search.wait(WAIT)
         assert index_entry(srv) is None
-        assert fake_pagefind() == ["start", "done"]  # not run again
+        assert sorted(fake_pagefind()) == ["done", "done", "start", "start"]  # not run again
         assert get(srv.url + "search/index.html")[0] == 200
         assert 'role="search"' not in get(srv.url)[1]  # no search box without search
     finally:
@@ -182,12 +218,12 @@ def test_without_pagefind_the_preview_says_so_once(tmp_path, monkeypatch):
 def test_stop_ends_a_run_in_progress_and_removes_the_index(tmp_path, fake_pagefind, monkeypatch):
     monkeypatch.setenv("FAKE_PAGEFIND_SLEEP", "60")
     srv = start(write_archive(tmp_path / "a"))
-    assert wait_for(lambda: fake_pagefind() == ["start"])
+    assert wait_for(lambda: fake_pagefind().count("start") == 2)
     began = time.monotonic()
     srv.stop()
     assert time.monotonic() - began < 20  # not the stand-in's 60 s
     assert not srv.search.root.exists()
-    assert fake_pagefind() == ["start"]
+    assert fake_pagefind() == ["start", "start"]
 
 
 def test_only_the_index_path_is_answered_from_the_index_folder(tmp_path, fake_pagefind):
@@ -196,7 +232,7 @@ def test_only_the_index_path_is_answered_from_the_index_folder(tmp_path, fake_pa
         assert srv.search.wait(WAIT)
         (srv.output / "pagefind-notes.html").write_text("<p>a page of the site</p>", encoding="utf-8")
         assert get(srv.url + "pagefind-notes.html")[0] == 200
-        assert get(srv.url + "pagefind/pagefind.js?v=1")[0] == 200
+        assert get(srv.url + "pagefind/bundles.json?v=1")[0] == 200
         # '..' is resolved first, as a browser does: nothing but the index leaves its folder
         (srv.search.root / "secret.txt").write_text("not for the web", encoding="utf-8")
         assert get(srv.url + "pagefind/../secret.txt")[0] == 404
@@ -211,11 +247,14 @@ def test_real_pagefind_indexes_the_preview(tmp_path):  # pagefind[bin] is a depe
     srv = start(write_archive(tmp_path / "a"))
     try:
         assert srv.search.wait(WAIT) and srv.search.runs == 1
-        status, body = get(srv.url + "pagefind/pagefind-entry.json")
-        assert status == 200
-        entry = json.loads(body)
-        assert entry["languages"] and sum(lang["page_count"] for lang in entry["languages"].values()) >= 2
-        assert get(srv.url + "pagefind/pagefind-ui.js")[0] == 200
+        status, body = get(srv.url + "pagefind/bundles.json")
+        assert status == 200 and json.loads(body)["bundles"] == ["articles-0", "entities"]
+        counts = {}
+        for name in ("articles-0", "entities"):
+            status, body = get(srv.url + f"pagefind/{name}/pagefind-entry.json")
+            assert status == 200 and get(srv.url + f"pagefind/{name}/pagefind.js")[0] == 200
+            counts[name] = sum(lang["page_count"] for lang in json.loads(body)["languages"].values())
+        assert counts == {"articles-0": 2, "entities": len(site_pages(srv)) - 2}
         assert not (srv.output / "pagefind").exists()
     finally:
         srv.stop()

@@ -105,38 +105,89 @@ def test_search_from_any_page_and_follow_a_result(page, base):
     page.fill("#site-search", "Konashenkov")
     page.press("#site-search", "Enter")
     assert page.url.startswith(base + "search/index.html?q=Konashenkov")
-    first = page.locator(".pagefind-ui__result-link").first
+    first = page.locator(".search-result-link").first
     first.wait_for(timeout=20000)
     title = first.inner_text()
     first.click()
     page.wait_for_load_state()
     assert page.url.startswith(base) and "search/" not in page.url
     assert page.locator("h1").inner_text().strip() == title.strip()
-    # filters from the data-pagefind-filter attributes are offered
+    # filters from the data-pagefind-filter attributes are offered, counted over every bundle
     page.goto(base + "search/index.html?q=Konashenkov")
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
-    panel = page.locator(".pagefind-ui__filter-panel").inner_text().lower()
+    page.locator(".search-result-link").first.wait_for(timeout=20000)
+    panel = page.locator("#search-filters").inner_text().lower()
     assert "type" in panel and "source" in panel and "year" in panel
 
 
 def _first_results(page, url):
     page.goto(url)
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
-    return page.locator(".pagefind-ui__result-title .pagefind-ui__result-link").all_inner_texts()
+    page.locator(".search-result-link").first.wait_for(timeout=20000)
+    return page.locator(".search-result-link").all_inner_texts()
 
 
-def test_search_orders_by_date(page, base):
+def _shown(page) -> list[tuple[str, str]]:
+    """(type, date) of each result shown, from its line of facts ("Article · 2017-10-03")."""
+    out = []
+    for facts in page.locator(".search-result .meta").all_inner_texts():
+        kind, _, date = facts.partition(" · ")
+        out.append((kind, date))
+    return out
+
+
+def test_search_orders_by_date_across_bundles(page, base):
+    """The index is in bundles (articles, entities); ordered by date, their results are merged
+    by date, not bundle by bundle. "More results" goes on in the same order."""
     newest = _first_results(page, base + "search/index.html?q=Syria&sort=desc")
+    while page.locator("#search-more").is_visible():
+        n = page.locator(".search-result").count()
+        page.click("#search-more")
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {n}")
+    shown = _shown(page)
+    total = int(page.locator("#search-status").inner_text().split()[0])
+    assert len(shown) == total > 10  # every result, ten at a time
+    assert _by_date(shown, newest_first=True)
+    assert {k for k, _ in shown} >= {"Article", "Place"}  # both bundles, interleaved by date
     oldest = _first_results(page, base + "search/index.html?q=Syria&sort=asc")
-    assert newest and oldest and newest[0] != oldest[0]
+    assert _by_date(_shown(page), newest_first=False) and newest[0] != oldest[0]
     assert page.locator("#search-sort").input_value() == "asc"
-    # the select re-runs the search in the chosen order
+    # the select re-runs the search in the chosen order, and the address keeps it
     page.select_option("#search-sort", "desc")
-    # Pages with the same date may come in either order, so wait for the oldest-first head to
-    # leave the top rather than for one particular title to arrive.
-    page.wait_for_function("(t) => { const a = document.querySelector('.pagefind-ui__result-title .pagefind-ui__result-link');"
+    page.wait_for_function("(t) => { const a = document.querySelector('.search-result-link');"
                            " return a && a.innerText !== t; }", arg=oldest[0], timeout=30000)
-    assert page.locator("#search-sort").input_value() == "desc"
+    assert "sort=desc" in page.url
+    assert _by_date(_shown(page), newest_first=True)
+
+
+def _by_date(shown: list[tuple[str, str]], newest_first: bool) -> bool:
+    """Whether the results come in date order, those without a date (an entity named in no
+    dated article: Pagefind's sorted search leaves them out, the page adds them) after."""
+    dates = [d for _, d in shown]
+    dated = [d for d in dates if d]
+    return (len(dated) > 1 and dated == sorted(dated, reverse=newest_first) and dated[0] != dated[-1]
+            and dates[:len(dated)] == dated)
+
+
+def test_search_filters_narrow_the_results_and_stay_in_the_address(page, base):
+    _first_results(page, base + "search/index.html?q=Syria")
+    everything = int(page.locator("#search-status").inner_text().split()[0])
+    page.locator("#search-filters input[name=type][value=Article]").check()
+    page.wait_for_function("(n) => parseInt(document.querySelector('#search-status').innerText) < n", arg=everything)
+    assert {k for k, _ in _shown(page)} == {"Article"}
+    assert "type=Article" in page.url
+    # a filter alone, without words: every page it lets through
+    articles = _first_results(page, base + "search/index.html?type=Militia")
+    assert articles and {k for k, _ in _shown(page)} == {"Militia"}
+    assert page.locator("#search-filters input[name=type][value=Militia]").is_checked()
+    militias = page.locator("#search-status").inner_text()
+    # ordered by date, the militias never named in a dated article are still there, last
+    _first_results(page, base + "search/index.html?type=Militia&sort=asc")
+    assert page.locator("#search-status").inner_text() == militias
+    while page.locator("#search-more").is_visible():
+        n = page.locator(".search-result").count()
+        page.click("#search-more")
+        page.wait_for_function(f"document.querySelectorAll('.search-result').length > {n}")
+    shown = _shown(page)
+    assert shown[-1][1] == "" and _by_date(shown, newest_first=False)
 
 
 def test_network_picture_links_work(page, base):
@@ -164,7 +215,7 @@ def test_axe_wcag21aa_no_violations(browser, base, scheme):
         for rel in PAGE_TYPES:
             page.goto(base + rel)
             if rel.startswith("search/"):
-                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=20000)
+                page.locator(".search-result-link").first.wait_for(timeout=20000)
             page.add_script_tag(content=axe)
             found = page.evaluate("""async () => {
                 const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});

@@ -9,6 +9,7 @@ stale. Writing keeps unchanged files as they are (`render.write_site`).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class BuildReport:
     annotated_words: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for -v and benchmarks
     search_seconds: float | None = None  # Pagefind's run, when this build ran it (part of "render + write")
+    search_bundles: tuple[int, int] | None = None  # search bundles (indexed, of all) when Pagefind ran
 
     @property
     def warnings(self) -> int:
@@ -63,7 +65,8 @@ class BuildReport:
                 f"Annotated {self.annotated}, re-matched {self.rematched}, reused {self.reused} from the cache; "
                 f"files: {self.written} written, {self.unchanged} unchanged, {self.removed} removed."
                 # where an editor's build time goes at 10,000 articles (README, "Search")
-                + (f" Search index (Pagefind): {self.search_seconds:.1f}s." if self.search_seconds is not None else ""))
+                + (f" Search index (Pagefind): {self.search_seconds:.1f}s, {self.search_bundles[0]} of "
+                   f"{self.search_bundles[1]} bundles indexed." if self.search_seconds is not None else ""))
 
 
 READ_CHUNK = 64  # articles per reading task; a pool only from 4 chunks per process
@@ -268,7 +271,7 @@ def _build(config: ArchiveConfig, annotator=None, jobs: int | None = None, use_c
         pages = plan_site(archive, config)
         stage("plan")
         log.info("rendering %d pages into %s", len(pages), config.output_dir)
-        finish = SiteFinish(archive, config, pages, report, cache_root, show_progress, index_search)
+        finish = SiteFinish(archive, config, pages, report, cache_root, show_progress, index_search, jobs)
         written = write_site(pages, config, archive, finish=finish,
                              jobs=jobs, show_progress=show_progress, manifest_path=manifest_path,
                              store_dir=_pages_store(cache_root), index_fingerprint=cache.fingerprints["annotation"],
@@ -361,19 +364,21 @@ class SiteFinish:
     """
 
     def __init__(self, archive, config: ArchiveConfig, pages, report: BuildReport, cache_root: Path | None = None,
-                 show_progress: bool = False, index_search: bool = True):
+                 show_progress: bool = False, index_search: bool = True, jobs: int = 1):
         self.archive, self.config, self.pages, self.report, self.cache_root = archive, config, pages, report, cache_root
         self.show_progress = show_progress
         # Pagefind runs here (and needs a complete tree to read) only if the build makes the index
         self.indexes = config.search and index_search
+        self.jobs = jobs  # Pagefind processes at a time (one per search bundle)
         self.tmp: Path | None = None
         self.state_file: Path | None = None
+        self.reuse = None  # render.Reuse, given by `prepare`
 
     def prepare(self, tmp: Path, reuse=None) -> list[tuple]:
         from archive.export_state import state_path
         from archive.exports import previous_exports
 
-        self.tmp = tmp
+        self.tmp, self.reuse = tmp, reuse
         # The record of what data/ holds lives in the build's cache folder, which is on exactly
         # when the pages are keyed (`reuse.keys`).
         self.state_file = (state_path(self.cache_root) if self.cache_root is not None and reuse is not None
@@ -398,7 +403,6 @@ class SiteFinish:
 
     def complete(self, results: dict) -> dict[str, str]:
         from archive.exports import save_exports_state
-        from archive.search import build_index as build_search_index, index_glob
 
         report = self.report
         data = results[("data",)]
@@ -406,20 +410,55 @@ class SiteFinish:
         save_exports_state(self.state_file, data["state"])
         (n1, keyed1), (n2, keyed2) = results[("feeds", 0, 2)], results[("feeds", 1, 2)]
         report.feeds = n1 + n2
+        keyed = {**data["keys"], **keyed1, **keyed2, **(results[("network",)] or {})}
         if self.variant:
             report.search = "deferred"  # the caller indexes the published site
         elif self.config.search:
-            from archive.progress import status
+            keyed.update(self._index_search())
+        return keyed
 
-            began = time.perf_counter()
-            with status("search index (Pagefind: ~15 s at 10,000 articles)", self.show_progress):
-                problem = build_search_index(self.tmp, index_glob(self.config))
-            if not problem:
-                report.search_seconds = time.perf_counter() - began
-            if problem:
-                log.warning("%s", problem)
-            report.search = problem and "skipped" or "pagefind"
-        return {**data["keys"], **keyed1, **keyed2, **(results[("network",)] or {})}
+    def _index_search(self) -> dict[str, str]:
+        """Run Pagefind on the bundles whose pages changed, carrying the others over from the
+        last build (its site, or the page store); {path: bundle key} of every index file.
+
+        A page is known unchanged by its file: `tmp` holds the very file of the last build
+        (or of the page store, which shares it) for a page whose bytes did not change, and a
+        new file for one that did (render.write_site). Its render key would say less: an
+        entity page's key changes with any article it lists, also when its bytes do not."""
+        from archive.progress import status
+        from archive.search import BUNDLE, build_index, index_sections
+        from archive.search_bundles import stat_token
+
+        reuse, report = self.reuse, self.report
+        token = stat_token(self.tmp) if reuse is not None and getattr(reuse, "keys", None) is not None else None
+        last = getattr(reuse, "last", None) or {}
+        by_key: dict[tuple[str, str], list[str]] = {}  # (bundle, key) → its files in the last build
+        for rel, entry in last.items():
+            if rel.startswith(BUNDLE + "/") and rel.count("/") >= 2 and entry and isinstance(entry[0], str):
+                by_key.setdefault((rel.split("/", 2)[1], entry[0]), []).append(rel)
+
+        def carry(bundle, key: str) -> bool:
+            rels = by_key.get((bundle.name, key))
+            return bool(rels) and all(reuse.link(rel, key) for rel in rels)
+
+        began = time.perf_counter()
+        with status("search index (Pagefind)", self.show_progress):
+            result = build_index(self.tmp, index_sections(self.config), self.jobs, token, carry)
+        if result.problem:
+            log.warning("%s", result.problem)
+            report.search = "skipped"
+            return {}
+        report.search = "pagefind"
+        report.search_seconds = time.perf_counter() - began
+        report.search_bundles = (len(result.indexed), len(result.indexed) + len(result.carried))
+        keyed: dict[str, str] = {}
+        for name, key in result.keys.items():
+            if key is not None:
+                root = self.tmp / BUNDLE / name
+                for dirpath, _, files in os.walk(root):
+                    rel = os.path.relpath(dirpath, self.tmp).replace(os.sep, "/")
+                    keyed.update((f"{rel}/{f}", key) for f in files)
+        return keyed
 
     def close(self) -> None:
         _FINISH.clear()

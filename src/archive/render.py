@@ -428,7 +428,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                                partial_fn(keydeps.article_keys, None, keys, archive_obj, index_fingerprint)
                                if inputs is not None else None)
                 finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store, export_keys,
-                                                         keydeps.carried_files(pages, known, last)))
+                                                         keydeps.carried_files(pages, known, last), last))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -656,8 +656,11 @@ class Reuse:
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
     def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys=None,
-                 carried: dict | None = None):
+                 carried: dict | None = None, last: dict | None = None):
         self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
+        # the last build's manifest, also when its site is gone (`manifest` is then empty): what
+        # its keyed files were, to be found in the page store
+        self.last = last if last is not None else manifest
         # makes {article id: digest of everything its export rows are made from}, or None
         # (keydeps.article_keys)
         self._article_keys = article_keys

@@ -1,7 +1,9 @@
 """Full-text search: run Pagefind over the finished site, as the last step before publishing.
 
-Pagefind reads the built HTML and writes a chunked static index to `pagefind/`, so search
-works on any static host and scales to tens of thousands of pages. What it indexes and how
+Pagefind reads the built HTML and writes chunked static indexes to `pagefind/`, so search
+works on any static host and scales to tens of thousands of pages. The pages are indexed in
+bundles (search_bundles.py), and a build indexes only the bundles whose pages changed; the
+search page (static/search.js) searches every bundle and merges their results. What it indexes and how
 results can be filtered and sorted is declared in the templates with `data-pagefind-*`
 attributes (see templates/base.html): the body of article and entity pages, filters `type`,
 `source` and `year`, and sort key `date`.
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
 from pathlib import Path
 
 log = logging.getLogger("archive")
@@ -35,12 +36,12 @@ def pagefind_command() -> list[str] | None:
     return [exe] if exe else None
 
 
-def index_glob(config) -> str | None:
-    """The files Pagefind needs to read, as its `--glob`: the article and entity pages, the only
-    ones the default theme marks for the index (`data-pagefind-body` in base.html). Pagefind
-    reads every page it is given, marked or not; at 10,000 articles, reading only these took
-    15.3 s and 2.3 GB instead of 22.4 s and 3.1 GB, with the same pages in the index (its
-    fragment and word files identical). None, for the whole site, when the archive's own
+def index_sections(config) -> list[str] | None:
+    """The folders of the pages Pagefind needs to read, the articles' first: those of the
+    article and entity pages, the only ones the default theme marks for the index
+    (`data-pagefind-body` in base.html). Pagefind reads every page it is given, marked or not;
+    at 10,000 articles, reading only these took 15.3 s and 2.3 GB instead of 22.4 s and 3.1 GB,
+    with the same pages in the index (a glob per bundle now: search_bundles.py). None, for the whole site, when the archive's own
     templates replace base.html or mark pages themselves: what they mark is not known here."""
     from archive.plan import SECTIONS, article_path
     from archive.render import theme_dir
@@ -56,8 +57,7 @@ def index_glob(config) -> str | None:
                     return None
             except OSError:
                 return None
-    folders = sorted({article_path("x").split("/")[0], *(f for f, _, _ in SECTIONS.values())})
-    return "{" + ",".join(folders) + "}/*.html"  # `*` stops at '/': not the pages by date below them
+    return [article_path("x").split("/")[0], *sorted(f for f, _, _ in SECTIONS.values())]
 
 
 def pagefind_args(site_dir: Path, output: list[str], glob: str | None) -> list[str]:
@@ -65,19 +65,24 @@ def pagefind_args(site_dir: Path, output: list[str], glob: str | None) -> list[s
     return ["--site", str(site_dir), *output, *(["--glob", glob] if glob else []), "--quiet"]
 
 
-def build_index(site_dir: Path, glob: str | None = None) -> str | None:
-    """Index `site_dir` in place, reading the pages `glob` matches (`index_glob`; None: all).
-    Returns None on success, else why search was skipped."""
+def build_index(site_dir: Path, sections: list[str] | None, jobs: int = 1, token=None, carry=None):
+    """Index `site_dir` into `site_dir/pagefind`, in bundles (search_bundles.py) of the pages
+    in `sections` (`index_sections`; None: the whole site), on `jobs` Pagefind processes.
+    `token(rel)` names a page's bytes (its render key), `carry(bundle, key)` puts the last
+    build's index of a bundle with that key in place; without them every bundle is indexed.
+    Returns search_bundles.IndexResult; its `problem` says why search was skipped."""
+    from archive.search_bundles import (IndexResult, PagefindRuns, bundle_key, index_bundles,
+                                        pagefind_identity, plan_bundles)
+
     cmd = pagefind_command()
     if cmd is None:
-        return "Pagefind is not installed (pip install 'pagefind[bin]'); the site has no search index"
-    try:
-        proc = subprocess.run(cmd + pagefind_args(site_dir, ["--output-subdir", BUNDLE], glob),
-                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"Pagefind could not run ({exc}); the site has no search index"
-    if proc.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").exists():
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
-        shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-        return f"Pagefind failed (exit {proc.returncode}: {detail[0]}); the site has no search index"
-    return None
+        return IndexResult("Pagefind is not installed (pip install 'pagefind[bin]'); the site has no search index",
+                           {}, [], [])
+    bundles = plan_bundles(site_dir, sections)
+    who = pagefind_identity(cmd)
+    keys = {b.name: bundle_key(b, token, who) if token is not None else None for b in bundles}
+    result = index_bundles(site_dir, site_dir / BUNDLE, bundles, keys, carry or (lambda bundle, key: False),
+                           PagefindRuns(cmd, jobs, TIMEOUT))
+    if result.problem is not None:
+        result.problem += "; the site has no search index"
+    return result

@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from archive.errors import ArchiveError
-from archive.search import index_glob
+from archive.search import index_sections
 from archive.serve_search import BackgroundIndex, index_path
 
 log = logging.getLogger("archive")
@@ -232,7 +232,7 @@ class DevServer:
         # (before the new version is announced: whoever waits for it finds its index under way)
         if error is None and wants_search:
             # search answers from the last index until this one is in
-            self.search.start(self.output, index_glob(config))
+            self.search.start(self.output, index_sections(config))
         elif error is None:
             self.search.clear()  # `search: false`: the search page says there is no index
         return self.state.publish(error, skipped)

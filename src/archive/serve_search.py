@@ -1,28 +1,33 @@
 """`archive serve`'s search index: Pagefind runs after each build, in the background.
 
-Pagefind has no incremental mode: it indexes every page of the site each time (about 15 s and
-2.3 GB at 10,000 articles, 3 s at 1,000). In `archive build` that is the price of a complete,
-consistent site. In a preview it would make every save wait for it, so the preview builds its
-pages without the index (`build(..., index_search=False)`: the pages are as with search on,
-and are published in place) and this module indexes the finished pages afterwards:
+Pagefind has no incremental mode: it indexes every page it is given. The index is in bundles
+(search_bundles.py), and only the bundles whose pages changed are indexed again; at 10,000
+articles, a save that adds an article still takes a few seconds of Pagefind. A preview
+should not make every save wait for that, so it builds its pages without the index
+(`build(..., index_search=False)`: the pages are as with search on, and are published in
+place) and this module indexes the finished pages afterwards:
 
 - the index is written into a folder of its own, outside the site, and swapped in whole
   (`pagefind/` under `root`), so a request never sees half an index; the server answers
   `/pagefind/...` from there (`index_path`);
 - a new build first cancels an indexing run still going (it would read pages being changed),
   then starts another once its pages are out;
+- a bundle whose pages are the files the last index read (same size, time and inode: the
+  site is published in place, so a changed page is a new file) is linked from that index;
 - until the new index is in place, search answers from the previous one (one save behind);
 - without Pagefind, or when it fails, the preview has no search index and says why, once.
 """
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
 
-from archive.search import BUNDLE, TIMEOUT, pagefind_args, pagefind_command
+from archive.search import BUNDLE, TIMEOUT, pagefind_command
+from archive.search_bundles import (PagefindRuns, bundle_key, index_bundles, link_tree, pagefind_identity,
+                                    plan_bundles, stat_token)
 
 INDEX_PREFIX = "/" + BUNDLE + "/"
 
@@ -44,18 +49,19 @@ class BackgroundIndex:
         self.runs = 0      # indexing runs completed (the index in place is the last one's)
         self._lock = threading.Lock()
         self._generation = 0
-        self._proc: subprocess.Popen | None = None
+        self._pagefind: PagefindRuns | None = None
+        self._keys: dict[str, str | None] = {}  # the bundles' keys of the index in place
         self._thread: threading.Thread | None = None
         self._warned: set[str] = set()
         root.mkdir(parents=True, exist_ok=True)
 
-    def start(self, site: Path, glob: str | None = None) -> None:
-        """Index `site`, reading the pages `glob` matches (search.index_glob; None: all)."""
+    def start(self, site: Path, sections: list[str] | None = None) -> None:
+        """Index `site`, the pages in the folders `sections` (search.index_sections; None: all)."""
         self.cancel()
         with self._lock:
             self._generation += 1
             gen = self._generation
-            thread = threading.Thread(target=self._run, args=(site, glob, gen), name="archive-serve-search",
+            thread = threading.Thread(target=self._run, args=(site, sections, gen), name="archive-serve-search",
                                       daemon=True)
             thread.start()
             self._thread = thread  # only a started thread: `wait` and `cancel` join it
@@ -63,13 +69,13 @@ class BackgroundIndex:
     def cancel(self) -> None:
         with self._lock:
             self._generation += 1  # a run that finishes now is not swapped in
-            proc, thread = self._proc, self._thread
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
+            runs, thread = self._pagefind, self._thread
+            if runs is not None:
+                runs.cancel()
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=10)
-            if thread.is_alive() and proc is not None and proc.poll() is None:
-                proc.kill()  # a Pagefind that does not stop when asked must not hold the server up
+            if thread.is_alive() and runs is not None:
+                runs.cancel(kill=True)  # a Pagefind that does not stop when asked must not hold the server up
                 thread.join(timeout=10)
 
     def wait(self, timeout: float) -> bool:
@@ -85,6 +91,7 @@ class BackgroundIndex:
         self.cancel()
         with self._lock:
             shutil.rmtree(self.current, ignore_errors=True)
+            self._keys = {}
 
     def close(self) -> None:
         self.cancel()
@@ -95,7 +102,7 @@ class BackgroundIndex:
             self._warned.add(message)
             self.echo(message)
 
-    def _run(self, site: Path, glob: str | None, gen: int) -> None:
+    def _run(self, site: Path, sections: list[str] | None, gen: int) -> None:
         cmd = pagefind_command()
         if cmd is None:
             self._warn_once("search: Pagefind is not installed (pip install 'pagefind[bin]'); "
@@ -104,27 +111,26 @@ class BackgroundIndex:
         staging = self.root / f".next-{gen}"
         shutil.rmtree(staging, ignore_errors=True)
         started = time.perf_counter()
-        try:
-            proc = subprocess.Popen(cmd + pagefind_args(site, ["--output-path", str(staging)], glob),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        except OSError as exc:
-            self._warn_once(f"search: Pagefind could not run ({exc}); the preview has no search index")
-            return
+        bundles = plan_bundles(site, sections)
+        who, token = pagefind_identity(cmd), stat_token(site)
+        keys = {b.name: bundle_key(b, token, who) for b in bundles}
+        last = self._keys  # (only this thread swaps the index and sets them, and one runs at a time)
+
+        def carry(bundle, key: str) -> bool:
+            return last.get(bundle.name) == key and link_tree(self.current / bundle.name, staging / bundle.name)
+
+        runs = PagefindRuns(cmd, min(2, os.cpu_count() or 1), TIMEOUT)
         with self._lock:
-            self._proc = proc
+            self._pagefind = runs
             if gen != self._generation:  # cancelled while starting
-                proc.terminate()
-        try:
-            out, err = proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
+                runs.cancel()
+        result = index_bundles(site, staging, bundles, keys, carry, runs)
         with self._lock:
-            self._proc = None
+            self._pagefind = None
             if gen != self._generation:
                 shutil.rmtree(staging, ignore_errors=True)
                 return
-            failed = proc.returncode != 0 or not (staging / "pagefind.js").is_file()
+            failed = result.problem is not None
             old = self.root / f".old-{gen}"
             if not failed:
                 # Swapped in whole: two renames, under the lock the server does not need (a
@@ -132,13 +138,13 @@ class BackgroundIndex:
                 if self.current.exists():
                     self.current.rename(old)
                 staging.rename(self.current)
+                self._keys = keys
                 self.runs += 1
         # (what takes time or writes to the terminal, outside the lock)
         if failed:
             shutil.rmtree(staging, ignore_errors=True)
-            detail = (err or out or "").strip().splitlines()[-1:] or ["no output"]
-            self.echo(f"search: Pagefind failed (exit {proc.returncode}: {detail[0]}); "
-                      "search answers from the previous index, if any")
+            self.echo(f"search: {result.problem}; search answers from the previous index, if any")
             return
         shutil.rmtree(old, ignore_errors=True)
-        self.echo(f"search index updated in {time.perf_counter() - started:.1f} s")
+        self.echo(f"search index updated in {time.perf_counter() - started:.1f} s "
+                  f"({len(result.indexed)} of {len(bundles)} bundles indexed)")
