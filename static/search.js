@@ -16,7 +16,8 @@ const statusLine = $("search-status"), list = $("search-results"), more = $("sea
 const filterBox = $("search-filters");
 
 let instances = [];
-let totals = {};           // filter → value → pages, over the whole index
+let totals = null;         // filter → value → pages, over the whole index
+const instanceTotals = [];  // each bundle's filters() (every value, counted over the bundle)
 const chosen = new Map();  // filter → Set of the values ticked
 let stream = null;         // the results of the current search, merged, read a page at a time
 let runId = 0;
@@ -33,6 +34,8 @@ async function loadIndex() {
     const pagefind = await import(new URL(`${name}/pagefind.js`, indexUrl).href);
     await pagefind.options({ baseUrl: rootPath, excerptLength: 24 });
     await pagefind.init();
+    // Pagefind counts a filter's values in a search only once that filter is loaded
+    instanceTotals.push(await pagefind.filters());
     return pagefind;
   }));
 }
@@ -181,6 +184,7 @@ async function run() {
   const filters = chosenFilters();
   writeAddress(term);
   if (!term && !Object.keys(filters).length) {
+    // nothing asked: the filters to start from, counted over the whole index
     stream = null;
     list.replaceChildren();
     statusLine.textContent = "";
@@ -202,8 +206,9 @@ async function run() {
   const first = await merged.next(PAGE);
   if (id !== runId) return;  // a newer search started meanwhile
   // the results, their count and the filters' counts change together
+  const counts = mergeCounts(found.map((f) => f.filters));
   stream = merged;
-  showFilters(mergeCounts(found.map((f) => f.filters)));
+  showFilters(counts);
   list.replaceChildren(...first.map(resultItem));
   const what = term ? ` for “${term}”` : "";
   statusLine.textContent = stream.total ? `${stream.total} result${stream.total === 1 ? "" : "s"}${what}` : `No results${what}`;
@@ -213,7 +218,7 @@ async function run() {
 async function start() {
   try {
     instances = await loadIndex();
-    totals = mergeCounts(await Promise.all(instances.map((i) => i.filters())));
+    totals = mergeCounts(instanceTotals);
   } catch (err) {
     $("search-missing").hidden = false;
     console.warn("search index not loaded:", err);
@@ -224,7 +229,7 @@ async function start() {
   const order = params.get("sort") || "";
   sortSelect.value = ["asc", "desc"].includes(order) ? order : "";
   for (const [name] of FILTERS) {
-    const values = params.getAll(name).filter((v) => totals[name] && v in totals[name]);
+    const values = params.getAll(name);
     if (values.length) chosen.set(name, new Set(values));
   }
   box.hidden = false;

@@ -450,6 +450,8 @@ class SiteFinish:
             return {}
         report.search = "pagefind"
         report.search_seconds = time.perf_counter() - began
+        log.debug("search index: %d bundles carried over in %.2fs, %d indexed in %.2fs", len(result.carried),
+                  result.seconds[0], len(result.indexed), result.seconds[1])
         report.search_bundles = (len(result.indexed), len(result.indexed) + len(result.carried))
         keyed: dict[str, str] = {}
         for name, key in result.keys.items():

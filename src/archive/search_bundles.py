@@ -203,6 +203,7 @@ class IndexResult:
     keys: dict[str, str | None]
     indexed: list[str]    # bundles Pagefind ran on
     carried: list[str]    # bundles taken from the last index
+    seconds: tuple[float, float] = (0.0, 0.0)  # carrying, indexing (for -v)
 
 
 def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str, str | None],
@@ -213,8 +214,11 @@ def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str,
     lists them all. On failure nothing is left in `dest`."""
     import shutil
 
+    import time
+
     dest.mkdir(parents=True, exist_ok=True)
     carried, todo = [], []
+    began = time.perf_counter()
     for b in bundles:
         key = keys.get(b.name)
         if key is not None and carry(b, key):
@@ -222,6 +226,7 @@ def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str,
         else:
             shutil.rmtree(dest / b.name, ignore_errors=True)  # whatever a failed carry left
             todo.append(b)
+    carrying = time.perf_counter() - began
     problem = runs.run(site, dest, todo) if todo else None
     if problem is None and not bundles:
         problem = "no pages to index"
@@ -231,7 +236,7 @@ def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str,
     # what the search page reads: the bundles, in a fixed order (their names sort)
     (dest / LIST).write_text(json.dumps({"version": FORMAT, "bundles": sorted(b.name for b in bundles)}) + "\n",
                              encoding="utf-8")
-    return IndexResult(None, keys, [b.name for b in todo], carried)
+    return IndexResult(None, keys, [b.name for b in todo], carried, (carrying, time.perf_counter() - began - carrying))
 
 
 def link_tree(src: Path, dest: Path) -> bool:
