@@ -3,8 +3,8 @@
 Pagefind reads the built HTML and writes chunked static indexes to `pagefind/`, so search
 works on any static host and scales to tens of thousands of pages. The pages are indexed in
 bundles (search_bundles.py), and a build indexes only the bundles whose pages changed; the
-search page (static/search.js) searches every bundle and merges their results. What it indexes and how
-results can be filtered and sorted is declared in the templates with `data-pagefind-*`
+search page (static/search.js) searches every bundle and merges their results. What it
+indexes and how results can be filtered and sorted is declared in the templates with `data-pagefind-*`
 attributes (see templates/base.html): the body of article and entity pages, filters `type`,
 `source` and `year`, and sort key `date`.
 
@@ -41,8 +41,9 @@ def index_sections(config) -> list[str] | None:
     article and entity pages, the only ones the default theme marks for the index
     (`data-pagefind-body` in base.html). Pagefind reads every page it is given, marked or not;
     at 10,000 articles, reading only these took 15.3 s and 2.3 GB instead of 22.4 s and 3.1 GB,
-    with the same pages in the index (a glob per bundle now: search_bundles.py). None, for the whole site, when the archive's own
-    templates replace base.html or mark pages themselves: what they mark is not known here."""
+    with the same pages in the index (each bundle's glob names its pages: search_bundles.py).
+    None, for the whole site, when the archive's own templates replace base.html or mark pages
+    themselves: what they mark is not known here."""
     from archive.plan import SECTIONS, article_path
     from archive.render import theme_dir
 
@@ -68,7 +69,7 @@ def pagefind_args(site_dir: Path, output: list[str], glob: str | None) -> list[s
 def build_index(site_dir: Path, sections: list[str] | None, jobs: int = 1, token=None, carry=None):
     """Index `site_dir` into `site_dir/pagefind`, in bundles (search_bundles.py) of the pages
     in `sections` (`index_sections`; None: the whole site), on `jobs` Pagefind processes.
-    `token(rel)` names a page's bytes (its render key), `carry(bundle, key)` puts the last
+    `token(rel)` names a page's bytes (search_bundles.stat_token), `carry(bundle, key)` puts the last
     build's index of a bundle with that key in place; without them every bundle is indexed.
     Returns search_bundles.IndexResult; its `problem` says why search was skipped."""
     from archive.search_bundles import (IndexResult, PagefindRuns, bundle_key, index_bundles,

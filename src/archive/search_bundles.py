@@ -7,20 +7,23 @@ into bundles, each a Pagefind index of its own in `pagefind/<name>/`, listed in
 results. A bundle whose pages are the very pages of the last build's bundle is carried over;
 the others are indexed, `jobs` Pagefind processes at a time.
 
-- Articles go to ARTICLE_BUCKETS by a hash of their path (a power of two, so that on average
+- Articles go to buckets by a hash of their path (a power of two of them, so that on average
   no bucket holds more than BUCKET_SIZE): adding or editing an article changes one bucket,
   and each bucket is a random sample of the archive, so that scores from different buckets
   compare (their words are about as common in each) and the merged ranking stays sound.
 - Entity pages are bundles of their own (one, or a few by a hash of their path past
   ENTITY_BUCKET_SIZE): adding an article changes the pages of the entities it names, which
   could be in any bucket, so they change together; more than one runs on more cores.
-- An archive whose own templates mark pages for the index (search.index_sections is None) is one
-  bundle, the whole site, indexed whenever any page changed.
+- An archive whose own templates mark pages for the index (search.index_sections is None)
+  is one bundle, the whole site, indexed whenever any page changed.
 
 Which pages a bundle holds depends on the site's files only (its article pages' names), so a
 build and a clean build of the same archive make the same bundles and the same bundles.json.
-What says a bundle's pages are unchanged (its key) is the caller's: the pages' render keys in
-`archive build` (render.write_site), their files' identity in `archive serve`.
+A bundle's key (`bundle_key`) is made from its pages' files (`stat_token`: size, time, inode):
+`archive build` keeps a page's file when its bytes did not change (render.write_site), and
+`archive serve` publishes in place, replacing only the changed pages' files. The pages'
+render keys would say less: an entity page's key changes with every article it lists, also
+when its bytes do not.
 """
 from __future__ import annotations
 
