@@ -21,20 +21,25 @@ from hostile.support import snapshot
 
 SRC = str(Path(archive.__file__).resolve().parents[1])
 
-# A build whose every page takes 0.15 s to render, and which then waits before the swap (in
-# case pages are carried over from the previous build without rendering): long enough to be
-# interrupted while its temporary site exists.
+# A build whose every page takes 0.15 s to render (each render noted in a log), and which then
+# waits before publishing, whether it swaps a complete tree or commits in place (in case pages
+# are carried over without rendering): long enough to be interrupted while its temporary site
+# exists.
 SLOW_BUILD = """
 import sys, time
 import archive.render as r
-render_page, swap = r.render_page, r._swap
+render_page, swap, commit = r.render_page, r._swap, r.commit
 def slow(*args, **kwargs):
+    with open(sys.argv[2], "a") as log:
+        log.write("render\\n")
     time.sleep(0.15)
     return render_page(*args, **kwargs)
-def slow_swap(*args, **kwargs):
-    time.sleep(60)
-    return swap(*args, **kwargs)
-r.render_page, r._swap = slow, slow_swap
+def slow_publish(publish):
+    def wait(*args, **kwargs):
+        time.sleep(60)
+        return publish(*args, **kwargs)
+    return wait
+r.render_page, r._swap, r.commit = slow, slow_publish(swap), slow_publish(commit)
 from archive.cli import main
 main(["build", sys.argv[1], "--no-cache"])  # no cache: every page is really rendered
 """
@@ -53,18 +58,24 @@ def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.startswith((".build-tmp-", ".build-old-")))
 
 
+def _renders(root: Path) -> Path:
+    return root.parent / f"{root.name}-renders.log"
+
+
 def _start_slow_build(root: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(root)], env=env,
+    return subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(root), str(_renders(root))], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_for_rendering(root: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the build has started writing its temporary site (and a few pages into it)."""
+    """Until the build has made its temporary site and rendered a few pages (published in
+    place, the folder gets only the pages whose bytes change, maybe none yet)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         tmp = [p for p in root.iterdir() if p.name.startswith(".build-tmp-")]
-        if tmp and len(list(tmp[0].rglob("*.html"))) >= 3:
+        log = _renders(root)
+        if tmp and log.exists() and len(log.read_text().splitlines()) >= 3:
             time.sleep(0.2)
             return
         if proc.poll() is not None:

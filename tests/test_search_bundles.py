@@ -14,7 +14,7 @@ from issue6_site import ARTICLES, write_archive
 from archive import search_bundles
 from archive.build import build
 from archive.config import load_config
-from archive.search_bundles import Bundle, _glob_name, buckets_for, plan_bundles
+from archive.search_bundles import Bundle, buckets_for, plan_bundles, site_pages
 
 SECTIONS = ["articles", "actors", "events", "militias", "organisations", "places"]
 
@@ -22,11 +22,6 @@ SECTIONS = ["articles", "actors", "events", "militias", "organisations", "places
 def test_buckets_grow_by_powers_of_two():
     assert [buckets_for(n, 1500) for n in (0, 1, 1500, 1501, 3000, 3001, 10_000, 12_000, 12_001)] == \
         [1, 1, 1, 2, 2, 4, 8, 8, 16]
-
-
-def test_glob_names_are_literal():
-    assert _glob_name("2021-04-talks.html") == "2021-04-talks.html"
-    assert _glob_name("a{b},c*[d]?!.html") == "a\\{b\\}\\,c\\*\\[d\\]\\?\\!.html"
 
 
 def _site(root, n_articles: int, n_entities: int = 5):
@@ -44,30 +39,59 @@ def _site(root, n_articles: int, n_entities: int = 5):
 def test_every_page_in_one_bundle_and_an_added_article_changes_one(tmp_path, monkeypatch):
     monkeypatch.setattr(search_bundles, "BUCKET_SIZE", 10)
     _site(tmp_path, 35)
-    bundles = plan_bundles(tmp_path, SECTIONS)
+    bundles = plan_bundles(site_pages(tmp_path, SECTIONS), SECTIONS)
     assert [b.name for b in bundles] == ["articles-0", "articles-1", "articles-2", "articles-3", "entities"]
     pages = [rel for b in bundles for rel in b.pages]
     assert sorted(pages) == sorted({*pages}) and len(pages) == 40  # once each; no listing, no page by date
-    assert all(b.glob == "{" + ",".join(b.pages) + "}" for b in bundles)
     (tmp_path / "articles" / "a0100.html").write_text("<p>new</p>", encoding="utf-8")
-    again = plan_bundles(tmp_path, SECTIONS)
+    again = plan_bundles(site_pages(tmp_path, SECTIONS), SECTIONS)
     changed = [b.name for b, c in zip(bundles, again) if b != c]
     assert len(changed) == 1 and "articles/a0100.html" in next(b for b in again if b.name == changed[0]).pages
     # the whole site, when the templates are the archive's own (search.index_sections is None)
-    [whole] = plan_bundles(tmp_path, None)
-    assert whole.glob is None and "articles/index.html" in whole.pages and len(whole.pages) == 48
+    [whole] = plan_bundles(site_pages(tmp_path, None), None)
+    assert whole.name == "site" and "articles/index.html" in whole.pages and len(whole.pages) == 48
+
+
+def test_pagefind_reads_a_bundle_s_pages_only(tmp_path):
+    """Each bundle's pages are staged in a folder of their own, from wherever their files are
+    (a build published in place has them in two folders), and that is all Pagefind reads."""
+    from archive.search import pagefind_command
+
+    site, changed = tmp_path / "site", tmp_path / "changed"
+    _site(site, 3)
+    for rel in ("articles/a0000.html", "actors/e0.html"):
+        (changed / rel).parent.mkdir(parents=True, exist_ok=True)
+        (changed / rel).write_text("<html><body data-pagefind-body><p>zebra crossing</p></body></html>",
+                                   encoding="utf-8")
+    for rel in ("articles/a0001.html", "actors/e1.html"):
+        (site / rel).write_text("<html><body data-pagefind-body><p>plain words</p></body></html>", encoding="utf-8")
+
+    def source(rel):
+        return changed / rel if (changed / rel).exists() else site / rel
+    bundles = plan_bundles(site_pages(site, SECTIONS), SECTIONS)
+    runs = search_bundles.PagefindRuns(pagefind_command(), 2, 60)
+    result = search_bundles.index_bundles(source, tmp_path / "stage", tmp_path / "index", bundles,
+                                          {b.name: None for b in bundles}, lambda b, k: False, runs)
+    assert result.problem is None and sorted(result.indexed) == ["articles-0", "entities"]
+    assert not (tmp_path / "stage").exists()
+    for name, marked in (("articles-0", 2), ("entities", 2)):
+        entry = json.loads((tmp_path / "index" / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sum(lang["page_count"] for lang in entry["languages"].values()) == marked
+    # one fragment per page read: the changed one's and the other's, nothing else
+    assert len(list((tmp_path / "index" / "articles-0" / "fragment").iterdir())) == 2
 
 
 def test_entity_pages_split_past_their_bucket_size(tmp_path, monkeypatch):
     monkeypatch.setattr(search_bundles, "ENTITY_BUCKET_SIZE", 4)
     _site(tmp_path, 3, n_entities=9)
-    names = [b.name for b in plan_bundles(tmp_path, SECTIONS)]
+    bundles = plan_bundles(site_pages(tmp_path, SECTIONS), SECTIONS)
+    names = [b.name for b in bundles]
     assert names[0] == "articles-0" and set(names[1:]) <= {"entities-0", "entities-1", "entities-2", "entities-3"}
-    assert sum(len(b.pages) for b in plan_bundles(tmp_path, SECTIONS)[1:]) == 9
+    assert sum(len(b.pages) for b in bundles[1:]) == 9
 
 
 def test_bundle_key_follows_its_pages_and_pagefind():
-    b = Bundle("articles-0", ("articles/a.html", "articles/b.html"), "articles/{a.html,b.html}")
+    b = Bundle("articles-0", ("articles/a.html", "articles/b.html"))
     tokens = {"articles/a.html": "k1", "articles/b.html": "k2"}
     key = search_bundles.bundle_key(b, tokens.get, "pagefind 1.5.2")
     assert key == search_bundles.bundle_key(b, dict(tokens).get, "pagefind 1.5.2")
@@ -150,8 +174,8 @@ def test_a_failed_bundle_leaves_no_index_and_the_next_build_indexes_all(archive,
     build(load_config(archive))
     real = search_bundles.PagefindRuns.run
 
-    def failing(self, site_dir, dest, bundles):
-        real(self, site_dir, dest, bundles)
+    def failing(self, source, stage, dest, bundles):
+        real(self, source, stage, dest, bundles)
         return "Pagefind failed (exit 1: stand-in)"
     monkeypatch.setattr(search_bundles.PagefindRuns, "run", failing)
     _edit(archive)

@@ -367,7 +367,7 @@ class SiteFinish:
                  show_progress: bool = False, index_search: bool = True, jobs: int = 1):
         self.archive, self.config, self.pages, self.report, self.cache_root = archive, config, pages, report, cache_root
         self.show_progress = show_progress
-        # Pagefind runs here (and needs a complete tree to read) only if the build makes the index
+        # Pagefind runs here only if the build makes the index
         self.indexes = config.search and index_search
         self.jobs = jobs  # Pagefind processes at a time (one per search bundle)
         self.tmp: Path | None = None
@@ -421,29 +421,52 @@ class SiteFinish:
         """Run Pagefind on the bundles whose pages changed, carrying the others over from the
         last build (its site, or the page store); {path: bundle key} of every index file.
 
-        A page is known unchanged by its file: `tmp` holds the very file of the last build
-        (or of the page store, which shares it) for a page whose bytes did not change, and a
-        new file for one that did (render.write_site). Its render key would say less: an
-        entity page's key changes with any article it lists, also when its bytes do not."""
+        A page is known unchanged by its file: this build keeps the very file of the last
+        build (or of the page store, which shares it) for a page whose bytes did not change,
+        and makes a new one for a page that did (render.write_site). Its render key would say
+        less: an entity page's key changes with any article it lists, also when its bytes do
+        not. Published in place (`reuse.partial`), `tmp` holds only the changed files: the
+        others, carried bundles too, stay in the site."""
         from archive.progress import status
         from archive.search import BUNDLE, build_index, index_sections
         from archive.search_bundles import stat_token
 
-        reuse, report = self.reuse, self.report
-        token = stat_token(self.tmp) if reuse is not None and getattr(reuse, "keys", None) is not None else None
+        reuse, report, tmp = self.reuse, self.report, self.tmp
+        partial = bool(getattr(reuse, "partial", False))
+        out = getattr(reuse, "out", None)
+
+        def source(rel: str) -> Path:  # the file of page `rel` in the site being made
+            path = tmp / rel
+            return out / rel if partial and not os.path.lexists(path) else path
+
+        token = stat_token(source) if reuse is not None and getattr(reuse, "keys", None) is not None else None
         last = getattr(reuse, "last", None) or {}
         by_key: dict[tuple[str, str], list[str]] = {}  # (bundle, key) → its files in the last build
         for rel, entry in last.items():
             if rel.startswith(BUNDLE + "/") and rel.count("/") >= 2 and entry and isinstance(entry[0], str):
                 by_key.setdefault((rel.split("/", 2)[1], entry[0]), []).append(rel)
+        in_place: dict[str, str] = {}  # index files left where they are in the site: their key
+
+        def intact(rel: str) -> bool:
+            try:
+                st = os.stat(out / rel)
+            except OSError:
+                return False
+            return [st.st_size, st.st_mtime_ns, st.st_ino] == last[rel][1:]
 
         def carry(bundle, key: str) -> bool:
             rels = by_key.get((bundle.name, key))
-            return bool(rels) and all(reuse.link(rel, key) for rel in rels)
+            if not rels:
+                return False
+            if partial and all(map(intact, rels)):
+                in_place.update(dict.fromkeys(rels, key))
+                return True
+            return all(reuse.link(rel, key) for rel in rels)
 
         began = time.perf_counter()
         with status("search index (Pagefind)", self.show_progress):
-            result = build_index(self.tmp, index_sections(self.config), self.jobs, token, carry)
+            result = build_index(tmp / BUNDLE, [p.path for p in self.pages], source, index_sections(self.config),
+                                 self.jobs, token, carry)
         if result.problem:
             log.warning("%s", result.problem)
             report.search = "skipped"
@@ -453,12 +476,11 @@ class SiteFinish:
         log.debug("search index: %d bundles carried over in %.2fs, %d indexed in %.2fs", len(result.carried),
                   result.seconds[0], len(result.indexed), result.seconds[1])
         report.search_bundles = (len(result.indexed), len(result.indexed) + len(result.carried))
-        keyed: dict[str, str] = {}
+        keyed: dict[str, str] = dict(in_place)
         for name, key in result.keys.items():
             if key is not None:
-                root = self.tmp / BUNDLE / name
-                for dirpath, _, files in os.walk(root):
-                    rel = os.path.relpath(dirpath, self.tmp).replace(os.sep, "/")
+                for dirpath, _, files in os.walk(tmp / BUNDLE / name):
+                    rel = os.path.relpath(dirpath, tmp).replace(os.sep, "/")
                     keyed.update((f"{rel}/{f}", key) for f in files)
         return keyed
 

@@ -375,10 +375,10 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             (tmp / folder).mkdir(parents=True, exist_ok=True)
         store = PageStore(store_dir) if store_dir is not None and keys is not None else None
         manifest = last if out.is_dir() else {}
-        # In place (publish.py) unless Pagefind must index a complete tree (search on), or the
-        # previous site has symbolic links or folders where pages go; tmp then gets only what changed.
-        indexes = getattr(finish, "indexes", config.search)  # Pagefind runs on tmp in this build
-        listing = SiteListing(out) if out.is_dir() and not indexes else None
+        # In place (publish.py) unless the previous site has symbolic links or folders where
+        # pages go; tmp then gets only what changed. (Pagefind reads the pages it indexes from
+        # where they are: build.SiteFinish, search_bundles.py.)
+        listing = SiteListing(out) if out.is_dir() else None
         partial = listing is not None and listing.plain and listing.fits([p.path for p in pages])
         key_state = None  # what this build's keys are made from (keydeps.py), when they are made
         if not same_inputs:
@@ -428,7 +428,7 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                                partial_fn(keydeps.article_keys, None, keys, archive_obj, index_fingerprint)
                                if inputs is not None else None)
                 finish_tasks = finish.prepare(tmp, Reuse(keys, manifest, tmp, out, store, export_keys,
-                                                         keydeps.carried_files(pages, known, last), last))
+                                                         keydeps.carried_files(pages, known, last), last, partial))
         _RENDER.update(env=make_env(config), site=site, pages=pages, tmp=tmp, out=out, keys=keys, manifest=manifest,
                        store=store, partial=partial, tmp_s=os.fspath(tmp), out_s=os.fspath(out),
                        out_exists=out.is_dir(), finish_run=getattr(finish, "run", None))
@@ -577,6 +577,18 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
                         entry = store.put(finish_entry_key(fkey, rel), path)
                         if entry is not None:
                             stored[finish_entry_key(fkey, rel)] = entry
+            if partial:
+                # keyed files the step left where they are in the site (published in place: the
+                # search bundles carried over), part of this site as they are
+                for rel in sorted(keyed.keys() - made_rels - placed):
+                    st = os.stat(out / rel)
+                    made_rels.add(rel)
+                    stats.unchanged += 1
+                    made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+                    new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
+                    entry = store.put(keyed_file_key(keyed[rel], rel), out / rel) if store is not None else None
+                    if entry is not None:
+                        stored[keyed_file_key(keyed[rel], rel)] = entry
             if fkey is not None:
                 new_manifest[""] = [fkey, made, summary]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -656,8 +668,10 @@ class Reuse:
     {rel: key} for its keyed files, and write_site keeps those keys in the manifest."""
 
     def __init__(self, keys, manifest: dict, tmp: Path, out: Path, store=None, article_keys=None,
-                 carried: dict | None = None, last: dict | None = None):
+                 carried: dict | None = None, last: dict | None = None, partial: bool = False):
         self.keys, self.manifest, self.tmp, self.out, self.store = keys, manifest, tmp, out, store
+        # published in place (publish.py): `tmp` gets only what changed, the rest stays in `out`
+        self.partial = partial
         # the last build's manifest, also when its site is gone (`manifest` is then empty): what
         # its keyed files were, to be found in the page store
         self.last = last if last is not None else manifest

@@ -41,7 +41,7 @@ def index_sections(config) -> list[str] | None:
     article and entity pages, the only ones the default theme marks for the index
     (`data-pagefind-body` in base.html). Pagefind reads every page it is given, marked or not;
     at 10,000 articles, reading only these took 15.3 s and 2.3 GB instead of 22.4 s and 3.1 GB,
-    with the same pages in the index (each bundle's glob names its pages: search_bundles.py).
+    with the same pages in the index (each bundle now reads only its own pages: search_bundles.py).
     None, for the whole site, when the archive's own templates replace base.html or mark pages
     themselves: what they mark is not known here."""
     from archive.plan import SECTIONS, article_path
@@ -61,17 +61,22 @@ def index_sections(config) -> list[str] | None:
     return [article_path("x").split("/")[0], *sorted(f for f, _, _ in SECTIONS.values())]
 
 
-def pagefind_args(site_dir: Path, output: list[str], glob: str | None) -> list[str]:
-    """Pagefind's arguments after the command: the site, where the index goes, what to read."""
-    return ["--site", str(site_dir), *output, *(["--glob", glob] if glob else []), "--quiet"]
+def pagefind_args(site_dir: Path, output: list[str]) -> list[str]:
+    """Pagefind's arguments after the command: the site, where the index goes."""
+    return ["--site", str(site_dir), *output, "--quiet"]
 
 
-def build_index(site_dir: Path, sections: list[str] | None, jobs: int = 1, token=None, carry=None):
-    """Index `site_dir` into `site_dir/pagefind`, in bundles (search_bundles.py) of the pages
-    in `sections` (`index_sections`; None: the whole site), on `jobs` Pagefind processes.
-    `token(rel)` names a page's bytes (search_bundles.stat_token), `carry(bundle, key)` puts the last
-    build's index of a bundle with that key in place; without them every bundle is indexed.
-    Returns search_bundles.IndexResult; its `problem` says why search was skipped."""
+def build_index(dest: Path, pages, source, sections: list[str] | None, jobs: int = 1, token=None,
+                carry=None):
+    """Index a site into `dest` (its `pagefind/` folder), in bundles (search_bundles.py) of its
+    `pages` (site-relative paths) in `sections` (`index_sections`; None: every page), on `jobs`
+    Pagefind processes. A page's file is `source(rel)`; the pages to index are staged beside
+    `dest`'s site, outside it. `token(rel)` names a page's bytes (search_bundles.stat_token),
+    `carry(bundle, key)` puts the last build's index of a bundle with that key in place;
+    without them every bundle is indexed. Returns search_bundles.IndexResult; its `problem`
+    says why search was skipped."""
+    import tempfile
+
     from archive.search_bundles import (IndexResult, PagefindRuns, bundle_key, index_bundles,
                                         pagefind_identity, plan_bundles)
 
@@ -79,10 +84,14 @@ def build_index(site_dir: Path, sections: list[str] | None, jobs: int = 1, token
     if cmd is None:
         return IndexResult("Pagefind is not installed (pip install 'pagefind[bin]'); the site has no search index",
                            {}, [], [])
-    bundles = plan_bundles(site_dir, sections)
+    bundles = plan_bundles(pages, sections)
     who = pagefind_identity(cmd)
     keys = {b.name: bundle_key(b, token, who) if token is not None else None for b in bundles}
-    result = index_bundles(site_dir, site_dir / BUNDLE, bundles, keys, carry or (lambda bundle, key: False),
+    # beside the build's temporary site, named after it: a killed build's is swept with it
+    # (render._clean_leftovers)
+    site = dest.parent
+    stage = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-", dir=site.parent))
+    result = index_bundles(source, stage, dest, bundles, keys, carry or (lambda bundle, key: False),
                            PagefindRuns(cmd, jobs, TIMEOUT))
     if result.problem is not None:
         result.problem += "; the site has no search index"

@@ -52,14 +52,6 @@ FORMAT = 1  # of the bundles and their keys: a change here re-indexes every bund
 class Bundle:
     name: str
     pages: tuple[str, ...]  # site-relative paths of the pages Pagefind reads, sorted
-    glob: str | None        # Pagefind's --glob for exactly those pages (None: the whole site)
-
-
-def _glob_name(name: str) -> str:
-    """A path as a literal inside a glob (plan.py makes names of [a-z0-9-] and '.', but a
-    user's `slug` may hold more). Each bundle's glob lists its pages by name: Pagefind reads
-    exactly those (not the section listings beside them)."""
-    return "".join("\\" + c if c in "\\*?[]{}!," else c for c in name)
 
 
 def buckets_for(n: int, size: int) -> int:
@@ -72,36 +64,46 @@ def buckets_for(n: int, size: int) -> int:
     return k
 
 
-def plan_bundles(site: Path, sections: list[str] | None) -> list[Bundle]:
-    """The bundles of the site in `site`: article buckets and the entity pages, from the pages
-    in the folders `sections` (the first is the articles'; search.index_sections), or, with
-    `sections` None, one bundle of the whole site. Section listings (index.html) are left out:
-    the default theme does not mark them for the index."""
+def site_pages(site: Path, sections: list[str] | None) -> list[str]:
+    """The pages of the site in `site` that `plan_bundles` needs: those directly in the folders
+    `sections`, or with None every page (outside the index's own folder)."""
     if sections is None:
-        pages = sorted(str(p.relative_to(site)).replace(os.sep, "/") for p in site.rglob("*.html")
-                       if not p.relative_to(site).parts[0].startswith("pagefind"))
-        return [Bundle(WHOLE_SITE, tuple(pages), None)]
-
-    def names(folder: str) -> list[str]:
+        return [str(p.relative_to(site)).replace(os.sep, "/") for p in site.rglob("*.html")
+                if not p.relative_to(site).parts[0].startswith("pagefind")]
+    out = []
+    for folder in sections:
         try:
-            return sorted(e.name for e in os.scandir(site / folder)
-                          if e.name.endswith(".html") and e.name != "index.html" and e.is_file())
+            out += [f"{folder}/{e.name}" for e in os.scandir(site / folder) if e.name.endswith(".html") and e.is_file()]
         except FileNotFoundError:
-            return []
+            pass
+    return out
 
+
+def plan_bundles(pages, sections: list[str] | None) -> list[Bundle]:
+    """The bundles of a site whose pages are `pages` (site-relative paths): article buckets and
+    the entity pages, from the pages directly in the folders `sections` (the first is the
+    articles'; search.index_sections), or, with `sections` None, one bundle of every page.
+    Section listings (index.html) are left out: the default theme does not mark them."""
+    if sections is None:
+        return [Bundle(WHOLE_SITE, tuple(sorted(p for p in pages if p.endswith(".html"))))]
+    by_folder: dict[str, list[str]] = {f: [] for f in sections}
+    for rel in pages:
+        folder, _, name = rel.partition("/")
+        if folder in by_folder and name.endswith(".html") and "/" not in name and name != "index.html":
+            by_folder[folder].append(rel)
     articles_dir, others = sections[0], sections[1:]
     out: list[Bundle] = []
-    for prefix, pages, size in ((articles_dir, [f"{articles_dir}/{n}" for n in names(articles_dir)], BUCKET_SIZE),
-                                (ENTITY_BUNDLE, [f"{f}/{n}" for f in others for n in names(f)], ENTITY_BUCKET_SIZE)):
-        k = buckets_for(len(pages), size)
+    for prefix, members, size in ((articles_dir, by_folder[articles_dir], BUCKET_SIZE),
+                                  (ENTITY_BUNDLE, [r for f in others for r in by_folder[f]], ENTITY_BUCKET_SIZE)):
+        k = buckets_for(len(members), size)
         parts: list[list[str]] = [[] for _ in range(k)]
-        for rel in pages:
+        for rel in members:
             parts[zlib.crc32(rel.encode()) % k].append(rel)
         for i, part in enumerate(parts):
             if part:
                 # the entity pages' one bundle keeps its plain name; article buckets are numbered always
                 name = prefix if k == 1 and prefix == ENTITY_BUNDLE else f"{prefix}-{i}"
-                out.append(Bundle(name, tuple(sorted(part)), "{" + ",".join(_glob_name(r) for r in sorted(part)) + "}"))
+                out.append(Bundle(name, tuple(sorted(part))))
     return out
 
 
@@ -123,7 +125,7 @@ def bundle_key(bundle: Bundle, token: Callable[[str], str | None], pagefind: str
     """A digest of everything the bundle's index is made from: its pages (each by `token(rel)`,
     which must change whenever the page's bytes do), what it reads and which Pagefind. None
     when a page has no token: that bundle is indexed."""
-    h = hashlib.sha256(f"{FORMAT}\n{pagefind}\n{bundle.name}\n{bundle.glob}\n".encode())
+    h = hashlib.sha256(f"{FORMAT}\n{pagefind}\n{bundle.name}\n".encode())
     for rel in bundle.pages:
         t = token(rel)
         if t is None:
@@ -132,16 +134,35 @@ def bundle_key(bundle: Bundle, token: Callable[[str], str | None], pagefind: str
     return h.hexdigest()
 
 
-def stat_token(site: Path) -> Callable[[str], str | None]:
-    """A page's file identity (size, modification time, inode) as its token: a site published
-    in place (archive serve) replaces a changed page with a new file, and leaves the others."""
+def stat_token(source: Callable[[str], Path]) -> Callable[[str], str | None]:
+    """A page's file identity (size, modification time, inode) as its token, the file being
+    `source(rel)`: a build keeps the file of a page whose bytes did not change, and a site
+    published in place (archive serve) replaces only the changed pages' files."""
     def token(rel: str) -> str | None:
         try:
-            st = os.stat(site / rel)
+            st = os.stat(source(rel))
         except OSError:
             return None
         return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
     return token
+
+
+def _stage(source: Callable[[str], Path], pages, into: Path) -> None:
+    """A folder that holds exactly `pages` (hard links to their files, copies where links
+    cannot be made), for Pagefind to read as a site: it reads every page it is given, and a
+    build published in place has its pages in two folders (the changed ones and the site)."""
+    import shutil
+
+    made: set[str] = set()
+    for rel in pages:
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            os.makedirs(into / folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(source(rel), into / rel)
+        except OSError:
+            shutil.copy2(source(rel), into / rel)
 
 
 class PagefindRuns:
@@ -161,43 +182,57 @@ class PagefindRuns:
                 if proc.poll() is None:
                     proc.kill() if kill else proc.terminate()
 
-    def run(self, site: Path, dest: Path, bundles: list[Bundle]) -> str | None:
-        """Index each bundle into `dest/<name>`. None when all succeeded, else what went wrong
-        (the first failure)."""
-        from archive.search import pagefind_args
+    def run(self, source: Callable[[str], Path], stage: Path, dest: Path, bundles: list[Bundle]) -> str | None:
+        """Index each bundle into `dest/<name>`, its pages (files `source(rel)`) staged in
+        `stage/<name>`. None when all succeeded, else what went wrong (the first failure)."""
+        import shutil
 
         def one(bundle: Bundle) -> str | None:
-            out = dest / bundle.name
-            args = self.cmd + pagefind_args(site, ["--output-path", str(out)], bundle.glob)
-            with self._lock:
-                if self.cancelled:
-                    return "cancelled"
-                try:
-                    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                except OSError as exc:
-                    return f"Pagefind could not run ({exc})"
-                self._procs.add(proc)
             try:
-                stdout, stderr = proc.communicate(timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                stdout, stderr = proc.communicate()
-                return f"Pagefind took longer than {self.timeout:.0f} s on the bundle {bundle.name}"
+                _stage(source, bundle.pages, stage / bundle.name)
+                return self._index(stage / bundle.name, dest / bundle.name, bundle.name)
+            except OSError as exc:
+                return f"Pagefind's pages could not be staged ({exc})"
             finally:
-                with self._lock:
-                    self._procs.discard(proc)
-            if self.cancelled:
-                return "cancelled"
-            if proc.returncode != 0 or not (out / "pagefind.js").is_file():
-                detail = (stderr or stdout or "").strip().splitlines()[-1:] or ["no output"]
-                return f"Pagefind failed (exit {proc.returncode}: {detail[0]})"
-            return None
+                shutil.rmtree(stage / bundle.name, ignore_errors=True)
 
         # the largest first: the pool then ends with small ones on both cores
         todo = sorted(bundles, key=lambda b: -len(b.pages))
-        with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo) or 1)) as pool:
-            problems = [p for p in pool.map(one, todo) if p]
+        try:
+            with ThreadPoolExecutor(max_workers=min(self.jobs, len(todo) or 1)) as pool:
+                problems = [p for p in pool.map(one, todo) if p]
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
         return problems[0] if problems else None
+
+    def _index(self, site: Path, out: Path, name: str) -> str | None:
+        """One Pagefind process: `site` (the bundle's staged pages) into `out`."""
+        from archive.search import pagefind_args
+
+        args = self.cmd + pagefind_args(site, ["--output-path", str(out)])
+        with self._lock:
+            if self.cancelled:
+                return "cancelled"
+            try:
+                proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            except OSError as exc:
+                return f"Pagefind could not run ({exc})"
+            self._procs.add(proc)
+        try:
+            stdout, stderr = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            stdout, stderr = proc.communicate()
+            return f"Pagefind took longer than {self.timeout:.0f} s on the bundle {name}"
+        finally:
+            with self._lock:
+                self._procs.discard(proc)
+        if self.cancelled:
+            return "cancelled"
+        if proc.returncode != 0 or not (out / "pagefind.js").is_file():
+            detail = (stderr or stdout or "").strip().splitlines()[-1:] or ["no output"]
+            return f"Pagefind failed (exit {proc.returncode}: {detail[0]})"
+        return None
 
 
 @dataclass
@@ -209,14 +244,14 @@ class IndexResult:
     seconds: tuple[float, float] = (0.0, 0.0)  # carrying, indexing (for -v)
 
 
-def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str, str | None],
-                  carry: Callable[[Bundle, str], bool], runs: PagefindRuns) -> IndexResult:
-    """Make the index of `site` in `dest` (a folder of its own): each bundle whose key the
-    last index had is carried over by `carry(bundle, key)` (which puts its files in
-    `dest/<name>` and says whether it could), the others are indexed; then `dest/bundles.json`
-    lists them all. On failure nothing is left in `dest`."""
+def index_bundles(source: Callable[[str], Path], stage: Path, dest: Path, bundles: list[Bundle],
+                  keys: dict[str, str | None], carry: Callable[[Bundle, str], bool], runs: PagefindRuns) -> IndexResult:
+    """Make the index of a site whose page `rel` is the file `source(rel)` in `dest` (a folder
+    of its own): each bundle whose key the last index had is carried over by `carry(bundle,
+    key)` (which puts its files in place and says whether it could), the others are indexed,
+    their pages staged in `stage` (a folder outside the site, removed after); then
+    `dest/bundles.json` lists them all. On failure nothing is left in `dest`."""
     import shutil
-
     import time
 
     dest.mkdir(parents=True, exist_ok=True)
@@ -230,7 +265,7 @@ def index_bundles(site: Path, dest: Path, bundles: list[Bundle], keys: dict[str,
             shutil.rmtree(dest / b.name, ignore_errors=True)  # whatever a failed carry left
             todo.append(b)
     carrying = time.perf_counter() - began
-    problem = runs.run(site, dest, todo) if todo else None
+    problem = runs.run(source, stage, dest, todo) if todo else None
     if problem is None and not bundles:
         problem = "no pages to index"
     if problem is not None:

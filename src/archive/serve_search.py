@@ -27,7 +27,7 @@ from pathlib import Path
 
 from archive.search import BUNDLE, TIMEOUT, pagefind_command
 from archive.search_bundles import (PagefindRuns, bundle_key, index_bundles, link_tree, pagefind_identity,
-                                    plan_bundles, stat_token)
+                                    plan_bundles, site_pages, stat_token)
 
 INDEX_PREFIX = "/" + BUNDLE + "/"
 
@@ -111,8 +111,8 @@ class BackgroundIndex:
         staging = self.root / f".next-{gen}"
         shutil.rmtree(staging, ignore_errors=True)
         started = time.perf_counter()
-        bundles = plan_bundles(site, sections)
-        who, token = pagefind_identity(cmd), stat_token(site)
+        bundles = plan_bundles(site_pages(site, sections), sections)
+        who, token = pagefind_identity(cmd), stat_token(site.joinpath)
         keys = {b.name: bundle_key(b, token, who) for b in bundles}
         last = self._keys  # (only this thread swaps the index and sets them, and one runs at a time)
 
@@ -124,7 +124,7 @@ class BackgroundIndex:
             self._pagefind = runs
             if gen != self._generation:  # cancelled while starting
                 runs.cancel()
-        result = index_bundles(site, staging, bundles, keys, carry, runs)
+        result = index_bundles(site.joinpath, self.root / f".pages-{gen}", staging, bundles, keys, carry, runs)
         with self._lock:
             self._pagefind = None
             if gen != self._generation:
