@@ -75,8 +75,6 @@ def build_index(dest: Path, pages, source, sections: list[str] | None, jobs: int
     `carry(bundle, key)` puts the last build's index of a bundle with that key in place;
     without them every bundle is indexed. Returns search_bundles.IndexResult; its `problem`
     says why search was skipped."""
-    import tempfile
-
     from archive.search_bundles import (IndexResult, PagefindRuns, bundle_key, index_bundles,
                                         pagefind_identity, plan_bundles)
 
@@ -87,10 +85,10 @@ def build_index(dest: Path, pages, source, sections: list[str] | None, jobs: int
     bundles = plan_bundles(pages, sections)
     who = pagefind_identity(cmd)
     keys = {b.name: bundle_key(b, token, who) if token is not None else None for b in bundles}
-    # beside the build's temporary site, named after it: a killed build's is swept with it
-    # (render._clean_leftovers)
+    # beside the build's temporary site (unique), named after it: a killed build's is swept with
+    # it (render._clean_leftovers); made only if a bundle is indexed, and removed after
     site = dest.parent
-    stage = Path(tempfile.mkdtemp(prefix=f"{site.name}-search-", dir=site.parent))
+    stage = site.parent / f"{site.name}-search"
     result = index_bundles(source, stage, dest, bundles, keys, carry or (lambda bundle, key: False),
                            PagefindRuns(cmd, jobs, TIMEOUT))
     if result.problem is not None:
