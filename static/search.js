@@ -17,11 +17,11 @@ const filterBox = $("search-filters");
 
 let instances = [];
 let totals = null;         // filter → value → pages, over the whole index
-const instanceTotals = [];  // each bundle's filters() (every value, counted over the bundle)
 const chosen = new Map();  // filter → Set of the values ticked
 let stream = null;         // the results of the current search, merged, read a page at a time
 let runId = 0;
 
+// [the bundle's Pagefind module, its filters' counts] for each bundle
 async function loadIndex() {
   const res = await fetch(new URL("bundles.json", indexUrl));
   if (!res.ok) throw new Error(`bundles.json: ${res.status}`);
@@ -34,9 +34,9 @@ async function loadIndex() {
     const pagefind = await import(new URL(`${name}/pagefind.js`, indexUrl).href);
     await pagefind.options({ baseUrl: rootPath, excerptLength: 24 });
     await pagefind.init();
-    // Pagefind counts a filter's values in a search only once that filter is loaded
-    instanceTotals.push(await pagefind.filters());
-    return pagefind;
+    // Pagefind counts a filter's values in a search only once that filter is loaded, and
+    // filters() gives every value, counted over the bundle
+    return [pagefind, await pagefind.filters()];
   }));
 }
 
@@ -217,8 +217,9 @@ async function run() {
 
 async function start() {
   try {
-    instances = await loadIndex();
-    totals = mergeCounts(instanceTotals);
+    const loaded = await loadIndex();
+    instances = loaded.map(([pagefind]) => pagefind);
+    totals = mergeCounts(loaded.map(([, counts]) => counts));
   } catch (err) {
     $("search-missing").hidden = false;
     console.warn("search index not loaded:", err);

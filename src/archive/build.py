@@ -447,18 +447,11 @@ class SiteFinish:
                 by_key.setdefault((rel.split("/", 2)[1], entry[0]), []).append(rel)
         in_place: dict[str, str] = {}  # index files left where they are in the site: their key
 
-        def intact(rel: str) -> bool:
-            try:
-                st = os.stat(out / rel)
-            except OSError:
-                return False
-            return [st.st_size, st.st_mtime_ns, st.st_ino] == last[rel][1:]
-
         def carry(bundle, key: str) -> bool:
             rels = by_key.get((bundle.name, key))
             if not rels:
                 return False
-            if partial and all(map(intact, rels)):
+            if partial and all(reuse.in_site(rel, key) for rel in rels):
                 in_place.update(dict.fromkeys(rels, key))
                 return True
             return all(reuse.link(rel, key) for rel in rels)
@@ -468,7 +461,7 @@ class SiteFinish:
             result = build_index(tmp / BUNDLE, [p.path for p in self.pages], source, index_sections(self.config),
                                  self.jobs, token, carry)
         if result.problem:
-            log.warning("%s", result.problem)
+            log.warning("%s; the site has no search index", result.problem)
             report.search = "skipped"
             return {}
         report.search = "pagefind"

@@ -50,7 +50,7 @@ def _stat(path) -> list[int]:
     return [s.st_size, s.st_mtime_ns, s.st_ino]
 
 
-def _link_or_copy(src, dest) -> None:
+def link_or_copy(src, dest) -> None:
     """Hard-link `src` at `dest` (a new name); copy it when links cannot be made there
     (another file system, or a file system without hard links)."""
     try:
@@ -104,7 +104,7 @@ class PageStore:
         if entry is None:
             return None
         try:
-            _link_or_copy(self.path(key), dest)
+            link_or_copy(self.path(key), dest)
         except OSError:
             return None
         return entry
@@ -126,7 +126,7 @@ class PageStore:
                 os.unlink(part)  # a killed build's leftover: never write through an old link
             except FileNotFoundError:
                 pass
-            _link_or_copy(src, part)
+            link_or_copy(src, part)
             os.replace(part, path)  # replaces an entry that failed `valid`, not writing into it
             return _stat(path)
         except OSError:

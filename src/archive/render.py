@@ -556,39 +556,30 @@ def write_site(pages: list[PageSpec], config: ArchiveConfig, archive_obj, finish
             if pruning is not None:
                 pruning.join()  # before storing the finishing files: it would remove them
             made = []
-            for rel in _files(tmp):
-                if rel not in placed:
-                    made_rels.add(rel)
-                    written = _keep_if_same(rel, tmp, out, partial)
-                    stats.written += written
-                    stats.unchanged += not written
-                    path = tmp / rel if written or not partial else out / rel
-                    st = os.stat(path)
-                    made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
-                    if keyed.get(rel) is not None:
-                        new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
-                        entry = store.put(keyed_file_key(keyed[rel], rel), path) if store is not None else None
-                        if entry is not None:
-                            stored[keyed_file_key(keyed[rel], rel)] = entry
-                    elif store is not None and fkey is not None:
-                        # unkeyed: stored as part of the whole step's output, by fkey (a keyed
-                        # file is found by its own key: the ~1,700 entity feeds, most unchanged,
-                        # are not stored again under each new fkey)
-                        entry = store.put(finish_entry_key(fkey, rel), path)
-                        if entry is not None:
-                            stored[finish_entry_key(fkey, rel)] = entry
-            if partial:
-                # keyed files the step left where they are in the site (published in place: the
-                # search bundles carried over), part of this site as they are
-                for rel in sorted(keyed.keys() - made_rels - placed):
-                    st = os.stat(out / rel)
-                    made_rels.add(rel)
-                    stats.unchanged += 1
-                    made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+            in_tmp = [rel for rel in _files(tmp) if rel not in placed]
+            # keyed files the step left where they are in the site (published in place: the
+            # search bundles carried over), part of this site as they are
+            in_place = keyed.keys() - set(in_tmp) - placed if partial else set()
+            for rel in in_tmp + sorted(in_place):
+                made_rels.add(rel)
+                written = rel not in in_place and _keep_if_same(rel, tmp, out, partial)
+                stats.written += written
+                stats.unchanged += not written
+                path = tmp / rel if written or not partial else out / rel
+                st = os.stat(path)
+                made.append([rel, st.st_size, st.st_mtime_ns, st.st_ino])
+                if keyed.get(rel) is not None:
                     new_manifest[rel] = [keyed[rel], st.st_size, st.st_mtime_ns, st.st_ino]
-                    entry = store.put(keyed_file_key(keyed[rel], rel), out / rel) if store is not None else None
+                    entry = store.put(keyed_file_key(keyed[rel], rel), path) if store is not None else None
                     if entry is not None:
                         stored[keyed_file_key(keyed[rel], rel)] = entry
+                elif store is not None and fkey is not None:
+                    # unkeyed: stored as part of the whole step's output, by fkey (a keyed
+                    # file is found by its own key: the ~1,700 entity feeds, most unchanged,
+                    # are not stored again under each new fkey)
+                    entry = store.put(finish_entry_key(fkey, rel), path)
+                    if entry is not None:
+                        stored[finish_entry_key(fkey, rel)] = entry
             if fkey is not None:
                 new_manifest[""] = [fkey, made, summary]
         tmp.chmod(0o755)  # mkdtemp makes it 0700; a published site must be readable by the web server
@@ -703,17 +694,26 @@ class Reuse:
     def key(self, value) -> str | None:
         return self.keys.value_key(value) if self.keys is not None else None
 
+    def in_site(self, rel: str, key: str) -> bool:
+        """Whether the previous site's file at `rel` is the very file the last build made from
+        `key` (same size, time and inode as its manifest says)."""
+        prev = self.manifest.get(rel)
+        if prev is None or prev[0] != key:
+            return False
+        try:
+            s = os.stat(self.out / rel)
+        except OSError:
+            return False
+        return [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]
+
     def link(self, rel: str, key: str | None) -> bool:
         if key is None:
             return False
-        prev = self.manifest.get(rel)
-        if prev is not None and prev[0] == key:
+        if self.in_site(rel, key):
             try:
-                s = os.stat(self.out / rel)
-                if [s.st_size, s.st_mtime_ns, s.st_ino] == prev[1:]:
-                    (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                    os.link(self.out / rel, self.tmp / rel)
-                    return True
+                (self.tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.out / rel, self.tmp / rel)
+                return True
             except OSError:
                 pass
         return self._from_store(rel, key)

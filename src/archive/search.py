@@ -67,30 +67,27 @@ def pagefind_args(site_dir: Path, output: list[str]) -> list[str]:
 
 
 def build_index(dest: Path, pages, source, sections: list[str] | None, jobs: int = 1, token=None,
-                carry=None):
-    """Index a site into `dest` (its `pagefind/` folder), in bundles (search_bundles.py) of its
-    `pages` (site-relative paths) in `sections` (`index_sections`; None: every page), on `jobs`
-    Pagefind processes. A page's file is `source(rel)`; the pages to index are staged beside
-    `dest`'s site, outside it. `token(rel)` names a page's bytes (search_bundles.stat_token),
-    `carry(bundle, key)` puts the last build's index of a bundle with that key in place;
-    without them every bundle is indexed. Returns search_bundles.IndexResult; its `problem`
-    says why search was skipped."""
+                carry=None, runs=None, stage: Path | None = None, cmd: list[str] | None = None):
+    """Index a site into `dest` (a folder of its own: its `pagefind/`, or `archive serve`'s),
+    in bundles (search_bundles.py) of its `pages` (site-relative paths) in `sections`
+    (`index_sections`; None: every page), on `jobs` Pagefind processes (or `runs`, a
+    search_bundles.PagefindRuns the caller can cancel). A page's file is `source(rel)`; the
+    pages to index are staged in `stage` (default: beside `dest`'s folder, outside it).
+    `token(rel)` names a page's bytes (search_bundles.stat_token), `carry(bundle, key)` puts
+    the last index of a bundle with that key in place; without them every bundle is indexed.
+    `cmd`: the Pagefind command (default: `pagefind_command()`). Returns
+    search_bundles.IndexResult; its `problem` says why there is no index."""
     from archive.search_bundles import (IndexResult, PagefindRuns, bundle_key, index_bundles,
                                         pagefind_identity, plan_bundles)
 
-    cmd = pagefind_command()
+    cmd = cmd or pagefind_command()
     if cmd is None:
-        return IndexResult("Pagefind is not installed (pip install 'pagefind[bin]'); the site has no search index",
-                           {}, [], [])
+        return IndexResult("Pagefind is not installed (pip install 'pagefind[bin]')", {}, [], [])
     bundles = plan_bundles(pages, sections)
     who = pagefind_identity(cmd)
     keys = {b.name: bundle_key(b, token, who) if token is not None else None for b in bundles}
     # beside the build's temporary site (unique), named after it: a killed build's is swept with
     # it (render._clean_leftovers); made only if a bundle is indexed, and removed after
-    site = dest.parent
-    stage = site.parent / f"{site.name}-search"
-    result = index_bundles(source, stage, dest, bundles, keys, carry or (lambda bundle, key: False),
-                           PagefindRuns(cmd, jobs, TIMEOUT))
-    if result.problem is not None:
-        result.problem += "; the site has no search index"
-    return result
+    stage = stage or dest.parent.parent / f"{dest.parent.name}-search"
+    return index_bundles(source, stage, dest, bundles, keys, carry or (lambda bundle, key: False),
+                         runs or PagefindRuns(cmd, jobs, TIMEOUT))

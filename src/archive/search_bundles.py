@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from archive.pagestore import link_or_copy
+
 LIST = "bundles.json"
 BUCKET_SIZE = 1500
 # Entity pages are larger (their mentions in context): 1,663 at 10,000 articles hold 53 MB of
@@ -151,18 +153,13 @@ def _stage(source: Callable[[str], Path], pages, into: Path) -> None:
     """A folder that holds exactly `pages` (hard links to their files, copies where links
     cannot be made), for Pagefind to read as a site: it reads every page it is given, and a
     build published in place has its pages in two folders (the changed ones and the site)."""
-    import shutil
-
     made: set[str] = set()
     for rel in pages:
         folder = os.path.dirname(rel)
         if folder not in made:
             os.makedirs(into / folder, exist_ok=True)
             made.add(folder)
-        try:
-            os.link(source(rel), into / rel)
-        except OSError:
-            shutil.copy2(source(rel), into / rel)
+        link_or_copy(source(rel), into / rel)
 
 
 class PagefindRuns:
@@ -280,8 +277,6 @@ def index_bundles(source: Callable[[str], Path], stage: Path, dest: Path, bundle
 def link_tree(src: Path, dest: Path) -> bool:
     """Hard-link every file under `src` into `dest` (made), copying where links cannot be made.
     False if `src` is not a folder or a file could not be placed."""
-    import shutil
-
     if not src.is_dir():
         return False
     try:
@@ -289,10 +284,7 @@ def link_tree(src: Path, dest: Path) -> bool:
             target = dest / os.path.relpath(dirpath, src)
             target.mkdir(parents=True, exist_ok=True)
             for f in files:
-                try:
-                    os.link(os.path.join(dirpath, f), target / f)
-                except OSError:
-                    shutil.copy2(os.path.join(dirpath, f), target / f)
+                link_or_copy(os.path.join(dirpath, f), target / f)
     except OSError:
         return False
     return True

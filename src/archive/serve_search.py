@@ -25,9 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-from archive.search import BUNDLE, TIMEOUT, pagefind_command
-from archive.search_bundles import (PagefindRuns, bundle_key, index_bundles, link_tree, pagefind_identity,
-                                    plan_bundles, site_pages, stat_token)
+from archive.search import BUNDLE, TIMEOUT, build_index, pagefind_command
+from archive.search_bundles import PagefindRuns, link_tree, site_pages, stat_token
 
 INDEX_PREFIX = "/" + BUNDLE + "/"
 
@@ -111,9 +110,6 @@ class BackgroundIndex:
         staging = self.root / f".next-{gen}"
         shutil.rmtree(staging, ignore_errors=True)
         started = time.perf_counter()
-        bundles = plan_bundles(site_pages(site, sections), sections)
-        who, token = pagefind_identity(cmd), stat_token(site.joinpath)
-        keys = {b.name: bundle_key(b, token, who) for b in bundles}
         last = self._keys  # (only this thread swaps the index and sets them, and one runs at a time)
 
         def carry(bundle, key: str) -> bool:
@@ -124,7 +120,9 @@ class BackgroundIndex:
             self._pagefind = runs
             if gen != self._generation:  # cancelled while starting
                 runs.cancel()
-        result = index_bundles(site.joinpath, self.root / f".pages-{gen}", staging, bundles, keys, carry, runs)
+        result = build_index(staging, site_pages(site, sections), site.joinpath, sections,
+                             token=stat_token(site.joinpath), carry=carry, runs=runs,
+                             stage=self.root / f".pages-{gen}", cmd=cmd)
         with self._lock:
             self._pagefind = None
             if gen != self._generation:
@@ -138,7 +136,7 @@ class BackgroundIndex:
                 if self.current.exists():
                     self.current.rename(old)
                 staging.rename(self.current)
-                self._keys = keys
+                self._keys = result.keys
                 self.runs += 1
         # (what takes time or writes to the terminal, outside the lock)
         if failed:
@@ -147,4 +145,4 @@ class BackgroundIndex:
             return
         shutil.rmtree(old, ignore_errors=True)
         self.echo(f"search index updated in {time.perf_counter() - started:.1f} s "
-                  f"({len(result.indexed)} of {len(bundles)} bundles indexed)")
+                  f"({len(result.indexed)} of {len(result.keys)} bundles indexed)")
