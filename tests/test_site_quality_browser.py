@@ -119,6 +119,18 @@ def test_search_from_any_page_and_follow_a_result(page, base):
     assert "type" in panel and "source" in panel and "year" in panel
 
 
+def test_search_a_name_finds_that_entity_s_page_not_every_page_listing_its_articles(page, base):
+    """Entity pages are indexed by what they say of the entity, not by the articles they list
+    (test_search_content.py): searching a name gives its page first, then the articles that
+    name it; Saudi Arabia's page lists the seed article, which names Kadhimi, and is not a
+    result (it was, with 26 other pages, before)."""
+    titles = _first_results(page, base + "search/index.html?q=Kadhimi")
+    total = int(page.locator("#search-status").inner_text().split()[0])
+    assert titles[0] == "Mustafa Kadhimi"
+    assert "Saudi Arabia" not in titles and total == len(titles) < 10
+    assert any("Qaani visits Baghdad" in t for t in titles)
+
+
 def _first_results(page, url):
     page.goto(url)
     page.locator(".search-result-link").first.wait_for(timeout=20000)

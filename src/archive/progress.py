@@ -31,7 +31,7 @@ def progress(total: int, desc: str, enabled: bool):
 
 class status:
     """`with status("search index (Pagefind)", enabled):` shows the line while the block
-    runs, for a step with no count to show (Pagefind: ~15 s at 10,000 articles), and clears
+    runs, for a step with no count to show (Pagefind: 3-12 s at 10,000 articles), and clears
     it after; nothing when not `enabled`."""
 
     def __init__(self, desc: str, enabled: bool):
