@@ -68,6 +68,16 @@ _HEADLINE_WORD = re.compile(r"^[A-Z][a-z]{2,}(?:ing|ed)$")
 _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")  # "Reportedly": adverbs are never inside a name
 
 
+# Day and month names are in demonyms.txt, so they are cut from the front of a name; but unlike
+# "Syrian" in "Syrian Democratic Forces" they never open an organisation's own name. Scraped
+# text drops the comma in "On Monday, the United Nations said", gluing the day to the name
+# after it ("Early Sunday Abdel Rahman said", "In September Ahrar al-Sham ...").
+_DATE_WORDS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                         "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                         "November", "December"})
+_BEFORE_DATE = frozenset({"Early", "Late", "Last", "Next", "Since", "Until", "Through"})
+
+
 def _possessive_stem(word: str, text_words: set[str], places: set[str]) -> str | None:
     """'Russias' → 'Russia' where the apostrophe was stripped upstream: the stem must be a
     known place or written without the 's' elsewhere in the article."""
@@ -180,8 +190,11 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
             # A demonym opens an organisation's own name ("Syrian Democratic Forces", "Syrian
             # Arab Army"): keep it when a cue word follows; cut it before a person or place.
-            own_name = w in demonyms and len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:])
-            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or (w in demonyms and not own_name) or (at_start and w.lower() in lowered_words):
+            own_name = w in demonyms and w not in _DATE_WORDS and len(words) >= 3 and \
+                any(x.group(0) in org or x.group(0) in militia for x in words[1:])
+            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or (w in demonyms and not own_name) \
+                    or (at_start and w.lower() in lowered_words) \
+                    or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in _DATE_WORDS):
                 words.pop(0)
                 continue
             break
