@@ -95,3 +95,19 @@ def test_title_case_of_common_words_is_not_a_person():
     assert ("Rami Abdel Rahman", "PERSON") in found
     # a name whose words are also common words, but not in this article, stays a person
     assert ("Bill Gates", "PERSON") in _names("Bill Gates said the foundation would send aid.")
+
+
+def test_a_month_after_a_given_name_is_a_surname():
+    """Months are cut from the ends of names ("in May"), but April, May, June and August are
+    names too: "Theresa May" was found as nothing, or as "Theresa"."""
+    assert ("Theresa May", "PERSON") in _names("Theresa May said the vote may come in March.")
+    assert ("Theresa May", "PERSON") in _names("Britain's Prime Minister Theresa May met the president.")
+    assert not any("August" in t for t in _texts("The jet crashed in the town of Ariha August 3 2015, killing 35."))
+
+
+def test_a_place_s_possessive_ends_the_place_s_name():
+    """"Britain's Prime Minister Boris Johnson" was one run of five words, too long for a
+    person: nothing was found. An organisation's possessive stays inside its name."""
+    assert {("Britain", "GPE"), ("Boris Johnson", "PERSON")} <= _names("Britain's Prime Minister Boris Johnson said the talks would go on.")
+    assert {("North Korea", "GPE"), ("Kim Jong Un", "PERSON")} <= _names("North Korea’s Kim Jong Un met him.")
+    assert any(t.startswith("People's Protection Units") for t in _texts("The People's Protection Units took the town."))

@@ -78,6 +78,21 @@ _DATE_WORDS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
 _BEFORE_DATE = frozenset({"Early", "Late", "Last", "Next", "Since", "Until", "Through"})
 
 
+# Months that are surnames and given names too: after a given name they end the name ("Theresa
+# May"), where a month in demonyms.txt would be cut off.
+_NAME_MONTHS = frozenset({"April", "May", "June", "August"})
+
+
+def _surname_month(words: list, text: str, s: int) -> bool:
+    """Whether the last of `words` (matches in the run at `s` of `text`) is a month that is a
+    surname here: after a given name, and not a date ("Ariha August 3 2015")."""
+    if len(words) < 2 or words[-1].group(0) not in _NAME_MONTHS or re.match(r"\s*\d", text[s + words[-1].end():]):
+        return False
+    before = words[-2].group(0)
+    return before[:1].isupper() and before.lower() not in _FUNCTION_WORDS and before not in _DATE_WORDS \
+        and before not in _BEFORE_DATE
+
+
 def _possessive_stem(word: str, text_words: set[str], places: set[str]) -> str | None:
     """'Russias' → 'Russia' where the apostrophe was stripped upstream: the stem must be a
     known place or written without the 's' elsewhere in the article."""
@@ -200,7 +215,8 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
                 words.pop(0)
                 continue
             break
-        while words and (words[-1].group(0).lower() in _FUNCTION_WORDS or words[-1].group(0) in demonyms):
+        while words and (words[-1].group(0).lower() in _FUNCTION_WORDS or words[-1].group(0) in demonyms) \
+                and not _surname_month(words, text, s):
             words.pop()
         while words and _HYPHEN_ADJ.match(words[0].group(0)):
             words.pop(0)
@@ -290,6 +306,14 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                     and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[0][1]]} {word}" not in places:
                 pieces.append(cur[0])
                 cur = []
+            if word.endswith(("’s", "'s")) and len(word) > 3 and \
+                    (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places):
+                # "Britain’s Prime Minister Boris Johnson", "North Korea's Kim Jong Un": a place's
+                # possessive ends its own name (an organisation's, "People's Protection Units", does not)
+                cur.append((ws, we - 2))
+                pieces.append((cur[0][0], cur[-1][1]))
+                cur = []
+                continue
             stem = _possessive_stem(word, text_words, places) if not _keeps_possessive(word) else None
             if stem is not None:
                 cur.append((ws, we - 1))
