@@ -61,7 +61,11 @@ _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "
 _COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower"}
 _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport", "Base", "Square", "Crossing",
                "Valley", "Gorge", "Desert", "District", "Region", "Plain", "Lake", "Sea", "Gulf", "Island", "Islands",
-               "Bridge", "Dam", "Neighbourhood", "Neighborhood", "Quarter", "Camp"}
+               "Bridge", "Dam", "Neighbourhood", "Neighborhood", "Quarter", "Camp",
+               # streets and buildings where things happen ("Castello Road", "National Hospital"):
+               # not "Hill", "Church", "Tower" or "Park", which are surnames too
+               "Road", "Street", "Avenue", "Highway", "Farms", "Hospital", "School", "Palace", "Countryside",
+               "Mosque", "Stadium", "Market", "Prison", "Heights", "Port", "Village"}
 # Adjectives glued with a hyphen ("Kurdish-led", "Daesh-held") describe a name, they are not in it.
 _HYPHEN_ADJ = re.compile(r"^[\w’']+-(?:led|backed|held|based|controlled|run|linked|allied|affiliated|derived|owned|majority|dominated)$", re.I)
 _HEADLINE_WORD = re.compile(r"^[A-Z][a-z]{2,}(?:ing|ed)$")
@@ -136,11 +140,15 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     words = name.split()
     if name in places:
         return "GPE"
+    if len(words) == 1 and not name.isupper() and _written_lowercase(name, text):
+        # "Army", "Front" alone, in an article that also writes "army", "front": a common word, even
+        # where it is a cue ("Congress", "Hezbollah", never written so, stay)
+        return None
     if any(cue.lower() in name.lower() for cue in militia if " " in cue or "'" in cue) or any(w.strip(".,") in militia for w in words):
         return "MILITIA"
     if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
         return "ORG"
-    if words[-1] in _PLACE_LAST or (len(words) >= 2 and (words[0] in _PLACE_FIRST or words[0] in _COMPASS and " ".join(words[1:]) in places)):
+    if words[-1] in _PLACE_LAST and "and" not in words or (len(words) >= 2 and (words[0] in _PLACE_FIRST or words[0] in _COMPASS and " ".join(words[1:]) in places)):
         return "GPE"
     if name.isupper() and name.title() in places:
         return "GPE"  # a dateline: "MOSCOW"
