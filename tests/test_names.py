@@ -126,3 +126,15 @@ def test_streets_and_buildings_are_places_and_bare_common_words_are_not_names():
     assert ("Congress", "ORG") in _names("Congress passed the bill. The vote in Congress was close.")
     # "and" between two streets is a list, not one place
     assert not any(" and " in t for t, _ in _names("Fighting reached Mallah Farms and Castello Road overnight."))
+
+
+def test_a_title_with_words_before_it_is_cut_from_the_name():
+    """"Sudanese President Bashir" (15 mentions in FA-KES), "Foreign Secretary Boris Johnson",
+    "State John Kerry" (of "Secretary of State John Kerry"), "House Speaker Paul Ryan" were the
+    names found; an organisation with a title word in its name keeps it."""
+    assert ("Bashir", "PERSON") in _names("Sudanese President Bashir visited Damascus on Sunday.")
+    assert ("Boris Johnson", "PERSON") in _names("The talks failed, said Foreign Secretary Boris Johnson.")
+    assert ("John Kerry", "PERSON") in _names("US Secretary of State John Kerry said the talks failed.")
+    assert ("Sean Spicer", "PERSON") in _names("White House Press Secretary Sean Spicer said so.")
+    assert ("John Major", "PERSON") in _names("John Major said so.")
+    assert "Syrian Revolution General Commission" in _texts("The Syrian Revolution General Commission said the town fell.")

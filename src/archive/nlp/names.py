@@ -97,6 +97,38 @@ def _surname_month(words: list, text: str, s: int) -> bool:
         and before not in _BEFORE_DATE
 
 
+def _title_end(words: list, titles) -> int:
+    """How many of `words` (regex matches) are a title before a name: titles in a row
+    ("Lt. Gen."; "Secretary of State" as one), with up to three words before the first that
+    say whose or what title it is ("Sudanese President Bashir", "Foreign Secretary Boris
+    Johnson", "White House Press Secretary Sean Spicer"). At least one word is left."""
+    bare = [w.group(0).lower().rstrip(".").replace("-", " ") for w in words]
+    known = _title_set()
+    end = i = 0
+    while i < len(words) - 1 and (end or i < 4):
+        for n in (3, 2, 1):
+            if i + n < len(words) and " ".join(bare[i:i + n]) in known:
+                end = i = i + n
+                break
+        else:
+            if end:  # the name starts here
+                break
+            if not words[i].group(0)[:1].isupper():
+                return 0  # "of" before any title: not a title's qualifier
+            i += 1
+    return end
+
+
+def _is_title(word: str) -> bool:
+    return word.lower().rstrip(".").replace("-", " ") in _title_set()
+
+
+@lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    titles = _lexicon()[3]
+    return frozenset(t.rstrip(".").replace("-", " ") for t in titles) | frozenset(titles)
+
+
 def _possessive_stem(word: str, text_words: set[str], places: set[str]) -> str | None:
     """'Russias' → 'Russia' where the apostrophe was stripped upstream: the stem must be a
     known place or written without the 's' elsewhere in the article."""
@@ -242,13 +274,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) and not any(w.group(0) in org or w.group(0) in militia for w in words):
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
-        title_words = {t for t in titles if " " not in t}
-        while len(words) > 1 and words[0].group(0).lower().rstrip(".").replace("-", " ") in title_words | {t.rstrip(".") for t in title_words} | set(titles):
-            words.pop(0)
-        if len(words) > 2 and " ".join(w.group(0) for w in words[:2]).lower() in titles:
-            words = words[2:]
-        if len(words) > 3 and " ".join(w.group(0) for w in words[:3]).lower() in titles:
-            words = words[3:]
+        end = _title_end(words, titles)
+        if end and not _is_title(words[0].group(0)) and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
+            end = 0  # "Syrian Revolution General Commission": an organisation's name, not a title before a person's
+        words = words[end:]
         while words and words[0].group(0).lower() in _FUNCTION_WORDS:
             words.pop(0)  # "of State John Kerry" once "Secretary" is cut
         if not words:
