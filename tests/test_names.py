@@ -138,3 +138,15 @@ def test_a_title_with_words_before_it_is_cut_from_the_name():
     assert ("Sean Spicer", "PERSON") in _names("White House Press Secretary Sean Spicer said so.")
     assert ("John Major", "PERSON") in _names("John Major said so.")
     assert "Syrian Revolution General Commission" in _texts("The Syrian Revolution General Commission said the town fell.")
+
+
+def test_and_between_two_names_makes_two_mentions():
+    """"John Kerry and Russian Foreign Minister Sergei Lavrov" was one person; a later bare
+    "Clinton" was found only through the glued "Obama and Hillary Clinton"."""
+    assert {("John Kerry", "PERSON"), ("Sergei Lavrov", "PERSON")} <= \
+        _names("US Secretary of State John Kerry and Russian Foreign Minister Sergei Lavrov met in Geneva.")
+    assert {("Obama", "PERSON"), ("Hillary Clinton", "PERSON"), ("Clinton", "PERSON")} <= \
+        _names("President Obama and Hillary Clinton spoke. Later Clinton said so.")
+    # an organisation's or a militia's "and" stays
+    assert any(t.startswith("Organisation for Security and Co-operation") for t in
+               _texts("The Organisation for Security and Co-operation in Europe said so."))

@@ -97,6 +97,24 @@ def _surname_month(words: list, text: str, s: int) -> bool:
         and before not in _BEFORE_DATE
 
 
+def _and_parts(text: str, runs, places, org, militia):
+    """The runs, with "and" between two names split: "President Obama and Hillary Clinton",
+    "John Kerry and Russian Foreign Minister Sergei Lavrov" are two people (each part trimmed
+    and typed on its own). A run with an organisation or militia cue ("Organisation for
+    Security and Co-operation in Europe") or that is a known place ("Bosnia and Herzegovina")
+    stays whole."""
+    for s, e, blob in runs:
+        run = text[s:e]
+        if " and " not in run or run in places or any(w in org or w in militia for w in run.split()):
+            yield s, e, blob
+            continue
+        start = s
+        for m in re.finditer(r" and ", run):
+            yield start, s + m.start(), blob
+            start = s + m.end()
+        yield start, e, blob
+
+
 def _title_end(words: list, titles) -> int:
     """How many of `words` (regex matches) are a title before a name: titles in a row
     ("Lt. Gen."; "Secretary of State" as one), with up to three words before the first that
@@ -238,7 +256,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     persons: set[str] = set()
     out: list[RawMention] = []
     text_words = set(re.findall(r"[A-Z][\w-]*", text))
-    for s, e, blob in _split_runs(text, places, text_words, taken_sorted):
+    for s, e, blob in _and_parts(text, _split_runs(text, places, text_words, taken_sorted), places, org, militia):
         words = list(re.finditer(r"\S+", text[s:e]))
         # Trim leading words that are not part of a name: function words, demonyms, and a
         # sentence-initial word that the article also uses in lowercase.
