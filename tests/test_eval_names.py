@@ -1,0 +1,49 @@
+"""tools/eval_names.py reads UNER's IOB2 into documents with character offsets and scores the
+rules name finder on them (a small file here; the real one is in ../shared, not committed)."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = """# newdoc id = d1
+# sent_id = d1-1
+# text = Sergei Lavrov met John Kerry in Geneva .
+1\tSergei\tB-PER\t-\t-
+2\tLavrov\tI-PER\t-\t-
+3\tmet\tO\t-\t-
+4\tJohn\tB-PER\t-\t-
+5\tKerry\tI-PER\t-\t-
+6\tin\tO\t-\t-
+7\tGeneva\tB-LOC\t-\t-
+8\t.\tO\t-\t-
+
+# newdoc id = d2
+# sent_id = d2-1
+# text = the food was great .
+1\tthe\tO\t-\t-
+2\tfood\tO\t-\t-
+3\twas\tO\t-\t-
+4\tgreat\tO\t-\t-
+5\t.\tO\t-\t-
+"""
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("eval_names", ROOT / "tools" / "eval_names.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_reads_documents_with_offsets_and_scores_them(tmp_path):
+    tool = _tool()
+    path = tmp_path / "sample.iob2"
+    path.write_text(SAMPLE, encoding="utf-8")
+    docs = tool.read_documents(path)
+    assert len(docs) == 2
+    text = docs[0]["text"]
+    assert [text[s:e] for s, e, _ in docs[0]["gold"]] == ["Sergei Lavrov", "John Kerry", "Geneva"]
+    assert [t for *_, t in docs[0]["gold"]] == ["PER", "PER", "LOC"]
+    res = tool.score(docs)
+    assert res["gold"] == 3 and res["right"] == res["typed"] == 3 and res["predicted"] == 3

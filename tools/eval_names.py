@@ -1,0 +1,91 @@
+"""Score the rules name finder (src/archive/nlp/names.py) on Universal NER English EWT.
+
+    python tools/eval_names.py [--uner FILE.iob2]
+
+Reads `../shared/data/uner_english_ewt/en_ewt-ud-dev.iob2` beside the checkout by default
+(CC BY-SA 4.0; nothing of it is committed). Each document's sentences are joined with spaces
+and the name finder runs on the whole document, as it does on an article, with no registry.
+A prediction is right when its span is exactly a gold span ("exact span"), and also typed
+right when PERSON, ORG or MILITIA, GPE match PER, ORG, LOC ("typed"). UNER's web text (reviews,
+forum posts, e-mail) is harder than news: names are written in lowercase too.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from archive.nlp.names import find_names  # noqa: E402
+
+LABELS = {"PERSON": "PER", "ORG": "ORG", "MILITIA": "ORG", "GPE": "LOC"}
+
+
+def read_documents(path: Path) -> list[dict]:
+    """[{text, sentences: [(start, end)], gold: [[start, end, type]]}] per `# newdoc`."""
+    docs: list[dict] = []
+    doc = None
+    pos = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newdoc") or doc is None and line.startswith("# text = "):
+            doc = {"text": "", "sentences": [], "gold": []}
+            docs.append(doc)
+        if line.startswith("# text = "):
+            start = len(doc["text"]) + (1 if doc["text"] else 0)
+            doc["text"] += (" " if doc["text"] else "") + line[len("# text = "):]
+            doc["sentences"].append((start, len(doc["text"])))
+            pos = start
+            continue
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        token, tag = cols[1], cols[2]
+        i = doc["text"].find(token, pos)
+        if i < 0:
+            continue
+        pos = i + len(token)
+        if tag.startswith("B-"):
+            doc["gold"].append([i, pos, tag[2:]])
+        elif tag.startswith("I-") and doc["gold"]:
+            doc["gold"][-1][1] = pos
+    return docs
+
+
+def score(docs: list[dict]) -> dict:
+    gold = predicted = right = typed = 0
+    for doc in docs:
+        spans = {(s, e): t for s, e, t in doc["gold"]}
+        gold += len(spans)
+        for m in find_names(doc["text"], doc["sentences"]):
+            predicted += 1
+            if (m.start, m.end) in spans:
+                right += 1
+                typed += LABELS.get(m.label) == spans[(m.start, m.end)]
+    return {"documents": len(docs), "gold": gold, "predicted": predicted, "right": right, "typed": typed}
+
+
+def _prf(right: int, predicted: int, gold: int) -> str:
+    p = right / predicted if predicted else 0.0
+    r = right / gold if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--uner", default=str(ROOT.parent / "shared" / "data" / "uner_english_ewt" / "en_ewt-ud-dev.iob2"))
+    a = ap.parse_args(argv)
+    path = Path(a.uner)
+    if not path.is_file():
+        ap.error(f"no UNER file at {path}")
+    res = score(read_documents(path))
+    print(f"{res['documents']} documents, {res['gold']} gold names, {res['predicted']} found")
+    print(f"exact span  {_prf(res['right'], res['predicted'], res['gold'])}")
+    print(f"typed       {_prf(res['typed'], res['predicted'], res['gold'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
