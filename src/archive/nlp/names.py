@@ -115,7 +115,7 @@ def _and_parts(text: str, runs, places, org, militia):
         yield start, e, blob
 
 
-def _title_end(words: list, titles) -> int:
+def _title_end(words: list) -> int:
     """How many of `words` (regex matches) are a title before a name: titles in a row
     ("Lt. Gen."; "Secretary of State" as one), with up to three words before the first that
     say whose or what title it is ("Sudanese President Bashir", "Foreign Secretary Boris
@@ -292,7 +292,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) and not any(w.group(0) in org or w.group(0) in militia for w in words):
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
-        end = _title_end(words, titles)
+        end = _title_end(words)
         if end and not _is_title(words[0].group(0)) and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
             end = 0  # "Syrian Revolution General Commission": an organisation's name, not a title before a person's
         words = words[end:]
