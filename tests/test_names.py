@@ -150,3 +150,11 @@ def test_and_between_two_names_makes_two_mentions():
     # an organisation's or a militia's "and" stays
     assert any(t.startswith("Organisation for Security and Co-operation") for t in
                _texts("The Organisation for Security and Co-operation in Europe said so."))
+
+
+def test_a_known_place_opens_an_organisation_s_name_that_ends_in_a_cue():
+    """"Aleppo Media Center" was Aleppo and "Media Center"; a place glued to a name that ends
+    otherwise is still cut from it ("Hama Human Rights Watch")."""
+    assert ("Aleppo Media Center", "ORG") in _names("Activists at the Aleppo Media Center said so.")
+    assert ("Damascus University", "ORG") in _names("Students at Damascus University protested.")
+    assert {("Hama", "GPE"), ("Human Rights Watch", "ORG")} <= _names("Fighting in Hama Human Rights Watch said.")

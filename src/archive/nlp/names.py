@@ -358,7 +358,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
             if cur and len(cur) == 1 and text[cur[0][0]:cur[0][1]] in places and word[:1].isupper() \
-                    and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[0][1]]} {word}" not in places:
+                    and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[0][1]]} {word}" not in places \
+                    and not _place_in_org_name(word, m.group(0).split()[-1]):
                 pieces.append(cur[0])
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
@@ -380,6 +381,15 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
             yield a, b, blob
+
+
+def _place_in_org_name(next_word: str, last_word: str) -> bool:
+    """Whether a known place opens an organisation's name: the run ends in an organisation cue
+    ("Aleppo Media Center", "Damascus University", "Chicago Police Department"), and no
+    demonym starts a name of its own after the place ("Damascus Syrian Arab News Agency"). A
+    place glued to a name that ends otherwise is cut from it ("Hama Human Rights Watch")."""
+    _, org, _, _, demonyms = _lexicon()
+    return last_word in org and next_word not in demonyms
 
 
 def _keeps_possessive(word: str) -> bool:
