@@ -428,6 +428,7 @@ class SiteFinish:
         not. Published in place (`reuse.partial`), `tmp` holds only the changed files: the
         others, carried bundles too, stay in the site."""
         from archive.progress import status
+        from archive.publish import files_under
         from archive.search import BUNDLE, build_index, index_sections
         from archive.search_bundles import stat_token
 
@@ -472,9 +473,7 @@ class SiteFinish:
         keyed: dict[str, str] = dict(in_place)
         for name, key in result.keys.items():
             if key is not None:
-                for dirpath, _, files in os.walk(tmp / BUNDLE / name):
-                    rel = os.path.relpath(dirpath, tmp).replace(os.sep, "/")
-                    keyed.update((f"{rel}/{f}", key) for f in files)
+                keyed.update((f"{BUNDLE}/{name}/{rel}", key) for rel in files_under(tmp / BUNDLE / name))
         return keyed
 
     def close(self) -> None:

@@ -30,8 +30,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import threading
+import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from archive.pagestore import link_or_copy
+from archive.publish import files_under
 
 LIST = "bundles.json"
 BUCKET_SIZE = 1500
@@ -182,8 +185,6 @@ class PagefindRuns:
     def run(self, source: Callable[[str], Path], stage: Path, dest: Path, bundles: list[Bundle]) -> str | None:
         """Index each bundle into `dest/<name>`, its pages (files `source(rel)`) staged in
         `stage/<name>`. None when all succeeded, else what went wrong (the first failure)."""
-        import shutil
-
         def one(bundle: Bundle) -> str | None:
             try:
                 _stage(source, bundle.pages, stage / bundle.name)
@@ -248,9 +249,6 @@ def index_bundles(source: Callable[[str], Path], stage: Path, dest: Path, bundle
     key)` (which puts its files in place and says whether it could), the others are indexed,
     their pages staged in `stage` (a folder outside the site, removed after); then
     `dest/bundles.json` lists them all. On failure nothing is left in `dest`."""
-    import shutil
-    import time
-
     dest.mkdir(parents=True, exist_ok=True)
     carried, todo = [], []
     began = time.perf_counter()
@@ -280,11 +278,8 @@ def link_tree(src: Path, dest: Path) -> bool:
     if not src.is_dir():
         return False
     try:
-        for dirpath, _, files in os.walk(src):
-            target = dest / os.path.relpath(dirpath, src)
-            target.mkdir(parents=True, exist_ok=True)
-            for f in files:
-                link_or_copy(os.path.join(dirpath, f), target / f)
+        dest.mkdir(parents=True, exist_ok=True)
+        _stage(src.joinpath, files_under(src), dest)
     except OSError:
         return False
     return True
