@@ -158,3 +158,29 @@ def test_a_known_place_opens_an_organisation_s_name_that_ends_in_a_cue():
     assert ("Aleppo Media Center", "ORG") in _names("Activists at the Aleppo Media Center said so.")
     assert ("Damascus University", "ORG") in _names("Students at Damascus University protested.")
     assert {("Hama", "GPE"), ("Human Rights Watch", "ORG")} <= _names("Fighting in Hama Human Rights Watch said.")
+
+
+def test_a_known_place_is_found_whatever_its_first_word():
+    """"United States" and "United Kingdom" were dropped as a headline's verb ("United"), and
+    "Saudi Arabia" lost its demonym and then its name: none of them was ever found by rules."""
+    for text, place in [("He visited the United States on Monday.", "United States"),
+                        ("He left the United Kingdom on Sunday.", "United Kingdom"),
+                        ("Saudi Arabia said on Monday it would not.", "Saudi Arabia")]:
+        assert (place, "GPE") in _names(text)
+    assert {("United Arab Emirates", "GPE"), ("Saudi Arabia", "GPE")} <= \
+        _names("He visited the United Arab Emirates and Saudi Arabia, the main trading partners.")
+    # a demonym before other words is still cut, and a title-cased headline is still no name
+    assert _names("Saudi officials met the Saudi Foreign Minister.") == set()
+    assert _names("Civilians Being Silently Slaughtered") == set()
+
+
+def test_a_known_place_of_several_words_ends_where_another_name_starts():
+    """Scraped lists drop their commas: "Saudi Arabia Turkey", "Eastern Ghouta Douma" were one
+    name each (a person). A place of one word was already cut so; one of several now is too,
+    unless an organisation's name goes on ("United States Department of …", "New York
+    University's")."""
+    assert {("Saudi Arabia", "GPE"), ("Turkey", "GPE"), ("Qatar", "GPE")} <= _names("Saudi Arabia Turkey and Qatar met.")
+    assert {("Eastern Ghouta", "GPE"), ("Douma", "GPE")} <= _names("Shelling in Eastern Ghouta Douma was heavy.")
+    assert ("New York University", "ORG") in _names("A professor at New York University’s law school said so.")
+    assert any(t.startswith("United States Department") for t in
+               _texts("The United States Department of Housing and Urban Development said so."))

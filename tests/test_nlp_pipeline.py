@@ -57,3 +57,12 @@ def test_parse_subject_becomes_the_speaker():
     assert len(qs) == 1 and qs[0].kind == "indirect"
     assert qs[0].speaker.text == "Jaafar Husseini"
     assert qs[0].text == "the talks failed again"
+
+
+def test_pipeline_names_carry_the_language_once():
+    """spaCy's packages name themselves without the language, the shipped pipeline with it:
+    the summary and the site's footer said "en_en_archive_sm"."""
+    from archive.nlp.pipeline import _pipeline_name
+
+    assert _pipeline_name({"lang": "en", "name": "core_web_sm", "version": "3.8.0"}) == "en_core_web_sm 3.8.0"
+    assert _pipeline_name({"lang": "en", "name": "en_archive_sm", "version": "0.2.0"}) == "en_archive_sm 0.2.0"

@@ -267,8 +267,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # Arab Army"): keep it when a cue word follows; cut it before a person or place.
             own_name = w in demonyms and w not in _DATE_WORDS and len(words) >= 3 and \
                 any(x.group(0) in org or x.group(0) in militia for x in words[1:])
-            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) or (w in demonyms and not own_name) \
-                    or (at_start and w.lower() in lowered_words) \
+            if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
+                    or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
+                    and not _opens_place(words, places) \
                     or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in _DATE_WORDS):
                 words.pop(0)
                 continue
@@ -289,8 +290,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Governorate" cut off from its name
         if any(_ADVERB.match(w.group(0)) and w.group(0) not in places for w in words):
             continue
-        if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) and not any(w.group(0) in org or w.group(0) in militia for w in words):
-            continue  # "Being Silently Slaughtered": a title-cased headline, not a name
+        if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) \
+                and not any(w.group(0) in org or w.group(0) in militia for w in words) and not _opens_place(words, places):
+            continue  # "Being Silently Slaughtered": a title-cased headline, not a name ("United States" is a place)
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
         end = _title_end(words)
         if end and not _is_title(words[0].group(0)) and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
@@ -319,6 +321,12 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     return out
 
 
+def _opens_place(words: list, places) -> bool:
+    """Whether the first words are a known place: "Saudi Arabia" opens with a demonym and
+    "United States" with a word that looks like a headline's verb, yet both are names."""
+    return len(words) >= 2 and any(" ".join(w.group(0) for w in words[:k]) in places for k in range(2, min(len(words), 5) + 1))
+
+
 @lru_cache(maxsize=8)
 def _title_words(titles: tuple[str, ...]) -> frozenset[str]:
     return frozenset(t.rstrip(".") for t in titles if " " not in t)
@@ -334,6 +342,7 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
     known place that a non-place word follows ("Hama Human Rights Watch"); and around spans
     already taken by the registry ("Kataeb Hizballah and of the Kataib Sayyid al-Shuhada")."""
     stop = _stopwords()
+    org = _lexicon()[1]
     taken = _Taken.of(taken)
     for m in _RUN.finditer(text):
         s0 = m.start()
@@ -357,10 +366,10 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             if word == "The" and cur:
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
-            if cur and len(cur) == 1 and text[cur[0][0]:cur[0][1]] in places and word[:1].isupper() \
-                    and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[0][1]]} {word}" not in places \
-                    and not _place_in_org_name(word, m.group(0).split()[-1]):
-                pieces.append(cur[0])
+            if cur and len(cur) <= 4 and text[cur[0][0]:cur[-1][1]] in places and word[:1].isupper() \
+                    and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[-1][1]]} {word}" not in places \
+                    and not _place_in_org_name(word, m.group(0).split()[-1]) and re.sub(r"(?:’s|'s)$", "", word) not in org:
+                pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
                     (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places):

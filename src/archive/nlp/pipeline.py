@@ -99,6 +99,12 @@ def load_pipeline(model: str = "auto"):
     _register_components()
     first = next((n for n in ("senter", "parser") if nlp.has_pipe(n)), None)
     nlp.add_pipe(PARAGRAPH_COMPONENT, before=first) if first else nlp.add_pipe(PARAGRAPH_COMPONENT)
-    meta = nlp.meta
-    name = f"{meta.get('lang', 'en')}_{meta.get('name', 'pipeline')} {meta.get('version', '')}".strip()
-    return nlp, PipelineInfo(name, nlp.has_pipe("parser"), nlp.has_pipe("ner"))
+    return nlp, PipelineInfo(_pipeline_name(nlp.meta), nlp.has_pipe("parser"), nlp.has_pipe("ner"))
+
+
+def _pipeline_name(meta: dict) -> str:
+    """"en_core_web_sm 3.8.0", "en_archive_sm 0.2.0": spaCy's packages give their name without
+    the language ("core_web_sm"), the shipped pipeline with it ("en_archive_sm")."""
+    lang, name = meta.get("lang", "en"), meta.get("name", "pipeline")
+    full = name if name.startswith(f"{lang}_") else f"{lang}_{name}"
+    return f"{full} {meta.get('version', '')}".strip()
