@@ -47,3 +47,21 @@ def test_reads_documents_with_offsets_and_scores_them(tmp_path):
     assert [t for *_, t in docs[0]["gold"]] == ["PER", "PER", "LOC"]
     res = tool.score(docs)
     assert res["gold"] == 3 and res["right"] == res["typed"] == 3 and res["predicted"] == 3
+
+
+def test_reads_a_docbin_of_gold_entities_leaving_events_out(tmp_path):
+    """`--docbin`: the held-out sets of training/prepare_data.py (GUM test, CrossNER test)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    tool = _tool()
+    nlp = spacy.blank("en")
+    doc = nlp("Sergei Lavrov met John Kerry in Geneva during the Syrian Civil War .")
+    doc.ents = [doc.char_span(0, 13, "PERSON"), doc.char_span(18, 28, "PERSON"), doc.char_span(32, 38, "GPE"),
+                doc.char_span(50, 66, "EVENT")]
+    path = tmp_path / "gold.spacy"
+    DocBin(docs=[doc]).to_disk(path)
+    docs = tool.read_docbin(path)
+    assert [t for *_, t in docs[0]["gold"]] == ["PER", "PER", "LOC"]  # no EVENT: the rules look for none
+    res = tool.score(docs)
+    assert res["gold"] == 3 and res["typed"] == 3

@@ -1,6 +1,13 @@
-"""Score the rules name finder (src/archive/nlp/names.py) on Universal NER English EWT.
+"""Score the rules name finder (src/archive/nlp/names.py) on Universal NER English EWT, or on
+the held-out NER sets the shipped pipeline is scored on.
 
     python tools/eval_names.py [--uner FILE.iob2]
+    python tools/eval_names.py --docbin training/corpus/ner-test-gum.spacy
+
+`--docbin` reads a spaCy DocBin with gold entities (PERSON, ORG, GPE; EVENT is left out, as
+the rules do not look for events), as `training/prepare_data.py` writes them: the GUM test
+split and the CrossNER politics test set, which neither the rules nor the shipped pipeline
+were tuned or trained on.
 
 Reads `../shared/data/uner_english_ewt/en_ewt-ud-dev.iob2` beside the checkout by default
 (CC BY-SA 4.0; nothing of it is committed). Each document's sentences are joined with spaces
@@ -53,6 +60,26 @@ def read_documents(path: Path) -> list[dict]:
     return docs
 
 
+def read_docbin(path: Path) -> list[dict]:
+    """The same documents from a DocBin of gold entities (GUM, CrossNER via prepare_data.py);
+    sentences as the rules pipeline splits them."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    docs = []
+    for gold in DocBin().from_disk(path).get_docs(nlp.vocab):
+        text = gold.text
+        docs.append({"text": text, "sentences": [(s.start_char, s.end_char) for s in nlp(text).sents],
+                     "gold": [[e.start_char, e.end_char, DOCBIN_LABELS[e.label_]] for e in gold.ents
+                              if e.label_ in DOCBIN_LABELS]})
+    return docs
+
+
+DOCBIN_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
 def score(docs: list[dict]) -> dict:
     gold = predicted = right = typed = 0
     for doc in docs:
@@ -76,11 +103,12 @@ def _prf(right: int, predicted: int, gold: int) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--uner", default=str(ROOT.parent / "shared" / "data" / "uner_english_ewt" / "en_ewt-ud-dev.iob2"))
+    ap.add_argument("--docbin", help="a spaCy DocBin with gold entities instead (training/prepare_data.py)")
     a = ap.parse_args(argv)
-    path = Path(a.uner)
+    path = Path(a.docbin or a.uner)
     if not path.is_file():
-        ap.error(f"no UNER file at {path}")
-    res = score(read_documents(path))
+        ap.error(f"no {'DocBin' if a.docbin else 'UNER file'} at {path}")
+    res = score(read_docbin(path) if a.docbin else read_documents(path))
     print(f"{res['documents']} documents, {res['gold']} gold names, {res['predicted']} found")
     print(f"exact span  {_prf(res['right'], res['predicted'], res['gold'])}")
     print(f"typed       {_prf(res['typed'], res['predicted'], res['gold'])}")
