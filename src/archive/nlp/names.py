@@ -26,6 +26,7 @@ _WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
 _RUN = re.compile(rf"{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
+_NAME_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "du", "van", "von"})
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as",
     "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "this",
@@ -47,6 +48,12 @@ def _lexicon():
     titles = sorted({t.lower() for t in word_list("titles.txt")}, key=len, reverse=True)
     demonyms = set(word_list("demonyms.txt"))
     return places, org, militia, titles, demonyms
+
+
+@lru_cache(maxsize=1)
+def _verb_like_names() -> frozenset[str]:
+    """"Mohammed", "Khaled", "Xi Jinping": names that the headline rule would take for verbs."""
+    return frozenset(word_list("verb_like_names.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +226,11 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "PERSON"
     if len(words) <= 2 and re.match(r"^(?:Al|El)(?:-|$)", words[0]) and not re.search(r"\b(?:bin|ibn|abu)\b", name, re.I):
         return "GPE"  # "Al-Tabqah", "Al Sukhnah": a bare al-name is a town far more often than a person
-    if all(re.sub(r"^(?:al|el|an|ar|as|ash|ad|az|at)-", "", w)[:1].isupper() for w in words) and len(words) <= 4 and not any(w.isupper() and len(w) > 1 for w in words):
+    # Lowercase particles inside a person's name do not count: "Osama bin Laden", "Mohammed bin
+    # Salman", "Ursula von der Leyen" (a run holds only these between capitalised words).
+    named = [w for w in words if w not in _NAME_PARTICLES] if len(words) >= 3 else words
+    if all(re.sub(r"^(?:al|el|an|ar|as|ash|ad|az|at)-", "", w)[:1].isupper() for w in named) and len(named) <= 4 \
+            and not any(w.isupper() and len(w) > 1 for w in named):
         if all(w.lower() in _words_of(text) for w in words):
             return None  # "Chemical Attack", "Double Game": title case of words the article also writes in lowercase
         return "PERSON"
@@ -290,7 +301,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Governorate" cut off from its name
         if any(_ADVERB.match(w.group(0)) and w.group(0) not in places for w in words):
             continue
-        if len(words) >= 2 and sum(1 for w in words if _HEADLINE_WORD.match(w.group(0))) \
+        if len(words) >= 2 and any(_HEADLINE_WORD.match(w.group(0)) and w.group(0) not in _verb_like_names() for w in words) \
                 and not any(w.group(0) in org or w.group(0) in militia for w in words) and not _opens_place(words, places):
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name ("United States" is a place)
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
@@ -316,7 +327,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # cue-typed groups in it are real; a bare "person" there is usually not.
             continue
         if label == "PERSON" and " " in name:
-            persons.add(name.split()[-1])
+            surname = name.split()[-1]
+            persons.add(surname)
+            # "Bashar al-Assad", then "Assad": English news drops the Arabic article
+            persons.add(re.sub(r"^(?:al|el|Al|El)-", "", surname))
         out.append(RawMention(ns, ne, name, label, "rules"))
     return out
 
