@@ -198,3 +198,16 @@ def test_arabic_names_with_particles_and_verb_like_given_names():
     # the headline rule still holds for other -ed and -ing words, and a run of connectors is no person
     assert _names("Civilians Being Silently Slaughtered") == set()
     assert ("Bank of England", "ORG") in _names("The Bank of England said so.")
+
+
+def test_a_place_or_a_leader_is_known_by_the_words_around_it():
+    """English says what a place is ("the town of Tabqa", "Jobar neighbourhood"): such towns
+    were people or nothing; a regime or an administration is named after its leader ("the
+    Assad regime", "the Trump administration"): such surnames were nothing."""
+    assert ("Tabqa", "GPE") in _names("Jets struck the town of Tabqa on Monday.")
+    assert ("Jobar", "GPE") in _names("Shelling hit Jobar neighbourhood on Monday.")
+    assert ("Bab Amr", "GPE") in _names("Troops entered the neighbourhood of Bab Amr.")
+    assert ("Assad", "PERSON") in _names("Residents said the Assad regime shelled the town.")
+    assert ("Trump", "PERSON") in _names("The Trump administration said so.")
+    # an organisation's or a militia's cue still wins
+    assert ("Taliban", "MILITIA") in _names("Under the Taliban regime, girls stayed home.")

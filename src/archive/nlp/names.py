@@ -63,6 +63,12 @@ def _stopwords() -> frozenset[str]:
 
 # Prefixes of Levantine and Mesopotamian place names ("Khan Shaykhun", "Tal Abyad", "Deir
 # Hafer"), and compass words before a place ("Northern Caucasus").
+# What a place is, in lowercase around its name: "the town of Tabqa", "Idlib province".
+_PLACE_BEFORE = re.compile(r"\b(?:city|cities|town|towns|village|villages|neighbou?rhoods?|district|province|governorate|"
+                           r"suburbs?|countryside|outskirts|capital|hometown|port|region)\s+of\s+(?:the\s+)?\Z")
+_PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb)\b")
+# A government or a regime named after its leader: "the Assad regime", "the Trump administration".
+_LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
                 "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy"}
 _COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower"}
@@ -205,6 +211,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "MILITIA"
     if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
         return "ORG"
+    if len(words) <= 3 and (_PLACE_BEFORE.search(text, max(0, start - 40), start) or _PLACE_AFTER.match(text, end)):
+        return "GPE"  # "the town of Tabqa", "Idlib province": English names a place by what it is
     if words[-1] in _PLACE_LAST and "and" not in words or (len(words) >= 2 and (words[0] in _PLACE_FIRST or words[0] in _COMPASS and " ".join(words[1:]) in places)):
         return "GPE"
     if name.isupper() and name.title() in places:
@@ -221,6 +229,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             return None  # "Activists say": a plural common noun, not a name
         if _title_before(text, start, titles) or (after and after[0].lower() in reporting_verbs()):
             return "PERSON"
+        if _LEADER_AFTER.match(text, end):
+            return "PERSON"  # "the Assad regime", "the Trump administration": named after its leader
         return None
     if _title_before(text, start, titles):
         return "PERSON"
