@@ -211,3 +211,15 @@ def test_a_place_or_a_leader_is_known_by_the_words_around_it():
     assert ("Trump", "PERSON") in _names("The Trump administration said so.")
     # an organisation's or a militia's cue still wins
     assert ("Taliban", "MILITIA") in _names("Under the Taliban regime, girls stayed home.")
+
+
+def test_places_inside_compounds_and_demonyms_that_open_a_cue():
+    """"the US-led coalition", "the UK-based Observatory", "the Syria-Turkey border" named no
+    place; "U.S." was the organisation "U.S"; "Islamic State" lost its "Islamic" (a demonym)."""
+    assert ("US", "GPE") in _names("Strikes by the US-led coalition hit the town.")
+    assert ("UK", "GPE") in _names("The UK-based Observatory said so.")
+    assert {("Syria", "GPE"), ("Turkey", "GPE")} <= _names("They fled to the Syria-Turkey border.")
+    assert ("U.S.", "GPE") in _names("He flew to the U.S. on Monday.")
+    assert ("U.S.", "GPE") in _names("The U.S.-backed offensive began.")
+    assert ("Islamic State", "MILITIA") in _names("Fighters of the Islamic State group held the town.")
+    assert _names("Russian-backed forces advanced.") == set()

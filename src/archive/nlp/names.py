@@ -286,8 +286,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
             # A demonym opens an organisation's own name ("Syrian Democratic Forces", "Syrian
             # Arab Army"): keep it when a cue word follows; cut it before a person or place.
-            own_name = w in demonyms and w not in _DATE_WORDS and len(words) >= 3 and \
+            own_name = w in demonyms and w not in _DATE_WORDS and (len(words) >= 3 and \
                 any(x.group(0) in org or x.group(0) in militia for x in words[1:])
+                or _opens_cue(text[s + words[0].start():e], org, militia))
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
                     or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
                     and not _opens_place(words, places) \
@@ -325,7 +326,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue
         ns, ne = s + words[0].start(), s + words[-1].end()
         ne = _strip_possessive(ns, ne, text)
-        ne = ns + len(text[ns:ne].rstrip(".,;:’'-"))
+        if text[ns:ne] not in places:
+            ne = ns + len(text[ns:ne].rstrip(".,;:’'-"))
+        if text[ne:ne + 1] == "." and text[ns:ne + 1] in places:
+            ne += 1  # "U.S.": its last full stop is its own (a run ends before it)
         if ne <= ns or taken_sorted.overlaps(ns, ne):
             continue
         name = text[ns:ne]
@@ -343,6 +347,35 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             persons.add(re.sub(r"^(?:al|el|Al|El)-", "", surname))
         out.append(RawMention(ns, ne, name, label, "rules"))
     return out
+
+
+_COMPOUND_TAIL = re.compile(r"^(?:led|backed|held|based|controlled|run|linked|allied|affiliated|owned|dominated|"
+                            r"sponsored|funded|brokered|born|made)$")
+
+
+def _places_in_compound(word: str, places, demonyms) -> list[tuple[int, int]]:
+    """(start, end) in `word` of the known places of a hyphenated compound made only of places,
+    demonyms and participles ("US-led", "U.S.-backed", "Syria-Turkey", "US-Iraqi"); [] for any
+    other word, or a place whose name has a hyphen itself."""
+    word = word.rstrip(".,;:")
+    if word in places:
+        return []
+    out, at = [], 0
+    parts = word.split("-")
+    for part in parts:
+        if part in places:
+            out.append((at, at + len(part)))
+        elif part not in demonyms and not _COMPOUND_TAIL.match(part):
+            return []
+        at += len(part) + 1
+    return out if len(parts) > 1 else []
+
+
+def _opens_cue(run: str, org, militia) -> bool:
+    """Whether the run opens with a cue of several words: "Islamic State" (a militia) starts
+    with a demonym, yet the demonym belongs to the name."""
+    return any(" " in cue and run.startswith(cue) and (len(run) == len(cue) or not run[len(cue)].isalnum())
+               for cue in (*militia, *org))
 
 
 def _opens_place(words: list, places) -> bool:
@@ -366,7 +399,7 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
     known place that a non-place word follows ("Hama Human Rights Watch"); and around spans
     already taken by the registry ("Kataeb Hizballah and of the Kataib Sayyid al-Shuhada")."""
     stop = _stopwords()
-    org = _lexicon()[1]
+    _, org, _, _, demonyms = _lexicon()
     taken = _Taken.of(taken)
     for m in _RUN.finditer(text):
         s0 = m.start()
@@ -376,6 +409,15 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         for w in re.finditer(r"\S+", m.group(0)):
             ws, we = s0 + w.start(), s0 + w.end()
             word = w.group(0)
+            places_in = _places_in_compound(word, places, demonyms) if "-" in word else None
+            if places_in:
+                # "US-led", "UK-based", "Syria-Turkey border": the places in the compound are
+                # names of their own; the compound ends the run.
+                if cur:
+                    pieces.append((cur[0][0], cur[-1][1]))
+                cur = []
+                pieces.extend((ws + a, ws + b) for a, b in places_in if not taken.overlaps(ws + a, ws + b))
+                continue
             if word in stop or any(c.isdigit() for c in word) or taken.overlaps(ws, we) \
                     or _HYPHEN_ADJ.match(word):
                 if cur:
