@@ -206,6 +206,8 @@ def test_a_place_or_a_leader_is_known_by_the_words_around_it():
     Assad regime", "the Trump administration"): such surnames were nothing."""
     assert ("Tabqa", "GPE") in _names("Jets struck the town of Tabqa on Monday.")
     assert ("Jobar", "GPE") in _names("Shelling hit Jobar neighbourhood on Monday.")
+    assert ("Madaya", "GPE") in _names("Shops in Madaya town were closed.")
+    assert ("Trump", "GPE") not in _names("Voters came to a Trump town hall.")  # a town hall is no town
     assert ("Bab Amr", "GPE") in _names("Troops entered the neighbourhood of Bab Amr.")
     assert ("Assad", "PERSON") in _names("Residents said the Assad regime shelled the town.")
     assert ("Trump", "PERSON") in _names("The Trump administration said so.")
@@ -222,4 +224,5 @@ def test_places_inside_compounds_and_demonyms_that_open_a_cue():
     assert ("U.S.", "GPE") in _names("He flew to the U.S. on Monday.")
     assert ("U.S.", "GPE") in _names("The U.S.-backed offensive began.")
     assert ("Islamic State", "MILITIA") in _names("Fighters of the Islamic State group held the town.")
+    assert ("Daesh", "MILITIA") in _names("Airstrikes hit Daesh-held villages.")
     assert _names("Russian-backed forces advanced.") == set()

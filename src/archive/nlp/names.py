@@ -66,7 +66,8 @@ def _stopwords() -> frozenset[str]:
 # What a place is, in lowercase around its name: "the town of Tabqa", "Idlib province".
 _PLACE_BEFORE = re.compile(r"\b(?:city|cities|town|towns|village|villages|neighbou?rhoods?|district|province|governorate|"
                            r"suburbs?|countryside|outskirts|capital|hometown|port|region)\s+of\s+(?:the\s+)?\Z")
-_PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb)\b")
+_PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb|city|region|village|"
+                          r"town(?!\s+hall))\b")
 # A government or a regime named after its leader: "the Assad regime", "the Trump administration".
 _LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
@@ -354,16 +355,17 @@ _COMPOUND_TAIL = re.compile(r"^(?:led|backed|held|based|controlled|run|linked|al
 
 
 def _places_in_compound(word: str, places, demonyms) -> list[tuple[int, int]]:
-    """(start, end) in `word` of the known places of a hyphenated compound made only of places,
-    demonyms and participles ("US-led", "U.S.-backed", "Syria-Turkey", "US-Iraqi"); [] for any
-    other word, or a place whose name has a hyphen itself."""
+    """(start, end) in `word` of the known places and militias of a hyphenated compound made
+    only of these, demonyms and participles ("US-led", "U.S.-backed", "Syria-Turkey", "US-Iraqi",
+    "Daesh-held"); [] for any other word, or a place whose name has a hyphen itself."""
     word = word.rstrip(".,;:")
     if word in places:
         return []
+    militia = _lexicon()[2]
     out, at = [], 0
     parts = word.split("-")
     for part in parts:
-        if part in places:
+        if part in places or part in militia and part.isalpha() and part[:1].isupper():  # "Daesh-held", "ISIS-controlled"
             out.append((at, at + len(part)))
         elif part not in demonyms and not _COMPOUND_TAIL.match(part):
             return []
