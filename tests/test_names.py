@@ -226,3 +226,16 @@ def test_places_inside_compounds_and_demonyms_that_open_a_cue():
     assert ("Islamic State", "MILITIA") in _names("Fighters of the Islamic State group held the town.")
     assert ("Daesh", "MILITIA") in _names("Airstrikes hit Daesh-held villages.")
     assert _names("Russian-backed forces advanced.") == set()
+
+
+def test_parts_of_known_places_and_page_furniture():
+    """"Rural Damascus", "Northeastern Aleppo", "Old Damascus" were people; share buttons
+    ("Facebook Like Follow Follow", "Print Tweet Views") and a headline's auxiliary ("Are Donald
+    Trump's …") were names of people."""
+    assert {("Rural Damascus", "GPE"), ("Northeastern Aleppo", "GPE")} <= \
+        _names("Shelling hit Rural Damascus and Northeastern Aleppo on Monday.")
+    assert ("Old Damascus", "GPE") in _names("Shops in Old Damascus stayed open.")
+    assert _names("Facebook Like Follow Follow") == set()
+    assert _names("Print Tweet Views") == set()
+    assert ("Donald Trump", "PERSON") in _names("Are Donald Trump tweets a danger? Many ask.")
+    assert ("IS", "ORG") in _names("IS fighters held the town.")  # "is" is no auxiliary here

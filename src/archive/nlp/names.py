@@ -37,6 +37,9 @@ _FUNCTION_WORDS = {
     "analysts", "officials", "sources", "yesterday", "today", "tomorrow", "on", "with", "over",
     "under", "between", "among", "without", "within", "despite", "once", "then", "now", "so",
     "not", "no", "yes", "more", "less", "several", "few", "one", "two", "three", "first",
+    # auxiliaries that open a headline's question ("Are Donald Trump's …"); not "is" ("IS"
+    # is the Islamic State) nor "will" ("Will Smith")
+    "are", "was", "were", "has", "have", "had", "does", "did",
 }
 
 
@@ -72,7 +75,11 @@ _PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neig
 _LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
                 "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy"}
-_COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower"}
+_COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower",
+            "Northeastern", "Northwestern", "Southeastern", "Southwestern", "North-eastern", "North-western",
+            "South-eastern", "South-western",
+            # "Rural Damascus", "Greater Damascus", "Old Damascus": a part of a known place
+            "Rural", "Greater", "Old"}
 _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport", "Base", "Square", "Crossing",
                "Valley", "Gorge", "Desert", "District", "Region", "Plain", "Lake", "Sea", "Gulf", "Island", "Islands",
                "Bridge", "Dam", "Neighbourhood", "Neighborhood", "Quarter", "Camp",
