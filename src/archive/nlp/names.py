@@ -251,6 +251,10 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             and not any(w.isupper() and len(w) > 1 for w in named):
         if all(w.lower() in _words_of(text) for w in words):
             return None  # "Chemical Attack", "Double Game": title case of words the article also writes in lowercase
+        last = words[-1]
+        if len(words) >= 2 and len(last) >= 5 and last.endswith("s") and not last.endswith(("us", "ss")) \
+                and last.lower() in _words_of(text) and last not in persons:
+            return None  # "Terrorist Rocket Attacks", "Jeish Al Fatah Terrorists": a headline's plural noun
         return "PERSON"
     # Five or more capitalised words without a cue: glued names or a headline, not a name.
     return None
