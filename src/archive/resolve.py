@@ -318,11 +318,14 @@ class Resolver:
                 by_tail[tail].append(o)
         for k in keys:
             t = self.type_for_key(k)
-            if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t):
+            if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t) \
+                    and _plural_of(self._forms[k], self._forms[k[:-1]]):
                 # The rarer spelling joins the commoner: "Al Qaedas" → "Al Qaeda", but
                 # "Democratic Force" → "Democratic Forces" (a plural, not a possessive).
                 many, few = sum(self._forms[k].values()), sum(self._forms[k[:-1]].values())
-                if many <= few:
+                # A person's name does not take a plural: "Donald Trumps" is a possessive whose
+                # apostrophe the scraper dropped, however often ("Donald Trumps tweets").
+                if many <= few or t == "actor" and self.type_for_key(k[:-1]) == "actor":
                     self._alias_of[k] = k[:-1]
                 else:
                     self._alias_of[k[:-1]] = k
@@ -336,8 +339,19 @@ class Resolver:
                 longer = [o for o in dict.fromkeys(by_tail.get(k, []) + irregular)
                           if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
                           and self._family(self.type_for_key(o)) == self._family(t)]
+                # Unless the longer name is a rare variant of the shorter: a word a headline
+                # glued on ("Defiant Bashar al Assad", "Syria Free Syrian Army", once each) must
+                # not take over "Bashar al-Assad" (214 times) and its id; or, for a person, the
+                # extra word says where or what, not who ("Senator Ted Cruz", "Iraqi Saleh
+                # Hamdani"). (An organisation's place or demonym is part of its name: "Russian
+                # Defense Ministry" is the "Defense Ministry" of the archive.)
                 if len(longer) == 1:
-                    self._alias_of[k] = longer[0]
+                    o = longer[0]
+                    first = self._forms[o].most_common(1)[0][0].split()[0] if self._forms[o] else ""
+                    if t == "actor" and _describes(first) or 5 * sum(self._forms[o].values()) < sum(self._forms[k].values()):
+                        self._alias_of.setdefault(o, k)
+                    else:
+                        self._alias_of[k] = o
         for k, target in list(self._alias_of.items()):
             while target in self._alias_of and self._alias_of[target] != k:
                 target = self._alias_of[target]
@@ -356,13 +370,23 @@ class Resolver:
         return max(c, key=lambda t: (c[t], -_TYPE_ORDER.index(t)))
 
     def _full_name_key(self, key: str, article_full: dict[str, str]) -> str:
-        """A lone surname → the full name's key: this article's first, else the archive's one."""
+        """A lone surname → the full name's key (after merges): this article's first, else the
+        archive's one, or the one that nine in ten of the archive's full names with this
+        surname name ("Assad" in Syrian news: Bashar al-Assad, not Hafez)."""
         if " " in key:
             return key
+        alias_of = getattr(self, "_alias_of", {})
         if key in article_full:
-            return article_full[key]
-        fulls = self._surnames.get(key, set())
-        return next(iter(fulls)) if len(fulls) == 1 else key
+            return alias_of.get(article_full[key], article_full[key])
+        fulls = {alias_of.get(f, f) for f in self._surnames.get(key, ())}
+        if len(fulls) == 1:
+            return next(iter(fulls))
+        if fulls:
+            counts = {f: sum(self._forms[f].values()) for f in fulls}
+            top = max(sorted(counts), key=counts.__getitem__)
+            if counts[top] >= 0.9 * sum(counts.values()):
+                return top
+        return key
 
     def _entity_for(self, key: str, etype: str) -> Entity:
         eid = self._ids.get(key)
@@ -479,6 +503,30 @@ class Resolver:
         if not lone and self._learned:  # the entity exists now and its type never changes
             self._final_memo[(raw.text, raw.label)] = (ent.type, ent.id)
         return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+
+
+@lru_cache(maxsize=4096)
+def _describes(word: str) -> bool:
+    """Whether a word before a name says where or what it is, not who: a known place, a
+    demonym, a title ("UN", "Syrian", "Senator")."""
+    return word in _places() or word in _demonyms() or word.lower().rstrip(".") in _titles()
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    return frozenset(word_list("demonyms.txt"))
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(t.lower() for t in word_list("titles.txt"))
+
+
+def _plural_of(forms: Counter, singular_forms: Counter) -> bool:
+    """Whether a spelling of one key is a spelling of the other with "s" added: the keys are
+    loose ("Alloush" and "Ali" give "alas" and "ala"), the spellings are not."""
+    singular = {f.lower() for f in singular_forms}
+    return any(f.lower()[:-1] in singular for f in forms if f[-1:] in "sS")
 
 
 _START, _END = attrgetter("start"), attrgetter("end")

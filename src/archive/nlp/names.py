@@ -235,7 +235,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         after = text[end:end + 20].split()
         if after and after[0] == "say" or name.endswith(("ists", "ians")):
             return None  # "Activists say": a plural common noun, not a name
-        if _title_before(text, start, titles) or (after and after[0].lower() in reporting_verbs()):
+        if _title_before(text, start, titles) or (after and after[0].lower().rstrip(".,;:") in reporting_verbs()):
             return "PERSON"
         if _LEADER_AFTER.match(text, end):
             return "PERSON"  # "the Assad regime", "the Trump administration": named after its leader
