@@ -247,3 +247,16 @@ def test_a_headline_ending_in_a_plural_noun_is_no_person():
     text = "Terrorist Rocket Attacks Hit Aleppo. Rocket attacks by terrorists killed two."
     assert not any(t.endswith("Attacks") for t in _texts(text))
     assert ("Black Lives Matter", "PERSON") in _names("Black Lives Matter marched. Black lives were lost.")
+
+
+def test_abbreviations_menus_and_contractions_are_no_names():
+    """"TV", "GMT", "NGO" alone were organisations; a site's menu of twenty capitalised words
+    was one; "“…,” I’m told." made "I’m" a person."""
+    assert _names("Shelling began at 10:00 GMT, state TV and an NGO said.") == set()
+    assert ("Syrian State TV", "ORG") in _names("Syrian State TV said so.")
+    assert _names("OS Android Youtube Satellite Coverage Partner Hotels Corporate About TRT World Careers "
+                  "Press Releases Documentary Contact Us") == set()
+    assert ("Organisation for Security and Co-operation", "ORG") in \
+        _names("The Organisation for Security and Co-operation in Europe said so.")
+    assert _names("“It is over,” I’m told.") == set()
+    assert ("Meeks", "PERSON") in _names("“It is over,” Meeks said.")  # a reporting verb before the full stop

@@ -58,3 +58,13 @@ def test_a_possessive_needs_a_spelling_with_an_s_and_a_person_takes_none():
     assert _entity_of(archive, "Ali") != _entity_of(archive, "Alloush")
     archive = _index("Donald Trumps tweets angered many.", "Donald Trumps tweets again.", "Donald Trump said so.")
     assert _entity_of(archive, "Donald Trumps") == _entity_of(archive, "Donald Trump") == {"donald-trump"}
+
+
+def test_a_name_in_capitals_is_the_name_written_so():
+    """"DAESH" in a headline was an entity apart from "Daesh" (an acronym's key is its letters,
+    a name's its loose key); "USA" must not join "Asia", whose loose key it shares."""
+    archive = _index("Fighters of DAESH claimed the attack.", "Daesh fighters left the town.",
+                     "The USA and Asia traded. The USA said so.", "Asia grew.")
+    assert _entity_of(archive, "DAESH") == _entity_of(archive, "Daesh")
+    assert _entity_of(archive, "USA") != _entity_of(archive, "Asia")
+    assert {m.type for ms in _index("IS fighters held the town.").mentions.values() for m in ms} == {"militia"}

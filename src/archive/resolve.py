@@ -318,7 +318,12 @@ class Resolver:
                 by_tail[tail].append(o)
         for k in keys:
             t = self.type_for_key(k)
-            if k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t) \
+            shouted = self._shouted_key(k)
+            if shouted is not None and self._family(self.type_for_key(shouted)) == self._family(t):
+                # "DAESH", "MOSCOW" in a headline are "Daesh", "Moscow" (an acronym's key is its
+                # letters, a name's its loose key: they would never meet), and "NATO" is "Nato"
+                self._alias_of[k] = shouted
+            elif k.endswith("s") and k[:-1] in self._types and self._family(self.type_for_key(k[:-1])) == self._family(t) \
                     and _plural_of(self._forms[k], self._forms[k[:-1]]):
                 # The rarer spelling joins the commoner: "Al Qaedas" → "Al Qaeda", but
                 # "Democratic Force" → "Democratic Forces" (a plural, not a possessive).
@@ -358,6 +363,17 @@ class Resolver:
             self._alias_of[k] = target
             self._forms[target].update(self._forms[k])
             self._types[target].update(self._types[k])
+
+    def _shouted_key(self, key: str) -> str | None:
+        """The key of the name that `key`'s all-capital spellings are, written as a name
+        ("DAESH" → "Daesh"), when the archive has that name; else None."""
+        forms = self._forms.get(key)
+        if not forms or not all(f.isupper() and len(f) >= 3 for f in forms):
+            return None
+        spelling = max(sorted(forms), key=forms.__getitem__).title()
+        other = name_key(spelling)
+        # the very spelling must be the other name's: loose keys ignore vowels ("USA", "Asia")
+        return other if other != key and spelling in self._forms.get(other, ()) else None
 
     @staticmethod
     def _family(etype: str) -> str:

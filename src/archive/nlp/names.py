@@ -40,6 +40,8 @@ _FUNCTION_WORDS = {
     # auxiliaries that open a headline's question ("Are Donald Trump's …"); not "is" ("IS"
     # is the Islamic State) nor "will" ("Will Smith")
     "are", "was", "were", "has", "have", "had", "does", "did",
+    # contractions ("“…,” I’m told."): a pronoun, never a name
+    "i’m", "i'm", "i’ve", "i've", "i’d", "i'd", "i’ll", "i'll",
 }
 
 
@@ -206,11 +208,19 @@ def _written_lowercase(name: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(low)}\b", text) is not None
 
 
+# Abbreviations of common nouns, not names, when they stand alone ("Syrian State TV" is a name)
+_COMMON_ACRONYMS = frozenset({"TV", "GMT", "UTC", "NGO", "NGOs", "URL", "PM", "AM", "CEO", "PhD", "OK"})
+
+
 def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str | None:
     places, org, militia, titles, demonyms = _lexicon()
     words = name.split()
     if name in places:
         return "GPE"
+    if name in _COMMON_ACRONYMS:
+        return None
+    if sum(1 for w in words if w[:1].isupper()) > 7:
+        return None  # "OS Android Youtube Satellite Coverage Partner Hotels …": a page's menu, not a name
     if len(words) == 1 and not name.isupper() and _written_lowercase(name, text):
         # "Army", "Front" alone, in an article that also writes "army", "front": a common word, even
         # where it is a cue ("Congress", "Hezbollah", never written so, stay)
