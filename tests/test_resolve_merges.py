@@ -68,3 +68,14 @@ def test_a_name_in_capitals_is_the_name_written_so():
     assert _entity_of(archive, "DAESH") == _entity_of(archive, "Daesh")
     assert _entity_of(archive, "USA") != _entity_of(archive, "Asia")
     assert {m.type for ms in _index("IS fighters held the town.").mentions.values() for m in ms} == {"militia"}
+
+
+def test_other_names_of_a_country_are_one_place():
+    """"US", "U.S." and "United States" were three places, "Britain" and "UK" two
+    (data/place_aliases.txt)."""
+    archive = _index("The US and Britain said so.", "U.S. officials met UK envoys in the United States.",
+                     "The United States and the United Kingdom agreed.")
+    us = _entity_of(archive, "US") | _entity_of(archive, "U.S.") | _entity_of(archive, "United States")
+    uk = _entity_of(archive, "Britain") | _entity_of(archive, "UK") | _entity_of(archive, "United Kingdom")
+    assert us == {"united-states"} and uk == {"united-kingdom"}
+    assert archive.entities["united-states"].type == "place"

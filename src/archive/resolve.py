@@ -73,6 +73,16 @@ def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _place_aliases() -> dict[str, str]:
+    """Each other name of a country (`data/place_aliases.txt`) → its first name."""
+    out = {}
+    for line in word_list("place_aliases.txt"):
+        first, *others = [n.strip() for n in line.split(" | ")]
+        out.update((o, first) for o in others)
+    return out
+
+
 def _places() -> frozenset[str]:
     return frozenset(word_list("places.txt"))
 
@@ -84,6 +94,7 @@ _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Wester
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
         return text.replace(".", "").lower()  # "U.N." = "UN"
     if text.isupper() and len(text) <= 6 and text.title() not in _places():
