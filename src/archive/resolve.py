@@ -258,6 +258,7 @@ class Resolver:
         self._resolve_memo: dict[tuple[str, str], tuple | bool] = {}
         self._full_memo: dict[tuple[str, str], tuple] = {}
         self._final_memo: dict[tuple[str, str], tuple[str, str]] = {}  # (text, label) → (type, entity id)
+        self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -303,6 +304,7 @@ class Resolver:
         self._merge_keys()
         self._resolve_memo.clear()  # remembered under the counts and merges before these
         self._final_memo.clear()
+        self._surname_memo.clear()
         self._learned = True
 
     def _merge_keys(self) -> None:
@@ -405,6 +407,12 @@ class Resolver:
         alias_of = getattr(self, "_alias_of", {})
         if key in article_full:
             return alias_of.get(article_full[key], article_full[key])
+        found = self._surname_memo.get(key)
+        if found is None:  # the archive's choice: the same for every article
+            found = self._surname_memo[key] = self._archive_full_name(key, alias_of)
+        return found
+
+    def _archive_full_name(self, key: str, alias_of: dict[str, str]) -> str:
         fulls = {alias_of.get(f, f) for f in self._surnames.get(key, ())}
         if len(fulls) == 1:
             return next(iter(fulls))
@@ -514,6 +522,7 @@ class Resolver:
                 self._forms[key][raw.text.strip()] += 1
                 self._resolve_memo.clear()
                 self._final_memo.clear()
+                self._surname_memo.clear()
             key = getattr(self, "_alias_of", {}).get(key, key)
             lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
             hit = (key, etype, lone)
