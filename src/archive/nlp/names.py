@@ -56,6 +56,12 @@ def _lexicon():
 
 
 @lru_cache(maxsize=1)
+def _news_agencies() -> frozenset[str]:
+    """"Reuters", "Sputnik": organisations named by one word (`data/news_agencies.txt`)."""
+    return frozenset(word_list("news_agencies.txt"))
+
+
+@lru_cache(maxsize=1)
 def _verb_like_names() -> frozenset[str]:
     """"Mohammed", "Khaled", "Xi Jinping": names that the headline rule would take for verbs."""
     return frozenset(word_list("verb_like_names.txt"))
@@ -219,6 +225,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "GPE"
     if name in _COMMON_ACRONYMS:
         return None
+    if name in _news_agencies():
+        return "ORG"
     if sum(1 for w in words if w[:1].isupper()) > 7:
         return None  # "OS Android Youtube Satellite Coverage Partner Hotels …": a page's menu, not a name
     if len(words) == 1 and not name.isupper() and _written_lowercase(name, text):
