@@ -259,6 +259,7 @@ class Resolver:
         self._full_memo: dict[tuple[str, str], tuple] = {}
         self._final_memo: dict[tuple[str, str], tuple[str, str]] = {}  # (text, label) → (type, entity id)
         self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
+        self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -480,9 +481,13 @@ class Resolver:
         return out
 
     def _article_full(self, a: AnnotatedArticle) -> dict[str, str]:
-        """The article's full names by their surname's key: surname key → full name key."""
+        """The article's full names by their surname's key: surname key → full name key; and
+        its organisations' and militias' names of several words by each of their words
+        (`_GROUP_WORD` + word key → full name key after merges, "" when two names share the
+        word): "the Observatory" after "Syrian Observatory for Human Rights"."""
         article_full: dict[str, str] = {}
-        full_memo = self._full_memo
+        full_memo, group_memo = self._full_memo, self._group_memo
+        alias_of = getattr(self, "_alias_of", {})
         for raw in a.mentions:
             if raw.source != "registry":
                 # (surname key, full name key) of a full name, () otherwise: a pure function of
@@ -497,7 +502,28 @@ class Resolver:
                     full_memo[(raw.text, raw.label)] = pair
                 if pair:
                     article_full.setdefault(*pair)
+                words_full = group_memo.get((raw.text, raw.label))
+                if words_full is None:
+                    words_full = group_memo[(raw.text, raw.label)] = self._group_words(raw)
+                if words_full:
+                    full = alias_of.get(words_full[1], words_full[1])
+                    for w in words_full[0]:
+                        article_full[w] = full if article_full.get(w, full) == full else ""
         return article_full
+
+    def _group_words(self, raw: RawMention) -> tuple:
+        """((`_GROUP_WORD` + key of each word that can name it alone, …), full name key) of an
+        organisation's or militia's name of several words; () for any other mention."""
+        words = raw.text.split()
+        if len(words) < 2 or self._registry_id(raw.text) is not None or self._family(self._raw_type(raw)) != "group":
+            return ()
+        full = name_key(raw.text)
+        if sum(self._forms[self._alias_of.get(full, full) if hasattr(self, "_alias_of") else full].values()) < 3:
+            return ()  # a headline's run once or twice ("Tim Kaine's Senate"), not a name to go by
+        # Only the common nouns an organisation's name is made of ("Observatory", "Coalition",
+        # "Army"); a word that is a name itself ("ISIS", "Hezbollah") stays its own entity.
+        own = tuple(dict.fromkeys(_GROUP_WORD + name_key(w) for w in words if w in _org_cues()))
+        return (own, full) if own else ()
 
     def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
         if raw.source == "registry":
@@ -531,12 +557,17 @@ class Resolver:
         elif hit is False:
             return None
         key, etype, lone = hit
+        # one word of an organisation's name ("the Observatory"): the one name of this article
+        # that holds it, if there is one
+        group_word = not lone and " " not in key and self._family(etype) == "group"
         if lone:  # a lone surname: this article's full name, else the archive's one
             key = self._full_name_key(key, article_full or {})
+        elif group_word and article_full:
+            key = article_full.get(_GROUP_WORD + key) or key
         eid = self._ids.get(key)
         ent = self.entities[eid] if eid is not None else \
             self._entity_for(key, self.type_for_key(key) if key in self._types else etype)
-        if not lone and self._learned:  # the entity exists now and its type never changes
+        if not lone and not group_word and self._learned:  # the entity exists now and its type never changes
             self._final_memo[(raw.text, raw.label)] = (ent.type, ent.id)
         return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
 
@@ -546,6 +577,11 @@ def _describes(word: str) -> bool:
     """Whether a word before a name says where or what it is, not who: a known place, a
     demonym, a title ("UN", "Syrian", "Senator")."""
     return word in _places() or word in _demonyms() or word.lower().rstrip(".") in _titles()
+
+
+@lru_cache(maxsize=1)
+def _org_cues() -> frozenset[str]:
+    return frozenset(word_list("org_cues.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -565,5 +601,6 @@ def _plural_of(forms: Counter, singular_forms: Counter) -> bool:
     return any(f.lower()[:-1] in singular for f in forms if f[-1:] in "sS")
 
 
+_GROUP_WORD = "\0group\0"  # keys of `_article_full` that are an organisation's words, not surnames
 _START, _END = attrgetter("start"), attrgetter("end")
 _mention = fast_maker(Mention, ("start", "end", "text", "type", "entity"))
