@@ -559,7 +559,7 @@ class Resolver:
         key, etype, lone = hit
         # one word of an organisation's name ("the Observatory"): the one name of this article
         # that holds it, if there is one
-        group_word = not lone and " " not in key and self._family(etype) == "group"
+        group_word = not lone and " " not in key and key in _org_cue_keys() and self._family(etype) == "group"
         if lone:  # a lone surname: this article's full name, else the archive's one
             key = self._full_name_key(key, article_full or {})
         elif group_word and article_full:
@@ -582,6 +582,12 @@ def _describes(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _org_cues() -> frozenset[str]:
     return frozenset(word_list("org_cues.txt"))
+
+
+@lru_cache(maxsize=1)
+def _org_cue_keys() -> frozenset[str]:
+    """The keys of the words `_group_words` maps: only their mentions depend on the article."""
+    return frozenset(name_key(w) for w in _org_cues())
 
 
 @lru_cache(maxsize=1)
