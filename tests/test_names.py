@@ -225,6 +225,7 @@ def test_places_inside_compounds_and_demonyms_that_open_a_cue():
     assert ("U.S.", "GPE") in _names("The U.S.-backed offensive began.")
     assert ("Islamic State", "MILITIA") in _names("Fighters of the Islamic State group held the town.")
     assert ("Daesh", "MILITIA") in _names("Airstrikes hit Daesh-held villages.")
+    assert ("Peoples Protection Units", "MILITIA") in _names("The Peoples Protection Units said so.")  # the YPG, written out
     assert _names("Russian-backed forces advanced.") == set()
 
 
