@@ -209,6 +209,8 @@ def test_a_place_or_a_leader_is_known_by_the_words_around_it():
     assert ("Madaya", "GPE") in _names("Shops in Madaya town were closed.")
     assert ("Trump", "GPE") not in _names("Voters came to a Trump town hall.")  # a town hall is no town
     assert ("Bab Amr", "GPE") in _names("Troops entered the neighbourhood of Bab Amr.")
+    # the head noun of a Levantine place name says so too ("pit", "meadow", "plain")
+    assert {("Jubb al-Jarrah", "GPE"), ("Sahl al-Ghab", "GPE")} <= _names("Jets hit Jubb al-Jarrah and Sahl al-Ghab.")
     assert ("Assad", "PERSON") in _names("Residents said the Assad regime shelled the town.")
     assert ("Trump", "PERSON") in _names("The Trump administration said so.")
     # an organisation's or a militia's cue still wins

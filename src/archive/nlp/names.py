@@ -82,7 +82,10 @@ _PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neig
 # A government or a regime named after its leader: "the Assad regime", "the Trump administration".
 _LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
-                "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy"}
+                "Jebel", "Wadi", "Bab", "Albu", "Qasr", "Tel", "Hayy",
+                # more head nouns of Levantine place names: pit, hill, village, house, well,
+                # meadow, suburb, market, plain ("Jubb al-Jarrah", "Marj al-Sultan", "Sahl al-Ghab")
+                "Jubb", "Tall", "Kfar", "Kafar", "Beit", "Bir", "Marj", "Dahiyet", "Dahiyat", "Souq", "Suq", "Sahl"}
 _COMPASS = {"North", "Northern", "South", "Southern", "East", "Eastern", "West", "Western", "Central", "Upper", "Lower",
             "Northeastern", "Northwestern", "Southeastern", "Southwestern", "North-eastern", "North-western",
             "South-eastern", "South-western",
