@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
-from archive.nlp.lexicon import word_list
+from archive.nlp.lexicon import word_list, word_set
 from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
 from archive.reader import slugify
 from archive.registry import Registry
@@ -522,7 +522,7 @@ class Resolver:
             return ()  # a headline's run once or twice ("Tim Kaine's Senate"), not a name to go by
         # Only the common nouns an organisation's name is made of ("Observatory", "Coalition",
         # "Army"); a word that is a name itself ("ISIS", "Hezbollah") stays its own entity.
-        own = tuple(dict.fromkeys(_GROUP_WORD + name_key(w) for w in words if w in _org_cues()))
+        own = tuple(dict.fromkeys(_GROUP_WORD + name_key(w) for w in words if w in word_set("org_cues.txt")))
         return (own, full) if own else ()
 
     def resolve(self, raw: RawMention, article_full: dict[str, str] | None = None) -> Mention | None:
@@ -576,23 +576,13 @@ class Resolver:
 def _describes(word: str) -> bool:
     """Whether a word before a name says where or what it is, not who: a known place, a
     demonym, a title ("UN", "Syrian", "Senator")."""
-    return word in _places() or word in _demonyms() or word.lower().rstrip(".") in _titles()
-
-
-@lru_cache(maxsize=1)
-def _org_cues() -> frozenset[str]:
-    return frozenset(word_list("org_cues.txt"))
+    return word in _places() or word in word_set("demonyms.txt") or word.lower().rstrip(".") in _titles()
 
 
 @lru_cache(maxsize=1)
 def _org_cue_keys() -> frozenset[str]:
     """The keys of the words `_group_words` maps: only their mentions depend on the article."""
-    return frozenset(name_key(w) for w in _org_cues())
-
-
-@lru_cache(maxsize=1)
-def _demonyms() -> frozenset[str]:
-    return frozenset(word_list("demonyms.txt"))
+    return frozenset(name_key(w) for w in word_set("org_cues.txt"))
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,12 @@ def word_list(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def word_set(name: str) -> frozenset[str]:
+    """The entries of a data file, for membership tests."""
+    return frozenset(_lines(name))
+
+
+@lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, bool]]:
     """form -> (lemma, takes_hearer)."""
     out: dict[str, tuple[str, bool]] = {}

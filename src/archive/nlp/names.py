@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from archive.models import RawMention
-from archive.nlp.lexicon import reporting_verbs, word_list
+from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 
 _WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
@@ -53,18 +53,6 @@ def _lexicon():
     titles = sorted({t.lower() for t in word_list("titles.txt")}, key=len, reverse=True)
     demonyms = set(word_list("demonyms.txt"))
     return places, org, militia, titles, demonyms
-
-
-@lru_cache(maxsize=1)
-def _news_agencies() -> frozenset[str]:
-    """"Reuters", "Sputnik": organisations named by one word (`data/news_agencies.txt`)."""
-    return frozenset(word_list("news_agencies.txt"))
-
-
-@lru_cache(maxsize=1)
-def _verb_like_names() -> frozenset[str]:
-    """"Mohammed", "Khaled", "Xi Jinping": names that the headline rule would take for verbs."""
-    return frozenset(word_list("verb_like_names.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -228,7 +216,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "GPE"
     if name in _COMMON_ACRONYMS:
         return None
-    if name in _news_agencies():
+    if name in word_set("news_agencies.txt"):
         return "ORG"
     if sum(1 for w in words if w[:1].isupper()) > 7:
         return None  # "OS Android Youtube Satellite Coverage Partner Hotels …": a page's menu, not a name
@@ -345,7 +333,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Governorate" cut off from its name
         if any(_ADVERB.match(w.group(0)) and w.group(0) not in places for w in words):
             continue
-        if len(words) >= 2 and any(_HEADLINE_WORD.match(w.group(0)) and w.group(0) not in _verb_like_names() for w in words) \
+        if len(words) >= 2 and any(_HEADLINE_WORD.match(w.group(0)) and w.group(0) not in word_set("verb_like_names.txt") for w in words) \
                 and not any(w.group(0) in org or w.group(0) in militia for w in words) and not _opens_place(words, places):
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name ("United States" is a place)
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
