@@ -84,7 +84,7 @@ def _place_aliases() -> dict[str, str]:
 
 
 def _places() -> frozenset[str]:
-    return frozenset(word_list("places.txt"))
+    return word_set("places.txt")
 
 
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
@@ -260,6 +260,7 @@ class Resolver:
         self._final_memo: dict[tuple[str, str], tuple[str, str]] = {}  # (text, label) → (type, entity id)
         self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
         self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
+        self._alias_of: dict[str, str] = {}  # name key → the key it joins (`_merge_keys`)
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -303,16 +304,21 @@ class Resolver:
             if etype == "actor" and len(words) >= 2:
                 surnames[name_key(words[-1])].add(key)
         self._merge_keys()
-        self._resolve_memo.clear()  # remembered under the counts and merges before these
+        self._forget()  # remembered under the counts and merges before these
+        self._learned = True
+
+    def _forget(self) -> None:
+        """Drop every choice remembered under the counts and merges, which just changed."""
+        self._resolve_memo.clear()
         self._final_memo.clear()
         self._surname_memo.clear()
-        self._learned = True
+        self._group_memo.clear()
 
     def _merge_keys(self) -> None:
         """Join keys that name the same thing: a stripped possessive ("Al Qaedas" → "Al
         Qaeda"), an acronym and its one expansion ("SDF" → "Syrian Democratic Forces"), and a
         shorter name that ends exactly one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
-        self._alias_of: dict[str, str] = {}
+        self._alias_of = {}
         keys = list(self._types)
         initials: dict[str, set[str]] = defaultdict(set)
         for k in keys:
@@ -405,7 +411,7 @@ class Resolver:
         surname name ("Assad" in Syrian news: Bashar al-Assad, not Hafez)."""
         if " " in key:
             return key
-        alias_of = getattr(self, "_alias_of", {})
+        alias_of = self._alias_of
         if key in article_full:
             return alias_of.get(article_full[key], article_full[key])
         found = self._surname_memo.get(key)
@@ -486,8 +492,7 @@ class Resolver:
         (`_GROUP_WORD` + word key → full name key after merges, "" when two names share the
         word): "the Observatory" after "Syrian Observatory for Human Rights"."""
         article_full: dict[str, str] = {}
-        full_memo, group_memo = self._full_memo, self._group_memo
-        alias_of = getattr(self, "_alias_of", {})
+        full_memo, group_memo, alias_of = self._full_memo, self._group_memo, self._alias_of
         for raw in a.mentions:
             if raw.source != "registry":
                 # (surname key, full name key) of a full name, () otherwise: a pure function of
@@ -518,7 +523,7 @@ class Resolver:
         if len(words) < 2 or self._registry_id(raw.text) is not None or self._family(self._raw_type(raw)) != "group":
             return ()
         full = name_key(raw.text)
-        if sum(self._forms[self._alias_of.get(full, full) if hasattr(self, "_alias_of") else full].values()) < 3:
+        if sum(self._forms[self._alias_of.get(full, full)].values()) < 3:
             return ()  # a headline's run once or twice ("Tim Kaine's Senate"), not a name to go by
         # Only the common nouns an organisation's name is made of ("Observatory", "Coalition",
         # "Army"); a word that is a name itself ("ISIS", "Hezbollah") stays its own entity.
@@ -546,10 +551,8 @@ class Resolver:
             if not self._learned or key not in self._types:
                 self._types[key][etype] += 1
                 self._forms[key][raw.text.strip()] += 1
-                self._resolve_memo.clear()
-                self._final_memo.clear()
-                self._surname_memo.clear()
-            key = getattr(self, "_alias_of", {}).get(key, key)
+                self._forget()
+            key = self._alias_of.get(key, key)
             lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
             hit = (key, etype, lone)
             if self._learned:
@@ -576,18 +579,13 @@ class Resolver:
 def _describes(word: str) -> bool:
     """Whether a word before a name says where or what it is, not who: a known place, a
     demonym, a title ("UN", "Syrian", "Senator")."""
-    return word in _places() or word in word_set("demonyms.txt") or word.lower().rstrip(".") in _titles()
+    return word in _places() or word in word_set("demonyms.txt") or word.lower().rstrip(".") in word_set("titles.txt")
 
 
 @lru_cache(maxsize=1)
 def _org_cue_keys() -> frozenset[str]:
     """The keys of the words `_group_words` maps: only their mentions depend on the article."""
     return frozenset(name_key(w) for w in word_set("org_cues.txt"))
-
-
-@lru_cache(maxsize=1)
-def _titles() -> frozenset[str]:
-    return frozenset(t.lower() for t in word_list("titles.txt"))
 
 
 def _plural_of(forms: Counter, singular_forms: Counter) -> bool:

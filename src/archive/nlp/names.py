@@ -87,7 +87,9 @@ _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport
                "Road", "Street", "Avenue", "Highway", "Farms", "Hospital", "School", "Palace", "Countryside",
                "Mosque", "Stadium", "Market", "Prison", "Heights", "Port", "Village"}
 # Adjectives glued with a hyphen ("Kurdish-led", "Daesh-held") describe a name, they are not in it.
-_HYPHEN_ADJ = re.compile(r"^[\w’']+-(?:led|backed|held|based|controlled|run|linked|allied|affiliated|derived|owned|majority|dominated)$", re.I)
+# Participles after a hyphen ("-led", "-backed"): the word before them describes a name.
+_PARTICIPLES = "led|backed|held|based|controlled|run|linked|allied|affiliated|owned|dominated"
+_HYPHEN_ADJ = re.compile(rf"^[\w’']+-(?:{_PARTICIPLES}|derived|majority)$", re.I)
 _HEADLINE_WORD = re.compile(r"^[A-Z][a-z]{2,}(?:ing|ed)$")
 _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")  # "Reportedly": adverbs are never inside a name
 
@@ -309,7 +311,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # Arab Army"): keep it when a cue word follows; cut it before a person or place.
             own_name = w in demonyms and w not in _DATE_WORDS and (len(words) >= 3 and \
                 any(x.group(0) in org or x.group(0) in militia for x in words[1:])
-                or _opens_cue(text[s + words[0].start():e], org, militia))
+                or _opens_cue(text[s + words[0].start():e]))
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
                     or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
                     and not _opens_place(words, places) \
@@ -327,7 +329,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         if not words:
             continue
         bare = [w.group(0).rstrip(".").lower() for w in words]
-        if all(b in title_words_all(titles) for b in bare) or " ".join(bare) in titles:
+        if all(b in _title_set() for b in bare) or " ".join(bare) in titles:
             continue  # "Col", "Lt", "Prime Minister": a title without its name
         if len(words) == 1 and words[0].group(0) in _PLACE_LAST:
             continue  # "Governorate" cut off from its name
@@ -370,8 +372,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     return out
 
 
-_COMPOUND_TAIL = re.compile(r"^(?:led|backed|held|based|controlled|run|linked|allied|affiliated|owned|dominated|"
-                            r"sponsored|funded|brokered|born|made)$")
+_COMPOUND_TAIL = re.compile(rf"^(?:{_PARTICIPLES}|sponsored|funded|brokered|born|made)$")
 
 
 def _places_in_compound(word: str, places, demonyms) -> list[tuple[int, int]]:
@@ -393,26 +394,22 @@ def _places_in_compound(word: str, places, demonyms) -> list[tuple[int, int]]:
     return out if len(parts) > 1 else []
 
 
-def _opens_cue(run: str, org, militia) -> bool:
+def _opens_cue(run: str) -> bool:
     """Whether the run opens with a cue of several words: "Islamic State" (a militia) starts
     with a demonym, yet the demonym belongs to the name."""
-    return any(" " in cue and run.startswith(cue) and (len(run) == len(cue) or not run[len(cue)].isalnum())
-               for cue in (*militia, *org))
+    return any(run.startswith(cue) and (len(run) == len(cue) or not run[len(cue)].isalnum()) for cue in _multiword_cues())
+
+
+@lru_cache(maxsize=1)
+def _multiword_cues() -> tuple[str, ...]:
+    _, org, militia, _, _ = _lexicon()
+    return tuple(sorted(cue for cue in (*militia, *org) if " " in cue))
 
 
 def _opens_place(words: list, places) -> bool:
     """Whether the first words are a known place: "Saudi Arabia" opens with a demonym and
     "United States" with a word that looks like a headline's verb, yet both are names."""
     return len(words) >= 2 and any(" ".join(w.group(0) for w in words[:k]) in places for k in range(2, min(len(words), 5) + 1))
-
-
-@lru_cache(maxsize=8)
-def _title_words(titles: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(t.rstrip(".") for t in titles if " " not in t)
-
-
-def title_words_all(titles) -> frozenset[str]:
-    return _title_words(tuple(titles))
 
 
 def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
