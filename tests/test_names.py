@@ -272,3 +272,45 @@ def test_a_news_agency_named_by_one_word_is_an_organisation():
     assert ("Sputnik", "ORG") in _names("Sputnik reported the attack.")
     assert {("AFP", "ORG"), ("Reuters", "ORG")} <= _names("AFP and Reuters said so.")
     assert {("Aleppo", "GPE"), ("Reuters", "ORG")} <= _names("Shelling hit Aleppo Reuters said.")
+
+
+def test_a_name_through_of_or_and_ends_before_a_place_possessive():
+    """"the Quds Force of Iran’s Revolutionary Guards" was the organisation "Quds Force of
+    Iran"; "against ISIS and Iran’s influence" the militia "ISIS and Iran"."""
+    got = _names("He leads the Quds Force of Iran’s Revolutionary Guards, Esmail Qaani, they said.")
+    assert {("Quds Force", "ORG"), ("Iran", "GPE"), ("Revolutionary Guards", "ORG")} <= got
+    assert not any("of Iran" in t for t, _ in got)
+    got = _names("Western support against ISIS and Iran’s influence.")
+    assert {("ISIS", "MILITIA"), ("Iran", "GPE")} <= got
+    assert ("Bank of America", "ORG") in _names("The Bank of America said so.")
+    assert ("Federal Bureau of Prisons", "ORG") in _names("The Federal Bureau of Prisons said so.")
+
+
+def test_publications_crossings_and_assemblies():
+    """"told The Arab Weekly" gave nothing ("Weekly" looked like an adverb); "The Independent"
+    was a person; a crossing is a place with its name; "General Assembly" lost its "General"
+    as if it were a title."""
+    assert ("The Arab Weekly", "ORG") in _names("A source told The Arab Weekly that it was so.")
+    assert ("The Independent", "ORG") in _names("They fought, according to The Independent.")
+    assert ("Shalamjah border crossing", "GPE") in _names("He asked to open the Shalamjah border crossing now.")
+    assert ("Nasib crossing", "GPE") in _names("Trucks used the Nasib crossing with Jordan.")
+    assert not any("crossing" in t for t in _texts("Ahmed crossing the road was hit."))
+    assert ("General Assembly", "ORG") in _names("Its General Assembly meeting is on Monday.")
+    assert ("Mattis", "PERSON") in _names("General Mattis said so.")
+
+
+def test_two_groups_joined_by_and_are_two():
+    """"Kataib Sayyid al-Shuhada and Saraya al-Salam", "the United Nations and the Organisation
+    for the Prohibition of Chemical Weapons" were one group each; a name's own "and" stays."""
+    assert {("Kataib Sayyid al-Shuhada", "MILITIA"), ("Saraya al-Salam", "MILITIA")} <= \
+        _names("Kataib Sayyid al-Shuhada and Saraya al-Salam joined.")
+    assert {("Ahrar al-Sham", "MILITIA"), ("Al-Qaeda", "MILITIA")} <= _names("Ahrar al-Sham and Al-Qaeda fought.")
+    assert {("Coordination Framework", "ORG"), ("Sadrist Movement", "ORG")} <= \
+        _names("The Coordination Framework and the Sadrist Movement clashed.")
+    assert {("Human Rights Watch", "ORG"), ("Amnesty International", "ORG")} <= \
+        _names("Human Rights Watch and Amnesty International said so.")
+    assert ("Islamic State of Iraq and the Levant", "MILITIA") in _names("The Islamic State of Iraq and the Levant said.")
+    assert ("Organisation for Security and Co-operation", "ORG") in \
+        _names("The Organisation for Security and Co-operation in Europe said so.")
+    assert ("International Federation of Red Cross and Red Crescent Societies", "ORG") in \
+        _names("The International Federation of Red Cross and Red Crescent Societies said.")

@@ -67,6 +67,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:city|cities|town|towns|village|villages|neighb
                            r"suburbs?|countryside|outskirts|capital|hometown|port|region)\s+of\s+(?:the\s+)?\Z")
 _PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb|city|region|village|"
                           r"town(?!\s+hall))\b")
+_CROSSING_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint)\b")
 # A government or a regime named after its leader: "the Assad regime", "the Trump administration".
 _LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
 _PLACE_FIRST = {"Khan", "Tal", "Tell", "Ain", "Ras", "Deir", "Jisr", "Maaret", "Maarat", "Kafr", "Jabal",
@@ -119,16 +120,50 @@ def _surname_month(words: list, text: str, s: int) -> bool:
         and before not in _BEFORE_DATE
 
 
+def _has_cue(name: str, org, militia) -> bool:
+    """Whether a part of a run names a group by itself: a cue word, or a cue of several words
+    ("Rights Watch")."""
+    return any(w.strip("’'") in org or w.strip("’'") in militia for w in name.split() if w[:1].isupper()) \
+        or any(cue in name for cue in _multiword_cues())
+
+
+def _inside_fixed_name(run: str, at: int) -> bool:
+    """Whether the " and " at `at` in `run` is inside a name of `data/names_with_and.txt`."""
+    for phrase in word_set("names_with_and.txt"):
+        p = run.find(phrase, max(0, at - len(phrase)))
+        if 0 <= p <= at and at + len(" and ") <= p + len(phrase):
+            return True
+    return False
+
+
 def _and_parts(text: str, runs, places, org, militia):
     """The runs, with "and" between two names split: "President Obama and Hillary Clinton",
     "John Kerry and Russian Foreign Minister Sergei Lavrov" are two people (each part trimmed
-    and typed on its own). A run with an organisation or militia cue ("Organisation for
-    Security and Co-operation in Europe") or that is a known place ("Bosnia and Herzegovina")
-    stays whole."""
+    and typed on its own). A run that is a known place ("Bosnia and Herzegovina") stays whole,
+    and so does one with an organisation or militia cue ("Organisation for Security and
+    Co-operation in Europe") unless two names of groups meet at its "and" (below)."""
     for s, e, blob in runs:
         run = text[s:e]
-        if " and " not in run or run in places or any(w in org or w in militia for w in run.split()):
+        if " and " not in run or run in places:
             yield s, e, blob
+            continue
+        if _has_cue(run, org, militia):
+            # Two groups each named with a cue are two ("Kataib Sayyid al-Shuhada and Saraya
+            # al-Salam"), and so is a name after "and the" ("Hezbollah and the Houthis", "the
+            # Coordination Framework and the Sadrist Movement"); a name's own "and" stays
+            # ("Organisation for Security and Co-operation", "Islamic State of Iraq and the Levant").
+            start = s
+            for m in re.finditer(r" and ", run):
+                left, right = text[start:s + m.start()], run[m.end():].split(" and ")[0]
+                bare = right[4:] if right.startswith("the ") else None
+                if _inside_fixed_name(run, m.start()):
+                    continue  # "Red Cross and Red Crescent": one name
+                if bare is not None and bare not in places and bare[:1].isupper() \
+                        or _has_cue(left, org, militia) and _has_cue(right, org, militia):
+                    # each part is a blob (a headline's or a credit line's run) only by itself
+                    yield start, s + m.start(), len(left.split()) >= 6
+                    start = s + m.end()
+            yield start, e, blob if start == s else len(text[start:e].split()) >= 6
             continue
         start = s
         for m in re.finditer(r" and ", run):
@@ -333,17 +368,21 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Col", "Lt", "Prime Minister": a title without its name
         if len(words) == 1 and words[0].group(0) in _PLACE_LAST:
             continue  # "Governorate" cut off from its name
-        if any(_ADVERB.match(w.group(0)) and w.group(0) not in places for w in words):
+        if any(_ADVERB.match(w.group(0)) and w.group(0) not in places and w.group(0) not in org for w in words):
+            # ("The Arab Weekly", "Gulf Daily News": a cue word that looks like an adverb)
             continue
         if len(words) >= 2 and any(_HEADLINE_WORD.match(w.group(0)) and w.group(0) not in word_set("verb_like_names.txt") for w in words) \
                 and not any(w.group(0) in org or w.group(0) in militia for w in words) and not _opens_place(words, places):
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name ("United States" is a place)
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
         end = _title_end(words)
-        if end and not _is_title(words[0].group(0)) and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
+        if end and (not _is_title(words[0].group(0)) or all(w.group(0) in org for w in words[end:])) \
+                and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
+            # ("General Assembly", "General Command": a title before nothing but a cue word)
             end = 0  # "Syrian Revolution General Commission": an organisation's name, not a title before a person's
         words = words[end:]
-        while words and words[0].group(0).lower() in _FUNCTION_WORDS:
+        while words and words[0].group(0).lower() in _FUNCTION_WORDS \
+                and not (words[0].group(0) == "The" and _keeps_the(text[s:e])):
             words.pop(0)  # "of State John Kerry" once "Secretary" is cut
         if not words:
             continue
@@ -357,8 +396,20 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue
         name = text[ns:ne]
         label = _label(name, text, ns, ne, persons)
+        crossing = _CROSSING_AFTER.match(text, ne)
+        if label is None and crossing is not None and text[max(0, ns - 4):ns].lower() == "the ":
+            label = "GPE"  # "the Nasib crossing" (not "Ahmed crossing the road")
         if label is None:
             continue
+        if label == "PERSON" and name.startswith("The "):
+            label = "ORG"  # "according to The Independent": "The" was kept for a publication's name
+        if crossing is not None and label in ("GPE", "PERSON"):
+            # "the Shalamjah border crossing", "the Nasib crossing": the crossing is the place
+            # (the town it is named after may lie on the other side of the border)
+            ne, label = crossing.end(), "GPE"
+            if taken_sorted.overlaps(ns, ne):
+                continue
+            name = text[ns:ne]
         if blob and label == "PERSON" and not _title_before(text, ns, titles) and name.split()[-1] not in persons:
             # Six or more capitalised words in a row: a headline or a credit line. Places and
             # cue-typed groups in it are real; a bare "person" there is usually not.
@@ -460,12 +511,15 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                     (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places):
                 # "Britain’s Prime Minister Boris Johnson", "North Korea's Kim Jong Un": a place's
                 # possessive ends its own name (an organisation's, "People's Protection Units", does not)
+                cur = _cut_at_connector(text, cur, pieces)
                 cur.append((ws, we - 2))
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
                 continue
             stem = _possessive_stem(word, text_words, places) if not _keeps_possessive(word) else None
             if stem is not None:
+                if stem in places:  # "Iraqs" in "ISIS and Iraqs neighbours", not "Bureau of Prisons"
+                    cur = _cut_at_connector(text, cur, pieces)
                 cur.append((ws, we - 1))
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
@@ -475,6 +529,17 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
             yield a, b, blob
+
+
+def _cut_at_connector(text: str, cur: list, pieces: list) -> list:
+    """Before a possessive: a run that reaches it through "of" or "and" is two names, not one
+    ("the Quds Force of Iran’s Revolutionary Guards", "against ISIS and Iran’s influence": the
+    possessive's name owns what follows it, so it cannot be the end of the name before it).
+    The name before the connector becomes a piece; the current piece starts afresh."""
+    if len(cur) >= 2 and text[cur[-1][0]:cur[-1][1]] in ("of", "and"):
+        pieces.append((cur[0][0], cur[-2][1]))
+        return []
+    return cur
 
 
 def _place_in_org_name(next_word: str, last_word: str) -> bool:
