@@ -62,6 +62,26 @@ def test_reads_a_docbin_of_gold_entities_leaving_events_out(tmp_path):
     path = tmp_path / "gold.spacy"
     DocBin(docs=[doc]).to_disk(path)
     docs = tool.read_docbin(path)
-    assert [t for *_, t in docs[0]["gold"]] == ["PER", "PER", "LOC"]  # no EVENT: the rules look for none
+    assert [t for *_, t in docs[0]["gold"]] == ["PER", "PER", "LOC"]  # no EVENT: scored apart (--events)
     res = tool.score(docs)
     assert res["gold"] == 3 and res["typed"] == 3
+
+
+def test_scores_events_apart(tmp_path):
+    """`--events`: the gold EVENT spans against the events the archive finds (events.py, and
+    names that an event's cue word types), exactly and by overlap."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    tool = _tool()
+    nlp = spacy.blank("en")
+    text = "He won the 2004 Canadian federal election and fought in the Cold War ."
+    doc = nlp(text)
+    doc.ents = [doc.char_span(11, 41, "EVENT"), doc.char_span(60, 68, "EVENT")]
+    path = tmp_path / "gold.spacy"
+    DocBin(docs=[doc]).to_disk(path)
+    docs = tool.read_docbin(path, {"EVENT": "EVENT"})
+    assert [text[s:e] for s, e, _ in docs[0]["gold"]] == ["2004 Canadian federal election", "Cold War"]
+    res = tool.score_events(docs)
+    assert res == {"documents": 1, "gold": 2, "predicted": 2, "right": 2, "overlap": 2}
+    assert tool.main(["--events", "--docbin", str(path)]) == 0

@@ -4,10 +4,12 @@ the held-out NER sets the shipped pipeline is scored on.
     python tools/eval_names.py [--uner FILE.iob2]
     python tools/eval_names.py --docbin training/corpus/ner-test-gum.spacy
 
-`--docbin` reads a spaCy DocBin with gold entities (PERSON, ORG, GPE; EVENT is left out, as
-the rules do not look for events), as `training/prepare_data.py` writes them: the GUM test
-split and the CrossNER politics test set, which neither the rules nor the shipped pipeline
-were tuned or trained on.
+`--docbin` reads a spaCy DocBin with gold entities (PERSON, ORG, GPE; EVENT is scored apart,
+with `--events`), as `training/prepare_data.py` writes them: the GUM test split and the
+CrossNER politics test set, which neither the rules nor the shipped pipeline were tuned or
+trained on.
+
+    python tools/eval_names.py --events --docbin training/corpus/ner-test-crossner.spacy
 
 Reads `../shared/data/uner_english_ewt/en_ewt-ud-dev.iob2` beside the checkout by default
 (CC BY-SA 4.0; nothing of it is committed). Each document's sentences are joined with spaces
@@ -25,7 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from archive.nlp.events import find_events  # noqa: E402
 from archive.nlp.names import find_names  # noqa: E402
+from archive.resolve import LABEL_TYPES, guess_kind  # noqa: E402
 
 LABELS = {"PERSON": "PER", "ORG": "ORG", "MILITIA": "ORG", "GPE": "LOC"}
 
@@ -60,7 +64,7 @@ def read_documents(path: Path) -> list[dict]:
     return docs
 
 
-def read_docbin(path: Path) -> list[dict]:
+def read_docbin(path: Path, labels: dict | None = None) -> list[dict]:
     """The same documents from a DocBin of gold entities (GUM, CrossNER via prepare_data.py);
     sentences as the rules pipeline splits them."""
     import spacy
@@ -72,8 +76,8 @@ def read_docbin(path: Path) -> list[dict]:
     for gold in DocBin().from_disk(path).get_docs(nlp.vocab):
         text = gold.text
         docs.append({"text": text, "sentences": [(s.start_char, s.end_char) for s in nlp(text).sents],
-                     "gold": [[e.start_char, e.end_char, DOCBIN_LABELS[e.label_]] for e in gold.ents
-                              if e.label_ in DOCBIN_LABELS]})
+                     "gold": [[e.start_char, e.end_char, (labels or DOCBIN_LABELS)[e.label_]] for e in gold.ents
+                              if e.label_ in (labels or DOCBIN_LABELS)]})
     return docs
 
 
@@ -93,6 +97,25 @@ def score(docs: list[dict]) -> dict:
     return {"documents": len(docs), "gold": gold, "predicted": predicted, "right": right, "typed": typed}
 
 
+def score_events(docs: list[dict]) -> dict:
+    """Events (events.py) around the rules' names, against gold EVENT spans: exactly, and by
+    overlap (conventions differ on where an event's phrase starts: "the 2016 presidential
+    election" or "2016 presidential election")."""
+    gold = predicted = right = overlapping = 0
+    for doc in docs:
+        spans = [(s, e) for s, e, _ in doc["gold"]]
+        gold += len(spans)
+        names = find_names(doc["text"], doc["sentences"])
+        # as the archive types them: an event's cue word makes a name an event ("Cold War",
+        # resolve.guess_kind), and events.py finds the phrases around names
+        named = [m for m in names if guess_kind(m.text, LABEL_TYPES[m.label])[1] == "event"]
+        for m in named + find_events(doc["text"], names, lambda m: LABEL_TYPES.get(m.label)):
+            predicted += 1
+            right += (m.start, m.end) in spans
+            overlapping += any(m.start < e and s < m.end for s, e in spans)
+    return {"documents": len(docs), "gold": gold, "predicted": predicted, "right": right, "overlap": overlapping}
+
+
 def _prf(right: int, predicted: int, gold: int) -> str:
     p = right / predicted if predicted else 0.0
     r = right / gold if gold else 0.0
@@ -104,10 +127,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--uner", default=str(ROOT.parent / "shared" / "data" / "uner_english_ewt" / "en_ewt-ud-dev.iob2"))
     ap.add_argument("--docbin", help="a spaCy DocBin with gold entities instead (training/prepare_data.py)")
+    ap.add_argument("--events", action="store_true", help="score the events of a --docbin (its EVENT spans) instead")
     a = ap.parse_args(argv)
     path = Path(a.docbin or a.uner)
     if not path.is_file():
         ap.error(f"no {'DocBin' if a.docbin else 'UNER file'} at {path}")
+    if a.events:
+        if not a.docbin:
+            ap.error("--events needs --docbin (UNER has no events)")
+        res = score_events(read_docbin(path, {"EVENT": "EVENT"}))
+        print(f"{res['documents']} documents, {res['gold']} gold events, {res['predicted']} found")
+        print(f"exact span  {_prf(res['right'], res['predicted'], res['gold'])}")
+        # (an overlap counts once per prediction: recall here is of predictions, an approximation)
+        print(f"overlap     {_prf(res['overlap'], res['predicted'], res['gold'])}")
+        return 0
     res = score(read_docbin(path) if a.docbin else read_documents(path))
     print(f"{res['documents']} documents, {res['gold']} gold names, {res['predicted']} found")
     print(f"exact span  {_prf(res['right'], res['predicted'], res['gold'])}")

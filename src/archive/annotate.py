@@ -44,7 +44,8 @@ class Annotator:
         return "person" if t == "actor" else "group" if t in ("organisation", "militia") else None
 
     def finish(self, article: Article, analysis: Analysis) -> AnnotatedArticle:
-        mentions = find_mentions(article.text, analysis, self.matcher, self.info.has_ner, self.event_matcher)
+        mentions = find_mentions(article.text, analysis, self.matcher, self.info.has_ner, self.event_matcher,
+                                 self._types)
         quotes = find_all_quotes(article.text, analysis, mentions, self._speaker_kind)
         return AnnotatedArticle(article, tuple(mentions), tuple(quotes), analysis.sentences, self.info.name)
 

@@ -65,6 +65,10 @@ def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
         _KIND_CUES = _kind_cues()
     for pattern, kind, override in _KIND_CUES:
         if pattern.search(name):
+            if etype == "event":
+                # an event is what happened, whatever its words name: "visit to the West Bank"
+                # is not a bank
+                return (kind, None) if override in (None, "event") else (None, None)
             if etype == "actor":
                 # The rules call any short capitalised run a person; a cue word of a group or
                 # an event ("Human Rights Watch", "Civil War") overrides that guess.
@@ -87,6 +91,8 @@ def _places() -> frozenset[str]:
     return word_set("places.txt")
 
 
+_EVENT_MANNER = re.compile(r"^(?:upcoming|coming|forthcoming|next|last|previous|recent|unannounced|surprise|secret|"
+                           r"official|rare|first|brief|historic|landmark|[a-z]+-day)\s+(?=(?:\w+\s+)?(?:elections?|visit|trip)\b)")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
@@ -94,6 +100,9 @@ _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Wester
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
     text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    # "the upcoming elections" = "the elections", "unannounced visit to Baghdad" = "visit to
+    # Baghdad": when or how is not which (events.py finds these phrases)
+    text = _EVENT_MANNER.sub("", text)
     text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
         return text.replace(".", "").lower()  # "U.N." = "UN"
@@ -336,6 +345,7 @@ class Resolver:
             head, sep, tail = o.partition(" ")
             if sep:
                 by_tail[tail].append(o)
+        event_keys = None  # the events' keys of several words, listed when first needed
         for k in keys:
             t = self.type_for_key(k)
             shouted = self._shouted_key(k)
@@ -357,6 +367,14 @@ class Resolver:
             elif k.isalpha() and k.islower() and any(f.isupper() for f in self._forms[k]) and len(initials.get(k, ())) == 1 \
                     and self.type_for_key(next(iter(initials[k]))) != "actor":  # "PM" is not Panos Moumtzis
                 self._alias_of[k] = next(iter(initials[k]))
+            elif " " in k and t == "event":
+                # "strategic dialogue" → "US-Iraq strategic dialogue": the one longer event of
+                # the archive that a shorter one ends (an event's qualifiers may be several words)
+                if event_keys is None:
+                    event_keys = [o for o in keys if " " in o and self.type_for_key(o) == "event"]
+                longer = [o for o in event_keys if o != k and o.endswith(" " + k)]
+                if len(longer) == 1:
+                    self._alias_of[k] = longer[0]
             elif " " in k and t in ("actor", "organisation", "militia"):
                 # "Abdel Rahman" → "Rami Abdel Rahman"; "Democratic Forces" → "Syrian
                 # Democratic Forces": only when exactly one longer name of the family ends so.
@@ -441,6 +459,8 @@ class Resolver:
         own = [f for f in forms if name_key(f) == key] or list(forms)
         name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", f)) < 2, -forms[f], len(f), f))[0]
         name = re.sub(r"^(?:the|The)\s+", "", name)
+        if etype == "event" and name[:1].islower():
+            name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title
         eid = slugify(name)
         if eid in self.entities:
             eid = f"{eid}-{etype}"

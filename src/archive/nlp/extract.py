@@ -7,6 +7,7 @@ from __future__ import annotations
 from archive.resolve import LABEL_TYPES
 from archive.models import RawMention, RawQuote, Span
 from archive.nlp.analyse import Analysis
+from archive.nlp.events import find_events
 from archive.nlp.names import find_names
 from archive.nlp.quotes import find_quotes
 from archive.nlp.registry_matcher import RegistryMatcher
@@ -20,7 +21,10 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def find_mentions(text: str, analysis: Analysis, matcher: RegistryMatcher, use_ner: bool,
-                  event_matcher: RegistryMatcher | None = None) -> list[RawMention]:
+                  event_matcher: RegistryMatcher | None = None, registry_types: dict[str, str] | None = None) -> list[RawMention]:
+    """Registry matches, then names (NER and/or rules), then events: the registry's, and those
+    written around the names found (`events.py`; `registry_types`: entity id → type, for the
+    registry's matches)."""
     registry = [RawMention(m.start, m.end, m.text, m.entity, "registry") for m in matcher(text)]
     taken = [(m.start, m.end) for m in registry]
     found = list(registry)
@@ -38,6 +42,15 @@ def find_mentions(text: str, analysis: Analysis, matcher: RegistryMatcher, use_n
     if event_matcher is not None:
         # Event mentions may contain other mentions; they never displace them.
         found.extend(RawMention(m.start, m.end, m.text, m.entity, "registry") for m in event_matcher(text))
+        found.sort(key=lambda m: (m.start, -m.end))
+    types = registry_types or {}
+
+    def type_of(m: RawMention) -> str | None:
+        return types.get(m.label) if m.source == "registry" else LABEL_TYPES.get(m.label)
+
+    events = find_events(text, found, type_of)
+    if events:
+        found.extend(events)
         found.sort(key=lambda m: (m.start, -m.end))
     return found
 

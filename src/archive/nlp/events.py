@@ -1,0 +1,150 @@
+"""Events that news names by what happened, not by a proper name: "the killing of Soleimani",
+"the Vienna negotiations", "the upcoming elections", "an unannounced visit to Baghdad".
+
+A statistical recogniser (OntoNotes EVENT) finds only capitalised events ("the Arab Spring");
+the rules name finder finds those with a cue word ("Civil War"). What researchers ask of an
+archive, "what happened when", is mostly written as a common noun phrase around a name that
+was already found: an act done to a person or a place, talks at a place, a visit to a place,
+the elections. Each pattern below is such a phrase of English news; the name inside it must
+be a mention found already (by the registry, NER or the rules) and of the right kind, so a
+pattern never fires on a common noun alone ("the killing of civilians").
+
+Spans follow the reference annotation of the seed: a definite "the" belongs to a phrase that
+starts with its head noun ("the killing of Soleimani", "the elections"), not to one that a name
+or an adjective opens ("Vienna negotiations", "unannounced visit to Baghdad").
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from archive.models import RawMention
+from archive.nlp.lexicon import word_set
+
+# Acts done to a person, and to a place, named as "the <act> of <name>" or "<name>'s <act>".
+_PERSON_ACTS = ("killing|assassination|murder|death|execution|arrest|detention|kidnapping|abduction|release|"
+                "funeral|ouster|overthrow|resignation|trial|inauguration|poisoning|election")
+_PLACE_ACTS = ("fall|siege|liberation|capture|recapture|invasion|occupation|bombing|shelling|bombardment|"
+               "destruction|battle|evacuation|blockade|storming|annexation")
+_ACT_OF = re.compile(rf"\b(?:([Tt]he)\s+)?(?:({_PERSON_ACTS})|({_PLACE_ACTS}))\s+of\s+(?:the\s+)?")
+_POSSESSIVE_ACT = re.compile(rf"(?:’s|'s)\s+(?:(?:recent|sudden|brutal|alleged|reported)\s+)?"
+                             rf"(?:({_PERSON_ACTS})|({_PLACE_ACTS}))\b(?!\s+of\b)")
+# After the name of "the killing of <name>", the phrase must end: "the killing of Soleimani
+# last year" and "the fall of Aleppo changed the war" are events, "the fall of Aleppo city
+# council" or "the killing of Hezbollah fighters" something else (the name is a modifier of
+# the noun after it: a place's or a group's body, or people).
+_NOUN_AFTER = re.compile(r"\s+(?:city|council|province|governorate|government|army|forces|troops|regime|people|"
+                         r"police|airport|countryside|university|area|region|district|office|embassy|border|"
+                         r"family|campaign|administration|branch|office|leadership|commander|chief|officials?|"
+                         r"authorities|members?|[a-z]+(?:ers|ians|ists|ants|ents|ees))\b")
+
+# Talks and meetings named after their place: "the Vienna negotiations", "the Astana talks",
+# "the US-Iraq strategic dialogue", "the Sochi summit".
+_MEETINGS = r"(?:(?:strategic|peace|nuclear|political)\s+)?(?:talks|negotiations|dialogue|summit|conference|accords?|agreement|peace\s+process)\b"
+_PLACE_MEETING = re.compile(rf"\s+{_MEETINGS}")
+_COMPOUND_MEETING = re.compile(rf"\b[A-Z][\w.]*(?:-[A-Z][\w.]*)+\s+{_MEETINGS}")
+# Talks known to the article without their place: "the strategic dialogue".
+_DEFINITE_MEETING = re.compile(r"\bthe\s+((?:strategic|national|political)\s+dialogue|peace\s+talks|nuclear\s+talks|"
+                               r"(?:peace|nuclear)\s+negotiations)\b")
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+# Elections: "the elections", "the upcoming elections", "the Iraqi parliamentary elections",
+# "the 2004 Canadian federal election", "the 2009 European Parliament election in Italy".
+_ELECTION_WORDS = ("upcoming|coming|next|forthcoming|last|previous|recent|early|snap|parliamentary|presidential|"
+                   "general|legislative|municipal|local|provincial|midterm|national|regional|federal|state|"
+                   "mayoral|gubernatorial|primary|runoff|run-off|by-election|leadership")
+_ELECTIONS = re.compile(rf"\b((?:(?:{_ELECTION_WORDS})\s+){{0,3}})(elections?|primaries|referendum)\b"
+                        rf"(?!\s+(?:to|for|law|commission|results?|campaign|day|officials?)\b)"
+                        rf"(?!\s+of\s+(?:the\s+)?(?!(?:{_MONTHS})\b)[A-Z])")  # "the election of Trump": an act
+# What may stand before an event's phrase and make it a name: a year, perhaps with its month,
+# and up to five capitalised words ("2019 United Kingdom general election", "2003 invasion of
+# Iraq"); a definite article before that is not part of the name.
+_YEAR_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})\s+)?\b(?:1[6-9]|20)\d\d\s+(?:(?:[A-Z][\w.’'-]*|of|and)\s+){{0,5}}\Z")
+_CAPITALS_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*\s+){1,3}\Z")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+\Z")
+
+# A visit to a place: "an unannounced visit to Baghdad", "his first visit to Moscow".
+_VISIT = re.compile(r"\b((?:(?:unannounced|surprise|secret|official|state|rare|first|recent|brief|historic|landmark|"
+                    r"[a-z]+-day)\s+)?(?:visit|trip))\s+to\s+(?:the\s+)?")
+
+_PERSON, _PLACE = "actor", "place"
+
+
+def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMention]:
+    """Event mentions in `text` around the names found already (`mentions`, in order of start;
+    `type_of(mention)` gives each one's entity type: 'actor', 'place', …, or None). Events may
+    contain those names; they never overlap each other or an event the registry found."""
+    at_start = {m.start: m for m in mentions}
+    at_end = {m.end: m for m in mentions}
+    taken = [(m.start, m.end) for m in mentions if type_of(m) == "event"]
+    found: list[tuple[int, int]] = []
+
+    def kind_at(start: int) -> tuple[str | None, int]:
+        m = at_start.get(start)
+        return (type_of(m), m.end) if m is not None else (None, -1)
+
+    for m in _ACT_OF.finditer(text):
+        kind, end = kind_at(m.end())
+        if kind == (_PERSON if m.group(2) else _PLACE) and not _NOUN_AFTER.match(text, end):
+            act = m.start(2) if m.group(2) else m.start(3)
+            year = _year_before(text, act)  # "the 2003 invasion of Iraq"
+            found.append((year if year is not None else m.start(1) if m.group(1) else act, end))
+    for m in _POSSESSIVE_ACT.finditer(text):
+        name = at_end.get(m.start())
+        if name is not None and type_of(name) == (_PERSON if m.group(1) else _PLACE):
+            found.append((name.start, m.end()))
+    for m in mentions:
+        if type_of(m) == _PLACE and (meeting := _PLACE_MEETING.match(text, m.end)) is not None \
+                and not text[m.end:m.end + 1] == "-":
+            found.append((m.start, meeting.end()))
+    for m in _COMPOUND_MEETING.finditer(text):
+        compound = m.group(0).split()[0]
+        if any(type_of(x) == _PLACE for x in mentions if m.start() <= x.start < m.start() + len(compound)):
+            found.append((m.start(), m.end()))
+    for m in _DEFINITE_MEETING.finditer(text):
+        found.append((m.start(1), m.end(1)))
+    for m in _ELECTIONS.finditer(text):
+        start = m.start()
+        if (year := _year_before(text, start)) is not None:
+            end = m.end()
+            if (inside := _IN_PLACE.match(text, end)) is not None and kind_at(inside.end())[0] == _PLACE:
+                end = kind_at(inside.end())[1]  # "… election in Italy"
+            found.append((year, end))
+            continue
+        capitals = _CAPITALS_BEFORE.search(text, max(0, start - 60), start)
+        if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()) \
+                or (place := at_end.get(start - 1)) is not None and type_of(place) == _PLACE and text[start - 1] == " ":
+            start = capitals.start() if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()) \
+                else place.start  # "the Iraqi elections", "the Iraq elections"
+        elif not m.group(1) and not _THE_BEFORE.search(text, max(0, start - 5), start):
+            continue  # "to hold elections": no particular elections
+        the = _THE_BEFORE.search(text, max(0, start - 5), start)
+        found.append((the.start() if the is not None else start, m.end()))
+    for m in _VISIT.finditer(text):
+        kind, end = kind_at(m.end())
+        if kind == _PLACE:
+            found.append((m.start(1), end))
+    out: list[RawMention] = []
+    # longest first where they overlap ("the killing of Soleimani" over "Soleimani's killing")
+    for s, e in sorted(set(found), key=lambda span: (span[0], -span[1])):
+        if any(s < b and a < e for a, b in taken):
+            continue
+        taken.append((s, e))
+        out.append(RawMention(s, e, text[s:e], "EVENT", "rules"))
+    return out
+
+
+_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
+
+
+def _year_before(text: str, start: int) -> int | None:
+    """Where a year (with its month, and the capitalised words between) that names the event
+    at `start` begins, or None: "2019 United Kingdom general election"."""
+    m = _YEAR_BEFORE.search(text, max(0, start - 100), start)
+    return m.start() if m is not None else None
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    return word_set("demonyms.txt")
