@@ -92,3 +92,22 @@ def test_one_word_of_an_organisation_s_name_is_that_organisation_in_its_article(
     assert _entity_of(archive, "Observatory") == {"syrian-observatory-for-human-rights"}
     assert _entity_of(archive, "ISIS") == {"isis"}
     assert _entity_of(archive, "Council") == {"council"}
+
+
+def test_an_arabic_article_does_not_make_a_spelling_the_name():
+    """"al-Qameshli" (twice) named the place that FA-KES writes "Qamishli" far more often:
+    its "al-" counted as a word, and a name of two words was preferred."""
+    archive = _index(*["Shelling hit the town of Qamishli on Monday."] * 5,
+                     "Shelling hit the town of al-Qamishli on Monday.")
+    assert _entity_of(archive, "Qamishli") == _entity_of(archive, "al-Qamishli") == {"qamishli"}
+
+
+def test_events_group_without_words_of_time_and_join_the_longer_event():
+    """"the upcoming elections" and "the elections" are one event; "strategic dialogue" is the
+    archive's one "US-Iraq strategic dialogue"; an event's name is a title."""
+    archive = _index("Militias plan for the elections. They fear the upcoming elections.",
+                     "The US-Iraq strategic dialogue began. The strategic dialogue went on.")
+    assert _entity_of(archive, "the elections") == _entity_of(archive, "the upcoming elections") == {"elections"}
+    assert archive.entities["elections"].name == "Elections" and archive.entities["elections"].type == "event"
+    assert _entity_of(archive, "strategic dialogue") == _entity_of(archive, "US-Iraq strategic dialogue") \
+        == {"us-iraq-strategic-dialogue"}

@@ -93,6 +93,7 @@ def _places() -> frozenset[str]:
 
 _EVENT_MANNER = re.compile(r"^(?:upcoming|coming|forthcoming|next|last|previous|recent|unannounced|surprise|secret|"
                            r"official|rare|first|brief|historic|landmark|[a-z]+-day)\s+(?=(?:\w+\s+)?(?:elections?|visit|trip)\b)")
+_ARTICLE = re.compile(r"(?i)\b(?:al|el)-")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
@@ -457,7 +458,8 @@ class Resolver:
         # acronym), of two words or more when there is one, then the most frequent, then the
         # shortest (a stray title stays out: "Igor Konashenkov", not "Major-General Igor …").
         own = [f for f in forms if name_key(f) == key] or list(forms)
-        name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", f)) < 2, -forms[f], len(f), f))[0]
+        # (an Arabic article is no word of its own: "al-Qamishli" is one word, as "Qamishli")
+        name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", _ARTICLE.sub("", f))) < 2, -forms[f], len(f), f))[0]
         name = re.sub(r"^(?:the|The)\s+", "", name)
         if etype == "event" and name[:1].islower():
             name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title

@@ -44,7 +44,7 @@ _MEETINGS = r"(?:(?:strategic|peace|nuclear|political)\s+)?(?:talks|negotiations
 _PLACE_MEETING = re.compile(rf"\s+{_MEETINGS}")
 _COMPOUND_MEETING = re.compile(rf"\b[A-Z][\w.]*(?:-[A-Z][\w.]*)+\s+{_MEETINGS}")
 # Talks known to the article without their place: "the strategic dialogue".
-_DEFINITE_MEETING = re.compile(r"\bthe\s+((?:strategic|national|political)\s+dialogue|peace\s+talks|nuclear\s+talks|"
+_DEFINITE_MEETING = re.compile(r"\b[Tt]he\s+((?:strategic|national|political)\s+dialogue|peace\s+talks|nuclear\s+talks|"
                                r"(?:peace|nuclear)\s+negotiations)\b")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

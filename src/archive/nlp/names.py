@@ -25,7 +25,7 @@ from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 _WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
-_RUN = re.compile(rf"{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
+_RUN = re.compile(rf"(?:\b(?:al|el)-)?{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
 _NAME_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "du", "van", "von"})
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as",
