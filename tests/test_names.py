@@ -324,3 +324,13 @@ def test_arabic_names_with_a_lowercase_article_and_known_groups():
     assert ("Hamas", "MILITIA") in _names("Israel bombed Hamas positions in Gaza.")
     assert ("al-Jazeera", "ORG") in _names("The attack was first reported by al-Jazeera on Monday.")
     assert ("al-Assad", "PERSON") in _names("Bashar al-Assad spoke. Later al-Assad left.")
+
+
+def test_a_middle_initial_is_part_of_the_name():
+    """"George W. Bush" was "George W" and "Bush"; an initial does not reach across a
+    paragraph ("H.\\n\\nSaid")."""
+    assert _names("President George W. Bush said so.") == {("George W. Bush", "PERSON")}
+    assert ("Michael T. Flynn", "PERSON") in _names("Michael T. Flynn resigned on Monday.")
+    assert ("K. Michael Stevens", "PERSON") in _names("He met K. Michael Stevens there.")
+    assert not any("\n" in t for t in _texts("Photos by H.\n\nSaid the minister."))
+    assert not any("Then" in t for t in _texts("It was World War I. Then came peace."))

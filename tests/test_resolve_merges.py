@@ -111,3 +111,8 @@ def test_events_group_without_words_of_time_and_join_the_longer_event():
     assert archive.entities["elections"].name == "Elections" and archive.entities["elections"].type == "event"
     assert _entity_of(archive, "strategic dialogue") == _entity_of(archive, "US-Iraq strategic dialogue") \
         == {"us-iraq-strategic-dialogue"}
+
+
+def test_a_middle_initial_does_not_make_another_person():
+    archive = _index(*["Donald Trump spoke in Ohio on Monday."] * 3, "Donald J. Trump spoke in Iowa.")
+    assert _entity_of(archive, "Donald Trump") == _entity_of(archive, "Donald J. Trump") == {"donald-trump"}

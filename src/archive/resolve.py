@@ -94,6 +94,7 @@ def _places() -> frozenset[str]:
 _EVENT_MANNER = re.compile(r"^(?:upcoming|coming|forthcoming|next|last|previous|recent|unannounced|surprise|secret|"
                            r"official|rare|first|brief|historic|landmark|[a-z]+-day)\s+(?=(?:\w+\s+)?(?:elections?|visit|trip)\b)")
 _ARTICLE = re.compile(r"(?i)\b(?:al|el)-")
+_MIDDLE_INITIAL = re.compile(r"(?<=[a-z]) [A-Z]\. (?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
@@ -105,6 +106,7 @@ def name_key(text: str) -> str:
     # Baghdad": when or how is not which (events.py finds these phrases)
     text = _EVENT_MANNER.sub("", text)
     text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
+    text = _MIDDLE_INITIAL.sub(" ", text)  # "Donald J. Trump" = "Donald Trump"
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
         return text.replace(".", "").lower()  # "U.N." = "UN"
     if text.isupper() and len(text) <= 6 and text.title() not in _places():

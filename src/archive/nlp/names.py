@@ -22,7 +22,7 @@ from itertools import accumulate
 from archive.models import RawMention
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 
-_WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z])"
+_WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z])"  # "George W. Bush": an initial keeps its full stop
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
 _RUN = re.compile(rf"(?:\b(?:al|el)-)?{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
@@ -294,7 +294,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     # Salman", "Ursula von der Leyen" (a run holds only these between capitalised words).
     named = [w for w in words if w not in _NAME_PARTICLES] if len(words) >= 3 else words
     if all(re.sub(r"^(?:al|el|an|ar|as|ash|ad|az|at)-", "", w)[:1].isupper() for w in named) and len(named) <= 4 \
-            and not any(w.isupper() and len(w) > 1 for w in named):
+            and not any(w.isupper() and len(w.rstrip(".")) > 1 for w in named):  # ("J." is an initial)
         if all(w.lower() in _words_of(text) for w in words):
             return None  # "Chemical Attack", "Double Game": title case of words the article also writes in lowercase
         last = words[-1]
