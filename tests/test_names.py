@@ -334,3 +334,11 @@ def test_a_middle_initial_is_part_of_the_name():
     assert ("K. Michael Stevens", "PERSON") in _names("He met K. Michael Stevens there.")
     assert not any("\n" in t for t in _texts("Photos by H.\n\nSaid the minister."))
     assert not any("Then" in t for t in _texts("It was World War I. Then came peace."))
+
+
+def test_justices_and_emperors_are_titles():
+    """"Justice Scalia" was a person named "Justice Scalia", and "Justice" alone a person."""
+    assert _names("Justice Scalia wrote the opinion.") == {("Scalia", "PERSON")}
+    assert ("John Roberts", "PERSON") in _names("Chief Justice John Roberts said so.")
+    assert ("Justice Department", "ORG") in _names("They asked about the Justice Department's actions.")
+    assert ("Norton", "PERSON") in _names("Emperor Norton ruled the city.")

@@ -67,6 +67,7 @@ _PLACE_BEFORE = re.compile(r"\b(?:city|cities|town|towns|village|villages|neighb
                            r"suburbs?|countryside|outskirts|capital|hometown|port|region)\s+of\s+(?:the\s+)?\Z")
 _PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb|city|region|village|"
                           r"town(?!\s+hall))\b")
+_POSSESSIVE_END = re.compile(r"(?:’s|'s)$")
 _CROSSING_AFTER = re.compile(r"\s+(?:border\s+)?(?:crossing|checkpoint)\b")
 # A government or a regime named after its leader: "the Assad regime", "the Trump administration".
 _LEADER_AFTER = re.compile(r"\s+(?:regime|administration)\b")
@@ -376,8 +377,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue  # "Being Silently Slaughtered": a title-cased headline, not a name ("United States" is a place)
         # A title at the front is a role, not part of the name ("Foreign Minister Boris Johnson").
         end = _title_end(words)
-        if end and (not _is_title(words[0].group(0)) or all(w.group(0) in org for w in words[end:])) \
-                and any(w.group(0) in org or w.group(0) in militia for w in words[end:]):
+        rest = [_POSSESSIVE_END.sub("", w.group(0)) for w in words[end:]]  # "the Justice Department's"
+        if end and (not _is_title(words[0].group(0)) or all(w in org for w in rest)) \
+                and any(w in org or w in militia for w in rest):
             # ("General Assembly", "General Command": a title before nothing but a cue word)
             end = 0  # "Syrian Revolution General Commission": an organisation's name, not a title before a person's
         words = words[end:]
