@@ -130,3 +130,14 @@ def test_nested_attribution():
     qs = reported("Aides said Ortiz believes the tram plan is doomed.")
     assert [q.text for q in qs] == ["Ortiz believes the tram plan is doomed", "the tram plan is doomed"]
     assert [spk(q) for q in qs] == ["Aides", "Ortiz"]
+
+
+def test_a_cue_after_an_adjective_is_a_noun():
+    """"terrorist attacks with rocket shells on Aleppo" (FA-KES: 110 such findings), "Western
+    support against ISIS", "repeated attacks with missiles": nouns, nobody's attribution."""
+    assert reported("Two people were injured in terrorist attacks with rocket shells on Aleppo.") == []
+    assert reported("That way he can ensure Western support against ISIS and Iran’s influence.") == []
+    assert all(q.cue != "attacks" for q in reported("They point to repeated attacks with missiles against convoys."))
+    # the verb stays a cue
+    q = only("Mayor Lena Ortiz supports the new ferry terminal.")
+    assert spk(q) == "Mayor Lena Ortiz"

@@ -96,6 +96,29 @@ def noun_use(text: str, ss: int, cs: int, ce: int, after: bool = True, before: b
     return after and bool(_NOUN_AFTER.match(text, ce))
 
 
+# An adjective before a form that may be a noun makes it the noun: "repeated attacks",
+# "logistical support", "financial support", "Western support", "Iranian attacks".
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:[a-z]+(?:al|ic|ive|ous|ful|ary|ed|ist)|[A-Z][a-z]+ern)\s+$")
+
+
+def _noun_cue(text: str, ss: int, cs: int, ce: int) -> bool:
+    """Whether a stance cue that may be a noun ('support', 'attacks', 'claim', 'plans') is one
+    here: after an adjective or a demonym. (After a determiner or a possessive it is a noun
+    too, but PolNeAR annotates "his support for Trump" as his attribution: those stay.)"""
+    before = text[max(ss, cs - 30):cs]
+    if _ADJECTIVE_BEFORE.search(before):
+        return True
+    prev = before.split()[-1] if before.split() else ""
+    return prev in _demonyms()
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    from archive.nlp.lexicon import word_set
+
+    return word_set("demonyms.txt")
+
+
 def _overlaps(s: int, e: int, spans) -> bool:
     return any(a < e and s < b for a, b in spans)
 
@@ -128,6 +151,8 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
                 continue
             out.append((cs, ce, cue, m.start(), None))
             continue
+        if not cue.endswith(("ed", "ing")) and " " not in cue and _noun_cue(text, ss, m.start(), m.end()):
+            continue  # "repeated attacks with missiles", "Western support against ISIS": nouns
         cs = m.end()
         while cs < se and text[cs] in " \t\n":
             cs += 1
@@ -289,6 +314,8 @@ def about_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> li
             continue
         if _overlaps(m.start(1), m.end(1), blocked):
             continue
+        if not is_noun and not word.endswith(("ed", "ing")) and _noun_cue(text, ss, m.start(1), m.end(1)):
+            continue  # "Western support against ISIS": the noun, no one's act
         cs = m.end()
         ce = _clause_end(text, cs, se)
         if ce <= cs or len(text[cs:ce].split()) > 40 or _overlaps(cs, ce, blocked):
