@@ -141,3 +141,12 @@ def test_a_cue_after_an_adjective_is_a_noun():
     # the verb stays a cue
     q = only("Mayor Lena Ortiz supports the new ferry terminal.")
     assert spk(q) == "Mayor Lena Ortiz"
+
+
+def test_military_attacks_and_passive_participles_are_no_attribution():
+    """"terrorist rocket attacks on Aleppo", "Kurdish forces backed by government shelling"
+    (FA-KES: 331 such findings); "Trump attacks Clinton" is still one."""
+    assert reported("Ten were injured in terrorist rocket attacks on the neighborhoods of Aleppo.") == []
+    assert reported("Kurdish forces backed by government shelling took an area south of the city.") == []
+    q = only("Senator Warren attacks the new budget plan.")
+    assert spk(q) == "Senator Warren"

@@ -101,6 +101,14 @@ def noun_use(text: str, ss: int, cs: int, ce: int, after: bool = True, before: b
 _ADJECTIVE_BEFORE = re.compile(r"\b(?:[a-z]+(?:al|ic|ive|ous|ful|ary|ed|ist)|[A-Z][a-z]+ern)\s+$")
 
 
+# Cues that are as often the name of a military act ("rocket attacks", "bomb blasts"): a verb
+# only after a name or a pronoun ("Trump attacks Clinton", "he blasted the deal").
+_ACT_NOUNS = frozenset({"attack", "blast"})
+_NAMED_SUBJECT = re.compile(r"(?:\b[A-Z][\w.’'-]*|\b(?:he|she|they|we|I|who|also|again|then|now|repeatedly|"
+                            r"sharply|publicly|openly|often)|[’']s)\s+$")
+_BY_AFTER = re.compile(r"\s+by\b")
+
+
 def _noun_cue(text: str, ss: int, cs: int, ce: int) -> bool:
     """Whether a stance cue that may be a noun ('support', 'attacks', 'claim', 'plans') is one
     here: after an adjective or a demonym. (After a determiner or a possessive it is a noun
@@ -153,6 +161,10 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
             continue
         if not cue.endswith(("ed", "ing")) and " " not in cue and _noun_cue(text, ss, m.start(), m.end()):
             continue  # "repeated attacks with missiles", "Western support against ISIS": nouns
+        if lemma in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, m.start() - 40), m.start()):
+            continue  # "terrorist rocket attacks and sniper shooting": an attack, not a verbal one
+        if cue.endswith("ed") and _BY_AFTER.match(text, m.end()):
+            continue  # "Turkish forces backed by tanks": a passive participle (passive_clauses)
         cs = m.end()
         while cs < se and text[cs] in " \t\n":
             cs += 1
