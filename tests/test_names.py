@@ -342,3 +342,10 @@ def test_justices_and_emperors_are_titles():
     assert ("John Roberts", "PERSON") in _names("Chief Justice John Roberts said so.")
     assert ("Justice Department", "ORG") in _names("They asked about the Justice Department's actions.")
     assert ("Norton", "PERSON") in _names("Emperor Norton ruled the city.")
+
+
+def test_arabic_place_adjectives_make_a_place():
+    """"Urum al-Kubra" (19 times in FA-KES), "Daraa al-Balad" were people."""
+    assert ("Urum al-Kubra", "GPE") in _names("Jets struck Urum al-Kubra on Monday.")
+    assert ("Daraa al-Balad", "GPE") in _names("Clashes went on in Daraa al-Balad overnight.")
+    assert ("Ali al-Kabir", "PERSON") in _names("Ali al-Kabir said so.")  # a surname, not "the big"

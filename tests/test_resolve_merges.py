@@ -116,3 +116,11 @@ def test_events_group_without_words_of_time_and_join_the_longer_event():
 def test_a_middle_initial_does_not_make_another_person():
     archive = _index(*["Donald Trump spoke in Ohio on Monday."] * 3, "Donald J. Trump spoke in Iowa.")
     assert _entity_of(archive, "Donald Trump") == _entity_of(archive, "Donald J. Trump") == {"donald-trump"}
+
+
+def test_a_spelling_in_the_gazetteer_makes_the_group_a_place():
+    """"Sayeda Zeinab" is in data/places.txt; "Sayyeda Zeinab", as often written, was typed a
+    person, and the tie made the place a person."""
+    archive = _index("Shells fell on Sayeda Zeinab on Monday.", "Sayyeda Zeinab was shelled again.")
+    assert {archive.entities[e].type for e in _entity_of(archive, "Sayyeda Zeinab")} == {"place"}
+    assert _entity_of(archive, "Sayyeda Zeinab") == _entity_of(archive, "Sayeda Zeinab")

@@ -273,6 +273,7 @@ class Resolver:
         self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
         self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
         self._alias_of: dict[str, str] = {}  # name key → the key it joins (`_merge_keys`)
+        self._gazetteer: set[str] = set()  # keys with a spelling in data/places.txt: places
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -312,6 +313,8 @@ class Resolver:
             key = name_key(text)
             types[key][etype] += n
             forms[key][text.strip()] += n
+            if text.strip() in _places():
+                self._gazetteer.add(key)
             words = text.split()
             if etype == "actor" and len(words) >= 2:
                 surnames[name_key(words[-1])].add(key)
@@ -404,6 +407,8 @@ class Resolver:
             self._alias_of[k] = target
             self._forms[target].update(self._forms[k])
             self._types[target].update(self._types[k])
+            if k in self._gazetteer:
+                self._gazetteer.add(target)
 
     def _shouted_key(self, key: str) -> str | None:
         """The key of the name that `key`'s all-capital spellings are, written as a name
@@ -424,6 +429,10 @@ class Resolver:
         c = self._types[key]
         if c["militia"]:
             return "militia"
+        if key in self._gazetteer:
+            # a spelling the gazetteer lists decides, however the other spellings were typed
+            # ("Sayeda Zeinab" a place, "Sayyeda Zeinab" as often a person: one place)
+            return "place"
         return max(c, key=lambda t: (c[t], -_TYPE_ORDER.index(t)))
 
     def _full_name_key(self, key: str, article_full: dict[str, str]) -> str:

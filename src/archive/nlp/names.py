@@ -88,6 +88,11 @@ _PLACE_LAST = {"Province", "Governorate", "City", "River", "Mountains", "Airport
                # not "Hill", "Church", "Tower" or "Park", which are surnames too
                "Road", "Street", "Avenue", "Highway", "Farms", "Hospital", "School", "Palace", "Countryside",
                "Mosque", "Stadium", "Market", "Prison", "Heights", "Port", "Village"}
+# Arabic adjectives that end place names, after their article: big and small (feminine), town,
+# new and old, the compass, upper and lower, middle ("Urum al-Kubra", "Daraa al-Balad").
+_ARABIC_PLACE_LAST = {"Kubra", "Sughra", "Balad", "Jadida", "Jadideh", "Jadeeda", "Qadima", "Qadimeh", "Gharbiya",
+                      "Gharbiyeh", "Sharqiya", "Sharqiyeh", "Shamaliya", "Janoubiya", "Fawqa", "Tahta", "Foqani",
+                      "Tahtani", "Wusta"}  # (not "Kabir", "Sharqi": surnames too)
 # Adjectives glued with a hyphen ("Kurdish-led", "Daesh-held") describe a name, they are not in it.
 # Participles after a hyphen ("-led", "-backed"): the word before them describes a name.
 _PARTICIPLES = "led|backed|held|based|controlled|run|linked|allied|affiliated|owned|dominated"
@@ -268,6 +273,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "ORG"
     if len(words) <= 3 and (_PLACE_BEFORE.search(text, max(0, start - 40), start) or _PLACE_AFTER.match(text, end)):
         return "GPE"  # "the town of Tabqa", "Idlib province": English names a place by what it is
+    if 2 <= len(words) <= 3 and re.match(r"(?:al|el|Al|El)-", words[-1]) and words[-1][3:] in _ARABIC_PLACE_LAST:
+        return "GPE"  # "Urum al-Kubra", "Daraa al-Balad": big, the town …
     if words[-1] in _PLACE_LAST and "and" not in words or (len(words) >= 2 and (words[0] in _PLACE_FIRST or words[0] in _COMPASS and " ".join(words[1:]) in places)):
         return "GPE"
     if name.isupper() and name.title() in places:
