@@ -349,3 +349,13 @@ def test_arabic_place_adjectives_make_a_place():
     assert ("Urum al-Kubra", "GPE") in _names("Jets struck Urum al-Kubra on Monday.")
     assert ("Daraa al-Balad", "GPE") in _names("Clashes went on in Daraa al-Balad overnight.")
     assert ("Ali al-Kabir", "PERSON") in _names("Ali al-Kabir said so.")  # a surname, not "the big"
+
+
+def test_page_furniture_and_words_inside_words_are_no_names():
+    """A site's menu ("TRT World Watch Live TV Schedule", "Showcase Category News": 55 mentions
+    in FA-KES), "News" alone, and a capital inside a word ("iOS", scraper noise "GKUMiYM")."""
+    text = "TRT World Watch Live TV Schedule Where to Watch Connect with TRT World iOS. Showcase Category News."
+    assert _names(text) == set()
+    assert _names("Read the Latest News here.") == set()
+    assert ("Hillary Clinton", "PERSON") in _names("She added the words, ''Hillary Clinton.''")
+    assert ("O'Brien", "PERSON") in _names("O'Brien said so.")

@@ -25,7 +25,7 @@ from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 _WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z])"  # "George W. Bush": an initial keeps its full stop
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
-_RUN = re.compile(rf"(?:\b(?:al|el)-)?{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
+_RUN = re.compile(rf"(?<![\w])(?<![\w][’'])(?:\b(?:al|el)-)?{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
 _NAME_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "du", "van", "von"})
 _FUNCTION_WORDS = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "to", "of", "and", "but", "or", "as",
@@ -249,6 +249,7 @@ def _written_lowercase(name: str, text: str) -> bool:
 
 
 # Abbreviations of common nouns, not names, when they stand alone ("Syrian State TV" is a name)
+_MEDIA_WORDS = frozenset({"News", "Media", "Press", "Radio", "Television", "Daily", "Weekly", "Times", "Post"})
 _COMMON_ACRONYMS = frozenset({"TV", "GMT", "UTC", "NGO", "NGOs", "URL", "PM", "AM", "CEO", "PhD", "OK"})
 
 
@@ -267,6 +268,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         # "Army", "Front" alone, in an article that also writes "army", "front": a common word, even
         # where it is a cue ("Congress", "Hezbollah", never written so, stay)
         return None
+    if name in _MEDIA_WORDS:
+        return None  # "News", "Media" alone: a menu's or a headline's word, not a newsroom's name
     if any(cue.lower() in name.lower() for cue in militia if " " in cue or "'" in cue) or any(w.strip(".,") in militia for w in words):
         return "MILITIA"
     if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
