@@ -359,3 +359,18 @@ def test_page_furniture_and_words_inside_words_are_no_names():
     assert _names("Read the Latest News here.") == set()
     assert ("Hillary Clinton", "PERSON") in _names("She added the words, ''Hillary Clinton.''")
     assert ("O'Brien", "PERSON") in _names("O'Brien said so.")
+
+
+def test_party_words_broadcasters_and_transcript_speakers():
+    """"Republican Donald Trump", "Libertarian Gary Johnson" named no person (PolNeAR dev);
+    "NBC’s Lester Holt" was one person; "PENCE:" in a debate's transcript an organisation;
+    "Unlike Patriot" a person."""
+    assert _names("Republican Donald Trump spoke.") == {("Donald Trump", "PERSON")}
+    assert ("Gary Johnson", "PERSON") in _names("Libertarian Gary Johnson said so.")
+    assert ("Republican National Convention", "ORG") in _names("The Republican National Convention opened.")
+    assert ("Republican Guard", "ORG") in _names("They met the Republican Guard on Monday.")
+    assert ("Democratic Party", "ORG") in _names("The Democratic Party said so.")
+    assert {("NBC", "ORG"), ("Lester Holt", "PERSON")} <= _names("On Monday, NBC’s Lester Holt asked the first question.")
+    assert ("PENCE", "PERSON") in _names("Mike Pence spoke.\n\nPENCE: And that is why.")
+    assert ("NATO", "ORG") in _names("NATO: a statement followed.")
+    assert not any("Unlike" in t for t in _texts("Unlike many of the Patriot mines, it closed."))

@@ -42,6 +42,8 @@ _FUNCTION_WORDS = {
     "are", "was", "were", "has", "have", "had", "does", "did",
     # contractions ("“…,” I’m told."): a pronoun, never a name
     "i’m", "i'm", "i’ve", "i've", "i’d", "i'd", "i’ll", "i'll",
+    # prepositions that open a sentence ("Unlike many of the Patriot mines …")
+    "unlike", "like", "amid", "against", "toward", "towards", "throughout", "beyond", "behind",
 }
 
 
@@ -249,6 +251,9 @@ def _written_lowercase(name: str, text: str) -> bool:
 
 
 # Abbreviations of common nouns, not names, when they stand alone ("Syrian State TV" is a name)
+# Party adjectives (demonyms.txt): cut before a person ("Republican Donald Trump"), kept in a
+# group's name ("Republican Guard", "Republican National Convention").
+_PARTY_WORDS = frozenset({"Republican", "Democrat", "Libertarian"})
 _MEDIA_WORDS = frozenset({"News", "Media", "Press", "Radio", "Television", "Daily", "Weekly", "Times", "Post"})
 _COMMON_ACRONYMS = frozenset({"TV", "GMT", "UTC", "NGO", "NGOs", "URL", "PM", "AM", "CEO", "PhD", "OK"})
 
@@ -282,6 +287,9 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "GPE"
     if name.isupper() and name.title() in places:
         return "GPE"  # a dateline: "MOSCOW"
+    if name.isupper() and len(name) >= 3 and text[end:end + 1] == ":" and _after_opening(text, start) \
+            and re.search(rf"\b{re.escape(name.title())}\b", text):
+        return "PERSON"  # a transcript's speaker, named so elsewhere: "PENCE: And that’s why …" (not "NATO:")
     if len(words) == 1:
         if name in persons:
             return "PERSON"
@@ -355,7 +363,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
             # A demonym opens an organisation's own name ("Syrian Democratic Forces", "Syrian
             # Arab Army"): keep it when a cue word follows; cut it before a person or place.
-            own_name = w in demonyms and w not in _DATE_WORDS and (len(words) >= 3 and \
+            own_name = w in demonyms and w not in _DATE_WORDS and (len(words) == 2 and words[1].group(0) == "Party"
+                                                                   or w in _PARTY_WORDS and _has_cue(text[s:e], org, militia)
+                                                                   or len(words) >= 3 and \
                 any(x.group(0) in org or x.group(0) in militia for x in words[1:])
                 or _opens_cue(text[s + words[0].start():e]))
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
@@ -520,7 +530,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
-                    (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places):
+                    (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places
+                     or word[:-2].isupper() and word[:-2].isalpha() and len(word) <= 8):  # "NBC’s Lester Holt"
                 # "Britain’s Prime Minister Boris Johnson", "North Korea's Kim Jong Un": a place's
                 # possessive ends its own name (an organisation's, "People's Protection Units", does not)
                 cur = _cut_at_connector(text, cur, pieces)
