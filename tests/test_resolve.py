@@ -113,3 +113,12 @@ def test_office_dates_are_compared_at_their_precision():
     assert not within(PartialDate(2020), since, until)  # a year-only date may fall before May
     assert not within(PartialDate(2019, 3, 1), since, until)
     assert not within(None, since, until)
+
+
+def test_holidays_are_events_not_people():
+    """"Labor Day", "Eid al-Fitr" were people (PolNeAR dev, FA-KES); "Doris Day" stays one."""
+    from archive.resolve import guess_kind
+
+    assert guess_kind("Labor Day", "actor") == ("event", "event")
+    assert guess_kind("Eid al-Fitr", "actor") == ("event", "event")
+    assert guess_kind("Doris Day", "actor") == (None, None)
