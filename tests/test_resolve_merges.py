@@ -124,3 +124,14 @@ def test_a_spelling_in_the_gazetteer_makes_the_group_a_place():
     archive = _index("Shells fell on Sayeda Zeinab on Monday.", "Sayyeda Zeinab was shelled again.")
     assert {archive.entities[e].type for e in _entity_of(archive, "Sayyeda Zeinab")} == {"place"}
     assert _entity_of(archive, "Sayyeda Zeinab") == _entity_of(archive, "Sayeda Zeinab")
+
+
+def test_an_act_done_to_a_person_named_by_surname_is_the_one_named_in_full():
+    """"the killing of Soleimani", "Soleimani's killing" and "the killing of Qassem Soleimani"
+    are one event."""
+    archive = _index("Qassem Soleimani led the force. The killing of Qassem Soleimani shook Iraq.",
+                     "Qassem Soleimani was mourned. Since the killing of Soleimani, Qaani leads.",
+                     "Qassem Soleimani was a general. After Qassem Soleimani's killing, the militias regrouped.")
+    ids = _entity_of(archive, "The killing of Qassem Soleimani") | _entity_of(archive, "the killing of Soleimani") \
+        | _entity_of(archive, "Qassem Soleimani's killing")
+    assert len(ids) == 1 and archive.entities[next(iter(ids))].type == "event"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
+from archive.nlp.events import PERSON_ACTS, PLACE_ACTS
 from archive.nlp.lexicon import word_list, word_set
 from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
 from archive.reader import slugify
@@ -94,6 +95,7 @@ def _places() -> frozenset[str]:
 _EVENT_MANNER = re.compile(r"^(?:upcoming|coming|forthcoming|next|last|previous|recent|unannounced|surprise|secret|"
                            r"official|rare|first|brief|historic|landmark|[a-z]+-day)\s+(?=(?:\w+\s+)?(?:elections?|visit|trip)\b)")
 _ARTICLE = re.compile(r"(?i)\b(?:al|el)-")
+_POSSESSIVE_ACT = re.compile(rf"^(.+?)(?:’s|'s)\s+({PERSON_ACTS}|{PLACE_ACTS})$")
 _MIDDLE_INITIAL = re.compile(r"(?<=[a-z]) [A-Z]\. (?=[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
@@ -105,6 +107,8 @@ def name_key(text: str) -> str:
     # "the upcoming elections" = "the elections", "unannounced visit to Baghdad" = "visit to
     # Baghdad": when or how is not which (events.py finds these phrases)
     text = _EVENT_MANNER.sub("", text)
+    # "Soleimani’s killing" = "the killing of Soleimani" (events.py finds both)
+    text = _POSSESSIVE_ACT.sub(lambda m: f"{m.group(2)} of {m.group(1)}", text)
     text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
     text = _MIDDLE_INITIAL.sub(" ", text)  # "Donald J. Trump" = "Donald Trump"
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
@@ -401,6 +405,7 @@ class Resolver:
                         self._alias_of.setdefault(o, k)
                     else:
                         self._alias_of[k] = o
+        self._merge_acts(keys)
         for k, target in list(self._alias_of.items()):
             while target in self._alias_of and self._alias_of[target] != k:
                 target = self._alias_of[target]
@@ -409,6 +414,21 @@ class Resolver:
             self._types[target].update(self._types[k])
             if k in self._gazetteer:
                 self._gazetteer.add(target)
+
+    def _merge_acts(self, keys: list[str]) -> None:
+        """"the killing of Soleimani" → "the killing of Qassem Soleimani": an event done to a
+        person named by surname joins the archive's one such event named in full."""
+        acts: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for k in keys:
+            act, sep, name = k.partition(" af ")  # (loose keys spell "of" so)
+            if sep and name and " " not in act and k not in self._alias_of and self.type_for_key(k) == "event":
+                acts[(act, name.split()[-1])].append(k)
+        for group in acts.values():
+            full = [k for k in group if len(k.partition(" af ")[2].split()) >= 2]
+            if len(full) == 1:
+                for k in group:
+                    if k != full[0] and " " not in k.partition(" af ")[2]:
+                        self._alias_of[k] = full[0]
 
     def _shouted_key(self, key: str) -> str | None:
         """The key of the name that `key`'s all-capital spellings are, written as a name

@@ -22,13 +22,13 @@ from archive.models import RawMention
 from archive.nlp.lexicon import word_set
 
 # Acts done to a person, and to a place, named as "the <act> of <name>" or "<name>'s <act>".
-_PERSON_ACTS = ("killing|assassination|murder|death|execution|arrest|detention|kidnapping|abduction|release|"
+PERSON_ACTS = ("killing|assassination|murder|death|execution|arrest|detention|kidnapping|abduction|release|"
                 "funeral|ouster|overthrow|resignation|trial|inauguration|poisoning|election")
-_PLACE_ACTS = ("fall|siege|liberation|capture|recapture|invasion|occupation|bombing|shelling|bombardment|"
+PLACE_ACTS = ("fall|siege|liberation|capture|recapture|invasion|occupation|bombing|shelling|bombardment|"
                "destruction|battle|evacuation|blockade|storming|annexation")
-_ACT_OF = re.compile(rf"\b(?:([Tt]he)\s+)?(?:({_PERSON_ACTS})|({_PLACE_ACTS}))\s+of\s+(?:the\s+)?")
+_ACT_OF = re.compile(rf"\b(?:([Tt]he)\s+)?(?:({PERSON_ACTS})|({PLACE_ACTS}))\s+of\s+(?:the\s+)?")
 _POSSESSIVE_ACT = re.compile(rf"(?:’s|'s)\s+(?:(?:recent|sudden|brutal|alleged|reported)\s+)?"
-                             rf"(?:({_PERSON_ACTS})|({_PLACE_ACTS}))\b(?!\s+of\b)")
+                             rf"(?:({PERSON_ACTS})|({PLACE_ACTS}))\b(?!\s+of\b)")
 # After the name of "the killing of <name>", the phrase must end: "the killing of Soleimani
 # last year" and "the fall of Aleppo changed the war" are events, "the fall of Aleppo city
 # council" or "the killing of Hezbollah fighters" something else (the name is a modifier of
