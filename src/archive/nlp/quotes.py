@@ -57,6 +57,9 @@ STRAIGHT = '"'
 ALL_MARKS = OPENERS + CLOSERS + STRAIGHT
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "who"}
 # Anaphoric heads: "the source added" refers to the source introduced earlier.
+# Heads of a definite description of a group: "the monitor" said what the Observatory reported.
+GROUP_HEADS = {"group", "monitor", "watchdog", "organisation", "organization", "observatory", "coalition",
+               "movement", "militia", "alliance", "agency", "ministry", "army", "party", "network"}
 ANAPHOR_HEADS = {"source", "sources", "official", "officials", "spokesman", "spokeswoman",
                  "spokesperson", "minister", "analyst", "diplomat", "statement", "group", "ministry"}
 # Words between a speaker and its verb that are not part of the speaker's name.
@@ -1432,6 +1435,11 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 elif history or subjects:
                     antecedent = _antecedent(text, low, f.cue_start or f.start, history, subjects, sentences)
                 via = "pronoun"
+            elif re.match(r"the\s", low) and _head(speaker) in GROUP_HEADS and not _names_inside(speaker, subjects):
+                # "the UK-based group", "the monitor": the latest group that spoke or was the
+                # subject of a sentence before (never a person)
+                antecedent = _group_antecedent(speaker, history, subjects)
+                via = "anaphor"
             elif re.match(r"the\s", low) and _head(speaker) in ANAPHOR_HEADS and history:
                 antecedent = next((h for h in reversed(history) if _head(speaker).rstrip("s") in h.text.lower()), history[-1])
                 via = "anaphor"
@@ -1691,6 +1699,45 @@ def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
         if after and after.group(1) not in _PREPS and not (prev and prev[-1].lower() in _PREPS):
             return sp
     return first
+
+
+def _names_inside(span: Span, subjects) -> bool:
+    return any(span.start <= sp.start and sp.end <= span.end for sp, _ in subjects)
+
+
+def _group_antecedent(speaker: Span, history: list[Span], subjects) -> Span | None:
+    """The group a definite description of a group stands for: the latest earlier speaker that
+    is a group, else the latest group named before it in the text (a monitor's report is often
+    attributed by name once, then by "the monitor"), within 1,500 characters."""
+    head = _head(speaker)
+    if head == "group" and re.search(r"-based|\brights\b|monitoring|\bwar\b", speaker.text.lower()):
+        head = "monitor"  # "the UK-based group", "the rights group": described as a watcher
+    groups = [sp for sp, kind in subjects if kind == "group" and speaker.start - 1500 <= sp.start < speaker.start
+              and _fits_head(head, sp.text)]
+    people = [sp for sp, kind in subjects if kind == "person"]
+    for h in reversed(history):
+        if h.start < speaker.start and any(h.start <= g.start and g.end <= h.end for g in groups) \
+                and not any(h.start <= p.start and p.end <= h.end for p in people):  # not "Kremlin spokesman Peskov"
+            return h
+    return groups[-1] if groups else None
+
+
+# Heads that name what kind of body it is: the antecedent's name must hold the word ("the
+# army" is the "Syrian Arab Army", not the ISIS named last). A watcher's head: a monitoring group.
+_NAMED_HEADS = {"army", "ministry", "coalition", "alliance", "party", "movement", "agency", "militia"}
+_WATCHER_HEADS = {"monitor", "watchdog", "observatory"}
+
+
+def _fits_head(head: str, name: str) -> bool:
+    from archive.resolve import guess_kind
+
+    if head in _NAMED_HEADS:
+        return head in name.lower()
+    if head in _WATCHER_HEADS:
+        # a monitor, watchdog or observatory by its name's kind ("Syrian Observatory for Human
+        # Rights", "Human Rights Watch"), not whichever body spoke last
+        return guess_kind(name, "organisation")[0] == "civil society / monitoring group"
+    return True
 
 
 def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sentences) -> Span | None:
