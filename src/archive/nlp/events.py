@@ -23,9 +23,9 @@ from archive.nlp.lexicon import word_set
 
 # Acts done to a person, and to a place, named as "the <act> of <name>" or "<name>'s <act>".
 PERSON_ACTS = ("killing|assassination|murder|death|execution|arrest|detention|kidnapping|abduction|release|"
-                "funeral|ouster|overthrow|resignation|trial|inauguration|poisoning|election")
+               "funeral|ouster|overthrow|resignation|trial|inauguration|poisoning|election")
 PLACE_ACTS = ("fall|siege|liberation|capture|recapture|invasion|occupation|bombing|shelling|bombardment|"
-               "destruction|battle|evacuation|blockade|storming|annexation")
+              "destruction|battle|evacuation|blockade|storming|annexation")
 _ACT_OF = re.compile(rf"\b(?:([Tt]he)\s+)?(?:({PERSON_ACTS})|({PLACE_ACTS}))\s+of\s+(?:the\s+)?")
 _POSSESSIVE_ACT = re.compile(rf"(?:’s|'s)\s+(?:(?:recent|sudden|brutal|alleged|reported)\s+)?"
                              rf"(?:({PERSON_ACTS})|({PLACE_ACTS}))\b(?!\s+of\b)")
@@ -63,6 +63,7 @@ _ELECTIONS = re.compile(rf"\b((?:(?:{_ELECTION_WORDS})\s+){{0,3}})(elections?|pr
 _YEAR_BEFORE = re.compile(rf"(?:\b(?:{_MONTHS})\s+)?\b(?:1[6-9]|20)\d\d\s+(?:(?:[A-Z][\w.’'-]*|of|and)\s+){{0,5}}\Z")
 _CAPITALS_BEFORE = re.compile(r"(?:\b[A-Z][\w.-]*\s+){1,3}\Z")
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+\Z")
+_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
 
 # A visit to a place: "an unannounced visit to Baghdad", "his first visit to Moscow".
 _VISIT = re.compile(r"\b((?:(?:unannounced|surprise|secret|official|state|rare|first|recent|brief|historic|landmark|"
@@ -75,59 +76,12 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     """Event mentions in `text` around the names found already (`mentions`, in order of start;
     `type_of(mention)` gives each one's entity type: 'actor', 'place', …, or None). Events may
     contain those names; they never overlap each other or an event the registry found."""
-    at_start = {m.start: m for m in mentions}
-    at_end = {m.end: m for m in mentions}
+    names = _Names(mentions, type_of)
+    found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names)}
     taken = [(m.start, m.end) for m in mentions if type_of(m) == "event"]
-    found: list[tuple[int, int]] = []
-
-    def kind_at(start: int) -> tuple[str | None, int]:
-        m = at_start.get(start)
-        return (type_of(m), m.end) if m is not None else (None, -1)
-
-    for m in _ACT_OF.finditer(text):
-        kind, end = kind_at(m.end())
-        if kind == (_PERSON if m.group(2) else _PLACE) and not _NOUN_AFTER.match(text, end):
-            act = m.start(2) if m.group(2) else m.start(3)
-            year = _year_before(text, act)  # "the 2003 invasion of Iraq"
-            found.append((year if year is not None else m.start(1) if m.group(1) else act, end))
-    for m in _POSSESSIVE_ACT.finditer(text):
-        name = at_end.get(m.start())
-        if name is not None and type_of(name) == (_PERSON if m.group(1) else _PLACE):
-            found.append((name.start, m.end()))
-    for m in mentions:
-        if type_of(m) == _PLACE and (meeting := _PLACE_MEETING.match(text, m.end)) is not None \
-                and not text[m.end:m.end + 1] == "-":
-            found.append((m.start, meeting.end()))
-    for m in _COMPOUND_MEETING.finditer(text):
-        compound = m.group(0).split()[0]
-        if any(type_of(x) == _PLACE for x in mentions if m.start() <= x.start < m.start() + len(compound)):
-            found.append((m.start(), m.end()))
-    for m in _DEFINITE_MEETING.finditer(text):
-        found.append((m.start(1), m.end(1)))
-    for m in _ELECTIONS.finditer(text):
-        start = m.start()
-        if (year := _year_before(text, start)) is not None:
-            end = m.end()
-            if (inside := _IN_PLACE.match(text, end)) is not None and kind_at(inside.end())[0] == _PLACE:
-                end = kind_at(inside.end())[1]  # "… election in Italy"
-            found.append((year, end))
-            continue
-        capitals = _CAPITALS_BEFORE.search(text, max(0, start - 60), start)
-        if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()) \
-                or (place := at_end.get(start - 1)) is not None and type_of(place) == _PLACE and text[start - 1] == " ":
-            start = capitals.start() if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()) \
-                else place.start  # "the Iraqi elections", "the Iraq elections"
-        elif not m.group(1) and not _THE_BEFORE.search(text, max(0, start - 5), start):
-            continue  # "to hold elections": no particular elections
-        the = _THE_BEFORE.search(text, max(0, start - 5), start)
-        found.append((the.start() if the is not None else start, m.end()))
-    for m in _VISIT.finditer(text):
-        kind, end = kind_at(m.end())
-        if kind == _PLACE:
-            found.append((m.start(1), end))
     out: list[RawMention] = []
     # longest first where they overlap ("the killing of Soleimani" over "Soleimani's killing")
-    for s, e in sorted(set(found), key=lambda span: (span[0], -span[1])):
+    for s, e in sorted(found, key=lambda span: (span[0], -span[1])):
         if any(s < b and a < e for a, b in taken):
             continue
         taken.append((s, e))
@@ -135,7 +89,80 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     return out
 
 
-_IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
+class _Names:
+    """The names found already, looked up by where they start and end, with their type."""
+
+    def __init__(self, mentions: list[RawMention], type_of):
+        self.all, self.type_of = mentions, type_of
+        self.at_start = {m.start: m for m in mentions}
+        self.at_end = {m.end: m for m in mentions}
+
+    def starting(self, at: int) -> tuple[str | None, int]:
+        """(type, end) of the name that starts at `at`, or (None, -1)."""
+        m = self.at_start.get(at)
+        return (self.type_of(m), m.end) if m is not None else (None, -1)
+
+    def ending(self, at: int, etype: str) -> RawMention | None:
+        m = self.at_end.get(at)
+        return m if m is not None and self.type_of(m) == etype else None
+
+
+def _acts(text: str, names: _Names):
+    """"the killing of Soleimani", "the 2003 invasion of Iraq", "Soleimani’s killing"."""
+    for m in _ACT_OF.finditer(text):
+        kind, end = names.starting(m.end())
+        if kind == (_PERSON if m.group(2) else _PLACE) and not _NOUN_AFTER.match(text, end):
+            act = m.start(2) if m.group(2) else m.start(3)
+            year = _year_before(text, act)
+            yield (year if year is not None else m.start(1) if m.group(1) else act), end
+    for m in _POSSESSIVE_ACT.finditer(text):
+        name = names.ending(m.start(), _PERSON if m.group(1) else _PLACE)
+        if name is not None:
+            yield name.start, m.end()
+
+
+def _meetings(text: str, names: _Names):
+    """"Vienna negotiations", "US-Iraq strategic dialogue", "the strategic dialogue"."""
+    for m in names.all:
+        if names.type_of(m) == _PLACE and text[m.end:m.end + 1] != "-" \
+                and (meeting := _PLACE_MEETING.match(text, m.end)) is not None:
+            yield m.start, meeting.end()
+    for m in _COMPOUND_MEETING.finditer(text):
+        compound_end = m.start() + len(m.group(0).split()[0])
+        if any(names.type_of(x) == _PLACE for x in names.all if m.start() <= x.start < compound_end):
+            yield m.start(), m.end()
+    for m in _DEFINITE_MEETING.finditer(text):
+        yield m.start(1), m.end(1)
+
+
+def _elections(text: str, names: _Names):
+    """"the elections", "the Iraqi parliamentary elections", "2004 Canadian federal election"."""
+    for m in _ELECTIONS.finditer(text):
+        start = m.start()
+        if (year := _year_before(text, start)) is not None:
+            end = m.end()
+            if (inside := _IN_PLACE.match(text, end)) is not None and names.starting(inside.end())[0] == _PLACE:
+                end = names.starting(inside.end())[1]  # "… election in Italy"
+            yield year, end
+            continue
+        capitals = _CAPITALS_BEFORE.search(text, max(0, start - 60), start)
+        place = names.ending(start - 1, _PLACE) if text[start - 1:start] == " " else None
+        if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()):
+            start = capitals.start()  # "the Iraqi elections"
+        elif place is not None:
+            start = place.start  # "the Iraq elections"
+        elif not m.group(1) and not _THE_BEFORE.search(text, max(0, start - 5), start):
+            continue  # "to hold elections": no particular elections
+        the = _THE_BEFORE.search(text, max(0, start - 5), start)
+        yield (the.start() if the is not None else start), m.end()
+
+
+def _visits(text: str, names: _Names):
+    """"an unannounced visit to Baghdad"."""
+    for m in _VISIT.finditer(text):
+        kind, end = names.starting(m.end())
+        if kind == _PLACE:
+            yield m.start(1), end
 
 
 def _year_before(text: str, start: int) -> int | None:
