@@ -250,11 +250,12 @@ def _written_lowercase(name: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(low)}\b", text) is not None
 
 
-# Abbreviations of common nouns, not names, when they stand alone ("Syrian State TV" is a name)
 # Party adjectives (demonyms.txt): cut before a person ("Republican Donald Trump"), kept in a
 # group's name ("Republican Guard", "Republican National Convention").
 _PARTY_WORDS = frozenset({"Republican", "Democrat", "Libertarian"})
+# Words of newsrooms' names that alone are a menu's or a headline's word ("Latest News").
 _MEDIA_WORDS = frozenset({"News", "Media", "Press", "Radio", "Television", "Daily", "Weekly", "Times", "Post"})
+# Abbreviations of common nouns, not names, when they stand alone ("Syrian State TV" is a name)
 _COMMON_ACRONYMS = frozenset({"TV", "GMT", "UTC", "NGO", "NGOs", "URL", "PM", "AM", "CEO", "PhD", "OK"})
 
 
@@ -361,13 +362,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         while words:
             w = words[0].group(0)
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
-            # A demonym opens an organisation's own name ("Syrian Democratic Forces", "Syrian
-            # Arab Army"): keep it when a cue word follows; cut it before a person or place.
-            own_name = w in demonyms and w not in _DATE_WORDS and (len(words) == 2 and words[1].group(0) == "Party"
-                                                                   or w in _PARTY_WORDS and _has_cue(text[s:e], org, militia)
-                                                                   or len(words) >= 3 and \
-                any(x.group(0) in org or x.group(0) in militia for x in words[1:])
-                or _opens_cue(text[s + words[0].start():e]))
+            own_name = w in demonyms and w not in _DATE_WORDS and _demonym_in_name(w, words, text, s, e)
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
                     or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
                     and not _opens_place(words, places) \
@@ -552,6 +547,17 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
             yield a, b, blob
+
+
+def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
+    """Whether the demonym `w` opening the run words[0] belongs to an organisation's own name
+    ("Syrian Democratic Forces", "Syrian Arab Army", "Islamic State", "Republican Party",
+    "Republican Guard"), rather than standing before a person or a place."""
+    _, org, militia, _, _ = _lexicon()
+    if len(words) == 2 and words[1].group(0) == "Party" or w in _PARTY_WORDS and _has_cue(text[s:e], org, militia):
+        return True
+    return len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:]) \
+        or _opens_cue(text[s + words[0].start():e])
 
 
 def _cut_at_connector(text: str, cur: list, pieces: list) -> list:
