@@ -206,7 +206,7 @@ def test_index_parts_on_the_fixture_archive(annotated):  # noqa: F811
         speakers = [m for m in ms if m.type in index_mod.SPEAKER_TYPES]
         for q in (q for q in archive.quotes if q.article == art.id):
             rq = a.quotes[int(q.id.rsplit("-q", 1)[1]) - 1]
-            assert q.speaker_entity == _speaker_entity(rq.antecedent or rq.speaker, speakers)
+            assert q.speaker_entity == _speaker_entity(rq.antecedent or rq.speaker, speakers, art.text)
         assert find_roles(art.id, art.text, ms) == _plain_find_roles(art.id, art.text, ms)
     # an entity's contexts made article by article (an entity page's articles only, before
     # every entity's are made: a build keying a few entity pages, keydeps.py) are the same

@@ -148,3 +148,10 @@ def test_a_monitor_described_is_the_monitoring_group_named_before():
     by_speaker = {q.speaker.text: q.speaker_entity for q in archive.quotes if q.speaker}
     assert by_speaker["The Britain-based monitor"] == "syrian-observatory-for-human-rights"
     assert by_speaker.get("The army") != "isis"
+
+
+def test_a_possessor_in_the_speakers_words_is_not_the_speaker():
+    """"Qassem Soleimani’s heir said …" was attributed to Soleimani (the seed without a registry)."""
+    archive = _index("Qassem Soleimani died in 2020. Qassem Soleimani’s heir said the militias must unite.")
+    q = next(q for q in archive.quotes if q.speaker and "heir" in q.speaker.text)
+    assert q.speaker_entity != "qassem-soleimani"

@@ -328,6 +328,8 @@ def about_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> li
             continue
         if not is_noun and not word.endswith(("ed", "ing")) and _noun_cue(text, ss, m.start(1), m.end(1)):
             continue  # "Western support against ISIS": the noun, no one's act
+        if word.rstrip("s") in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, m.start(1) - 40), m.start(1)):
+            continue  # "Iraq witnesses attacks against US soldiers": military attacks
         cs = m.end()
         ce = _clause_end(text, cs, se)
         if ce <= cs or len(text[cs:ce].split()) > 40 or _overlaps(cs, ce, blocked):
