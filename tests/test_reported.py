@@ -150,3 +150,9 @@ def test_military_attacks_and_passive_participles_are_no_attribution():
     assert reported("Kurdish forces backed by government shelling took an area south of the city.") == []
     q = only("Senator Warren attacks the new budget plan.")
     assert spk(q) == "Senator Warren"
+
+
+def test_the_object_of_a_preposition_is_no_speaker():
+    """"These factions at times even claim responsibility …" (the seed): "times" was the speaker."""
+    qs = reported("These factions at times even claim responsibility for attacks outside Iraqi territory.")
+    assert qs and all(spk(q) != "times" for q in qs)

@@ -83,6 +83,7 @@ _CLAUSE_OPENERS = {"much", "he", "she", "they", "it", "we", "i", "you", "there",
                    "it's", "we're", "i'm", "he'd", "she'd", "they'd", "i'd", "we'd", "he'll",
                    "she'll", "they'll", "we'll", "i'll", "there's", "what", "how", "why",
                    "whether", "nothing", "anyone", "not", "more", "too"}
+_TRUE_PREPS = {"at", "in", "on", "by", "with", "from", "into", "through", "via", "during"}
 _PREPS = {"in", "on", "at", "to", "during", "after", "before", "by", "for", "with", "of", "from",
           "that", "when", "while", "as", "about", "into", "through", "via", "last", "this",
           "earlier", "later", "yesterday", "today", "tonight", "repeatedly", "also", "again",
@@ -428,6 +429,9 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     if " " not in span.text and span.text.lower() not in PRONOUNS and (
             span.text.lower() in (_BEFORE_SUBJECT | _AUX | _PREPS | {"more", "less"}) - {"who", "which"} or _adverb(span.text)):
         return None  # 'Even', 'More', 'increasingly': an adverb, not a speaker
+    before = text[floor:span.start].split()
+    if " " not in span.text and span.text[:1].islower() and before and before[-1].lower() in _TRUE_PREPS:
+        return None  # 'militias which at times claim responsibility': the object of "at", no speaker
     return span
 
 
