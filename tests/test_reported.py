@@ -156,3 +156,9 @@ def test_the_object_of_a_preposition_is_no_speaker():
     """"These factions at times even claim responsibility …" (the seed): "times" was the speaker."""
     qs = reported("These factions at times even claim responsibility for attacks outside Iraqi territory.")
     assert qs and all(spk(q) != "times" for q in qs)
+
+
+def test_a_verb_after_to_is_no_speaker():
+    """"those who tend to advocate maintaining American troops" (the seed): "advocate" spoke."""
+    qs = reported("Kurds tend to advocate maintaining American troops as an insurance policy.")
+    assert all(spk(q) != "advocate" for q in qs)

@@ -83,7 +83,7 @@ _CLAUSE_OPENERS = {"much", "he", "she", "they", "it", "we", "i", "you", "there",
                    "it's", "we're", "i'm", "he'd", "she'd", "they'd", "i'd", "we'd", "he'll",
                    "she'll", "they'll", "we'll", "i'll", "there's", "what", "how", "why",
                    "whether", "nothing", "anyone", "not", "more", "too"}
-_TRUE_PREPS = {"at", "in", "on", "by", "with", "from", "into", "through", "via", "during"}
+_TRUE_PREPS = {"at", "in", "on", "by", "with", "from", "into", "through", "via", "during", "to"}
 _PREPS = {"in", "on", "at", "to", "during", "after", "before", "by", "for", "with", "of", "from",
           "that", "when", "while", "as", "about", "into", "through", "via", "last", "this",
           "earlier", "later", "yesterday", "today", "tonight", "repeatedly", "also", "again",
