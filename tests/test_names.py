@@ -374,3 +374,15 @@ def test_party_words_broadcasters_and_transcript_speakers():
     assert ("PENCE", "PERSON") in _names("Mike Pence spoke.\n\nPENCE: And that is why.")
     assert ("NATO", "ORG") in _names("NATO: a statement followed.")
     assert not any("Unlike" in t for t in _texts("Unlike many of the Patriot mines, it closed."))
+
+
+def test_events_named_by_their_head_noun():
+    """"World War II", "the Cold War", "the Gulf War", "Battle of Aleppo" were people or nothing
+    (roman numerals made a run no name; a place cut "Gulf War" apart)."""
+    assert {("World War II", "EVENT"), ("Cold War", "EVENT")} <= _names("He fought in World War II and later in the Cold War.")
+    assert ("Gulf War", "EVENT") in _names("They met after the Gulf War of 1991.")
+    assert ("Battle of Aleppo", "EVENT") in _names("Then the Battle of Aleppo began.")
+    assert ("Syrian Civil War", "EVENT") in _names("Then the Syrian Civil War began.")
+    assert ("John Paul II", "PERSON") in _names("Pope John Paul II visited.")
+    assert ("Syrian Revolution General Commission", "ORG") in _names("The Syrian Revolution General Commission said.")
+    assert not any("PM" in t for t in _texts("Bashir appoints new PM Summit in Tehran calls for talks"))

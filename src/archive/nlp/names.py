@@ -128,6 +128,20 @@ def _surname_month(words: list, text: str, s: int) -> bool:
         and before not in _BEFORE_DATE
 
 
+# Head nouns of events' proper names: last ("Cold War", "Arab Spring", "World War II") or
+# first before "of" ("Battle of Aleppo", "Siege of Sarajevo").
+_EVENT_HEADS = frozenset({"War", "Wars", "Battle", "Offensive", "Siege", "Massacre", "Summit", "Conference",
+                          "Games", "Olympics", "Revolution", "Uprising", "Crisis", "Spring", "Intifada"})
+_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
+
+
+def _is_event_name(words: list[str]) -> bool:
+    core = words[:-1] if len(words) >= 2 and _ROMAN.match(words[-1]) else words
+    if len(core) >= 2 and core[-1] in _EVENT_HEADS:
+        return True
+    return len(core) >= 3 and core[0] in _EVENT_HEADS and core[1] == "of"
+
+
 def _has_cue(name: str, org, militia) -> bool:
     """Whether a part of a run names a group by itself: a cue word, or a cue of several words
     ("Rights Watch")."""
@@ -280,6 +294,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "MILITIA"
     if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
         return "ORG"
+    if _is_event_name(words):
+        return "EVENT"  # "World War II", "the Cold War", "Battle of Aleppo", "Arab Spring"
     if len(words) <= 3 and (_PLACE_BEFORE.search(text, max(0, start - 40), start) or _PLACE_AFTER.match(text, end)):
         return "GPE"  # "the town of Tabqa", "Idlib province": English names a place by what it is
     if 2 <= len(words) <= 3 and re.match(r"(?:al|el|Al|El)-", words[-1]) and words[-1][3:] in _ARABIC_PLACE_LAST:
@@ -314,7 +330,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     # Salman", "Ursula von der Leyen" (a run holds only these between capitalised words).
     named = [w for w in words if w not in _NAME_PARTICLES] if len(words) >= 3 else words
     if all(re.sub(r"^(?:al|el|an|ar|as|ash|ad|az|at)-", "", w)[:1].isupper() for w in named) and len(named) <= 4 \
-            and not any(w.isupper() and len(w.rstrip(".")) > 1 for w in named):  # ("J." is an initial)
+            and not any(w.isupper() and len(w.rstrip(".")) > 1 and not _ROMAN.match(w) for w in named):  # ("J." is an initial)
         if all(w.lower() in _words_of(text) for w in words):
             return None  # "Chemical Attack", "Double Game": title case of words the article also writes in lowercase
         last = words[-1]
@@ -366,7 +382,8 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
                     or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
                     and not _opens_place(words, places) \
-                    or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in _DATE_WORDS):
+                    or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in _DATE_WORDS) \
+                    or (w in _COMMON_ACRONYMS and len(words) > 1):  # "appoints new PM Summit in Tehran …"
                 words.pop(0)
                 continue
             break
@@ -521,7 +538,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                 cur = []
             if cur and len(cur) <= 4 and text[cur[0][0]:cur[-1][1]] in places and word[:1].isupper() \
                     and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[-1][1]]} {word}" not in places \
-                    and not _place_in_org_name(word, m.group(0).split()[-1]) and re.sub(r"(?:’s|'s)$", "", word) not in org:
+                    and not _place_in_org_name(word, m.group(0).split()[-1]) and re.sub(r"(?:’s|'s)$", "", word) not in org \
+                    and word not in _EVENT_HEADS:  # "Gulf War", "Aleppo Offensive"
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
@@ -556,6 +574,8 @@ def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
     _, org, militia, _, _ = _lexicon()
     if len(words) == 2 and words[1].group(0) == "Party" or w in _PARTY_WORDS and _has_cue(text[s:e], org, militia):
         return True
+    if _is_event_name([x.group(0) for x in words]):
+        return True  # "Arab Spring", "Syrian Civil War"
     return len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:]) \
         or _opens_cue(text[s + words[0].start():e])
 
