@@ -386,3 +386,18 @@ def test_events_named_by_their_head_noun():
     assert ("John Paul II", "PERSON") in _names("Pope John Paul II visited.")
     assert ("Syrian Revolution General Commission", "ORG") in _names("The Syrian Revolution General Commission said.")
     assert not any("PM" in t for t in _texts("Bashir appoints new PM Summit in Tehran calls for talks"))
+
+
+def test_a_person_or_place_before_a_group_at_an_and_is_its_own_name():
+    """"Nouri al-Maliki and Fatah Alliance" was one organisation; "Syria and the Arab League"
+    gave "League"; a place between two places in a list is a place ("Basra, Nasiriyah and
+    Najaf"); a long name's own "and" stays."""
+    got = _names("Nouri al-Maliki and Fatah Alliance leader Hadi al-Amiri met. Maliki said no.")
+    assert {("Nouri al-Maliki", "PERSON"), ("Fatah Alliance", "ORG")} <= got
+    assert {("Syria", "GPE"), ("Arab League", "ORG")} <= _names("Then Syria and the Arab League agreed.")
+    assert ("Nasiriyah", "GPE") in _names("Protesters in Basra, Nasiriyah and Najaf demanded jobs.")
+    assert ("Center for Strategic and International Studies", "ORG") in \
+        _names("The Center for Strategic and International Studies said so.")
+    assert ("House Oversight and Government Reform Committee", "ORG") in \
+        _names("Then the House Oversight and Government Reform Committee said so.")
+    assert {("Jund al-Aqsa", "MILITIA"), ("Jaish al-Fatah", "MILITIA")} <= _names("Jaish al-Fatah and Jund al-Aqsa fought.")

@@ -149,6 +149,33 @@ def _has_cue(name: str, org, militia) -> bool:
         or any(cue in name for cue in _multiword_cues())
 
 
+def _stands_alone(part: str, text: str, places) -> bool:
+    """Whether the part before "and" in a run whose other part is a group's name is a name of
+    its own: a known place ("Syria and the Arab League"), or a person whose surname the article
+    also writes alone ("Nouri al-Maliki and Fatah Alliance", then "Maliki said"). Not the first
+    words of one long name ("Center for Strategic and International Studies", "House Oversight
+    and Government Reform Committee")."""
+    if part in places:
+        return True
+    words = part.split()
+    if len(words) < 2 or any(w in ("of", "for", "the") for w in words):
+        return False
+    surname = re.sub(r"^(?:al|el)-", "", words[-1])
+    return len(re.findall(rf"(?<![\w’']){re.escape(surname)}(?![\w’'-])", text)) >= 2
+
+
+_LIST_BEFORE = re.compile(r"([A-Z][\w’'-]+),\s+\Z")
+_LIST_AFTER = re.compile(r"(?:,\s+|\s+and\s+)([A-Z][\w’'-]+)(?:[^\w’'-]|\Z)")
+
+
+def _in_place_list(text: str, start: int, end: int, places) -> bool:
+    """Whether a word is between two known places in a list ("Basra, Nasiriyah and Najaf"):
+    a list's items are of one kind."""
+    before = _LIST_BEFORE.search(text, max(0, start - 40), start)
+    after = _LIST_AFTER.match(text, end)
+    return before is not None and after is not None and before.group(1) in places and after.group(1) in places
+
+
 def _inside_fixed_name(run: str, at: int) -> bool:
     """Whether the " and " at `at` in `run` is inside a name of `data/names_with_and.txt`."""
     for phrase in word_set("names_with_and.txt"):
@@ -180,8 +207,10 @@ def _and_parts(text: str, runs, places, org, militia):
                 bare = right[4:] if right.startswith("the ") else None
                 if _inside_fixed_name(run, m.start()):
                     continue  # "Red Cross and Red Crescent": one name
+                left_cue, right_cue = _has_cue(left, org, militia), _has_cue(right, org, militia)
                 if bare is not None and bare not in places and bare[:1].isupper() \
-                        or _has_cue(left, org, militia) and _has_cue(right, org, militia):
+                        or left_cue and right_cue \
+                        or right_cue and not left_cue and _stands_alone(left, text, places):
                     # each part is a blob (a headline's or a credit line's run) only by itself
                     yield start, s + m.start(), len(left.split()) >= 6
                     start = s + m.end()
@@ -321,6 +350,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             return "PERSON"
         if _LEADER_AFTER.match(text, end):
             return "PERSON"  # "the Assad regime", "the Trump administration": named after its leader
+        if _in_place_list(text, start, end, places):
+            return "GPE"  # "in Basra, Nasiriyah and Najaf"
         return None
     if _title_before(text, start, titles):
         return "PERSON"
