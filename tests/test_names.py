@@ -401,3 +401,11 @@ def test_a_person_or_place_before_a_group_at_an_and_is_its_own_name():
     assert ("House Oversight and Government Reform Committee", "ORG") in \
         _names("Then the House Oversight and Government Reform Committee said so.")
     assert {("Jund al-Aqsa", "MILITIA"), ("Jaish al-Fatah", "MILITIA")} <= _names("Jaish al-Fatah and Jund al-Aqsa fought.")
+
+
+def test_a_name_after_a_title_is_known_alone_later():
+    """"President Obama …, Obama said": the bare name after its title was not known as a
+    person's (PolNeAR dev: Obama 9, Trump 6)."""
+    text = "President Obama spoke on Monday. Later Obama left for Hawaii."
+    found = [m for m in find_names(text, [(0, 32), (33, len(text))]) if m.text == "Obama"]
+    assert [m.start for m in found] == [10, 39]

@@ -479,7 +479,8 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # Six or more capitalised words in a row: a headline or a credit line. Places and
             # cue-typed groups in it are real; a bare "person" there is usually not.
             continue
-        if label == "PERSON" and " " in name:
+        if label == "PERSON" and (" " in name or _title_before(text, ns, titles)):
+            # (a single name after a title too: "Lord Byron", then "Byron")
             surname = name.split()[-1]
             persons.add(surname)
             # "Bashar al-Assad", then "Assad": English news drops the Arabic article
