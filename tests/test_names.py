@@ -383,6 +383,7 @@ def test_events_named_by_their_head_noun():
     assert ("Gulf War", "EVENT") in _names("They met after the Gulf War of 1991.")
     assert ("Battle of Aleppo", "EVENT") in _names("Then the Battle of Aleppo began.")
     assert ("Syrian Civil War", "EVENT") in _names("Then the Syrian Civil War began.")
+    assert ("Cyclone Phailin", "EVENT") in _names("Then Cyclone Phailin hit Odisha.")
     assert ("John Paul II", "PERSON") in _names("Pope John Paul II visited.")
     assert ("Syrian Revolution General Commission", "ORG") in _names("The Syrian Revolution General Commission said.")
     assert not any("PM" in t for t in _texts("Bashir appoints new PM Summit in Tehran calls for talks"))

@@ -135,9 +135,12 @@ _EVENT_HEADS = frozenset({"War", "Wars", "Battle", "Offensive", "Siege", "Massac
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 
 
+_STORMS = frozenset({"Hurricane", "Cyclone", "Typhoon", "Storm", "Tropical"})  # "Hurricane Katrina"
+
+
 def _is_event_name(words: list[str]) -> bool:
     core = words[:-1] if len(words) >= 2 and _ROMAN.match(words[-1]) else words
-    if len(core) >= 2 and core[-1] in _EVENT_HEADS:
+    if len(core) >= 2 and (core[-1] in _EVENT_HEADS or core[0] in _STORMS):
         return True
     return len(core) >= 3 and core[0] in _EVENT_HEADS and core[1] == "of"
 
