@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from archive.models import RawQuote, Span
 from archive.nlp import reported
-from archive.nlp.lexicon import reporting_verbs, word_list
+from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 
 OPENERS = "“„«"
 CLOSERS = "”»"
@@ -305,11 +305,16 @@ def _inside(spans, i: int) -> bool:
 
 def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     picked: list[re.Match] = []
-    for w in reversed(words):
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i]
         token = w.group(0)
         bare = token.strip(",;:()“”\"’'‘")
         if token.endswith((",", ";", ":", "”", '"', ")")) and picked:
             break
+        if bare in ("of", "for") and picked and picked[0].group(0)[:1].isupper() and i > 0 \
+                and words[i - 1].group(0)[:1].isupper() and not words[i - 1].group(0).endswith(","):
+            picked.insert(0, w)  # inside a name: "The Syrian Observatory for Human Rights"
+            continue
         if not bare or bare.lower() in _NP_STOP or bare in _cue_words() or bare in _DASHES or token in ("--", "―"):
             break  # a dash ends a dateline ('NEW YORK - Republican candidate Donald Trump')
         if token.startswith(("“", '"', "(")) and picked:
@@ -698,6 +703,15 @@ _NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "y
                  "such", "racial", "convoluted", "latest", "recent", "earlier", "famous"}
 
 
+# Cue forms that are nouns too (not 'said': "the Democrat said" is a subject and its verb).
+_NOUN_FORMS = re.compile(r"(?:states?|claims?|reports?|calls?|demands?|promises?|pledges?|warnings?|statements?)\b")
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    return word_set("demonyms.txt")
+
+
 def _noun_use(text: str, at: int) -> bool:
     """Is the cue word at `at` a noun ('his call for', 'the last claim', 'Obama’s promise')?"""
     prev = text[max(0, at - 30):at].split()
@@ -706,6 +720,8 @@ def _noun_use(text: str, at: int) -> bool:
     w = prev[-1].lower().replace("’", "'")
     if w in _NOUN_MARKERS or w in _NUMBER_WORDS:
         return True
+    if prev[-1] in _demonyms() and re.match(_NOUN_FORMS, text[at:]):
+        return True  # 'Syrian state news agency SANA', 'Iraqi claims': an adjective before a noun
     # 'Obama’s promise', but not 'he’s said' or 'that's what'
     return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
 
@@ -1023,6 +1039,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 speaker = _opening_subject(text, (ss, se), cs)
             if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
                 continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
+            if speaker is not None and speaker.text in _demonyms() and _NOUN_FORMS.match(cue):
+                continue  # 'Syrian state news agency SANA': a demonym before a noun, no speaker
             word_before = text[max(ss, cs - 30):cs].split()[-1:] if kind == "direct" else ()
             if word_before and (word_before[0].lower() in _NOUN_MARKERS or word_before[0].lower() in _NUMBER_WORDS):
                 continue  # 'a convoluted answer to …', 'his call for “…”': a noun, no attribution

@@ -200,7 +200,7 @@ def _title_case(words: list[str]) -> bool:
     if len(content) < 3:
         return False
     caps = sum(1 for w in content if w.lstrip("‘’'\"“(")[:1].isupper())
-    return caps >= 0.8 * len(content)
+    return caps >= 0.9 * len(content)
 
 
 def headline_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> list[Finding]:
