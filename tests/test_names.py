@@ -410,3 +410,13 @@ def test_a_name_after_a_title_is_known_alone_later():
     text = "President Obama spoke on Monday. Later Obama left for Hawaii."
     found = [m for m in find_names(text, [(0, 32), (33, len(text))]) if m.text == "Obama"]
     assert [m.start for m in found] == [10, 39]
+
+
+def test_a_demonym_and_a_cue_word_stay_one_name_when_nothing_else_ends_so():
+    """"The Lebanese Forces party" gave "Forces" alone; "Syrian Army" beside "the Syrian Arab
+    Army" is still cut to "Army" (which resolves to it), and "Kurdish YPG" to "YPG"; a place
+    opens an airport's name ("Damascus International Airport")."""
+    assert ("Lebanese Forces", "ORG") in _names("The Lebanese Forces party of Samir Geagea accused them.")
+    assert ("Army", "ORG") in _names("The Syrian Arab Army advanced. The Syrian Army said it won.")
+    assert ("YPG", "MILITIA") in _names("Fighters of the Kurdish YPG advanced.")
+    assert ("Damascus International Airport", "GPE") in _names("Jets struck positions near Damascus International Airport.")

@@ -155,3 +155,10 @@ def test_a_possessor_in_the_speakers_words_is_not_the_speaker():
     archive = _index("Qassem Soleimani died in 2020. Qassem Soleimani’s heir said the militias must unite.")
     q = next(q for q in archive.quotes if q.speaker and "heir" in q.speaker.text)
     assert q.speaker_entity != "qassem-soleimani"
+
+
+def test_a_group_named_with_its_demonym_is_not_a_longer_group():
+    """"Syrian Army" (the government's) joined the "Free Syrian Army" (the rebels), the one
+    longer name of the archive that ends so."""
+    archive = _index(*["The Free Syrian Army attacked on Monday."] * 3, "The Syrian Army said it held the town.")
+    assert _entity_of(archive, "Syrian Army") != _entity_of(archive, "Free Syrian Army")

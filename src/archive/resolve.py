@@ -385,10 +385,13 @@ class Resolver:
                 longer = [o for o in event_keys if o != k and o.endswith(" " + k)]
                 if len(longer) == 1:
                     self._alias_of[k] = longer[0]
-            elif " " in k and t in ("actor", "organisation", "militia"):
+            elif " " in k and t in ("actor", "organisation", "militia") \
+                    and not (t != "actor" and self._opens_with_demonym(k)):
                 # "Abdel Rahman" → "Rami Abdel Rahman"; "Democratic Forces" → "Syrian
                 # Democratic Forces": only when exactly one longer name of the family ends so.
                 # One extra word only: "Kenneth Roth Human Rights Watch" is two names glued.
+                # (A group's name that opens with its demonym is whole: "Syrian Army" is not
+                # the "Free Syrian Army".)
                 longer = [o for o in dict.fromkeys(by_tail.get(k, []) + irregular)
                           if o != k and o.endswith(" " + k) and len(o.split()) == len(k.split()) + 1
                           and self._family(self.type_for_key(o)) == self._family(t)]
@@ -414,6 +417,10 @@ class Resolver:
             self._types[target].update(self._types[k])
             if k in self._gazetteer:
                 self._gazetteer.add(target)
+
+    def _opens_with_demonym(self, key: str) -> bool:
+        forms = self._forms.get(key)
+        return bool(forms) and max(sorted(forms), key=forms.__getitem__).split()[0] in word_set("demonyms.txt")
 
     def _merge_acts(self, keys: list[str]) -> None:
         """"the killing of Soleimani" → "the killing of Qassem Soleimani": an event done to a

@@ -574,7 +574,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             if cur and len(cur) <= 4 and text[cur[0][0]:cur[-1][1]] in places and word[:1].isupper() \
                     and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[-1][1]]} {word}" not in places \
                     and not _place_in_org_name(word, m.group(0).split()[-1]) and re.sub(r"(?:’s|'s)$", "", word) not in org \
-                    and word not in _EVENT_HEADS:  # "Gulf War", "Aleppo Offensive"
+                    and word not in _EVENT_HEADS \
+                    and m.group(0).split()[-1] not in _PLACE_LAST:  # "Gulf War", "Damascus International Airport"
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
@@ -611,6 +612,14 @@ def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
         return True
     if _is_event_name([x.group(0) for x in words]):
         return True  # "Arab Spring", "Syrian Civil War"
+    if len(words) == 2 and words[1].group(0) in org | militia and not words[1].group(0).isupper() \
+            and not re.search(rf"\b[A-Z][\w’'-]+\s+(?:[\w’'-]+\s+)*?{re.escape(words[1].group(0))}\b",
+                              text[:s] + " " + text[e:]):
+        # "the Lebanese Forces party": a demonym and a cue word, and no other name of the
+        # article ends in that word, so "Forces" alone would stand for nothing ("Syrian Army"
+        # beside "the Syrian Arab Army" is cut to "Army", which resolves to it; an acronym is a
+        # name by itself: "Kurdish YPG" is the YPG)
+        return True
     return len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:]) \
         or _opens_cue(text[s + words[0].start():e])
 
