@@ -387,6 +387,7 @@ def test_events_named_by_their_head_noun():
     assert ("John Paul II", "PERSON") in _names("Pope John Paul II visited.")
     assert ("Syrian Revolution General Commission", "ORG") in _names("The Syrian Revolution General Commission said.")
     assert not any("PM" in t for t in _texts("Bashir appoints new PM Summit in Tehran calls for talks"))
+    assert ("REUTERS Rodi Said Battle", "EVENT") not in _names("Photo REUTERS Rodi Said Battle for the city went on.")
 
 
 def test_a_person_or_place_before_a_group_at_an_and_is_its_own_name():

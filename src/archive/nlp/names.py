@@ -140,6 +140,8 @@ _STORMS = frozenset({"Hurricane", "Cyclone", "Typhoon", "Storm", "Tropical"})  #
 
 def _is_event_name(words: list[str]) -> bool:
     core = words[:-1] if len(words) >= 2 and _ROMAN.match(words[-1]) else words
+    if len(core) > 5 or any(w.isupper() and len(w) > 3 or w[:1].islower() and w not in ("of", "the") for w in core):
+        return False  # "REUTERS Rodi Said Battle", "France for the Ghouta Massacre": glued runs
     if len(core) >= 2 and (core[-1] in _EVENT_HEADS or core[0] in _STORMS):
         return True
     return len(core) >= 3 and core[0] in _EVENT_HEADS and core[1] == "of"
