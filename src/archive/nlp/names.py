@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
 
@@ -165,8 +166,13 @@ def _stands_alone(part: str, text: str, places) -> bool:
     words = part.split()
     if len(words) < 2 or any(w in ("of", "for", "the") for w in words):
         return False
-    surname = re.sub(r"^(?:al|el)-", "", words[-1])
-    return len(re.findall(rf"(?<![\w’']){re.escape(surname)}(?![\w’'-])", text)) >= 2
+    return _word_counts(text)[re.sub(r"^(?:al|el)-", "", words[-1])] >= 2
+
+
+@lru_cache(maxsize=2)
+def _word_counts(text: str) -> Counter:
+    """How often each word is written in the text ("al-Maliki" counts for "Maliki")."""
+    return Counter(re.findall(r"\w+", text))
 
 
 _LIST_BEFORE = re.compile(r"([A-Z][\w’'-]+),\s+\Z")
@@ -184,7 +190,7 @@ def _in_place_list(text: str, start: int, end: int, places) -> bool:
 def _inside_fixed_name(run: str, at: int) -> bool:
     """Whether the " and " at `at` in `run` is inside a name of `data/names_with_and.txt`."""
     for phrase in word_set("names_with_and.txt"):
-        p = run.find(phrase, max(0, at - len(phrase)))
+        p = run.find(phrase, max(0, at - len(phrase)), at + len(phrase))  # (bounded: linear runs)
         if 0 <= p <= at and at + len(" and ") <= p + len(phrase):
             return True
     return False
@@ -207,18 +213,25 @@ def _and_parts(text: str, runs, places, org, militia):
             # Coordination Framework and the Sadrist Movement"); a name's own "and" stays
             # ("Organisation for Security and Co-operation", "Islamic State of Iraq and the Levant").
             start = s
-            for m in re.finditer(r" and ", run):
-                left, right = text[start:s + m.start()], run[m.end():].split(" and ")[0]
+            parts = run.split(" and ")
+            at = 0  # where the " and " after parts[k] is in the run
+            for k in range(len(parts) - 1):
+                # (each side is the part next to this "and", not all the run before it: a run
+                # of thousands of "and"s stays linear)
+                left, right = parts[k], parts[k + 1]
+                at += len(left)
+                and_at = at
+                at += len(" and ")
                 bare = right[4:] if right.startswith("the ") else None
-                if _inside_fixed_name(run, m.start()):
+                if _inside_fixed_name(run, and_at):
                     continue  # "Red Cross and Red Crescent": one name
                 left_cue, right_cue = _has_cue(left, org, militia), _has_cue(right, org, militia)
                 if bare is not None and bare not in places and bare[:1].isupper() \
                         or left_cue and right_cue \
                         or right_cue and not left_cue and _stands_alone(left, text, places):
                     # each part is a blob (a headline's or a credit line's run) only by itself
-                    yield start, s + m.start(), len(left.split()) >= 6
-                    start = s + m.end()
+                    yield start, s + and_at, len(text[start:s + and_at].split()) >= 6
+                    start = s + at
             yield start, e, blob if start == s else len(text[start:e].split()) >= 6
             continue
         start = s
