@@ -355,7 +355,7 @@ class Resolver:
             head, sep, tail = o.partition(" ")
             if sep:
                 by_tail[tail].append(o)
-        event_keys = None  # the events' keys of several words, listed when first needed
+        event_keys = None  # the events' keys of several words by their endings, made when first needed
         for k in keys:
             t = self.type_for_key(k)
             shouted = self._shouted_key(k)
@@ -380,9 +380,14 @@ class Resolver:
             elif " " in k and t == "event":
                 # "strategic dialogue" → "US-Iraq strategic dialogue": the one longer event of
                 # the archive that a shorter one ends (an event's qualifiers may be several words)
-                if event_keys is None:
-                    event_keys = [o for o in keys if " " in o and self.type_for_key(o) == "event"]
-                longer = [o for o in event_keys if o != k and o.endswith(" " + k)]
+                if event_keys is None:  # each multi-word event key under every shorter ending of it
+                    event_keys = defaultdict(list)
+                    for o in keys:
+                        if " " in o and self.type_for_key(o) == "event":
+                            parts = o.split(" ")
+                            for n in range(1, len(parts)):
+                                event_keys[" ".join(parts[n:])].append(o)
+                longer = event_keys.get(k, [])
                 if len(longer) == 1:
                     self._alias_of[k] = longer[0]
             elif " " in k and t in ("actor", "organisation", "militia") \

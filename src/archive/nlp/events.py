@@ -15,6 +15,7 @@ or an adjective opens ("Vienna negotiations", "unannounced visit to Baghdad").
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -78,13 +79,17 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     contain those names; they never overlap each other or an event the registry found."""
     names = _Names(mentions, type_of)
     found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names)}
-    taken = [(m.start, m.end) for m in mentions if type_of(m) == "event"]
+    registry = sorted((m.start, m.end) for m in mentions if type_of(m) == "event")
+    starts = [a for a, _ in registry]
     out: list[RawMention] = []
-    # longest first where they overlap ("the killing of Soleimani" over "Soleimani's killing")
+    last_end = -1
+    # longest first where they overlap ("the killing of Soleimani" over "Soleimani's killing");
+    # in order of start, so an event overlaps an earlier one only if it starts before its end
     for s, e in sorted(found, key=lambda span: (span[0], -span[1])):
-        if any(s < b and a < e for a, b in taken):
+        k = bisect.bisect_left(starts, e)  # the registry's events that start before e …
+        if s < last_end or any(b > s for _, b in registry[max(0, k - 3):k]):  # … and end after s
             continue
-        taken.append((s, e))
+        last_end = e
         out.append(RawMention(s, e, text[s:e], "EVENT", "rules"))
     return out
 
@@ -96,6 +101,11 @@ class _Names:
         self.all, self.type_of = mentions, type_of
         self.at_start = {m.start: m for m in mentions}
         self.at_end = {m.end: m for m in mentions}
+        self.starts = [m.start for m in mentions]  # (mentions come in order of start)
+
+    def within(self, start: int, end: int) -> list[RawMention]:
+        """The names that start in [start, end)."""
+        return self.all[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
 
     def starting(self, at: int) -> tuple[str | None, int]:
         """(type, end) of the name that starts at `at`, or (None, -1)."""
@@ -129,7 +139,7 @@ def _meetings(text: str, names: _Names):
             yield m.start, meeting.end()
     for m in _COMPOUND_MEETING.finditer(text):
         compound_end = m.start() + len(m.group(0).split()[0])
-        if any(names.type_of(x) == _PLACE for x in names.all if m.start() <= x.start < compound_end):
+        if any(names.type_of(x) == _PLACE for x in names.within(m.start(), compound_end)):
             yield m.start(), m.end()
     for m in _DEFINITE_MEETING.finditer(text):
         yield m.start(1), m.end(1)

@@ -1734,10 +1734,16 @@ def _group_antecedent(speaker: Span, history: list[Span], subjects) -> Span | No
     head = _head(speaker)
     if head == "group" and re.search(r"-based|\brights\b|monitoring|\bwar\b", speaker.text.lower()):
         head = "monitor"  # "the UK-based group", "the rights group": described as a watcher
-    groups = [sp for sp, kind in subjects if kind == "group" and speaker.start - 1500 <= sp.start < speaker.start
-              and _fits_head(head, sp.text)]
-    people = [sp for sp, kind in subjects if kind == "person"]
+    lo = speaker.start - 1500
+    # (subjects come in text order: only those of the window are looked at, so an article of
+    # many such speakers stays linear)
+    near = subjects[bisect.bisect_left(subjects, lo, key=lambda x: x[0].start):
+                    bisect.bisect_left(subjects, speaker.start, key=lambda x: x[0].start)]
+    groups = [sp for sp, kind in near if kind == "group" and _fits_head(head, sp.text)]
+    people = [sp for sp, kind in near if kind == "person"]
     for h in reversed(history):
+        if h.start < lo:
+            break
         if h.start < speaker.start and any(h.start <= g.start and g.end <= h.end for g in groups) \
                 and not any(h.start <= p.start and p.end <= h.end for p in people):  # not "Kremlin spokesman Peskov"
             return h
