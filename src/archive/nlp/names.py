@@ -595,7 +595,8 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                 cur = []
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
                     (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places
-                     or word[:-2].isupper() and word[:-2].isalpha() and len(word) <= 8):  # "NBC’s Lester Holt"
+                     or word[:-2].isupper() and word[:-2].isalpha() and len(word) <= 8  # "NBC’s Lester Holt"
+                     or not cur and _word_counts(text)[word[:-2]] >= 2 and word[:-2] not in org):  # "Trump's RT"
                 # "Britain’s Prime Minister Boris Johnson", "North Korea's Kim Jong Un": a place's
                 # possessive ends its own name (an organisation's, "People's Protection Units", does not)
                 cur = _cut_at_connector(text, cur, pieces)
