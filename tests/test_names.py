@@ -402,6 +402,8 @@ def test_a_person_or_place_before_a_group_at_an_and_is_its_own_name():
         _names("The Center for Strategic and International Studies said so.")
     assert ("House Oversight and Government Reform Committee", "ORG") in \
         _names("Then the House Oversight and Government Reform Committee said so.")
+    text = "The Social Democratic and Labour Party won. Social Democratic voters were happy."
+    assert ("Social Democratic and Labour Party", "ORG") in _names(text)  # an adjective is no surname
     assert {("Jund al-Aqsa", "MILITIA"), ("Jaish al-Fatah", "MILITIA")} <= _names("Jaish al-Fatah and Jund al-Aqsa fought.")
 
 

@@ -166,7 +166,10 @@ def _stands_alone(part: str, text: str, places) -> bool:
     words = part.split()
     if len(words) < 2 or any(w in ("of", "for", "the") for w in words):
         return False
-    return _word_counts(text)[re.sub(r"^(?:al|el)-", "", words[-1])] >= 2
+    surname = re.sub(r"^(?:al|el)-", "", words[-1])
+    if surname.endswith(("ic", "al", "ive", "ist", "ian", "ous", "ary", "ish", "ese")):
+        return False  # "Social Democratic and Labour Party": an adjective, no surname
+    return _word_counts(text)[surname] >= 2
 
 
 @lru_cache(maxsize=2)
