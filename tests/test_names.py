@@ -430,3 +430,10 @@ def test_a_possessive_name_the_article_writes_alone_ends_there():
     got = _names("Trump said so. It is a mark of our democracy. Trump's RT is free to broadcast.")
     assert ("RT", "ORG") in got and not any("RT" in t and "Trump" in t for t, _ in got)
     assert ("People's Protection Units", "MILITIA") in _names("The People's Protection Units said.")
+
+
+def test_houses_of_parliament_and_former_states():
+    """"the House of Commons" gave nothing; "the Soviet Union" gave the organisation "Union"."""
+    assert {("House of Commons", "ORG"), ("House of Lords", "ORG")} <= \
+        _names("He sat in the House of Commons and later the House of Lords.")
+    assert ("Soviet Union", "GPE") in _names("He visited the Soviet Union and the European Union.")
