@@ -437,3 +437,9 @@ def test_houses_of_parliament_and_former_states():
     assert {("House of Commons", "ORG"), ("House of Lords", "ORG")} <= \
         _names("He sat in the House of Commons and later the House of Lords.")
     assert ("Soviet Union", "GPE") in _names("He visited the Soviet Union and the European Union.")
+
+
+def test_parties_known_by_one_word():
+    """"Labour", "Likud", "Baath" alone were nothing (data/party_names.txt)."""
+    assert ("Labour", "ORG") in _names("In the vote, Labour lost ten seats.")
+    assert ("Baath", "ORG") in _names("He joined the ruling Baath in 1980.")

@@ -330,7 +330,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "GPE"
     if name in _COMMON_ACRONYMS:
         return None
-    if name in word_set("news_agencies.txt"):
+    if name in word_set("news_agencies.txt") or name in word_set("party_names.txt"):
         return "ORG"
     if sum(1 for w in words if w[:1].isupper()) > 7:
         return None  # "OS Android Youtube Satellite Coverage Partner Hotels …": a page's menu, not a name
