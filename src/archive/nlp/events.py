@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 
 from archive.models import RawMention
 from archive.nlp.lexicon import word_set
@@ -157,7 +156,7 @@ def _elections(text: str, names: _Names):
             continue
         capitals = _CAPITALS_BEFORE.search(text, max(0, start - 60), start)
         place = names.ending(start - 1, _PLACE) if text[start - 1:start] == " " else None
-        if capitals is not None and all(w in _demonyms() for w in capitals.group(0).split()):
+        if capitals is not None and all(w in word_set("demonyms.txt") for w in capitals.group(0).split()):
             start = capitals.start()  # "the Iraqi elections"
         elif place is not None:
             start = place.start  # "the Iraq elections"
@@ -181,7 +180,3 @@ def _year_before(text: str, start: int) -> int | None:
     m = _YEAR_BEFORE.search(text, max(0, start - 100), start)
     return m.start() if m is not None else None
 
-
-@lru_cache(maxsize=1)
-def _demonyms() -> frozenset[str]:
-    return word_set("demonyms.txt")

@@ -631,9 +631,8 @@ def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
         return True
     if _is_event_name([x.group(0) for x in words]):
         return True  # "Arab Spring", "Syrian Civil War"
-    if len(words) == 2 and words[1].group(0) in org | militia and not words[1].group(0).isupper() \
-            and not re.search(rf"\b[A-Z][\w’'-]+\s+(?:[\w’'-]+\s+)*?{re.escape(words[1].group(0))}\b",
-                              text[:s] + " " + text[e:]):
+    cue = words[1].group(0) if len(words) == 2 else ""
+    if cue and (cue in org or cue in militia) and not cue.isupper() and not _ends_another_name(cue, text, s, e):
         # "the Lebanese Forces party": a demonym and a cue word, and no other name of the
         # article ends in that word, so "Forces" alone would stand for nothing ("Syrian Army"
         # beside "the Syrian Arab Army" is cut to "Army", which resolves to it; an acronym is a
@@ -641,6 +640,14 @@ def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
         return True
     return len(words) >= 3 and any(x.group(0) in org or x.group(0) in militia for x in words[1:]) \
         or _opens_cue(text[s + words[0].start():e])
+
+
+def _ends_another_name(word: str, text: str, s: int, e: int) -> bool:
+    """Whether a name of the article outside text[s:e] ends in `word` (after a capitalised word,
+    within its clause). The text before and after the run are searched in place: copying the
+    article for each run made this linear in its length per run."""
+    found = re.compile(rf"\b[A-Z][\w’'-]+\s+(?:[\w’'-]+\s+)*?{re.escape(word)}\b")
+    return found.search(text, 0, s) is not None or found.search(text, e) is not None
 
 
 def _cut_at_connector(text: str, cur: list, pieces: list) -> list:

@@ -50,6 +50,7 @@ from functools import lru_cache
 from archive.models import RawQuote, Span
 from archive.nlp import reported
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
+from archive.resolve import guess_kind
 
 OPENERS = "“„«"
 CLOSERS = "”»"
@@ -707,11 +708,6 @@ _NOUN_MARKERS = {"the", "a", "an", "his", "her", "their", "its", "our", "my", "y
 _NOUN_FORMS = re.compile(r"(?:states?|claims?|reports?|calls?|demands?|promises?|pledges?|warnings?|statements?)\b")
 
 
-@lru_cache(maxsize=1)
-def _demonyms() -> frozenset[str]:
-    return word_set("demonyms.txt")
-
-
 def _noun_use(text: str, at: int) -> bool:
     """Is the cue word at `at` a noun ('his call for', 'the last claim', 'Obama’s promise')?"""
     prev = text[max(0, at - 30):at].split()
@@ -720,7 +716,7 @@ def _noun_use(text: str, at: int) -> bool:
     w = prev[-1].lower().replace("’", "'")
     if w in _NOUN_MARKERS or w in _NUMBER_WORDS:
         return True
-    if prev[-1] in _demonyms() and re.match(_NOUN_FORMS, text[at:]):
+    if prev[-1] in word_set("demonyms.txt") and _NOUN_FORMS.match(text, at):
         return True  # 'Syrian state news agency SANA', 'Iraqi claims': an adjective before a noun
     # 'Obama’s promise', but not 'he’s said' or 'that's what'
     return w.endswith("'s") and w[:-2] not in PRONOUNS | {"that", "there", "what", "it", "who", "here", "let"}
@@ -1039,7 +1035,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 speaker = _opening_subject(text, (ss, se), cs)
             if speaker is None and not participle and reported.noun_use(text, ss, cs, ce, after=False):
                 continue  # 'Many watched the show “The Apprentice”', 'the expected storm': no cue
-            if speaker is not None and speaker.text in _demonyms() and _NOUN_FORMS.match(cue):
+            if speaker is not None and speaker.text in word_set("demonyms.txt") and _NOUN_FORMS.match(cue):
                 continue  # 'Syrian state news agency SANA': a demonym before a noun, no speaker
             word_before = text[max(ss, cs - 30):cs].split()[-1:] if kind == "direct" else ()
             if word_before and (word_before[0].lower() in _NOUN_MARKERS or word_before[0].lower() in _NUMBER_WORDS):
@@ -1757,8 +1753,6 @@ _WATCHER_HEADS = {"monitor", "watchdog", "observatory"}
 
 
 def _fits_head(head: str, name: str) -> bool:
-    from archive.resolve import guess_kind
-
     if head in _NAMED_HEADS:
         return head in name.lower()
     if head in _WATCHER_HEADS:

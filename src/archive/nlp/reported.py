@@ -23,7 +23,7 @@ import re
 from functools import lru_cache
 
 from archive.models import Span
-from archive.nlp.lexicon import word_list
+from archive.nlp.lexicon import word_list, word_set
 
 Finding = tuple[int, int, str, int, "Span | None"]
 
@@ -109,7 +109,16 @@ _NAMED_SUBJECT = re.compile(r"(?:\b[A-Z][\w.’'-]*|\b(?:he|she|they|we|I|who|al
 _BY_AFTER = re.compile(r"\s+by\b")
 
 
-def _noun_cue(text: str, ss: int, cs: int, ce: int) -> bool:
+def _used_as_noun(text: str, ss: int, cs: int, form: str, lemma: str) -> bool:
+    """Whether a cue form at `cs` that may be a noun is one here (stance and "about" cues alike):
+    a military act not after a name or a pronoun ("rocket attacks"), or a form not in -ed/-ing
+    after an adjective or a demonym ("Western support")."""
+    if lemma in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, cs - 40), cs):
+        return True
+    return not form.endswith(("ed", "ing")) and _noun_cue(text, ss, cs)
+
+
+def _noun_cue(text: str, ss: int, cs: int) -> bool:
     """Whether a stance cue that may be a noun ('support', 'attacks', 'claim', 'plans') is one
     here: after an adjective or a demonym. (After a determiner or a possessive it is a noun
     too, but PolNeAR annotates "his support for Trump" as his attribution: those stay.)"""
@@ -117,14 +126,7 @@ def _noun_cue(text: str, ss: int, cs: int, ce: int) -> bool:
     if _ADJECTIVE_BEFORE.search(before):
         return True
     prev = before.split()[-1] if before.split() else ""
-    return prev in _demonyms()
-
-
-@lru_cache(maxsize=1)
-def _demonyms() -> frozenset[str]:
-    from archive.nlp.lexicon import word_set
-
-    return word_set("demonyms.txt")
+    return prev in word_set("demonyms.txt")
 
 
 def _overlaps(s: int, e: int, spans) -> bool:
@@ -159,10 +161,8 @@ def stance_clauses(text: str, ss: int, se: int, blocked, speaker_of) -> list[Fin
                 continue
             out.append((cs, ce, cue, m.start(), None))
             continue
-        if not cue.endswith(("ed", "ing")) and " " not in cue and _noun_cue(text, ss, m.start(), m.end()):
-            continue  # "repeated attacks with missiles", "Western support against ISIS": nouns
-        if lemma in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, m.start() - 40), m.start()):
-            continue  # "terrorist rocket attacks and sniper shooting": an attack, not a verbal one
+        if " " not in cue and _used_as_noun(text, ss, m.start(), cue, lemma):
+            continue  # "repeated attacks with missiles", "terrorist rocket attacks": nouns
         if cue.endswith("ed") and _BY_AFTER.match(text, m.end()):
             continue  # "Turkish forces backed by tanks": a passive participle (passive_clauses)
         cs = m.end()
@@ -326,10 +326,8 @@ def about_clauses(text: str, ss: int, se: int, blocked, forms, speaker_of) -> li
             continue
         if _overlaps(m.start(1), m.end(1), blocked):
             continue
-        if not is_noun and not word.endswith(("ed", "ing")) and _noun_cue(text, ss, m.start(1), m.end(1)):
-            continue  # "Western support against ISIS": the noun, no one's act
-        if word.rstrip("s") in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, m.start(1) - 40), m.start(1)):
-            continue  # "Iraq witnesses attacks against US soldiers": military attacks
+        if not is_noun and _used_as_noun(text, ss, m.start(1), word, word.rstrip("s")):
+            continue  # "Western support against ISIS", "Iraq witnesses attacks against US soldiers"
         cs = m.end()
         ce = _clause_end(text, cs, se)
         if ce <= cs or len(text[cs:ce].split()) > 40 or _overlaps(cs, ce, blocked):
