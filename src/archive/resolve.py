@@ -467,18 +467,23 @@ class Resolver:
             return "place"
         return max(c, key=lambda t: (c[t], -_TYPE_ORDER.index(t)))
 
-    def _full_name_key(self, key: str, article_full: dict[str, str]) -> str:
-        """A lone surname → the full name's key (after merges): this article's first, else the
-        archive's one, or the one that nine in ten of the archive's full names with this
-        surname name ("Assad" in Syrian news: Bashar al-Assad, not Hafez)."""
+    def _full_name_key(self, key: str, article_full: dict, at: int = 0) -> str:
+        """A lone surname at `at` → the full name's key (after merges): this article's first,
+        if it is named before (news names a person in full first: twelve "Mr. Obama" before
+        the article's one "Michelle Obama" are not hers), else the archive's one, or the one
+        that nine in ten of the archive's full names with this surname name ("Assad" in
+        Syrian news: Bashar al-Assad, not Hafez)."""
         if " " in key:
             return key
         alias_of = self._alias_of
-        if key in article_full:
-            return alias_of.get(article_full[key], article_full[key])
+        first = article_full.get(key)
+        if first is not None and first[1] <= at:
+            return alias_of.get(first[0], first[0])
         found = self._surname_memo.get(key)
         if found is None:  # the archive's choice: the same for every article
             found = self._surname_memo[key] = self._archive_full_name(key, alias_of)
+        if first is not None and found == key:  # the archive cannot tell: the article's, named after
+            return alias_of.get(first[0], first[0])
         return found
 
     def _archive_full_name(self, key: str, alias_of: dict[str, str]) -> str:
@@ -551,12 +556,13 @@ class Resolver:
         out.sort(key=_START)
         return out
 
-    def _article_full(self, a: AnnotatedArticle) -> dict[str, str]:
-        """The article's full names by their surname's key: surname key → full name key; and
+    def _article_full(self, a: AnnotatedArticle) -> dict:
+        """The article's full names by their surname's key: surname key → (the first full
+        name's key, where it is); and
         its organisations' and militias' names of several words by each of their words
         (`_GROUP_WORD` + word key → full name key after merges, "" when two names share the
         word): "the Observatory" after "Syrian Observatory for Human Rights"."""
-        article_full: dict[str, str] = {}
+        article_full: dict = {}
         full_memo, group_memo, alias_of = self._full_memo, self._group_memo, self._alias_of
         for raw in a.mentions:
             if raw.source != "registry":
@@ -570,8 +576,8 @@ class Resolver:
                         if len(words) >= 2:
                             pair = (name_key(words[-1]), name_key(raw.text))
                     full_memo[(raw.text, raw.label)] = pair
-                if pair:
-                    article_full.setdefault(*pair)
+                if pair and pair[0] not in article_full:
+                    article_full[pair[0]] = (pair[1], raw.start)  # the first, and where it is
                 words_full = group_memo.get((raw.text, raw.label))
                 if words_full is None:
                     words_full = group_memo[(raw.text, raw.label)] = self._group_words(raw)
@@ -629,7 +635,7 @@ class Resolver:
         # that holds it, if there is one
         group_word = not lone and " " not in key and key in _org_cue_keys() and self._family(etype) == "group"
         if lone:  # a lone surname: this article's full name, else the archive's one
-            key = self._full_name_key(key, article_full or {})
+            key = self._full_name_key(key, article_full or {}, raw.start)
         elif group_word and article_full:
             key = article_full.get(_GROUP_WORD + key) or key
         eid = self._ids.get(key)

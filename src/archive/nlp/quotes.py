@@ -50,6 +50,7 @@ from functools import lru_cache
 from archive.models import RawQuote, Span
 from archive.nlp import reported
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
+from archive.nlp.role_reference import PERSON_HEADS, RoleReferences
 from archive.resolve import guess_kind
 
 OPENERS = "“„«"
@@ -1428,6 +1429,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
     para_speaker: Span | None = None  # the last speaker mention, and what it stands for
     para_named: Span | None = None
     covered_until = -1  # a quote widened to its predicate absorbs the quotes inside it
+    role_refs: list = []  # the article's RoleReferences, made when a description first needs it
     for f in found:
         if f.start < covered_until:
             continue
@@ -1453,6 +1455,11 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 elif history or subjects:
                     antecedent = _antecedent(text, low, f.cue_start or f.start, history, subjects, sentences)
                 via = "pronoun"
+            elif _head(speaker) in PERSON_HEADS and not _people_inside(speaker, subjects) \
+                    and (person := _roles(text, subjects, sentences, role_refs).antecedent(speaker)) is not None:
+                # "the prime minister said", "the Turkish leader told": the person introduced
+                # with that title before (role_reference.py)
+                antecedent, via = person, "anaphor"
             elif re.match(r"the\s", low) and _head(speaker) in GROUP_HEADS and not _names_inside(speaker, subjects):
                 # "the UK-based group", "the monitor": the latest group that spoke or was the
                 # subject of a sentence before (never a person)
@@ -1717,6 +1724,19 @@ def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
         if after and after.group(1) not in _PREPS and not (prev and prev[-1].lower() in _PREPS):
             return sp
     return first
+
+
+def _people_inside(span: Span, subjects) -> bool:
+    # (subjects are in text order: only those starting inside the span are looked at)
+    lo = bisect.bisect_left(subjects, span.start, key=lambda x: x[0].start)
+    hi = bisect.bisect_left(subjects, span.end, key=lambda x: x[0].start)
+    return any(sp.end <= span.end and kind == "person" for sp, kind in subjects[lo:hi])
+
+
+def _roles(text: str, subjects, sentences, made: list) -> RoleReferences:
+    if not made:
+        made.append(RoleReferences(text, subjects, sentences))
+    return made[0]
 
 
 def _names_inside(span: Span, subjects) -> bool:

@@ -1,0 +1,177 @@
+"""Who a speaker described by a role stands for: "the prime minister said" after "Iraqi Prime
+Minister Mustafa Kadhimi", "the Turkish leader told" after "Turkish President Recep Tayyip
+Erdogan", "the Hezbollah chief added" after "Hezbollah leader Hassan Nasrallah".
+
+News introduces a person once with a title, then refers to them by the title alone. The
+person a description stands for is the latest person named before it whose titles (the words
+right before any of their mentions, or an appositive right after one: "Kadhimi, the Iraqi
+prime minister,") hold the description's head and every word that qualifies it. A demonym
+fits its country's name ("the Turkish leader", "Turkey's president"); "leader", "chief" and
+"head" fit any title of someone at the top ("president", "prime minister", "secretary-general").
+
+Only definite descriptions are looked up ("the premier", "Iraq's foreign minister"): "a
+minister" is somebody not named.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+from archive.models import Span
+from archive.nlp.lexicon import word_list
+
+# The nouns of a role a person holds, as the last word of a description.
+PERSON_HEADS = frozenset({
+    "president", "premier", "minister", "leader", "chief", "head", "commander", "spokesman",
+    "spokeswoman", "spokesperson", "envoy", "ambassador", "general", "governor", "mayor", "king",
+    "queen", "emir", "sultan", "ayatollah", "cleric", "senator", "secretary-general", "chairman",
+    "chairwoman", "prince", "sheikh", "director", "analyst", "blogger", "lawmaker", "diplomat",
+    "speaker", "monarch", "pope", "patriarch", "imam", "sheikh", "secretary",
+})
+# "the Turkish leader": any title of the one at the top
+_TOP = frozenset({"leader", "chief", "head", "president", "premier", "prime", "king", "queen", "emir",
+                  "sultan", "chairman", "chairwoman", "secretary-general", "supreme", "monarch",
+                  "commander", "director"})
+_GENERIC_HEADS = frozenset({"leader", "chief", "head"})
+# words of a description that do not say which person ("the country's new president")
+_FILLER = frozenset({"country's", "country’s", "nation's", "nation’s", "kingdom's", "kingdom’s",
+                     "group's", "group’s", "movement's", "movement’s", "top", "senior", "new",
+                     "veteran", "powerful", "embattled", "current", "incumbent", "influential",
+                     "then", "long-time", "longtime", "of", "the"})
+# words that may stand in a title before a name besides capitalised ones and the titles' own
+_TITLE_GLUE = frozenset({"of", "the", "for", "and", "former", "acting", "deputy", "vice", "senior",
+                         "top", "then", "interim", "caretaker", "outgoing", "foreign", "defence",
+                         "defense", "interior", "finance", "justice", "health", "oil", "supreme"})
+# demonyms whose country's name does not share their first letters
+_IRREGULAR = {"american": ("us", "united", "america"), "british": ("uk", "britain", "united"),
+              "french": ("france",), "dutch": ("netherlands",), "emirati": ("uae", "emirates"),
+              "swiss": ("switzerland",), "welsh": ("wales",), "scottish": ("scotland",),
+              "irish": ("ireland",), "spanish": ("spain",), "danish": ("denmark",),
+              "swedish": ("sweden",), "finnish": ("finland",), "polish": ("poland",),
+              "greek": ("greece",), "yemeni": ("yemen",), "qatari": ("qatar",), "omani": ("oman",),
+              "bahraini": ("bahrain",), "kuwaiti": ("kuwait",),
+              "palestinian": ("palestine", "palestinian")}
+_DESCRIPTION = re.compile(r"(?:the|[A-Z][\w.-]*(?:'s|’s))\s+(.+)", re.I)
+_WINDOW = 5000  # characters before a description in which the person's latest mention must be
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(w for t in word_list("titles.txt") for w in t.split())
+
+
+def _plain(word: str) -> str:
+    word = word.lower().strip(",.;:()\"“”")
+    for s in ("'s", "’s"):
+        if word.endswith(s):
+            return word[:-len(s)]
+    return word
+
+
+def _fits(qualifier: str, title: frozenset[str]) -> bool:
+    if qualifier in title:
+        return True
+    if len(qualifier) >= 4:
+        # a demonym and its country: "turkish" / "turkey", "iraqi" / "iraq"
+        if any(len(t) >= 4 and t[:4] == qualifier[:4] for t in title):
+            return True
+    return any(c in title for c in _IRREGULAR.get(qualifier, ()))
+
+
+def _head_fits(head: str, qualifiers: list[str], title: frozenset[str]) -> bool:
+    if head in _GENERIC_HEADS:
+        return bool(title & _TOP)
+    if head == "premier":
+        return "premier" in title or "prime" in title and "minister" in title
+    if head == "minister" and "prime" in title and "prime" not in qualifiers:
+        return False  # "the minister" is not the prime minister
+    return head in title
+
+
+class RoleReferences:
+    """The titles of an article's people, for finding who a description stands for."""
+
+    def __init__(self, text: str, subjects, sentences):
+        self.text = text
+        self.people: list[Span] = [sp for sp, kind in subjects if kind == "person"]
+        self.starts = [sp.start for sp in self.people]
+        self._sentences = sentences
+        # Each mention's title words; a person is all mentions of one full name, with the
+        # mentions of its surname alone when no other person of the article shares it ("Obama"
+        # is not Barack's when Michelle Obama is named too: it is a person of its own).
+        ends = {sp.end for sp in self.people}  # a title stops at another person's name
+        self.title_of = [frozenset(self._before(sp, ends) | self._after(sp)) for sp in self.people]
+        full: dict[str, set[str]] = {}  # surname → the full names that end with it
+        for sp in self.people:
+            words = sp.text.split()
+            if len(words) > 1:
+                full.setdefault(_plain(words[-1]), set()).add(_plain(sp.text))
+        self.person_of: list[str] = []
+        # per mention: its person's titles so far, and its person's latest mention by full name
+        # so far (the surname alone may be typed or grouped apart): one look-up per candidate,
+        # whatever the number of mentions (an article may be hostile)
+        self.titles_so_far: list[frozenset[str]] = []
+        self.named_so_far: list[int] = []
+        titles: dict[str, frozenset[str]] = {}
+        named: dict[str, int] = {}
+        for j, sp in enumerate(self.people):
+            key = _plain(sp.text)
+            if " " not in key and len(full.get(key, ())) == 1:
+                key = next(iter(full[key]))
+            self.person_of.append(key)
+            titles[key] = titles.get(key, frozenset()) | self.title_of[j]
+            if " " in sp.text.strip():
+                named[key] = j
+            self.titles_so_far.append(titles[key])
+            self.named_so_far.append(named.get(key, j))
+
+    def _before(self, sp: Span, ends: set[int]) -> set[str]:
+        """The title right before a mention: "Iraqi Prime Minister", "Hezbollah leader"."""
+        from archive.nlp.quotes import _sentence_of
+
+        lo = max(_sentence_of(self._sentences, sp.start)[0], sp.start - 120)
+        out: set[str] = set()
+        titles = _title_words()
+        for m in reversed(list(re.finditer(r"\S+", self.text[lo:sp.start]))):
+            raw = m.group()
+            if raw[-1] in ",;:()“”\"" or lo + m.end() in ends and out:
+                break  # a clause's edge, or another name's end ("Erdogan met Kadhimi")
+            w = _plain(raw)
+            if not (raw[:1].isupper() or w in titles or w in _TITLE_GLUE):
+                break
+            out.add(w)
+        return out
+
+    def _after(self, sp: Span) -> set[str]:
+        """An appositive: "Mustafa Kadhimi, the Iraqi prime minister," """
+        m = re.match(r",\s+(?:the\s+|a\s+|an\s+)?([^,.;:()“”\"]{1,60}?)\s*[,.;]", self.text[sp.end:sp.end + 80])
+        if not m:
+            return set()
+        words = [_plain(w) for w in m.group(1).split()]
+        return set(words) if words and words[-1] in PERSON_HEADS else set()
+
+    def antecedent(self, speaker: Span) -> Span | None:
+        """The latest person's mention that `speaker` (a definite description) stands for."""
+        m = _DESCRIPTION.fullmatch(speaker.text.strip())
+        if m is None:
+            return None
+        words = [_plain(w) for w in speaker.text.split()]
+        head = words[-1]
+        if head not in PERSON_HEADS:
+            return None
+        qualifiers = [w for w in words[1:-1] if w not in _FILLER]
+        if words[0] != "the":
+            qualifiers.append(words[0])  # "Iraq's prime minister"
+        lo = bisect.bisect_left(self.starts, speaker.start - _WINDOW)
+        hi = bisect.bisect_left(self.starts, speaker.start)
+        tried: set[str] = set()
+        for k in range(hi - 1, lo - 1, -1):
+            person = self.person_of[k]
+            if self.people[k].end > speaker.start or person in tried:
+                continue
+            tried.add(person)
+            title = self.titles_so_far[k]  # (k is the person's latest mention before the speaker)
+            if _head_fits(head, qualifiers, title) and all(_fits(q, title) for q in qualifiers):
+                return self.people[self.named_so_far[k]]
+        return None
