@@ -65,6 +65,12 @@ def test_the_same_surname_is_two_people():
     refs = _refs("Former President Bill Clinton campaigned for Hillary Clinton. Hillary Clinton spoke. "
                  "The former president said the law was crazy.")
     assert refs.antecedent(_span_of(refs.text, "The former president")).text == "Bill Clinton"
+    # a surname alone before the article's one full name with it may be someone else (PolNeAR
+    # train: "President Obama", then "the first lady, Michelle Obama", then "Mr. Obama")
+    refs = _refs("As President Obama greeted guests, the first lady, Michelle Obama, smiled. "
+                 "Mr. Obama waved. The president told her that it was not that simple.")
+    found = refs.antecedent(_span_of(refs.text, "The president"))
+    assert found.text == "Obama" and found.start < refs.text.index("Michelle")
 
 
 def test_a_lone_surname_before_the_articles_full_name_is_the_archives_person():

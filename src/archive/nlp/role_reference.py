@@ -98,15 +98,17 @@ class RoleReferences:
         self.starts = [sp.start for sp in self.people]
         self._sentences = sentences
         # Each mention's title words; a person is all mentions of one full name, with the
-        # mentions of its surname alone when no other person of the article shares it ("Obama"
-        # is not Barack's when Michelle Obama is named too: it is a person of its own).
+        # mentions of its surname alone after it when no other person of the article shares it
+        # ("Obama" is not Barack's when Michelle Obama is named too: it is a person of its own).
         ends = {sp.end for sp in self.people}  # a title stops at another person's name
         self.title_of = [frozenset(self._before(sp, ends) | self._after(sp)) for sp in self.people]
         full: dict[str, set[str]] = {}  # surname → the full names that end with it
+        first: dict[str, int] = {}  # surname → where the article first names one in full
         for sp in self.people:
             words = sp.text.split()
             if len(words) > 1:
                 full.setdefault(_plain(words[-1]), set()).add(_plain(sp.text))
+                first.setdefault(_plain(words[-1]), sp.start)
         self.person_of: list[str] = []
         # per mention: its person's titles so far, and its person's latest mention by full name
         # so far (the surname alone may be typed or grouped apart): one look-up per candidate,
@@ -117,8 +119,8 @@ class RoleReferences:
         named: dict[str, int] = {}
         for j, sp in enumerate(self.people):
             key = _plain(sp.text)
-            if " " not in key and len(full.get(key, ())) == 1:
-                key = next(iter(full[key]))
+            if " " not in key and len(full.get(key, ())) == 1 and first[key] < sp.start:
+                key = next(iter(full[key]))  # (before it, as in resolve.py: maybe someone else)
             self.person_of.append(key)
             titles[key] = titles.get(key, frozenset()) | self.title_of[j]
             if " " in sp.text.strip():
