@@ -177,3 +177,13 @@ def test_names_in_a_row_and_demonyms_make_no_cue_of_a_noun():
     assert reported("Saudi Crown Prince Mohammed bin Salman met US Secretary of State Antony Blinken in Riyadh on Thursday.") == []
     q = only("Meanwhile, Syrian state news agency SANA reported that Israeli jets struck positions near Damascus.")
     assert spk(q) == "news agency SANA"
+
+
+def test_the_country_us_is_not_the_pronoun_us():
+    """"Pentagon spokesman Pat Ryder said US forces would remain in Iraq" gave no quote ("us"
+    after "said" read as a hearer), and "US envoy Tom Barrack said" lost "US" from the speaker."""
+    q = only("Pentagon spokesman Pat Ryder said US forces would remain in Iraq.")
+    assert q.text == "US forces would remain in Iraq" and spk(q) == "Pentagon spokesman Pat Ryder"
+    assert spk(only("US envoy Tom Barrack said the talks would resume.")) == "US envoy Tom Barrack"
+    q = only("Ryder told us the forces would stay.")  # the pronoun is still a hearer
+    assert q.text == "the forces would stay" and spk(q) == "Ryder"

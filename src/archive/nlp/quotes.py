@@ -322,7 +322,7 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         if token.startswith(("“", '"', "(")) and picked:
             picked.insert(0, w)
             break
-        if picked and bare.lower() in ("him", "her", "them", "me", "us", "his", "their", "its"):
+        if picked and bare.lower() in ("him", "her", "them", "me", "us", "his", "their", "its") and not _acronym(bare):
             break  # 'told him she …': the hearer is not part of the speaker
         picked.insert(0, w)
         if bare.lower() in PRONOUNS - {"who"}:
@@ -330,6 +330,11 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         if len(picked) >= MAX_SPEAKER_WORDS:
             break
     return picked
+
+
+def _acronym(token: str) -> bool:
+    """'US', 'UK': capitals that name something, never the pronoun or preposition they spell."""
+    return len(token) > 1 and token.isalpha() and token.isupper()
 
 
 def _adverb(token: str) -> bool:
@@ -900,8 +905,8 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     if word in _cue_words() or text[rest:rest + 1] == "," and (word.endswith("ing") or word in _PREPS | _NP_STOP
                                                                 or len(text[rest:se].split()) < 6):
         return None  # 'said, adding …': the participle brings its own clause
-    if word in _CLAUSE_OPENERS or word not in _PREPS:
-        return rest + nxt.start(1)
+    if word in _CLAUSE_OPENERS or word not in _PREPS or _acronym(nxt.group(1)):
+        return rest + nxt.start(1)  # ('said US forces would stay': the country, not "us")
     return None
 
 
