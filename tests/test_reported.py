@@ -187,3 +187,15 @@ def test_the_country_us_is_not_the_pronoun_us():
     assert spk(only("US envoy Tom Barrack said the talks would resume.")) == "US envoy Tom Barrack"
     q = only("Ryder told us the forces would stay.")  # the pronoun is still a hearer
     assert q.text == "the forces would stay" and spk(q) == "Ryder"
+
+
+def test_a_place_after_in_says_where_the_speaker_is():
+    """'Hezbollah in Lebanon said', 'An AFP photographer in Douma said': the speaker was the
+    place ("Lebanon", "Douma"); a clause before "in" is no speaker ("met … Boris Johnson in
+    London said" keeps the place, as before)."""
+    assert spk(only("Hezbollah in Lebanon said it fired rockets.")) == "Hezbollah in Lebanon"
+    assert spk(only("Residents in eastern Aleppo said the bombing continued.")) == "Residents in eastern Aleppo"
+    assert spk(only("The US embassy in Baghdad said the talks failed.")) == "The US embassy in Baghdad"
+    assert spk(only("Speaking in Baghdad on Monday, Kadhimi said the talks failed.")) == "Kadhimi"
+    q = only("The minister who met British Foreign Secretary Boris Johnson in London said the talks failed.")
+    assert "Johnson" not in (spk(q) or "")

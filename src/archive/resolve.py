@@ -97,6 +97,7 @@ _EVENT_MANNER = re.compile(r"^(?:upcoming|coming|forthcoming|next|last|previous|
 _ARTICLE = re.compile(r"(?i)\b(?:al|el)-")
 _POSSESSIVE_ACT = re.compile(rf"^(.+?)(?:’s|'s)\s+({PERSON_ACTS}|{PLACE_ACTS})$")
 _MIDDLE_INITIAL = re.compile(r"(?<=[a-z]) [A-Z]\. (?=[A-Z])")
+_IN_NAME = re.compile(r"\s+in\s+(?=[A-Z]|the\s+[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
@@ -111,6 +112,9 @@ def name_key(text: str) -> str:
     text = _POSSESSIVE_ACT.sub(lambda m: f"{m.group(2)} of {m.group(1)}", text)
     text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
     text = _MIDDLE_INITIAL.sub(" ", text)  # "Donald J. Trump" = "Donald Trump"
+    # "Islamic State in Iraq and the Levant" = "Islamic State of Iraq and the Levant" (the names
+    # with "in" of data/names_with_in.txt are spelt both ways, and ISIL stands for both)
+    text = _IN_NAME.sub(" of ", text)
     if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?", text):
         return text.replace(".", "").lower()  # "U.N." = "UN"
     if text.isupper() and len(text) <= 6 and text.title() not in _places():

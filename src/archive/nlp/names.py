@@ -340,7 +340,9 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return None
     if name in _MEDIA_WORDS:
         return None  # "News", "Media" alone: a menu's or a headline's word, not a newsroom's name
-    if any(cue.lower() in name.lower() for cue in militia if " " in cue or "'" in cue) or any(w.strip(".,") in militia for w in words):
+    folded = name.replace("’", "'")  # "Asa’ib Ahl al-Haq": the cue is written "Asa'ib"
+    if any(cue.lower() in folded.lower() for cue in militia if " " in cue or "'" in cue) \
+            or any(w.strip(".,").replace("’", "'") in militia for w in words):
         return "MILITIA"
     if any(w in org for w in words) or any(cue in name for cue in org if " " in cue):
         return "ORG"
@@ -414,14 +416,52 @@ class _Taken(list):
         return i > 0 and self._max_end[i - 1] > s
 
 
+@lru_cache(maxsize=1)
+def _names_with_in() -> tuple[re.Pattern | None, dict[str, str]]:
+    """One pattern for the names of `data/names_with_in.txt`, and each name's label by its key."""
+    labels = {}
+    for line in word_list("names_with_in.txt"):
+        name, label = (f.strip() for f in line.split("|"))
+        labels[_in_name_key(name)] = label
+    if not labels:
+        return None, labels
+    alternatives = []
+    for name in sorted(labels, key=len, reverse=True):
+        words = [re.escape(w).replace("'", "['’]") for w in name.split()]
+        alternatives.append(r"[\s-]+".join(words))
+    # (not the start of a longer name: "Islamic State in Iraq and Syria" is not listed)
+    return re.compile(rf"(?<![\w-])(?i:{'|'.join(alternatives)})(?![\w-])(?!\s+and\s+(?:the\s+|al-)?[A-Z])"), labels
+
+
+def _in_name_key(name: str) -> str:
+    return " ".join(re.split(r"[\s-]+", name.lower().replace("’", "'")))
+
+
+def _fixed_names(text: str, taken: "_Taken") -> list[RawMention]:
+    """The names of `data/names_with_in.txt` in `text`, capitalised as names are (not a
+    sentence's lowercase "islamic state in iraq"), outside `taken`."""
+    pattern, labels = _names_with_in()
+    if pattern is None or " in " not in text and " on " not in text:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        words = [w for w in re.split(r"[\s-]+", m.group(0)) if w.lower() not in ("in", "on", "the", "and", "for", "of", "al", "el")]
+        if all(w[:1].isupper() for w in words) and not taken.overlaps(m.start(), m.end()):
+            out.append(RawMention(m.start(), m.end(), m.group(0), labels[_in_name_key(m.group(0))], "rules"))
+    return out
+
+
 def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]] = ()) -> list[RawMention]:
     """Rule-based names in `text`, avoiding spans in `taken` (e.g. registry matches)."""
     places, org, militia, titles, demonyms = _lexicon()
     lowered_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
+    fixed = _fixed_names(text, _Taken(taken))
+    if fixed:
+        taken = [*taken, *((m.start, m.end) for m in fixed)]
     taken_sorted = _Taken(taken)
     sentence_starts = {s for s, _ in sentences}
     persons: set[str] = set()
-    out: list[RawMention] = []
+    out: list[RawMention] = list(fixed)
     text_words = set(re.findall(r"[A-Z][\w-]*", text))
     for s, e, blob in _and_parts(text, _split_runs(text, places, text_words, taken_sorted), places, org, militia):
         words = list(re.finditer(r"\S+", text[s:e]))
@@ -507,6 +547,8 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # "Bashar al-Assad", then "Assad": English news drops the Arabic article
             persons.add(re.sub(r"^(?:al|el|Al|El)-", "", surname))
         out.append(RawMention(ns, ne, name, label, "rules"))
+    if fixed:
+        out.sort(key=lambda m: m.start)
     return out
 
 

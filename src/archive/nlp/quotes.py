@@ -307,6 +307,7 @@ def _inside(spans, i: int) -> bool:
 
 def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     picked: list[re.Match] = []
+    where = 0  # words of a place after "in" when the speaker goes on before it ('Officials in Baghdad')
     for i in range(len(words) - 1, -1, -1):
         w = words[i]
         token = w.group(0)
@@ -316,6 +317,12 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         if bare in ("of", "for") and picked and picked[0].group(0)[:1].isupper() and i > 0 \
                 and words[i - 1].group(0)[:1].isupper() and not words[i - 1].group(0).endswith(","):
             picked.insert(0, w)  # inside a name: "The Syrian Observatory for Human Rights"
+            continue
+        if bare == "in" and not where and picked and i > 0 and _where(picked) and _noun_before_in(words[i - 1].group(0)):
+            # 'Hezbollah in Lebanon said', 'Officials in Baghdad said': the place says where
+            # the speaker is; the speaker is the noun before it (not "Lebanon")
+            where = len(picked)
+            picked.insert(0, w)
             continue
         if not bare or bare.lower() in _NP_STOP or bare in _cue_words() or bare in _DASHES or token in ("--", "―"):
             break  # a dash ends a dateline ('NEW YORK - Republican candidate Donald Trump')
@@ -329,7 +336,50 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
             break  # 'him she worries': a subject pronoun is the whole speaker
         if len(picked) >= MAX_SPEAKER_WORDS:
             break
+    if where and any(_verb_like(w.group(0)) for w in picked[:len(picked) - where - 1]):
+        # 'met British Foreign Secretary Boris Johnson in London', 'justify the bombings in
+        # Syria': a clause, not a speaker, before "in"; the place alone, as before
+        return picked[len(picked) - where:]
     return picked
+
+
+_IRREGULAR_PAST = {"met", "said", "told", "saw", "made", "took", "gave", "held", "led", "won", "lost",
+                   "hit", "fled", "left", "sent", "got", "ran", "put", "came", "went", "fought", "struck",
+                   "brought", "began", "kept", "became", "found", "thought", "spoke", "wrote", "sought",
+                   "built", "bought", "caught", "shot", "seized", "saw", "control", "controls", "support",
+                   "supports", "justify", "meet", "meets", "visit", "visits", "attack", "attacks"}
+
+
+def _verb_like(token: str) -> bool:
+    """A lowercase word that is (or may be) a verb form: not part of a speaker's noun phrase."""
+    bare = token.strip(",;:()“”\"’'‘")
+    low = bare.lower()
+    return bare[:1].islower() and (low in _IRREGULAR_PAST or low.endswith("ing") and len(low) > 5
+                                    or low.endswith("ed") and len(low) > 4 or low in _cue_words())
+
+
+_COMPASS = {"eastern", "western", "northern", "southern", "central", "northeastern", "northwestern",
+            "southeastern", "southwestern", "rebel-held", "government-held", "occupied", "besieged"}
+
+
+def _where(picked: list[re.Match]) -> bool:
+    """Words after "in" that name a place: capitalised ones, maybe after "eastern" and the like."""
+    tokens = [w.group(0).strip(",;:()") for w in picked]
+    return 0 < len(tokens) <= 4 and any(t[:1].isupper() for t in tokens) \
+        and all(t[:1].isupper() or t.lower() in _COMPASS or t == "the" for t in tokens) \
+        and tokens[0].lower() not in PRONOUNS
+
+
+def _noun_before_in(token: str) -> bool:
+    """'Officials', 'embassy', 'Hezbollah' before "in": a noun, not a verb ('arrived in') or
+    a function word."""
+    bare = token.strip("“”\"’'‘")
+    low = bare.lower()
+    if not bare.isalpha() and "-" not in bare or token.endswith((",", ";", ":", ")")):
+        return False
+    if low in _NP_STOP or low in _AUX or low in _PREPS or low in PRONOUNS or low in _DETS or _adverb(bare):
+        return False
+    return bare[:1].isupper() or not low.endswith(("ed", "ing")) and low not in _cue_words()
 
 
 def _acronym(token: str) -> bool:
