@@ -199,3 +199,9 @@ def test_a_place_after_in_says_where_the_speaker_is():
     assert spk(only("Speaking in Baghdad on Monday, Kadhimi said the talks failed.")) == "Kadhimi"
     q = only("The minister who met British Foreign Secretary Boris Johnson in London said the talks failed.")
     assert "Johnson" not in (spk(q) or "")
+
+
+def test_an_arabic_name_after_its_description_is_the_speaker():
+    """'A government spokesman, Basim al-Awadi, told reporters that …': the speaker was the
+    description (no entity); "al-Awadi" did not read as part of a name."""
+    assert spk(only("A government spokesman, Basim al-Awadi, told reporters that the talks failed.")) == "Basim al-Awadi"

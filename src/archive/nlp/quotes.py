@@ -571,6 +571,9 @@ def _span_of(text: str, s: int, e: int) -> Span | None:
     return Span(s, e, text[s:e])
 
 
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|an|ar|as|ash|ad|az|at)-[A-Z]")
+
+
 def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | None:
     """Walk back over comma-closed segments ('a spokesman for X,', 'speaking on WOR710,')
     to the name that they describe."""
@@ -587,7 +590,8 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
     last = segs[-1] if segs else []
     alt = None
     if cands and last and last[0].group(0)[:1].isupper() and len(last) <= 5 \
-            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT for w in last):
+            and all(w.group(0)[:1].isupper() or w.group(0).lower() in _CONNECT or _ARABIC_ARTICLE.match(w.group(0))
+                    for w in last):  # ('A government spokesman, Basim al-Awadi, told')
         alt = _span_of(text, floor + last[0].start(), floor + last[-1].end())
         opener = cands[-1][0].group(0).strip("“\"(")
         if opener.lower() in _DETS or opener[:1].islower() and opener.lower() not in _PREPS | _NP_STOP:
