@@ -205,3 +205,23 @@ def test_an_arabic_name_after_its_description_is_the_speaker():
     """'A government spokesman, Basim al-Awadi, told reporters that …': the speaker was the
     description (no entity); "al-Awadi" did not read as part of a name."""
     assert spk(only("A government spokesman, Basim al-Awadi, told reporters that the talks failed.")) == "Basim al-Awadi"
+
+
+def test_an_infinitive_after_the_cue_is_its_content_not_an_inverted_attribution():
+    """'…, Kataib Hezbollah has refused to attend talks': the content is the infinitive, not the
+    clause before the comma (PolNeAR dev: 'Video shows that Crutcher had his hands in the air,
+    … he refused to keep his hands up' gave the video's clause to Crutcher)."""
+    qs = reported("Video shows his hands were up, but police say he refused to keep his hands up.")
+    refused = [q for q in qs if q.cue == "refused"]
+    assert [q.text for q in refused] == ["to keep his hands up"]
+
+
+def test_according_to_a_source_described_by_a_relative_clause():
+    """'According to a senior Iraqi official who spoke on condition of anonymity, Kataib
+    Hezbollah has refused …': the content began at "who spoke …"."""
+    qs = reported("According to a senior Iraqi official who spoke on condition of anonymity, "
+                  "Kataib Hezbollah has refused to attend talks.")
+    by_cue = {q.cue: q for q in qs}
+    assert by_cue["according to"].text == "Kataib Hezbollah has refused to attend talks"
+    assert spk(by_cue["according to"]) == "a senior Iraqi official"
+    assert by_cue["refused"].text == "to attend talks"

@@ -1244,6 +1244,8 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
         speaker = speaker_before(text, cs, ss + comma + 1)
         if speaker is None or not (_SHORT_TAIL.match(after) or re.match(r"\s*,", after)):
             return None
+        if re.match(r"\s+to\s+[a-z]", after) and _verbs().get(m.group(0), (m.group(0),))[0] in _infinitive_lemmas():
+            return None  # 'According to an official, Kataib Hezbollah refused to attend talks': its own infinitive
         tail_clause = re.match(r"\s*,\s*(?:that\s+)?", after)
         if tail_clause:
             first = (after[tail_clause.end():].split() or [""])[0].lower()
@@ -1300,8 +1302,9 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs, ce = _trim(text, ss, se)
         elif m.start() - ss > 20 or lead >= 2 and not rest:  # '…, according to X.'
             cs, ce = _trim(text, ss, m.start())
-        else:  # 'According to X, …'
-            cs, ce = _trim(text, m.end(1) + 1, se)
+        else:  # 'According to X, …' (after a relative clause on X: 'who spoke on condition of anonymity,')
+            rel = re.match(r"\s+(?:who|which)\s[^,;“”\"]{1,120},", text[m.end(1):se])
+            cs, ce = _trim(text, m.end(1) + (rel.end() if rel else 1), se)
         while ce > cs and text[ce - 1] in ".,;:!? \n\t":
             ce -= 1
         while cs < ce and text[cs] in ",;: ":
