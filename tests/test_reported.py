@@ -225,3 +225,11 @@ def test_according_to_a_source_described_by_a_relative_clause():
     assert by_cue["according to"].text == "Kataib Hezbollah has refused to attend talks"
     assert spk(by_cue["according to"]) == "a senior Iraqi official"
     assert by_cue["refused"].text == "to attend talks"
+
+
+def test_a_gerund_after_the_with_its_of_is_a_noun():
+    """'with the backing of the Coordination Framework, has sought …' reported "of the
+    Coordination Framework, …" as nobody's stance (PolNeAR train: 7 such, all junk)."""
+    qs = reported("Sudani came to power with the backing of the Coordination Framework, and has sought "
+                  "to balance ties between Washington and Tehran.")
+    assert not any(q.cue == "backing" for q in qs)

@@ -115,7 +115,13 @@ def _used_as_noun(text: str, ss: int, cs: int, form: str, lemma: str) -> bool:
     after an adjective or a demonym ("Western support")."""
     if lemma in _ACT_NOUNS and not _NAMED_SUBJECT.search(text, max(ss, cs - 40), cs):
         return True
+    if form.endswith("ing") and _GERUND_NOUN.match(text, cs + len(form)) \
+            and re.search(r"(?:^|\s)(?:the|a|an)\s+$", text[max(ss, cs - 5):cs], re.I):
+        return True  # "with the backing of the Coordination Framework": a noun and its "of"
     return not form.endswith(("ed", "ing")) and _noun_cue(text, ss, cs)
+
+
+_GERUND_NOUN = re.compile(r"\s+of\s")
 
 
 def _noun_cue(text: str, ss: int, cs: int) -> bool:
