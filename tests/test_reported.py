@@ -233,3 +233,13 @@ def test_a_gerund_after_the_with_its_of_is_a_noun():
     qs = reported("Sudani came to power with the backing of the Coordination Framework, and has sought "
                   "to balance ties between Washington and Tehran.")
     assert not any(q.cue == "backing" for q in qs)
+
+
+def test_a_dateline_is_not_part_of_the_statement():
+    """'BAGHDAD – Iran-backed militias …, Iraqi sources said': the dateline was quoted; "US-led"
+    opening a sentence is no dateline."""
+    assert only("BAGHDAD – Iran-backed militias have stepped up their pressure, Iraqi sources said.").text \
+        == "Iran-backed militias have stepped up their pressure"
+    assert only("WASHINGTON (Reuters) - The government likely hacked computers, officials said.").text \
+        == "The government likely hacked computers"
+    assert only("US-led coalition aircraft struck the town, activists said.").text == "US-led coalition aircraft struck the town"

@@ -1265,6 +1265,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     cstart, cend = _trim(text, ss, ss + comma)
     while cstart < cend and text[cstart] in "'":
         cstart += 1
+    cstart = _after_dateline(text, cstart, cend)
     for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
         if ds <= cend <= de + 1 and ds > cstart:
             cend = de
@@ -1287,6 +1288,19 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[^,.;“”\"]{2,80}?)(?=\s*(?:[,.;]|$|\s+(?:who|which|that|in|on|at)\s))")
 
 
+# A dateline before an article's first sentence: 'BAGHDAD –', 'DAMASCUS, Syria (AP) —',
+# 'WASHINGTON, Dec. 8 (UPI) — '. A hyphen is a dateline's dash only after a space ("US-led"
+# opens a sentence).
+_DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30}?)?(?:\s*\([A-Za-z. ]{1,20}\))?"
+                       r"\s*(?:[—–]+|(?<=\s)-{1,2})\s*")
+
+
+def _after_dateline(text: str, cs: int, ce: int) -> int:
+    """Where a statement starts once the dateline before it is left out."""
+    m = _DATELINE.match(text, cs, ce)
+    return m.end() if m and any(c.islower() for c in text[m.end():ce]) else cs
+
+
 def _according_to(text, ss, se, direct) -> list[_Found]:
     out = []
     for m in _ACCORDING.finditer(text, ss, se):
@@ -1302,6 +1316,7 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs, ce = _trim(text, ss, se)
         elif m.start() - ss > 20 or lead >= 2 and not rest:  # '…, according to X.'
             cs, ce = _trim(text, ss, m.start())
+            cs = _after_dateline(text, cs, ce)
         else:  # 'According to X, …' (after a relative clause on X: 'who spoke on condition of anonymity,')
             rel = re.match(r"\s+(?:who|which)\s[^,;“”\"]{1,120},", text[m.end(1):se])
             cs, ce = _trim(text, m.end(1) + (rel.end() if rel else 1), se)
@@ -1704,8 +1719,6 @@ _INTRO = re.compile(r"\s*(?:\w+ing|[A-Z][a-z]+ly|Outside|Inside|Asked|After|Befo
                     r"Amid|Following|Throughout|Under|Over|Even\s+as|Even\s+though|"
                     r"(?:Hours|Days|Weeks|Months|Years|Minutes|Moments)\s+(?:later|earlier|before|after))\b[^,]{0,120},"
                     r"(?:\s*[A-Z][a-z]{1,4}\.,)?\s*")  # 'At a conference in Aspen, Colo., the …'"
-# 'WASHINGTON, Dec. 8 (UPI) — ', 'DALLAS (AP) — ': a dateline before the first sentence.
-_DATELINE = re.compile(r"\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*[A-Z][a-z]{2,4}\.?\s+\d{1,2})?\s*(?:\([A-Za-z. ]{1,20}\))?\s*[—–-]+\s*")
 _OPENERS_RE = r"(?:But|And|However|Still|Yet|So|Then|Later|Meanwhile|Instead|Also|Now)"
 _OPENING = re.compile(r"\s*(?:" + _OPENERS_RE + r",?\s+(he|she|they|we|it(?!\s+(?:is|was|seems|seemed|would|will)\b))(?=\s+[a-z])|(?:" + _OPENERS_RE + r",?\s+)?"
                       r"((?:He|She|They|I|We|It)|[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
