@@ -460,3 +460,11 @@ def test_a_group_named_with_in_stays_whole():
 def test_a_militia_cue_with_a_typographic_apostrophe():
     """"Asa’ib Ahl al-Haq" was a person: the cue is written "Asa'ib"."""
     assert ("Asa’ib Ahl al-Haq", "MILITIA") in _names("Members of Asa’ib Ahl al-Haq attacked the town.")
+
+
+def test_a_cue_word_in_s_is_a_plural_not_a_possessive():
+    """"The Houthis said …" beside "Houthi leader …" was cut to "Houthi" (read as "Houthi's"
+    with its apostrophe lost), which is no name: the group was lost. PolNeAR train:
+    "Democracy Corps" was "Democracy Corp"."""
+    assert ("Houthis", "MILITIA") in _names("The Houthis said they attacked a ship. Houthi leader "
+                                            "Abdul-Malik al-Houthi said the attacks would continue.")

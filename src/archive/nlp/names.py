@@ -598,7 +598,7 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
     known place that a non-place word follows ("Hama Human Rights Watch"); and around spans
     already taken by the registry ("Kataeb Hizballah and of the Kataib Sayyid al-Shuhada")."""
     stop = _stopwords()
-    _, org, _, _, demonyms = _lexicon()
+    _, org, militia, _, demonyms = _lexicon()
     taken = _Taken.of(taken)
     for m in _RUN.finditer(text):
         s0 = m.start()
@@ -649,7 +649,9 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
                 continue
-            stem = _possessive_stem(word, text_words, places) if not _keeps_possessive(word) else None
+            # (a cue word in "s" is a plural, not a possessive: "the Houthis" beside "Houthi rebels")
+            stem = _possessive_stem(word, text_words, places) if not _keeps_possessive(word) \
+                and word not in militia and word not in org else None
             if stem is not None:
                 if stem in places:  # "Iraqs" in "ISIS and Iraqs neighbours", not "Bureau of Prisons"
                     cur = _cut_at_connector(text, cur, pieces)
