@@ -468,3 +468,8 @@ def test_a_cue_word_in_s_is_a_plural_not_a_possessive():
     "Democracy Corps" was "Democracy Corp"."""
     assert ("Houthis", "MILITIA") in _names("The Houthis said they attacked a ship. Houthi leader "
                                             "Abdul-Malik al-Houthi said the attacks would continue.")
+
+
+def test_treaties_are_events():
+    """"The Abraham Accords normalised ties" made the Accords a person."""
+    assert ("Abraham Accords", "EVENT") in _names("The Abraham Accords normalised ties between Israel and the UAE.")

@@ -48,6 +48,7 @@ _DEFINITE_MEETING = re.compile(r"\b[Tt]he\s+((?:strategic|national|political)\s+
                                r"(?:peace|nuclear)\s+negotiations)\b")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS_RE = _MONTHS
 
 # Elections: "the elections", "the upcoming elections", "the Iraqi parliamentary elections",
 # "the 2004 Canadian federal election", "the 2009 European Parliament election in Italy".
@@ -69,7 +70,23 @@ _IN_PLACE = re.compile(r"\s+in\s+(?:the\s+)?")
 _VISIT = re.compile(r"\b((?:(?:unannounced|surprise|secret|official|state|rare|first|recent|brief|historic|landmark|"
                     r"[a-z]+-day)\s+)?(?:visit|trip))\s+to\s+(?:the\s+)?")
 
+# What happens in a place, named with it: "the war in Gaza", "the US withdrawal from
+# Afghanistan", "the protests in Baghdad", "the ceasefire in Idlib".
+_SITUATION = re.compile(r"\b(?:([Tt]he)\s+)?(?:(war|conflict|uprising|revolution|protests|demonstrations|ceasefire|truce|"
+                        r"intervention|offensive|incursion|insurgency)\s+(?:in|on|against)|(withdrawal|pullout)\s+from)"
+                        r"\s+(?:the\s+)?")
+# An act named after who did it or where: "the Hamas attack of October 7", "the Beirut port
+# explosion", "the Khan Sheikhoun chemical attack".
+_NAMED_ACT = re.compile(r"\s+((?:(?:port|airport|border|car|suicide|drone|missile|rocket|chemical|gas|sarin|chlorine|"
+                        r"truck|bus|market|mosque|church|school|hospital|embassy|prison)\s+)?"
+                        r"(?:attack|bombing|explosion|blast|massacre|offensive|invasion|incursion|uprising|raid|"
+                        r"ambush|siege|protests|withdrawal))\b(?!\s+(?:on|against|in|by|of|from|helicopters?|aircraft|jets?|"
+                        r"drones?|forces|troops|units?|groups?|planes?|campaign|operations?|mission|plot|plan|"
+                        rf"threats?|suspects?|victims?|survivors?|site|zone)\b(?!\s+(?:{_MONTHS_RE})\b))")
+_ON_DAY = re.compile(rf"\s+(?:of|on)\s+(?:(?:{_MONTHS_RE})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS_RE}))(?:,?\s+(?:1[6-9]|20)\d\d)?\b")
+
 _PERSON, _PLACE = "actor", "place"
+_GROUPS = ("militia", "organisation")
 
 
 def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMention]:
@@ -77,7 +94,8 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     `type_of(mention)` gives each one's entity type: 'actor', 'place', …, or None). Events may
     contain those names; they never overlap each other or an event the registry found."""
     names = _Names(mentions, type_of)
-    found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names)}
+    found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names),
+             *_situations(text, names), *_named_acts(text, names)}
     registry = sorted((m.start, m.end) for m in mentions if type_of(m) == "event")
     starts = [a for a, _ in registry]
     out: list[RawMention] = []
@@ -180,3 +198,39 @@ def _year_before(text: str, start: int) -> int | None:
     m = _YEAR_BEFORE.search(text, max(0, start - 100), start)
     return m.start() if m is not None else None
 
+
+
+def _situations(text: str, names: _Names):
+    """"the war in Gaza", "the US withdrawal from Afghanistan", "the protests in Baghdad"."""
+    for m in _SITUATION.finditer(text):
+        kind, end = names.starting(m.end())
+        if kind != _PLACE or _NOUN_AFTER.match(text, end):
+            continue
+        head = m.start(2) if m.group(2) else m.start(3)
+        # who withdrew or intervened, named before it: "the US withdrawal from Afghanistan"
+        actor = names.ending(head - 1, _PLACE) or next((x for x in (names.ending(head - 1, g) for g in _GROUPS) if x), None) \
+            if text[head - 1:head] == " " else None
+        year = _year_before(text, actor.start if actor is not None else head)
+        if year is not None:
+            yield year, end
+        elif actor is not None:
+            yield actor.start, end
+        elif m.group(1):
+            yield m.start(1), end
+
+
+def _named_acts(text: str, names: _Names):
+    """"the Hamas attack of October 7", "the Beirut port explosion", "the Khan Sheikhoun
+    chemical attack": a group or a place, then what happened."""
+    for x in names.all:
+        if names.type_of(x) not in (_PLACE, *_GROUPS) or text[x.end:x.end + 1] != " ":
+            continue
+        m = _NAMED_ACT.match(text, x.end)
+        if m is None:
+            continue
+        end = m.end(1)
+        day = _ON_DAY.match(text, end)
+        if day is not None:
+            end = day.end()
+        year = _year_before(text, x.start)
+        yield (year if year is not None else x.start), end

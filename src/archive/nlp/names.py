@@ -132,7 +132,10 @@ def _surname_month(words: list, text: str, s: int) -> bool:
 # Head nouns of events' proper names: last ("Cold War", "Arab Spring", "World War II") or
 # first before "of" ("Battle of Aleppo", "Siege of Sarajevo").
 _EVENT_HEADS = frozenset({"War", "Wars", "Battle", "Offensive", "Siege", "Massacre", "Summit", "Conference",
-                          "Games", "Olympics", "Revolution", "Uprising", "Crisis", "Spring", "Intifada"})
+                          "Games", "Olympics", "Revolution", "Uprising", "Crisis", "Spring", "Intifada",
+                          # treaties: "Abraham Accords", "Treaty of Lausanne" (not "Accord", a party's
+                          # name as often: "Green Progressive Accord")
+                          "Accords", "Treaty"})
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)$")
 
 
