@@ -473,3 +473,13 @@ def test_a_cue_word_in_s_is_a_plural_not_a_possessive():
 def test_treaties_are_events():
     """"The Abraham Accords normalised ties" made the Accords a person."""
     assert ("Abraham Accords", "EVENT") in _names("The Abraham Accords normalised ties between Israel and the UAE.")
+
+
+def test_a_plurals_possessive_inside_a_bodys_name():
+    """"the Kurdistan Workers’ Party (PKK)" gave "Kurdistan" (a place) and "Party"; before any
+    other word such a possessive still ends the name ("Fox News’ Megyn Kelly")."""
+    names = _names("Ankara calls the YPG an offshoot of the outlawed Kurdistan Workers’ Party (PKK). "
+                   "Fox News’ Megyn Kelly asked. The Democrats’ Senate majority grew.")
+    assert ("Kurdistan Workers’ Party", "ORG") in names
+    assert ("Fox News", "ORG") in names and ("Megyn Kelly", "PERSON") in names
+    assert not any(t.startswith("Democrats") for t, _ in names)

@@ -162,3 +162,14 @@ def test_a_group_named_with_its_demonym_is_not_a_longer_group():
     longer name of the archive that ends so."""
     archive = _index(*["The Free Syrian Army attacked on Monday."] * 3, "The Syrian Army said it held the town.")
     assert _entity_of(archive, "Syrian Army") != _entity_of(archive, "Free Syrian Army")
+
+
+def test_an_acronym_in_brackets_after_a_groups_name_is_that_group():
+    """"the People’s Protection Units (YPG)", "Islamic State (IS)": the letters are the name's in
+    another language, or none; FA-KES: 114 "IS" were a group of their own. Not a credit: "(AFP)"."""
+    archive = _index("The People’s Protection Units (YPG) hold the town. The YPG said it would stay.",
+                     "Fighters of the Islamic State (IS) attacked. IS claimed the attack.",
+                     "The Syrian Observatory for Human Rights (AFP) said ten died.")
+    assert _entity_of(archive, "YPG") == _entity_of(archive, "People’s Protection Units")
+    assert _entity_of(archive, "IS") == _entity_of(archive, "Islamic State")
+    assert _entity_of(archive, "AFP") != _entity_of(archive, "Syrian Observatory for Human Rights")

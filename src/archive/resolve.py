@@ -281,6 +281,7 @@ class Resolver:
         self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
         self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
         self._alias_of: dict[str, str] = {}  # name key → the key it joins (`_merge_keys`)
+        self._bracketed: set[tuple[str, str]] = set()  # (name, acronym) written "Name (ACRONYM)" (`learn`)
         self._gazetteer: set[str] = set()  # keys with a spelling in data/places.txt: places
 
     # -- pass 1 -------------------------------------------------------------------------
@@ -326,6 +327,7 @@ class Resolver:
             words = text.split()
             if etype == "actor" and len(words) >= 2:
                 surnames[name_key(words[-1])].add(key)
+        self._bracketed = _bracketed_acronyms(annotated)
         self._merge_keys()
         self._forget()  # remembered under the counts and merges before these
         self._learned = True
@@ -418,6 +420,7 @@ class Resolver:
                     else:
                         self._alias_of[k] = o
         self._merge_acts(keys)
+        self._merge_bracketed()
         for k, target in list(self._alias_of.items()):
             while target in self._alias_of and self._alias_of[target] != k:
                 target = self._alias_of[target]
@@ -426,6 +429,21 @@ class Resolver:
             self._types[target].update(self._types[k])
             if k in self._gazetteer:
                 self._gazetteer.add(target)
+
+    def _merge_bracketed(self) -> None:
+        """"the People’s Protection Units (YPG)", "the Kurdistan Workers’ Party (PKK)": an
+        acronym in brackets right after a group's name is that group's, whatever its letters
+        (they are often the name's in another language), when the archive brackets it after
+        one name only and nothing joined it already."""
+        names: dict[str, set[str]] = defaultdict(set)
+        for full, acronym in self._bracketed:
+            fk, ak = name_key(full), name_key(acronym)
+            if fk in self._types and ak in self._types and fk != ak:
+                names[ak].add(self._alias_of.get(fk, fk))
+        for ak, fulls in names.items():
+            if len(fulls) == 1 and ak not in self._alias_of and ak not in fulls \
+                    and self._family(self.type_for_key(ak)) == "group" == self._family(self.type_for_key(next(iter(fulls)))):
+                self._alias_of[ak] = next(iter(fulls))
 
     def _opens_with_demonym(self, key: str) -> bool:
         forms = self._forms.get(key)
@@ -648,6 +666,23 @@ class Resolver:
         if not lone and not group_word and self._learned:  # the entity exists now and its type never changes
             self._final_memo[(raw.text, raw.label)] = (ent.type, ent.id)
         return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
+
+
+def _bracketed_acronyms(annotated) -> set[tuple[str, str]]:
+    """(name, acronym) of every "Name (ACRONYM)" of the archive, neither from the registry
+    (which says itself what an alias is). Consecutive mentions are compared by position first:
+    one integer test per mention."""
+    found: set[tuple[str, str]] = set()
+    agencies = word_set("news_agencies.txt")  # "Damascus (SANA)", "… (AFP)": a credit
+    for a in annotated:
+        text, prev = a.article.text, None
+        for raw in a.mentions:
+            if prev is not None and raw.start - prev.end == 2 and text[prev.end:raw.start] == " (" \
+                    and text[raw.end:raw.end + 1] == ")" and raw.source != "registry" and prev.source != "registry" \
+                    and 2 <= len(raw.text) <= 6 and raw.text.isalpha() and raw.text.isupper() and raw.text not in agencies:
+                found.add((prev.text, raw.text))
+            prev = raw
+    return found
 
 
 @lru_cache(maxsize=4096)

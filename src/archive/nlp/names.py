@@ -23,8 +23,14 @@ from itertools import accumulate
 from archive.models import RawMention
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
 
-_WORD = r"(?:[A-Z][\w’'.\-]*[\w]|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z])"  # "George W. Bush": an initial keeps its full stop
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
+# A word of a name. "George W. Bush": an initial keeps its full stop. A plural's possessive
+# stays inside a name before the head of a body's name ("Kurdistan Workers’ Party", "Veterans’
+# Association"); before any other word it ends the name ("Fox News’ Chris Wallace", "Homs’ Old
+# City", "the Democrats’ Senate majority").
+_BODY_HEADS = ("Party|Union|Unions|Association|Federation|League|Front|Movement|Council|Congress|Corps|"
+               "Brigades?|Committee|Organi[sz]ation|Alliance|Coalition|Syndicate|Guild|Fund")
+_WORD = rf"(?:[A-Z][\w’'.\-]*[\w](?:(?<=s)[’'](?=[ \t]+(?:{_BODY_HEADS})\b))?|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z])"
 # Inside a name, an Arabic article may be glued to the next word: "Sayyid al-Shuhada".
 _RUN = re.compile(rf"(?<![\w])(?<![\w][’'])(?:\b(?:al|el)-)?{_WORD}(?:(?:\s+{_CONNECTOR})*\s+(?:(?:al|el|an|ar|as|ash|ad|az|at)-)?{_WORD})*")
 _NAME_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "du", "van", "von"})
