@@ -1295,10 +1295,18 @@ _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30}
                        r"\s*(?:[—–]+|(?<=\s)-{1,2})\s*")
 
 
+# A sentence adverb that links the statement to the text before it, not part of it.
+_LINKING = re.compile(r"(?:Meanwhile|However|Separately|Moreover|Furthermore|Elsewhere|In addition|In other news),\s+(?=\S)")
+
+
 def _after_dateline(text: str, cs: int, ce: int) -> int:
-    """Where a statement starts once the dateline before it is left out."""
+    """Where a statement starts once the dateline before it, and a linking adverb ('Meanwhile,
+    Syrian President Bashar al-Assad met …, the presidency said'), are left out."""
     m = _DATELINE.match(text, cs, ce)
-    return m.end() if m and any(c.islower() for c in text[m.end():ce]) else cs
+    if m and any(c.islower() for c in text[m.end():ce]):
+        cs = m.end()
+    link = _LINKING.match(text, cs, ce)
+    return link.end() if link else cs
 
 
 def _according_to(text, ss, se, direct) -> list[_Found]:
