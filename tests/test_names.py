@@ -483,3 +483,15 @@ def test_a_plurals_possessive_inside_a_bodys_name():
     assert ("Kurdistan Workers’ Party", "ORG") in names
     assert ("Fox News", "ORG") in names and ("Megyn Kelly", "PERSON") in names
     assert not any(t.startswith("Democrats") for t, _ in names)
+
+
+def test_a_state_body_named_by_generic_words_keeps_its_state():
+    """The seed's reference has "Iran’s Revolutionary Guards" as one name (its organisation
+    "irgc"): "Revolutionary Guards" says what, not whose. A specific name stays apart from its
+    place ("Iraq’s Popular Mobilisation Forces"), and so does a person ("Britain’s Prime
+    Minister Boris Johnson")."""
+    names = _names("He leads the Quds Force of Iran’s Revolutionary Guards. Iraq’s Popular Mobilisation "
+                   "Forces said so. Britain’s Prime Minister Boris Johnson spoke.")
+    assert ("Iran’s Revolutionary Guards", "ORG") in names and ("Quds Force", "ORG") in names
+    assert ("Popular Mobilisation Forces", "MILITIA") in names and ("Iraq", "GPE") in names
+    assert ("Boris Johnson", "PERSON") in names and ("Britain", "GPE") in names

@@ -187,6 +187,20 @@ def _word_counts(text: str) -> Counter:
     return Counter(re.findall(r"\w+", text))
 
 
+# Words of a state body's name that say what it is but not whose: "Revolutionary Guards",
+# "Republican Guard", "Armed Forces", "Defence Ministry", "Supreme Court", "Central Bank".
+_STATE_BODY_WORDS = frozenset({"Revolutionary", "Guards", "Guard", "Corps", "Armed", "Forces", "Army", "Navy", "Air",
+                               "Force", "National", "Republican", "Special", "Security", "Foreign", "Defence",
+                               "Defense", "Interior", "Ministry", "Supreme", "Court", "Central", "Bank",
+                               "Intelligence", "Federal", "Police", "Presidential", "General", "Staff", "Border"})
+
+
+def _state_body(rest: str) -> bool:
+    """Whether the words of a run after a state's possessive are two or more such generic words."""
+    words = rest.split()
+    return len(words) >= 2 and all(w in _STATE_BODY_WORDS for w in words)
+
+
 _LIST_BEFORE = re.compile(r"([A-Z][\w’'-]+),\s+\Z")
 _LIST_AFTER = re.compile(r"(?:,\s+|\s+and\s+)([A-Z][\w’'-]+)(?:[^\w’'-]|\Z)")
 
@@ -647,6 +661,12 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
                     and m.group(0).split()[-1] not in _PLACE_LAST:  # "Gulf War", "Damascus International Airport"
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
+            if word.endswith(("’s", "'s")) and word[:-2] in places and _state_body(text[we:m.end()]) \
+                    and not (cur := _cut_at_connector(text, cur, pieces)):
+                # "Iran’s Revolutionary Guards", "Syria’s Republican Guard": a state's body named
+                # by generic words alone is named with its state (as the seed's reference has it)
+                cur.append((ws, we))
+                continue
             if word.endswith(("’s", "'s")) and len(word) > 3 and \
                     (word[:-2] in places or cur and f"{text[cur[0][0]:ws]}{word[:-2]}" in places
                      or word[:-2].isupper() and word[:-2].isalpha() and len(word) <= 8  # "NBC’s Lester Holt"
