@@ -3,19 +3,12 @@ title before (nlp/role_reference.py); a lone surname before the article's full n
 archive's person when the archive can tell (resolve.Resolver._full_name_key)."""
 from __future__ import annotations
 
+from test_resolve_merges import _index  # an archive of these texts, without a registry
+
 from archive.annotate import Annotator
-from archive.index import build_index
 from archive.models import Article, Span
 from archive.nlp.role_reference import RoleReferences
 from archive.registry import Registry
-
-
-def _index(*texts: str):
-    registry = Registry(entities=[])
-    articles = [Article(id=f"a{k}", slug=f"a{k}", path=f"a{k}.md", title=f"t{k}", text=t, body=())
-                for k, t in enumerate(texts)]
-    annotator = Annotator(registry, "rules")
-    return build_index(annotator.annotate_all(articles), registry, annotator.info.name)
 
 
 def _speakers(archive) -> dict[str, str | None]:
