@@ -91,3 +91,12 @@ def _refs(text: str) -> RoleReferences:
 def _span_of(text: str, words: str) -> Span:
     at = text.index(words)
     return Span(at, at + len(words), words)
+
+
+def test_the_countrys_president_but_not_the_groups_leader():
+    """"the country's president" is the president named before; "the group's leader" says
+    whose only by a description, so it is nobody named (not the latest leader of anything)."""
+    refs = _refs("Syrian President Bashar al-Assad met the envoy. The country's president said no. "
+                 "Hezbollah leader Hassan Nasrallah spoke. The group's leader said yes.")
+    assert refs.antecedent(_span_of(refs.text, "The country's president")).text == "Bashar al-Assad"
+    assert refs.antecedent(_span_of(refs.text, "The group's leader")) is None

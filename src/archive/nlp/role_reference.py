@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from archive.models import Span
-from archive.nlp.lexicon import word_list
+from archive.nlp.lexicon import reporting_verbs, word_list
 
 # The nouns of a role a person holds, as the last word of a description.
 PERSON_HEADS = frozenset({
@@ -35,10 +35,11 @@ _TOP = frozenset({"leader", "chief", "head", "president", "premier", "prime", "k
                   "commander", "director"})
 _GENERIC_HEADS = frozenset({"leader", "chief", "head"})
 # words of a description that do not say which person ("the country's new president")
-_FILLER = frozenset({"country's", "country’s", "nation's", "nation’s", "kingdom's", "kingdom’s",
-                     "group's", "group’s", "movement's", "movement’s", "top", "senior", "new",
+_FILLER = frozenset({"country", "nation", "kingdom", "top", "senior", "new",  # ("the country's president")
                      "veteran", "powerful", "embattled", "current", "incumbent", "influential",
                      "then", "long-time", "longtime", "of", "the"})
+_BODY_POSSESSIVES = frozenset({"group's", "movement's", "militia's", "party's", "organisation's", "organization's",
+                               "faction's", "alliance's", "coalition's", "company's", "agency's", "network's"})
 # words that may stand in a title before a name besides capitalised ones and the titles' own
 _TITLE_GLUE = frozenset({"of", "the", "for", "and", "former", "acting", "deputy", "vice", "senior",
                          "top", "then", "interim", "caretaker", "outgoing", "foreign", "defence",
@@ -153,6 +154,11 @@ class RoleReferences:
         words = [_plain(w) for w in m.group(1).split()]
         return set(words) if words and words[-1] in PERSON_HEADS else set()
 
+    def _ends_phrase(self, at: int) -> bool:
+        """Whether a noun phrase ends at `at`: punctuation or a reporting verb follows."""
+        nxt = re.match(r"\s*([\w’'-]+|\S)", self.text[at:at + 40])
+        return nxt is None or not nxt.group(1)[:1].isalpha() or nxt.group(1).lower() in reporting_verbs()
+
     def antecedent(self, speaker: Span) -> Span | None:
         """The latest person's mention that `speaker` (a definite description) stands for."""
         m = _DESCRIPTION.fullmatch(speaker.text.strip())
@@ -162,6 +168,10 @@ class RoleReferences:
         head = words[-1]
         if head not in PERSON_HEADS:
             return None
+        if any(w in _BODY_POSSESSIVES for w in speaker.text.lower().replace("’", "'").split()):
+            return None  # "the group's leader": whose, the description does not say by name
+        if head in _GENERIC_HEADS and not self._ends_phrase(speaker.end):
+            return None  # "the nation's chief supporting role": an adjective, no person
         qualifiers = [w for w in words[1:-1] if w not in _FILLER]
         if words[0] != "the":
             qualifiers.append(words[0])  # "Iraq's prime minister"
