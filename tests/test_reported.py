@@ -249,3 +249,11 @@ def test_a_linking_adverb_is_not_part_of_the_statement():
     """PolNeAR's contents leave "Meanwhile," out (exact share 0.235 -> 0.237 on dev)."""
     q = only("Meanwhile, President Bashar al-Assad met the adviser in Damascus, the presidency said.")
     assert q.text == "President Bashar al-Assad met the adviser in Damascus"
+
+
+def test_a_relative_clause_reports_up_to_the_comma_that_closes_it():
+    """'Washington, which backs the SDF, has urged restraint': the stance ran on into the main
+    clause ("the SDF, has urged restraint"); PolNeAR train: 15 such ("…, is making his pitch")."""
+    by_cue = {q.cue: q.text for q in reported("Washington, which backs the SDF, has urged restraint.")}
+    assert by_cue["backs"] == "the SDF"
+    assert [q.text for q in reported("Kadhimi, who said the talks would resume, met the envoy.")] == ["the talks would resume"]

@@ -1407,6 +1407,8 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     covered = [(c.start, c.end) for c in clauses]
     direct = [q for q in direct if not any(cs <= q.start and q.end <= ce + 1 for cs, ce in covered)]
     direct = _merge_split(text, direct, paras)
+    for c in clauses:
+        _close_relative(text, c)
     found = direct + clauses
     if parse_subjects:
         for f in found:
@@ -1416,6 +1418,25 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
     found.sort(key=lambda f: (f.start, f.end))
     quotes = _resolve_speakers(text, found, sentences, subjects, paras)
     return [q for q in quotes if not _headline_single(text, q, paras) and not _mentioned_words(text, q)]
+
+
+_RELATIVE_BEFORE = re.compile(r",\s+(?:who|which)\s+(?:(?:also|has|have|had|long|repeatedly|\w+ly)\s+)?\Z")
+_MAIN_VERB_AFTER = re.compile(r",\s+(?:has|have|had|is|was|are|were|will|would|can|could|also|then|met|said|told|took|"
+                              r"made|gave|went|came|left|held|led|won|lost|fled|sent|kept|found|became|began|spoke|"
+                              r"wrote|saw|[a-z]+(?:ed|s))\s")
+
+
+def _close_relative(text: str, c: _Found) -> None:
+    """'Washington, which backs the SDF, has urged restraint': a cue inside a relative clause
+    between commas reports only up to the comma that closes it; the sentence goes on with the
+    clause's own verb."""
+    if c.kind != "indirect" or c.cue_start is None or c.start < c.cue_start:
+        return
+    if not _RELATIVE_BEFORE.search(text, max(0, c.cue_start - 40), c.cue_start):
+        return
+    after = _MAIN_VERB_AFTER.search(text, c.start, c.end)
+    if after is not None and len(text[c.start:after.start()].split()) >= 2:
+        c.end = after.start()
 
 
 # Words that, quoted alone, are mentioned rather than said ('because “she” is a “he”', 'whether
