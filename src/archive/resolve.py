@@ -281,7 +281,6 @@ class Resolver:
         self._surname_memo: dict[str, str] = {}  # lone surname key → the archive's full name key
         self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
         self._alias_of: dict[str, str] = {}  # name key → the key it joins (`_merge_keys`)
-        self._bracketed: set[tuple[str, str]] = set()  # (name, acronym) written "Name (ACRONYM)" (`learn`)
         self._gazetteer: set[str] = set()  # keys with a spelling in data/places.txt: places
 
     # -- pass 1 -------------------------------------------------------------------------
@@ -327,8 +326,7 @@ class Resolver:
             words = text.split()
             if etype == "actor" and len(words) >= 2:
                 surnames[name_key(words[-1])].add(key)
-        self._bracketed = _bracketed_acronyms(annotated)
-        self._merge_keys()
+        self._merge_keys(_bracketed_acronyms(annotated))
         self._forget()  # remembered under the counts and merges before these
         self._learned = True
 
@@ -339,7 +337,7 @@ class Resolver:
         self._surname_memo.clear()
         self._group_memo.clear()
 
-    def _merge_keys(self) -> None:
+    def _merge_keys(self, bracketed: set[tuple[str, str]] = frozenset()) -> None:
         """Join keys that name the same thing: a stripped possessive ("Al Qaedas" → "Al
         Qaeda"), an acronym and its one expansion ("SDF" → "Syrian Democratic Forces"), and a
         shorter name that ends exactly one longer one ("Abdel Rahman" → "Rami Abdel Rahman")."""
@@ -420,7 +418,7 @@ class Resolver:
                     else:
                         self._alias_of[k] = o
         self._merge_acts(keys)
-        self._merge_bracketed()
+        self._merge_bracketed(bracketed)
         for k, target in list(self._alias_of.items()):
             while target in self._alias_of and self._alias_of[target] != k:
                 target = self._alias_of[target]
@@ -430,13 +428,13 @@ class Resolver:
             if k in self._gazetteer:
                 self._gazetteer.add(target)
 
-    def _merge_bracketed(self) -> None:
+    def _merge_bracketed(self, bracketed: set[tuple[str, str]]) -> None:
         """"the People’s Protection Units (YPG)", "the Kurdistan Workers’ Party (PKK)": an
         acronym in brackets right after a group's name is that group's, whatever its letters
         (they are often the name's in another language), when the archive brackets it after
         one name only and nothing joined it already."""
         names: dict[str, set[str]] = defaultdict(set)
-        for full, acronym in self._bracketed:
+        for full, acronym in bracketed:
             fk, ak = name_key(full), name_key(acronym)
             if fk in self._types and ak in self._types and fk != ak:
                 names[ak].add(self._alias_of.get(fk, fk))

@@ -48,7 +48,6 @@ _DEFINITE_MEETING = re.compile(r"\b[Tt]he\s+((?:strategic|national|political)\s+
                                r"(?:peace|nuclear)\s+negotiations)\b")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_MONTHS_RE = _MONTHS
 
 # Elections: "the elections", "the upcoming elections", "the Iraqi parliamentary elections",
 # "the 2004 Canadian federal election", "the 2009 European Parliament election in Italy".
@@ -82,8 +81,8 @@ _NAMED_ACT = re.compile(r"\s+((?:(?:port|airport|border|car|suicide|drone|missil
                         r"(?:attack|bombing|explosion|blast|massacre|offensive|invasion|incursion|uprising|raid|"
                         r"ambush|siege|protests|withdrawal))\b(?!\s+(?:on|against|in|by|of|from|helicopters?|aircraft|jets?|"
                         r"drones?|forces|troops|units?|groups?|planes?|campaign|operations?|mission|plot|plan|"
-                        rf"threats?|suspects?|victims?|survivors?|site|zone)\b(?!\s+(?:{_MONTHS_RE})\b))")
-_ON_DAY = re.compile(rf"\s+(?:of|on)\s+(?:(?:{_MONTHS_RE})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS_RE}))(?:,?\s+(?:1[6-9]|20)\d\d)?\b")
+                        rf"threats?|suspects?|victims?|survivors?|site|zone)\b(?!\s+(?:{_MONTHS})\b))")
+_ON_DAY = re.compile(rf"\s+(?:of|on)\s+(?:(?:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS}))(?:,?\s+(?:1[6-9]|20)\d\d)?\b")
 
 _PERSON, _PLACE = "actor", "place"
 _GROUPS = ("militia", "organisation")
@@ -129,9 +128,10 @@ class _Names:
         m = self.at_start.get(at)
         return (self.type_of(m), m.end) if m is not None else (None, -1)
 
-    def ending(self, at: int, etype: str) -> RawMention | None:
+    def ending(self, at: int, *etypes: str) -> RawMention | None:
+        """The name of one of `etypes` that ends at `at`, or None."""
         m = self.at_end.get(at)
-        return m if m is not None and self.type_of(m) == etype else None
+        return m if m is not None and self.type_of(m) in etypes else None
 
 
 def _acts(text: str, names: _Names):
@@ -199,7 +199,6 @@ def _year_before(text: str, start: int) -> int | None:
     return m.start() if m is not None else None
 
 
-
 def _situations(text: str, names: _Names):
     """"the war in Gaza", "the US withdrawal from Afghanistan", "the protests in Baghdad"."""
     for m in _SITUATION.finditer(text):
@@ -208,8 +207,7 @@ def _situations(text: str, names: _Names):
             continue
         head = m.start(2) if m.group(2) else m.start(3)
         # who withdrew or intervened, named before it: "the US withdrawal from Afghanistan"
-        actor = names.ending(head - 1, _PLACE) or next((x for x in (names.ending(head - 1, g) for g in _GROUPS) if x), None) \
-            if text[head - 1:head] == " " else None
+        actor = names.ending(head - 1, _PLACE, *_GROUPS) if text[head - 1:head] == " " else None
         year = _year_before(text, actor.start if actor is not None else head)
         if year is not None:
             yield year, end

@@ -343,18 +343,21 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     return picked
 
 
-_IRREGULAR_PAST = {"met", "said", "told", "saw", "made", "took", "gave", "held", "led", "won", "lost",
-                   "hit", "fled", "left", "sent", "got", "ran", "put", "came", "went", "fought", "struck",
-                   "brought", "began", "kept", "became", "found", "thought", "spoke", "wrote", "sought",
-                   "built", "bought", "caught", "shot", "seized", "saw", "control", "controls", "support",
-                   "supports", "justify", "meet", "meets", "visit", "visits", "attack", "attacks"}
+# Past forms not in -ed, and present forms not in -s, that news sentences are built on: what
+# follows a name is a clause, not more of the name.
+_IRREGULAR_PAST = ("met", "said", "told", "took", "made", "gave", "went", "came", "left", "held", "led", "won",
+                   "lost", "fled", "sent", "kept", "found", "became", "began", "spoke", "wrote", "saw", "hit",
+                   "got", "ran", "put", "fought", "struck", "brought", "thought", "sought", "built", "bought",
+                   "caught", "shot")
+_VERB_FORMS = frozenset({*_IRREGULAR_PAST, "control", "controls", "support", "supports", "justify", "meet", "meets",
+                         "visit", "visits", "attack", "attacks"})
 
 
 def _verb_like(token: str) -> bool:
     """A lowercase word that is (or may be) a verb form: not part of a speaker's noun phrase."""
     bare = token.strip(",;:()“”\"’'‘")
     low = bare.lower()
-    return bare[:1].islower() and (low in _IRREGULAR_PAST or low.endswith("ing") and len(low) > 5
+    return bare[:1].islower() and (low in _VERB_FORMS or low.endswith("ing") and len(low) > 5
                                     or low.endswith("ed") and len(low) > 4 or low in _cue_words())
 
 
@@ -1265,7 +1268,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     cstart, cend = _trim(text, ss, ss + comma)
     while cstart < cend and text[cstart] in "'":
         cstart += 1
-    cstart = _after_dateline(text, cstart, cend)
+    cstart = _statement_start(text, cstart, cend)
     for ds, de in direct:  # 'The bill’s failure was "heartbreaking," she said': the comma is quoted
         if ds <= cend <= de + 1 and ds > cstart:
             cend = de
@@ -1299,7 +1302,7 @@ _DATELINE = re.compile(r"\s*[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][\w.'’ -]{1,30}
 _LINKING = re.compile(r"(?:Meanwhile|However|Separately|Moreover|Furthermore|Elsewhere|In addition|In other news),\s+(?=\S)")
 
 
-def _after_dateline(text: str, cs: int, ce: int) -> int:
+def _statement_start(text: str, cs: int, ce: int) -> int:
     """Where a statement starts once the dateline before it, and a linking adverb ('Meanwhile,
     Syrian President Bashar al-Assad met …, the presidency said'), are left out."""
     m = _DATELINE.match(text, cs, ce)
@@ -1324,7 +1327,7 @@ def _according_to(text, ss, se, direct) -> list[_Found]:
             cs, ce = _trim(text, ss, se)
         elif m.start() - ss > 20 or lead >= 2 and not rest:  # '…, according to X.'
             cs, ce = _trim(text, ss, m.start())
-            cs = _after_dateline(text, cs, ce)
+            cs = _statement_start(text, cs, ce)
         else:  # 'According to X, …' (after a relative clause on X: 'who spoke on condition of anonymity,')
             rel = re.match(r"\s+(?:who|which)\s[^,;“”\"]{1,120},", text[m.end(1):se])
             cs, ce = _trim(text, m.end(1) + (rel.end() if rel else 1), se)
@@ -1421,9 +1424,8 @@ def find_quotes(text: str, sentences: list[tuple[int, int]], subjects: list[tupl
 
 
 _RELATIVE_BEFORE = re.compile(r",\s+(?:who|which)\s+(?:(?:also|has|have|had|long|repeatedly|\w+ly)\s+)?\Z")
-_MAIN_VERB_AFTER = re.compile(r",\s+(?:has|have|had|is|was|are|were|will|would|can|could|also|then|met|said|told|took|"
-                              r"made|gave|went|came|left|held|led|won|lost|fled|sent|kept|found|became|began|spoke|"
-                              r"wrote|saw|[a-z]+(?:ed|s))\s")
+_MAIN_VERB_AFTER = re.compile(r",\s+(?:has|have|had|is|was|are|were|will|would|can|could|also|then|"
+                              rf"{'|'.join(_IRREGULAR_PAST)}|[a-z]+(?:ed|s))\s")
 
 
 def _close_relative(text: str, c: _Found) -> None:
@@ -1561,7 +1563,7 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 elif history or subjects:
                     antecedent = _antecedent(text, low, f.cue_start or f.start, history, subjects, sentences)
                 via = "pronoun"
-            elif _head(speaker) in PERSON_HEADS and not _people_inside(speaker, subjects) \
+            elif _head(speaker) in PERSON_HEADS and not _names_inside(speaker, subjects, "person") \
                     and (person := _roles(text, subjects, sentences, role_refs).antecedent(speaker)) is not None:
                 # "the prime minister said", "the Turkish leader told": the person introduced
                 # with that title before (role_reference.py)
@@ -1830,21 +1832,18 @@ def _sentence_subject(text, sent, subjects, before: int | None) -> Span | None:
     return first
 
 
-def _people_inside(span: Span, subjects) -> bool:
-    # (subjects are in text order: only those starting inside the span are looked at)
-    lo = bisect.bisect_left(subjects, span.start, key=lambda x: x[0].start)
-    hi = bisect.bisect_left(subjects, span.end, key=lambda x: x[0].start)
-    return any(sp.end <= span.end and kind == "person" for sp, kind in subjects[lo:hi])
-
-
 def _roles(text: str, subjects, sentences, made: list) -> RoleReferences:
     if not made:
         made.append(RoleReferences(text, subjects, sentences))
     return made[0]
 
 
-def _names_inside(span: Span, subjects) -> bool:
-    return any(span.start <= sp.start and sp.end <= span.end for sp, _ in subjects)
+def _names_inside(span: Span, subjects, kind: str | None = None) -> bool:
+    """Whether a subject (of `kind`, if given) lies inside `span`. (Subjects are in text order:
+    only those starting inside the span are looked at.)"""
+    lo = bisect.bisect_left(subjects, span.start, key=lambda x: x[0].start)
+    hi = bisect.bisect_left(subjects, span.end, key=lambda x: x[0].start)
+    return any(sp.end <= span.end and (kind is None or k == kind) for sp, k in subjects[lo:hi])
 
 
 def _group_antecedent(speaker: Span, history: list[Span], subjects) -> Span | None:

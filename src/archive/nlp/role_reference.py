@@ -94,10 +94,12 @@ class RoleReferences:
     """The titles of an article's people, for finding who a description stands for."""
 
     def __init__(self, text: str, subjects, sentences):
+        from archive.nlp.quotes import _sentence_of  # (quotes.py imports this module)
+
         self.text = text
+        self._sentence_start = lambda at: _sentence_of(sentences, at)[0]
         self.people: list[Span] = [sp for sp, kind in subjects if kind == "person"]
         self.starts = [sp.start for sp in self.people]
-        self._sentences = sentences
         # Each mention's title words; a person is all mentions of one full name, with the
         # mentions of its surname alone after it when no other person of the article shares it
         # ("Obama" is not Barack's when Michelle Obama is named too: it is a person of its own).
@@ -131,9 +133,7 @@ class RoleReferences:
 
     def _before(self, sp: Span, ends: set[int]) -> set[str]:
         """The title right before a mention: "Iraqi Prime Minister", "Hezbollah leader"."""
-        from archive.nlp.quotes import _sentence_of
-
-        lo = max(_sentence_of(self._sentences, sp.start)[0], sp.start - 120)
+        lo = max(self._sentence_start(sp.start), sp.start - 120)
         out: set[str] = set()
         titles = _title_words()
         for m in reversed(list(re.finditer(r"\S+", self.text[lo:sp.start]))):
