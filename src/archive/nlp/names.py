@@ -478,10 +478,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     """Rule-based names in `text`, avoiding spans in `taken` (e.g. registry matches)."""
     places, org, militia, titles, demonyms = _lexicon()
     lowered_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
-    fixed = _fixed_names(text, _Taken(taken))
-    if fixed:
-        taken = [*taken, *((m.start, m.end) for m in fixed)]
     taken_sorted = _Taken(taken)
+    fixed = _fixed_names(text, taken_sorted)
+    if fixed:  # (the runs go around them as around the registry's)
+        taken_sorted = _Taken([*taken, *((m.start, m.end) for m in fixed)])
     sentence_starts = {s for s, _ in sentences}
     persons: set[str] = set()
     out: list[RawMention] = list(fixed)
