@@ -496,3 +496,48 @@ def test_a_state_body_named_by_generic_words_keeps_its_state():
     assert ("Iran’s Revolutionary Guards", "ORG") in names and ("Quds Force", "ORG") in names
     assert ("Popular Mobilisation Forces", "MILITIA") in names and ("Iraq", "GPE") in names
     assert ("Boris Johnson", "PERSON") in names and ("Britain", "GPE") in names
+
+
+def test_a_person_of_a_group_is_two_names():
+    """"Rami Abdel Rahman of the Syrian Observatory for Human Rights" was one organisation and
+    "Zakaria Malhifji of the Aleppo based Fastaqim group" no name at all (five words with "of
+    the" and no cue); PolNeAR dev: "Lester Holt of NBC News" was an organisation."""
+    names = _names("Rami Abdel Rahman of the Syrian Observatory for Human Rights said 20 were killed. "
+                   "“It is heavy,” Zakaria Malhifji of the Aleppo based Fastaqim opposition group told Reuters. "
+                   "Lester Holt of NBC News asked. Senator Mitch McConnell of Kentucky agreed.")
+    assert {("Rami Abdel Rahman", "PERSON"), ("Syrian Observatory for Human Rights", "ORG"),
+            ("Zakaria Malhifji", "PERSON"), ("Aleppo", "GPE"), ("Lester Holt", "PERSON"), ("NBC News", "ORG"),
+            ("Mitch McConnell", "PERSON"), ("Kentucky", "GPE")} <= names
+
+
+def test_one_word_or_a_states_word_before_of_is_a_names_head():
+    names = _names("The Bank of America and the Ministry of Defence said the University of Damascus was hit. "
+                   "Secretary of State John Kerry flew in. The Battle of Aleppo went on.")
+    assert {("Bank of America", "ORG"), ("Ministry of Defence", "ORG"), ("University of Damascus", "ORG"),
+            ("John Kerry", "PERSON"), ("Battle of Aleppo", "EVENT")} <= names
+
+
+def test_a_title_after_the_name_takes_the_of():
+    """"Nasr al-Hariri Secretary General of the Syrian Coalition said": the "of" is the title's,
+    the person ends before it (FA-KES: one organisation of all of it)."""
+    names = _names("Nasr al-Hariri Secretary General of the Syrian Coalition said talks failed. "
+                   "Peter Salama Executive Director of the WHO Health Emergencies Programme said so.")
+    assert {("Nasr al-Hariri", "PERSON"), ("Syrian Coalition", "ORG"), ("Peter Salama", "PERSON")} <= names
+
+
+def test_a_group_ending_in_its_cue_then_a_person():
+    """"President of the Syrian Coalition Anas al-Abdah" was one organisation; an Arabic
+    group's name after a militia's cue stays whole ("Jabhat Fatah al-Sham")."""
+    names = _names("President of the Syrian Coalition Anas al-Abdah said the talks failed. "
+                   "Fighters of Jabhat Fatah al-Sham attacked the town.")
+    assert {("Syrian Coalition", "ORG"), ("Anas al-Abdah", "PERSON")} <= names
+    assert any(t == "Jabhat Fatah al-Sham" for t, _ in names)
+
+
+def test_a_headline_before_of_is_no_person():
+    """A run of capitalised words from a list of headlines is not cut into a "person": its words
+    are a headline's, and nothing goes on after it ("Damascus Demands Immediate Withdrawal of
+    Turkish Army From Syria")."""
+    names = _names("Related Damascus Demands Immediate Withdrawal of Turkish Army From Syria - State Media. "
+                   "The withdrawal was demanded.")
+    assert not any(label == "PERSON" for _, label in names)

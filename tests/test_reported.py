@@ -257,3 +257,13 @@ def test_a_relative_clause_reports_up_to_the_comma_that_closes_it():
     by_cue = {q.cue: q.text for q in reported("Washington, which backs the SDF, has urged restraint.")}
     assert by_cue["backs"] == "the SDF"
     assert [q.text for q in reported("Kadhimi, who said the talks would resume, met the envoy.")] == ["the talks would resume"]
+
+
+def test_a_person_of_a_group_is_the_speaker():
+    """'Rami Abdel Rahman of the Syrian Observatory for Human Rights said': the speaker was "the
+    Syrian Observatory for Human Rights" (the words stopped at "the"), so the quote went to the
+    group; the whole phrase is the speaker now, its entity the person's (index.py)."""
+    assert spk(only("Rami Abdel Rahman of the Syrian Observatory for Human Rights said 20 were killed.")) \
+        == "Rami Abdel Rahman of the Syrian Observatory for Human Rights"
+    assert spk(only("Mustafa Sino of the Kurdish National Council said the talks failed.")) \
+        == "Mustafa Sino of the Kurdish National Council"

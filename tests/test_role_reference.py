@@ -100,3 +100,14 @@ def test_the_countrys_president_but_not_the_groups_leader():
                  "Hezbollah leader Hassan Nasrallah spoke. The group's leader said yes.")
     assert refs.antecedent(_span_of(refs.text, "The country's president")).text == "Bashar al-Assad"
     assert refs.antecedent(_span_of(refs.text, "The group's leader")) is None
+
+
+def test_a_person_of_a_group_speaks_for_themself():
+    """The quote of "Rami Abdel Rahman of the Syrian Observatory for Human Rights said" went to
+    the Observatory, and "Zakaria Malhifji of the … group told Reuters" had no speaker."""
+    archive = _index("Rami Abdel Rahman of the Syrian Observatory for Human Rights said 20 were killed.\n\n"
+                     "“There is renewed bombardment,” Zakaria Malhifji of the Aleppo-based Fastaqim opposition "
+                     "group told Reuters.")
+    speakers = _speakers(archive)
+    assert speakers["Rami Abdel Rahman of the Syrian Observatory for Human Rights"] == "rami-abdel-rahman"
+    assert speakers["Zakaria Malhifji of the Aleppo-based Fastaqim opposition group"] == "zakaria-malhifji"

@@ -692,7 +692,108 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         if cur:
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
-            yield a, b, blob
+            parts = _person_of_group(text, a, b, places, org, militia, demonyms)
+            for pa, pb in parts:
+                # (each part is a blob, a headline's or a credit line's run, only by itself)
+                part_blob = blob if len(parts) == 1 else len(text[pa:pb].split()) >= 6
+                for qa, qb in _group_then_person(text, pa, pb, places, org, militia, part_blob):
+                    yield qa, qb, part_blob and (qa, qb) == (pa, pb)
+
+
+# Words that make a run before "of" a state's or a place's name, not a person's: "Islamic
+# Republic of Iran", "United Kingdom of Great Britain", "al-Hosn Castle of Talkalakh".
+_NOT_PERSON_BEFORE_OF = frozenset({"Republic", "Kingdom", "Emirate", "Emirates", "Sultanate", "State", "States",
+                                   "Federation", "Commonwealth", "Principality", "Caliphate", "Union", "Museum",
+                                   "Library", "Institute", "Academy", "College", "Church", "Order", "House",
+                                   "Castle", "Fort", "Citadel", "Friends", "Sons", "Daughters", "People", "Men",
+                                   "Knights", "Northwest", "Northeast", "Southwest", "Southeast", "The", "Operation"})
+# After a name in a sentence (not in a headline): punctuation, or a lowercase word that is not
+# a preposition of the headline's next words.
+_CLAUSE_GOES_ON = re.compile(r"\s*(?:[.,;:)”\"’]|\Z|(?!(?:to|of|in|from|for|at|on|by|with|and)\b)[a-z])")
+_SENTENCE_GOES_ON = re.compile(r"\s*(?:[,;:]|(?!(?:to|of|in|from|for|at|on|by|with|and)\b)[a-z])")
+
+
+def _personal_name(words: list[str], text: str, places, org, militia) -> bool:
+    """Whether `words` can be a person's name: two to four capitalised words (and particles:
+    "bin", "al-"), none a cue of a group, a place, an event's head, a headline's word or a
+    word the article also writes in lowercase."""
+    lowercase = _words_of(text)
+    demonyms = _lexicon()[4]
+    for w in words:
+        if w in _NAME_PARTICLES:
+            continue
+        if w in demonyms or w.lower() in _FUNCTION_WORDS or w in _PLACE_FIRST:
+            return False
+        bare = re.sub(r"^(?:al|el)-", "", w, flags=re.I)
+        if not bare[:1].isupper() or w in org or w in militia or w in places or w in _PLACE_LAST \
+                or w in _EVENT_HEADS or w in _NOT_PERSON_BEFORE_OF or w in _COMPASS or w.lower() in lowercase \
+                or w.isupper() and len(w) > 1 or any(c.isdigit() for c in w) or _HEADLINE_WORD.match(w) \
+                or _title_word(w):
+            return False
+    return 2 <= sum(1 for w in words if w not in _NAME_PARTICLES) <= 4
+
+
+def _group_then_person(text: str, a: int, b: int, places, org, militia, blob: bool) -> list[tuple[int, int]]:
+    """A group's name ending in its cue word, then a person's: "(President of) the Syrian
+    Coalition Anas al-Abdah", "(member of) the Kurdish National Council Mustafa Sino". The
+    run is cut after the cue word when the two to four words after it are a personal name
+    (in a long run, a `blob`, only if a sentence goes on after it: a site's menu, "Careers
+    Press Releases Documentary Contact Us", names nobody)."""
+    if blob and not _SENTENCE_GOES_ON.match(text, b):
+        return [(a, b)]
+    words = list(re.finditer(r"\S+", text[a:b]))
+    for i in range(max(1, len(words) - 4), len(words) - 1):
+        # (an organisation's cue, an English noun: a militia's, "Jabhat", "Faylaq", opens
+        # Arabic names whose next words are no person's: "Jabhat Fatah al-Sham")
+        cue, first = words[i - 1].group(0), words[i].group(0)
+        if cue in org and not cue.isupper() and not re.match(r"(?:al|el)(?:-|$)", first, re.I) \
+                and _personal_name([w.group(0) for w in words[i:]], text, places, org, militia):
+            return [(a, a + words[i - 1].end()), (a + words[i].start(), b)]
+    return [(a, b)]
+
+
+def _title_word(word: str) -> bool:
+    """A title, also inside a compound ("Commander-in-Chief")."""
+    return _is_title(word) or "-" in word and any(_is_title(part) for part in word.split("-") if len(part) > 2)
+
+
+def _person_of_group(text: str, a: int, b: int, places, org, militia, demonyms) -> list[tuple[int, int]]:
+    """A person named with the group or place they belong to, "Rami Abdel Rahman of the Syrian
+    Observatory for Human Rights", "Zakaria Malhifji of the Aleppo-based Fastaqim group", is
+    two names: the run is cut at its first "of" when the words before it are a personal name
+    (two to four capitalised words, maybe after a title, none of them a cue of a group, a
+    place, an event, a headline's word or a word the article also writes in lowercase). One
+    word before "of" is a name's head ("Bank of America", "Battle of Aleppo", "Secretary of
+    State"), and so is a state's word ("Islamic Republic of Iran"). A title after the name
+    takes the "of" ("Nasr al-Hariri Secretary General of the Syrian Coalition"): the run is
+    cut before the title, which is then trimmed from the group's name like any title."""
+    run = text[a:b]
+    m = re.search(r"\s+of\s+(?:the\s+)?", run)
+    if m is None or m.end() == len(run):
+        return [(a, b)]
+    before = list(re.finditer(r"\S+", run[:m.start()]))
+    bare = [w.group(0).lower().rstrip(".").replace("-", " ") for w in before]
+    known = _title_set()
+    k = len(before)
+    while k:  # titles after the name, of one to three words ("Executive Director")
+        n = next((n for n in (3, 2, 1) if n <= k and " ".join(bare[k - n:k]) in known), 0)
+        if not n and not _title_word(before[k - 1].group(0)):
+            break
+        k -= n or 1
+    named = [w.group(0) for w in before[:k] if not _title_word(w.group(0))]
+    if not 2 <= len(named) <= 6 or named[0] in demonyms or " ".join(named) in places:
+        return [(a, b)]
+    if not _personal_name(named, text, places, org, militia):
+        return [(a, b)]
+    if len(run.split()) >= 6 and k == len(before) and len(named) == k and _word_counts(text)[named[-1]] < 2 \
+            and not (_has_cue(run[m.end():], org, militia) and _CLAUSE_GOES_ON.match(text, b)):
+        # A long run of capitalised words is often a headline ("Damascus Demands Immediate
+        # Withdrawal of Turkish Army From Syria"): a name in it needs a title, its surname
+        # elsewhere, or a group's name after it and a sentence that goes on ("… said").
+        return [(a, b)]
+    if k < len(before):
+        return [(a, a + before[k - 1].end()), (a + before[k].start(), b)]
+    return [(a, a + m.start()), (a + m.end(), b)]
 
 
 def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:

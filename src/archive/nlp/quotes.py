@@ -308,7 +308,10 @@ def _inside(spans, i: int) -> bool:
 def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
     picked: list[re.Match] = []
     where = 0  # words of a place after "in" when the speaker goes on before it ('Officials in Baghdad')
+    skip = -1
     for i in range(len(words) - 1, -1, -1):
+        if i == skip:
+            continue
         w = words[i]
         token = w.group(0)
         bare = token.strip(",;:()“”\"’'‘")
@@ -317,6 +320,14 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         if bare in ("of", "for") and picked and picked[0].group(0)[:1].isupper() and i > 0 \
                 and words[i - 1].group(0)[:1].isupper() and not words[i - 1].group(0).endswith(","):
             picked.insert(0, w)  # inside a name: "The Syrian Observatory for Human Rights"
+            continue
+        if token == "the" and picked and picked[0].group(0)[:1].isupper() and i > 1 \
+                and words[i - 1].group(0) == "of" and words[i - 2].group(0)[:1].isupper() \
+                and not words[i - 2].group(0).endswith(","):
+            # "Rami Abdel Rahman of the Syrian Observatory said": a person and the group they
+            # speak for, one speaker (whose entity is the person's, `_speaker_entity`)
+            picked[:0] = [words[i - 1], w]
+            skip = i - 1  # the "of", taken
             continue
         if bare == "in" and not where and picked and i > 0 and _where(picked) and _noun_before_in(words[i - 1].group(0)):
             # 'Hezbollah in Lebanon said', 'Officials in Baghdad said': the place says where
@@ -334,8 +345,9 @@ def _name_words(words: list[re.Match], floor: int) -> list[re.Match]:
         picked.insert(0, w)
         if bare.lower() in PRONOUNS - {"who"}:
             break  # 'him she worries': a subject pronoun is the whole speaker
-        if len(picked) >= MAX_SPEAKER_WORDS:
-            break
+        if len(picked) - sum(1 for k, p in enumerate(picked) if p.group(0) == "of" or k and p.group(0) == "the"
+                             and picked[k - 1].group(0) == "of") >= MAX_SPEAKER_WORDS:
+            break  # (an "of the" does not count: "Rami Abdel Rahman of the Syrian Observatory for …")
     if where and any(_verb_like(w.group(0)) for w in picked[:len(picked) - where - 1]):
         # 'met British Foreign Secretary Boris Johnson in London', 'justify the bombings in
         # Syria': a clause, not a speaker, before "in"; the place alone, as before
