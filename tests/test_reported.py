@@ -267,3 +267,13 @@ def test_a_person_of_a_group_is_the_speaker():
         == "Rami Abdel Rahman of the Syrian Observatory for Human Rights"
     assert spk(only("Mustafa Sino of the Kurdish National Council said the talks failed.")) \
         == "Mustafa Sino of the Kurdish National Council"
+
+
+def test_inverted_attribution_to_a_named_group():
+    """'…, said the Observatory, a Britain-based monitor.' gave no quote: after an inverted cue
+    only a name or a person's noun ('the spokesman') was a speaker. A clause after the cue is
+    still no speaker ('…, said the United States would fail')."""
+    q = only("Some fighters were killed, but the number was not yet clear, said the Observatory, a Britain-based monitor.")
+    assert spk(q) == "the Observatory" and q.text == "Some fighters were killed, but the number was not yet clear"
+    assert spk(only("Five soldiers died in the attack, said the defence ministry in a statement.")) == "the defence ministry"
+    assert all(spk(q) != "the United States would fail" for q in reported("The economy is bad, said the United States would fail."))

@@ -1234,12 +1234,16 @@ _SHORT_TAIL = re.compile(r"\s*(?:(?:on|in|at|during|to|after|before|from|last|th
 
 
 # After an inverted cue ('…, said X'), X is a name or a person noun, not a clause.
-_INVERTED_NP = re.compile(r"\s+(?:[A-Z]|(?:the|a|an|one|another|two|three|several|some)\s+(?:[\w’'-]+\s+){0,4}?"
+# ('…, said the Observatory, a Britain-based monitor.': a group named after "the", or by the
+# noun of a body that speaks: "the ministry", "the monitor")
+_INVERTED_NP = re.compile(r"\s+(?:[A-Z]|the\s+[A-Z]|(?:the|a|an|one|another|two|three|several|some)\s+(?:[\w’'-]+\s+){0,4}?"
                           r"(?:spokes\w+|officials?|sources?|aides?|analysts?|persons?|people|advisers?|advisors?|"
                           r"lawyers?|attorneys?|experts?|directors?|professors?|strategists?|members?|leaders?|"
                           r"officers?|researchers?|economists?|senators?|governors?|candidates?|residents?|"
                           r"voters?|supporters?|wom[ae]n|m[ae]n|statement|report|chairm[ae]n|president|"
-                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend)\b)")
+                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend|"
+                          r"ministry|agency|army|military|group|monitor|observatory|police|government|"
+                          r"organi[sz]ation|committee|council|office|department|embassy|coalition|command)\b)")
 
 
 def _inverted(text, ss, se, m, direct) -> _Found | None:
@@ -1274,7 +1278,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
             return None
         rest = text[speaker.end:se]
         lower = [w for w in speaker.text.split()[1:] if w[:1].islower() and w not in ("of", "the", "for", "and", "at", "in", "de", "al-", "bin")]
-        if speaker.text[:1].isupper() and lower or not re.match(r"\s*(?:[,.!?;:)\"”']|$)", rest) and not _SHORT_TAIL.match(rest):
+        if (speaker.text[:1].isupper() or re.match(r"the\s+[A-Z]", speaker.text)) and lower or not re.match(r"\s*(?:[,.!?;:)\"”']|$)", rest) and not _SHORT_TAIL.match(rest):
             return None  # ', said Obama failed to …': the words after the cue are a clause
         tail_clause = None
     cstart, cend = _trim(text, ss, ss + comma)
