@@ -277,3 +277,12 @@ def test_inverted_attribution_to_a_named_group():
     assert spk(q) == "the Observatory" and q.text == "Some fighters were killed, but the number was not yet clear"
     assert spk(only("Five soldiers died in the attack, said the defence ministry in a statement.")) == "the defence ministry"
     assert all(spk(q) != "the United States would fail" for q in reported("The economy is bad, said the United States would fail."))
+
+
+def test_a_name_with_of_the_after_an_inverted_cue_is_no_content():
+    """'“…,” a village south of Jarabulus, said Rami Abdel Rahman of the Syrian Observatory for
+    Human Rights.' also reported the name as what was said (the inverted name could hold no
+    lowercase word)."""
+    text = ("“At least 20 civilians were killed at Jeb el-Kussa,” a village south of Jarabulus, said Rami Abdel "
+            "Rahman of the Syrian Observatory for Human Rights.")
+    assert reported(text) == []

@@ -1028,8 +1028,11 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 taken = True
                 continue
             if re.search(r"[”\"]\s*$|''\s*$", before) or (before.rstrip().endswith(",") and re.match(
-                    r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}\s*(?:[,.;]|$)", text[ce:se])):
-                continue  # '…,” said X' / '…, said Larry Sabato, …': inverted, not a clause
+                    r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
+                    r"\s*(?:[,.;]|$)", text[ce:se])):
+                # '…,” said X' / '…, said Larry Sabato, …' / '…, said Rami Abdel Rahman of the
+                # Syrian Observatory.': inverted, not a clause
+                continue
             if cue not in verbs:  # a multi-word cue: 'called for …', 'expressed his belief that …'
                 t = _THAT.match(text, ce, se)
                 nxt = re.match(r"\s+(\S)", text[ce:se])
