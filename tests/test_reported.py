@@ -286,3 +286,16 @@ def test_a_name_with_of_the_after_an_inverted_cue_is_no_content():
     text = ("“At least 20 civilians were killed at Jeb el-Kussa,” a village south of Jarabulus, said Rami Abdel "
             "Rahman of the Syrian Observatory for Human Rights.")
     assert reported(text) == []
+
+
+def test_a_relative_that_inside_the_content_does_not_open_it():
+    """'told AP the bomb was placed inside a bus that transports workers' reported 'transports
+    workers' (the "that" was read as the one that opens the content); with 'reporters' as the
+    hearer there was no quote at all. "said in a statement on Tuesday that …" still opens at
+    its "that"."""
+    q = only("Barrazi told AP the bomb was placed inside a bus that transports workers at a factory.")
+    assert q.text == "the bomb was placed inside a bus that transports workers at a factory" and spk(q) == "Barrazi"
+    assert only("Barrazi told reporters the bomb was placed inside a bus that transports workers.").text \
+        == "the bomb was placed inside a bus that transports workers"
+    assert only("Barrazi said in a statement released on Tuesday that the bomb was placed inside a bus.").text \
+        == "the bomb was placed inside a bus"
