@@ -541,3 +541,11 @@ def test_a_headline_before_of_is_no_person():
     names = _names("Related Damascus Demands Immediate Withdrawal of Turkish Army From Syria - State Media. "
                    "The withdrawal was demanded.")
     assert not any(label == "PERSON" for _, label in names)
+
+
+def test_a_stronghold_of_a_name_is_a_place():
+    """"the rebel stronghold of Urum al-Joz" was a person; "a stronghold of the Takfiri group"
+    names a group, not a place."""
+    names = _names("Five children were killed in the rebel stronghold of Urum al-Joz on Saturday. "
+                   "Jets struck a stronghold of the Takfiri group near the border.")
+    assert ("Urum al-Joz", "GPE") in names and ("Takfiri", "GPE") not in names

@@ -73,7 +73,9 @@ def _stopwords() -> frozenset[str]:
 # Hafer"), and compass words before a place ("Northern Caucasus").
 # What a place is, in lowercase around its name: "the town of Tabqa", "Idlib province".
 _PLACE_BEFORE = re.compile(r"\b(?:city|cities|town|towns|village|villages|neighbou?rhoods?|district|province|governorate|"
-                           r"suburbs?|countryside|outskirts|capital|hometown|port|region)\s+of\s+(?:the\s+)?\Z")
+                           r"suburbs?|countryside|outskirts|capital|hometown|port|region|strongholds?|enclave|bastion)\s+of\s+(?:the\s+)?\Z")
+# ("a stronghold of the Takfiri group": a group's, not a place's, name)
+_GROUP_AFTER = re.compile(r"\s+(?:group|groups|militias?|organi[sz]ations?|movement)\b")
 _PLACE_AFTER = re.compile(r"\s+(?:province|governorate|countryside|district|neighbou?rhood|suburb|city|region|village|"
                           r"town(?!\s+hall))\b")
 _POSSESSIVE_END = re.compile(r"(?:’s|'s)$")
@@ -371,7 +373,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return "ORG"
     if _is_event_name(words):
         return "EVENT"  # "World War II", "the Cold War", "Battle of Aleppo", "Arab Spring"
-    if len(words) <= 3 and (_PLACE_BEFORE.search(text, max(0, start - 40), start) or _PLACE_AFTER.match(text, end)):
+    if len(words) <= 3 and (_PLACE_BEFORE.search(text, max(0, start - 40), start) and not _GROUP_AFTER.match(text, end)
+                            or _PLACE_AFTER.match(text, end)):
         return "GPE"  # "the town of Tabqa", "Idlib province": English names a place by what it is
     if 2 <= len(words) <= 3 and re.match(r"(?:al|el|Al|El)-", words[-1]) and words[-1][3:] in _ARABIC_PLACE_LAST:
         return "GPE"  # "Urum al-Kubra", "Daraa al-Balad": big, the town …
