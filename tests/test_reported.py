@@ -277,6 +277,8 @@ def test_inverted_attribution_to_a_named_group():
     assert spk(q) == "the Observatory" and q.text == "Some fighters were killed, but the number was not yet clear"
     assert spk(only("Five soldiers died in the attack, said the defence ministry in a statement.")) == "the defence ministry"
     assert all(spk(q) != "the United States would fail" for q in reported("The economy is bad, said the United States would fail."))
+    q = only("A spokesman, Jaafar Husseini, said the group rejected the talks.")  # a clause after the body's noun
+    assert q.text == "the group rejected the talks" and spk(q) == "Jaafar Husseini"
 
 
 def test_a_name_with_of_the_after_an_inverted_cue_is_no_content():

@@ -173,3 +173,21 @@ def test_an_acronym_in_brackets_after_a_groups_name_is_that_group():
     assert _entity_of(archive, "YPG") == _entity_of(archive, "People’s Protection Units")
     assert _entity_of(archive, "IS") == _entity_of(archive, "Islamic State")
     assert _entity_of(archive, "AFP") != _entity_of(archive, "Syrian Observatory for Human Rights")
+
+
+def test_a_known_place_and_a_person_sharing_a_short_loose_key_are_two():
+    """"Warren" (8 times) and "Iran" share the loose key "aran": PolNeAR dev's Iran had the id
+    "warren". A transliteration of one name typed two ways still joins ("Jeish al-Fatah")."""
+    archive = _index(*["Senator Warren told the banker he should resign. Warren said so again."] * 4,
+                     "Sanctions on Iran were lifted. Iran welcomed it.")
+    assert _entity_of(archive, "Iran") == {"iran"} and archive.entities["iran"].type == "place"
+    assert "iran" not in _entity_of(archive, "Warren")
+
+
+def test_a_surname_after_its_full_name_is_the_person_whatever_shares_its_key():
+    """"Sino" after "Mustafa Sino" was the Syrian Arab News Agency: an acronym's key is its
+    letters, "sana", which is also the loose key of "Sino"."""
+    archive = _index(*["The Syrian Arab News Agency (SANA) said the army advanced. SANA added more."] * 3,
+                     "Kurdish official Mustafa Sino said 1500 people died. Sino told journalists on Thursday.")
+    assert _entity_of(archive, "Sino") == {"mustafa-sino"}
+    assert len(_entity_of(archive, "SANA")) == 1 and _entity_of(archive, "SANA") != {"mustafa-sino"}

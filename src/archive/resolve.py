@@ -282,6 +282,9 @@ class Resolver:
         self._group_memo: dict[tuple[str, str], tuple] = {}  # (text, label) → `_group_words`
         self._alias_of: dict[str, str] = {}  # name key → the key it joins (`_merge_keys`)
         self._gazetteer: set[str] = set()  # keys with a spelling in data/places.txt: places
+        # (name key, spelling) → the key it has instead: spellings of another family of names
+        # than the key's others, which only share its loose key (`_family_split`)
+        self._form_key: dict[tuple[str, str], str] = {}
 
     # -- pass 1 -------------------------------------------------------------------------
     def _registry_id(self, text: str) -> str | None:
@@ -310,6 +313,7 @@ class Resolver:
         occurrences: Counter = Counter()
         _count_elements(occurrences, [(raw.text, raw.label) for a in annotated for raw in a.mentions if raw.source != "registry"])
         types, forms, surnames = self._types, self._forms, self._surnames
+        form_types: dict[tuple[str, str], Counter] = {}  # (name key, spelling) → its types' counts
         for (text, label), n in occurrences.items():
             if self._registry_id(text) is not None:
                 continue
@@ -318,17 +322,67 @@ class Resolver:
                 etype = "militia"  # as _raw_type
             if etype is None:
                 continue
-            key = name_key(text)
-            types[key][etype] += n
-            forms[key][text.strip()] += n
-            if text.strip() in _places():
+            c = form_types.get(at := (name_key(text), text.strip()))
+            if c is None:
+                c = form_types[at] = Counter()
+            c[etype] += n
+        self._form_key = self._family_split(form_types)
+        for (key, form), c in form_types.items():
+            key = self._form_key.get((key, form), key)
+            types[key].update(c)
+            forms[key][form] += sum(c.values())
+            if form in _places():
                 self._gazetteer.add(key)
-            words = text.split()
-            if etype == "actor" and len(words) >= 2:
-                surnames[name_key(words[-1])].add(key)
+            words = form.split()
+            if c["actor"] and len(words) >= 2:
+                surnames[self._key(words[-1])].add(key)
         self._merge_keys(_bracketed_acronyms(annotated))
         self._forget()  # remembered under the counts and merges before these
         self._learned = True
+
+    def _family_split(self, form_types: dict[tuple[str, str], Counter]) -> dict[tuple[str, str], str]:
+        """A known place and a name of another family that only share a short loose key:
+        "Warren" (a person, 8 times) and "Iran" both key "aran", "Houthi" (a militia) and
+        "Haiti" "hata", "Aziz" and "Azaz". The family with the most mentions keeps the key;
+        the spellings of each other family get a key of their own. A spelling's family is the
+        one its mentions are typed as (two in three at least; a spelling typed every which way
+        follows the key), a place for a gazetteer spelling.
+
+        Only one-word keys of up to five letters, with a gazetteer spelling: longer keys and
+        names of several words are transliterations of one name far more often than two
+        names, and the rules' types of their spellings are what the merge corrects ("Jeish
+        al-Fatah", typed a person, is the militia "Jaish al-Fateh"; "East Ghota" the place)."""
+        by_key: dict[str, list[tuple[str, str | None, int]]] = defaultdict(list)
+        for (key, form), c in form_types.items():
+            if " " in key or len(key) > 5:
+                continue
+            n = sum(c.values())
+            if form in _places():
+                family = "place"
+            else:
+                top = max(c, key=lambda t: (c[t], -_TYPE_ORDER.index(t)))
+                family = self._family(top) if 3 * c[top] >= 2 * n else None
+            by_key[key].append((form, family, n))
+        moved: dict[tuple[str, str], str] = {}
+        for key, spellings in by_key.items():
+            if len(spellings) < 2:
+                continue
+            totals: Counter = Counter()
+            for _, family, n in spellings:
+                if family is not None:
+                    totals[family] += n
+            if len(totals) < 2 or not any(form in _places() for form, _, _ in spellings):
+                continue
+            main = max(sorted(totals), key=totals.__getitem__)
+            for form, family, _ in spellings:
+                if family is not None and family != main:
+                    moved[(key, form)] = f"{key}\x1f{family}"  # (no space: a lone name's key stays one word)
+        return moved
+
+    def _key(self, text: str) -> str:
+        """The name key of a spelling, after `_family_split`."""
+        key = name_key(text)
+        return self._form_key.get((key, text.strip()), key) if self._form_key else key
 
     def _forget(self) -> None:
         """Drop every choice remembered under the counts and merges, which just changed."""
@@ -435,7 +489,7 @@ class Resolver:
         one name only and nothing joined it already."""
         names: dict[str, set[str]] = defaultdict(set)
         for full, acronym in bracketed:
-            fk, ak = name_key(full), name_key(acronym)
+            fk, ak = self._key(full), self._key(acronym)
             if fk in self._types and ak in self._types and fk != ak:
                 names[ak].add(self._alias_of.get(fk, fk))
         for ak, fulls in names.items():
@@ -594,7 +648,7 @@ class Resolver:
                     if self._registry_id(raw.text) is None and self._raw_type(raw) == "actor":
                         words = raw.text.split()
                         if len(words) >= 2:
-                            pair = (name_key(words[-1]), name_key(raw.text))
+                            pair = (self._key(words[-1]), self._key(raw.text))
                     full_memo[(raw.text, raw.label)] = pair
                 if pair and pair[0] not in article_full:
                     article_full[pair[0]] = (pair[1], raw.start)  # the first, and where it is
@@ -613,7 +667,7 @@ class Resolver:
         words = raw.text.split()
         if len(words) < 2 or self._registry_id(raw.text) is not None or self._family(self._raw_type(raw)) != "group":
             return ()
-        full = name_key(raw.text)
+        full = self._key(raw.text)
         if sum(self._forms[self._alias_of.get(full, full)].values()) < 3:
             return ()  # a headline's run once or twice ("Tim Kaine's Senate"), not a name to go by
         # Only the common nouns an organisation's name is made of ("Observatory", "Coalition",
@@ -638,19 +692,28 @@ class Resolver:
             if etype is None:
                 self._resolve_memo[(raw.text, raw.label)] = False
                 return None
-            key = name_key(raw.text)
+            key = self._key(raw.text)
             if not self._learned or key not in self._types:
                 self._types[key][etype] += 1
                 self._forms[key][raw.text.strip()] += 1
                 self._forget()
+            own = key
             key = self._alias_of.get(key, key)
             lone = (etype == "actor" or self.type_for_key(key) == "actor") and " " not in key
-            hit = (key, etype, lone)
+            hit = (key, etype, lone, own if etype == "actor" and not lone and " " not in own else None)
             if self._learned:
                 self._resolve_memo[(raw.text, raw.label)] = hit
         elif hit is False:
             return None
-        key, etype, lone = hit
+        key, etype, lone, surname = hit
+        if surname is not None and article_full and surname in article_full and article_full[surname][1] <= raw.start:
+            # A word typed as a person, the surname of a full name before it in this article,
+            # is that person, whatever its key joined in the archive: "Sino" after "Mustafa
+            # Sino", though "SANA" (an acronym's key is its letters) shares its key "sana".
+            full = article_full[surname][0]
+            key = self._alias_of.get(full, full)
+            ent = self.entities[self._ids[key]] if key in self._ids else self._entity_for(key, self.type_for_key(key))
+            return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
         # one word of an organisation's name ("the Observatory"): the one name of this article
         # that holds it, if there is one
         group_word = not lone and " " not in key and key in _org_cue_keys() and self._family(etype) == "group"

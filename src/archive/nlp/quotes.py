@@ -1252,9 +1252,12 @@ _INVERTED_NP = re.compile(r"\s+(?:[A-Z]|the\s+[A-Z]|(?:the|a|an|one|another|two|
                           r"lawyers?|attorneys?|experts?|directors?|professors?|strategists?|members?|leaders?|"
                           r"officers?|researchers?|economists?|senators?|governors?|candidates?|residents?|"
                           r"voters?|supporters?|wom[ae]n|m[ae]n|statement|report|chairm[ae]n|president|"
-                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend|"
-                          r"ministry|agency|army|military|group|monitor|observatory|police|government|"
-                          r"organi[sz]ation|committee|council|office|department|embassy|coalition|command)\b)")
+                          r"executive|consultant|pollster|organizer|activist|operative|delegate|staffer|friend)\b|"
+                          # a body's noun ends the phrase ('…, said the group rejected the talks' is
+                          # a clause)
+                          r"(?:the|a|an)\s+(?:[\w’'-]+\s+){0,4}?(?:ministry|agency|army|military|group|monitor|"
+                          r"observatory|police|government|organi[sz]ation|committee|council|office|department|"
+                          r"embassy|coalition|command)(?=\s*(?:[,.;:]|$|\s+(?:in|on|at|said|says)\b)))")
 
 
 def _inverted(text, ss, se, m, direct) -> _Found | None:
