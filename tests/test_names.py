@@ -549,3 +549,10 @@ def test_a_stronghold_of_a_name_is_a_place():
     names = _names("Five children were killed in the rebel stronghold of Urum al-Joz on Saturday. "
                    "Jets struck a stronghold of the Takfiri group near the border.")
     assert ("Urum al-Joz", "GPE") in names and ("Takfiri", "GPE") not in names
+
+
+def test_the_same_name_written_again_keeps_its_demonym():
+    """"The Syrian Coalition extends …" then "(Source: Syrian Coalition)": the other name ending
+    in "Coalition" was the very same, and both were cut to "Coalition" (FA-KES: 22 mentions)."""
+    names = _names("The Syrian Coalition extends condolences to families. (Source: Syrian Coalition)")
+    assert names == {("Syrian Coalition", "ORG")}

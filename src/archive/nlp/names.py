@@ -18,7 +18,7 @@ import bisect
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from archive.models import RawMention
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
@@ -821,10 +821,17 @@ def _demonym_in_name(w: str, words: list, text: str, s: int, e: int) -> bool:
 
 def _ends_another_name(word: str, text: str, s: int, e: int) -> bool:
     """Whether a name of the article outside text[s:e] ends in `word` (after a capitalised word,
-    within its clause). The text before and after the run are searched in place: copying the
-    article for each run made this linear in its length per run."""
+    within its clause), other than this very name written again ("The Syrian Coalition
+    extends …", then "(Source: Syrian Coalition)": not another name, so the demonym stays).
+    The text before and after the run are searched in place: copying the article for each run
+    made this linear in its length per run."""
     found = re.compile(rf"\b[A-Z][\w’'-]+\s+(?:[\w’'-]+\s+)*?{re.escape(word)}\b")
-    return found.search(text, 0, s) is not None or found.search(text, e) is not None
+    def bare(name: str) -> str:
+        return " ".join(re.sub(r"^(?:The|the)\s+", "", name).split())
+
+    same = bare(text[s:e])
+    return any(bare(m.group(0)) != same
+               for m in chain(found.finditer(text, 0, s), found.finditer(text, e)))
 
 
 def _cut_at_connector(text: str, cur: list, pieces: list) -> list:
