@@ -301,3 +301,9 @@ def test_a_relative_that_inside_the_content_does_not_open_it():
         == "the bomb was placed inside a bus that transports workers"
     assert only("Barrazi said in a statement released on Tuesday that the bomb was placed inside a bus.").text \
         == "the bomb was placed inside a bus"
+
+
+def test_content_does_not_end_in_an_opening_bracket():
+    """'… must go. (Source: Syrian Coalition)' reported 'the regime must go. (' (the sentence
+    splitter keeps a bracket after a full stop in the sentence)."""
+    assert only("The Coalition emphasizes that the regime must go. (Source: Syrian Coalition)").text == "the regime must go"

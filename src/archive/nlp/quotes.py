@@ -1091,7 +1091,9 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                     # (unless the clause ended before it: 'Trump, who has told aides …, said: “…”')
                     cend = de + 1
             cstart, cend = _trim(text, cstart, cend)
-            while cend > cstart and text[cend - 1] in ".;:,!? \n\t":
+            # (and a bracket or a mark that opens what the sentence splitter left in: "… must
+            # go. (Source: …)")
+            while cend > cstart and text[cend - 1] in ".;:,!? \n\t([{“‘":
                 cend -= 1
             if cend - cstart < 2:
                 continue
