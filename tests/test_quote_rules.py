@@ -325,3 +325,13 @@ def test_marks_inside_a_tag_over_two_lines_are_attributes():
 def test_function_words_in_marks_are_mentioned_not_said():
     text = "Nobody asked.\n\nSo why vote at all, unless “she” is really a “he”? Everyone is “certainly” tired."
     assert [q for q in find_quotes(text, _sentences(text)) if q.kind == "direct"] == []
+
+
+def test_a_group_its_role_and_a_name_after_an_inverted_cue_are_one_speaker():
+    """'“…,” said Hezbollah spokesman Ali Hassan.': the speaker was "Hezbollah" (the capitalised
+    run stopped at the role); FA-KES: 'said Observatory director Rami Abdel Rahman' gave the
+    Observatory 15 of his quotes. A clause after the group is not a role ("said Obama,
+    adding")."""
+    found = _speakers("“We are ready,” said Hezbollah spokesman Ali Hassan. "
+                      "“It is over,” said Observatory director Rami Abdel Rahman on Monday.")
+    assert [speaker for _, speaker in found] == ["Hezbollah spokesman Ali Hassan", "Observatory director Rami Abdel Rahman"]

@@ -673,6 +673,7 @@ def _noun_phrase(text: str, s: int, e: int) -> Span | None:
     keep = [words[0]]
     if first[:1].isupper() and low not in _DETS:
         keep = _name_run(words)
+        keep = _role_then_name(words, keep)
     elif low in _DETS:
         keep = words[:6]
     else:
@@ -691,6 +692,34 @@ def _noun_phrase(text: str, s: int, e: int) -> Span | None:
             return None
         keep = lead + _name_run(rest)
     return _span_of(text, s + keep[0].start(), s + keep[-1].end())
+
+
+def _role_then_name(words: list[re.Match], keep: list[re.Match]) -> list[re.Match]:
+    """'said Hezbollah spokesman Ali Hassan', 'said Operation Inherent Resolve spokesperson
+    Colonel Christopher Garver': a group's name, a role of up to three lowercase words (one
+    of them a title) and a name are one speaker, whose head is the name (the speaker was
+    the group)."""
+    rest = words[len(keep):]
+    if keep[-1].group(0).endswith(","):
+        return keep
+    role = []
+    for w in rest[:3]:
+        t = w.group(0)
+        if not t[:1].islower():
+            break
+        if t.lower() in _PREPS or t.lower() in _NP_STOP or t.lower() in PRONOUNS or _verb_like(t) or t.endswith(","):
+            return keep
+        role.append(w)
+    after = rest[len(role):]
+    if not role or not after or not after[0].group(0)[:1].isupper() \
+            or not any(r.group(0).lower() in _title_words() for r in role):
+        return keep
+    return keep + role + _name_run(after)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    return frozenset(w for t in word_list("titles.txt") for w in t.split() if w.isalpha())
 
 
 def _name_run(words: list[re.Match]) -> list[re.Match]:
