@@ -333,5 +333,7 @@ def test_a_group_its_role_and_a_name_after_an_inverted_cue_are_one_speaker():
     Observatory 15 of his quotes. A clause after the group is not a role ("said Obama,
     adding")."""
     found = _speakers("“We are ready,” said Hezbollah spokesman Ali Hassan. "
-                      "“It is over,” said Observatory director Rami Abdel Rahman on Monday.")
-    assert [speaker for _, speaker in found] == ["Hezbollah spokesman Ali Hassan", "Observatory director Rami Abdel Rahman"]
+                      "“It is over,” said Observatory director Rami Abdel Rahman on Monday. "
+                      "“We will respond,” warned Kataib Hezbollah commander Abu Ali al-Askari.")
+    assert [speaker for _, speaker in found] == ["Hezbollah spokesman Ali Hassan", "Observatory director Rami Abdel Rahman",
+                                                 "Kataib Hezbollah commander Abu Ali al-Askari"]

@@ -722,6 +722,9 @@ def _title_words() -> frozenset[str]:
     return frozenset(w for t in word_list("titles.txt") for w in t.split() if w.isalpha())
 
 
+_ARABIC_ARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z]")
+
+
 def _name_run(words: list[re.Match]) -> list[re.Match]:
     """The capitalised run (with its connecting words) that opens `words`."""
     keep = [words[0]]
@@ -729,8 +732,8 @@ def _name_run(words: list[re.Match]) -> list[re.Match]:
         return keep
     for w in words[1:]:
         t = w.group(0)
-        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-":
-            keep.append(w)
+        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-" or _ARABIC_ARTICLE_WORD.match(t):
+            keep.append(w)  # ('Abu Ali al-Askari': an Arabic article glued to a name's word)
             if t.endswith(","):
                 break
         else:
