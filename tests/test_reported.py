@@ -307,3 +307,16 @@ def test_content_does_not_end_in_an_opening_bracket():
     """'… must go. (Source: Syrian Coalition)' reported 'the regime must go. (' (the sentence
     splitter keeps a bracket after a full stop in the sentence)."""
     assert only("The Coalition emphasizes that the regime must go. (Source: Syrian Coalition)").text == "the regime must go"
+
+
+def test_an_inverted_attribution_without_its_comma():
+    """Scraped text that lost its commas (FA-KES, the demo's articles): '… completely closed
+    said Observatory chief Rami Abdel Rahman.' reported the name as what was said, by 'the
+    road'. A name that ends the sentence after a say-verb is the speaker; the clause before is
+    the content. Not a time ('… said Sunday.'), nor after 'told' (the hearer), nor where the
+    sentence has punctuation (then `_inverted` reads it)."""
+    q = only("The attack has ended and the road remains completely closed said Observatory chief Rami Abdel Rahman.")
+    assert q.text == "The attack has ended and the road remains completely closed"
+    assert spk(q) == "Observatory chief Rami Abdel Rahman"
+    assert reported("At least 29 rebels were killed in clashes with regime troops overnight said Sunday.") == []
+    assert all(spk(q) != "Reuters" for q in reported("The attack has ended and the road is closed the commander told Reuters."))

@@ -1062,7 +1062,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             # Inverted: '…, X said.' / '…, said X.' closing the sentence; never a noun that
             # ends it ('…, Oklahoma and his home state.', '… in Trump’s tweet').
             inv = None if "mixed" in flags or reported.noun_use(text, ss, cs, ce, after=False) \
-                else _inverted(text, ss, se, m, direct)
+                else _inverted(text, ss, se, m, direct) or _inverted_without_comma(text, ss, se, m, flags)
             if inv is not None:
                 out.append(inv)
                 taken = True
@@ -1350,6 +1350,37 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
         return None  # '“…,” X said': a direct quote owns it
     quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
     return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
+
+
+_NOT_SPEAKERS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                           "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                           "November", "December", "Today", "Tonight", "Yesterday", "Read", "Also"})
+_SENTENCE_END = re.compile(r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
+                           r"\s*[.!?]?[\s”\"'’)]*$")
+
+
+def _inverted_without_comma(text, ss, se, m, flags) -> _Found | None:
+    """'… in the province of Deir Ezzor said the Syrian Observatory for Human Rights.': scraped
+    text that lost its commas (FA-KES) inverts without one. The words after a say-verb are then
+    a name (or a group's role and a name) that ends the sentence: no statement is a bare name,
+    so the clause before the cue is what was said (five words at least)."""
+    if "tell" in flags:
+        return None  # '… told Reuters.': the name after is the hearer
+    cs, ce = m.start(), m.end()
+    if not re.match(r"\s+(?:the\s+|The\s+)?(?:so-called\s+)?[A-Z]", text[ce:se]):
+        return None
+    speaker = speaker_after(text, ce, se)
+    if speaker is None or not speaker.text[:1].isupper() and not re.match(r"the\s+(?:so-called\s+)?[A-Z]", speaker.text) \
+            or not _SENTENCE_END.match(text, speaker.end, se) \
+            or any(w[:1].islower() and _verb_like(w) for w in speaker.text.split()[1:]) \
+            or speaker.text.split()[0].strip(".") in _NOT_SPEAKERS or len(speaker.text.split()) == 1 \
+            and speaker.text.lower().rstrip(".") in _title_words():
+        return None  # ('… said Sunday.', '… said Col. …': a time, a bare title)
+    cstart = _statement_start(text, *_trim(text, ss, cs))
+    cend = _trim(text, cstart, cs)[1]
+    if len(text[cstart:cend].split()) < 5 or re.search(r"[,;:“”\"()—–]|''|``", text[cstart:cend]):
+        return None  # (only in a sentence without punctuation: with it, `_inverted` reads it)
+    return _Found(cstart, cend, "indirect", m.group(0), cs, speaker)
 
 
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+((?:the\s+)?[^,.;“”\"]{2,80}?)(?=\s*(?:[,.;]|$|\s+(?:who|which|that|in|on|at)\s))")
