@@ -706,18 +706,16 @@ class Resolver:
         elif hit is False:
             return None
         key, etype, lone, surname = hit
-        if surname is not None and article_full and surname in article_full and article_full[surname][1] <= raw.start:
-            # A word typed as a person, the surname of a full name before it in this article,
-            # is that person, whatever its key joined in the archive: "Sino" after "Mustafa
-            # Sino", though "SANA" (an acronym's key is its letters) shares its key "sana".
-            full = article_full[surname][0]
-            key = self._alias_of.get(full, full)
-            ent = self.entities[self._ids[key]] if key in self._ids else self._entity_for(key, self.type_for_key(key))
-            return _mention(raw.start, raw.end, raw.text, ent.type, ent.id)
         # one word of an organisation's name ("the Observatory"): the one name of this article
         # that holds it, if there is one
         group_word = not lone and " " not in key and key in _org_cue_keys() and self._family(etype) == "group"
-        if lone:  # a lone surname: this article's full name, else the archive's one
+        first = article_full.get(surname) if surname is not None and article_full else None
+        if first is not None and first[1] <= raw.start:
+            # A word typed as a person, the surname of a full name before it in this article,
+            # is that person, whatever its key joined in the archive: "Sino" after "Mustafa
+            # Sino", though "SANA" (an acronym's key is its letters) shares its key "sana".
+            key, lone = self._alias_of.get(first[0], first[0]), True  # (this article's: not remembered)
+        elif lone:  # a lone surname: this article's full name, else the archive's one
             key = self._full_name_key(key, article_full or {}, raw.start)
         elif group_word and article_full:
             key = article_full.get(_GROUP_WORD + key) or key

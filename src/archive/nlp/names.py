@@ -116,7 +116,7 @@ _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")  # "Reportedly": adverbs are never i
 # "Syrian" in "Syrian Democratic Forces" they never open an organisation's own name. Scraped
 # text drops the comma in "On Monday, the United Nations said", gluing the day to the name
 # after it ("Early Sunday Abdel Rahman said", "In September Ahrar al-Sham ...").
-_DATE_WORDS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+DATE_WORDS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
                          "February", "March", "April", "May", "June", "July", "August", "September", "October",
                          "November", "December"})
 _BEFORE_DATE = frozenset({"Early", "Late", "Last", "Next", "Since", "Until", "Through"})
@@ -133,7 +133,7 @@ def _surname_month(words: list, text: str, s: int) -> bool:
     if len(words) < 2 or words[-1].group(0) not in _NAME_MONTHS or re.match(r"\s*\d", text[s + words[-1].end():]):
         return False
     before = words[-2].group(0)
-    return before[:1].isupper() and before.lower() not in _FUNCTION_WORDS and before not in _DATE_WORDS \
+    return before[:1].isupper() and before.lower() not in _FUNCTION_WORDS and before not in DATE_WORDS \
         and before not in _BEFORE_DATE
 
 
@@ -496,11 +496,11 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         while words:
             w = words[0].group(0)
             at_start = (s + words[0].start()) in sentence_starts or _after_opening(text, s + words[0].start())
-            own_name = w in demonyms and w not in _DATE_WORDS and _demonym_in_name(w, words, text, s, e)
+            own_name = w in demonyms and w not in DATE_WORDS and _demonym_in_name(w, words, text, s, e)
             if w.lower() in _FUNCTION_WORDS and not (w == "The" and _keeps_the(text[s:e])) \
                     or (w in demonyms and not own_name or at_start and w.lower() in lowered_words) \
                     and not _opens_place(words, places) \
-                    or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in _DATE_WORDS) \
+                    or (w in _BEFORE_DATE and len(words) > 1 and words[1].group(0) in DATE_WORDS) \
                     or (w in _COMMON_ACRONYMS and len(words) > 1):  # "appoints new PM Summit in Tehran …"
                 words.pop(0)
                 continue
@@ -695,11 +695,11 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         if cur:
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
-            parts = _person_of_group(text, a, b, places, org, militia, demonyms)
+            parts = _person_of_group(text, a, b)
             for pa, pb in parts:
                 # (each part is a blob, a headline's or a credit line's run, only by itself)
                 part_blob = blob if len(parts) == 1 else len(text[pa:pb].split()) >= 6
-                for qa, qb in _group_then_person(text, pa, pb, places, org, militia, part_blob):
+                for qa, qb in _group_then_person(text, pa, pb, part_blob):
                     yield qa, qb, part_blob and (qa, qb) == (pa, pb)
 
 
@@ -712,16 +712,17 @@ _NOT_PERSON_BEFORE_OF = frozenset({"Republic", "Kingdom", "Emirate", "Emirates",
                                    "Knights", "Northwest", "Northeast", "Southwest", "Southeast", "The", "Operation"})
 # After a name in a sentence (not in a headline): punctuation, or a lowercase word that is not
 # a preposition of the headline's next words.
-_CLAUSE_GOES_ON = re.compile(r"\s*(?:[.,;:)”\"’]|\Z|(?!(?:to|of|in|from|for|at|on|by|with|and)\b)[a-z])")
-_SENTENCE_GOES_ON = re.compile(r"\s*(?:[,;:]|(?!(?:to|of|in|from|for|at|on|by|with|and)\b)[a-z])")
+_GOES_ON_WORD = r"(?!(?:to|of|in|from|for|at|on|by|with|and)\b)[a-z]"
+_CLAUSE_GOES_ON = re.compile(rf"\s*(?:[.,;:)”\"’]|\Z|{_GOES_ON_WORD})")
+_SENTENCE_GOES_ON = re.compile(rf"\s*(?:[,;:]|{_GOES_ON_WORD})")  # (not its end)
 
 
-def _personal_name(words: list[str], text: str, places, org, militia) -> bool:
+def _personal_name(words: list[str], text: str) -> bool:
     """Whether `words` can be a person's name: two to four capitalised words (and particles:
     "bin", "al-"), none a cue of a group, a place, an event's head, a headline's word or a
     word the article also writes in lowercase."""
     lowercase = _words_of(text)
-    demonyms = _lexicon()[4]
+    places, org, militia, _, demonyms = _lexicon()
     for w in words:
         if w in _NAME_PARTICLES:
             continue
@@ -736,7 +737,7 @@ def _personal_name(words: list[str], text: str, places, org, militia) -> bool:
     return 2 <= sum(1 for w in words if w not in _NAME_PARTICLES) <= 4
 
 
-def _group_then_person(text: str, a: int, b: int, places, org, militia, blob: bool) -> list[tuple[int, int]]:
+def _group_then_person(text: str, a: int, b: int, blob: bool) -> list[tuple[int, int]]:
     """A group's name ending in its cue word, then a person's: "(President of) the Syrian
     Coalition Anas al-Abdah", "(member of) the Kurdish National Council Mustafa Sino". The
     run is cut after the cue word when the two to four words after it are a personal name
@@ -744,13 +745,14 @@ def _group_then_person(text: str, a: int, b: int, places, org, militia, blob: bo
     Press Releases Documentary Contact Us", names nobody)."""
     if blob and not _SENTENCE_GOES_ON.match(text, b):
         return [(a, b)]
+    org = _lexicon()[1]
     words = list(re.finditer(r"\S+", text[a:b]))
     for i in range(max(1, len(words) - 4), len(words) - 1):
         # (an organisation's cue, an English noun: a militia's, "Jabhat", "Faylaq", opens
         # Arabic names whose next words are no person's: "Jabhat Fatah al-Sham")
         cue, first = words[i - 1].group(0), words[i].group(0)
         if cue in org and not cue.isupper() and not re.match(r"(?:al|el)(?:-|$)", first, re.I) \
-                and _personal_name([w.group(0) for w in words[i:]], text, places, org, militia):
+                and _personal_name([w.group(0) for w in words[i:]], text):
             return [(a, a + words[i - 1].end()), (a + words[i].start(), b)]
     return [(a, b)]
 
@@ -760,7 +762,7 @@ def _title_word(word: str) -> bool:
     return _is_title(word) or "-" in word and any(_is_title(part) for part in word.split("-") if len(part) > 2)
 
 
-def _person_of_group(text: str, a: int, b: int, places, org, militia, demonyms) -> list[tuple[int, int]]:
+def _person_of_group(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """A person named with the group or place they belong to, "Rami Abdel Rahman of the Syrian
     Observatory for Human Rights", "Zakaria Malhifji of the Aleppo-based Fastaqim group", is
     two names: the run is cut at its first "of" when the words before it are a personal name
@@ -784,9 +786,8 @@ def _person_of_group(text: str, a: int, b: int, places, org, militia, demonyms) 
             break
         k -= n or 1
     named = [w.group(0) for w in before[:k] if not _title_word(w.group(0))]
-    if not 2 <= len(named) <= 6 or named[0] in demonyms or " ".join(named) in places:
-        return [(a, b)]
-    if not _personal_name(named, text, places, org, militia):
+    places, org, militia, _, _ = _lexicon()
+    if len(named) > 6 or " ".join(named) in places or not _personal_name(named, text):
         return [(a, b)]
     if len(run.split()) >= 6 and k == len(before) and len(named) == k and _word_counts(text)[named[-1]] < 2 \
             and not (_has_cue(run[m.end():], org, militia) and _CLAUSE_GOES_ON.match(text, b)):
@@ -826,12 +827,12 @@ def _ends_another_name(word: str, text: str, s: int, e: int) -> bool:
     The text before and after the run are searched in place: copying the article for each run
     made this linear in its length per run."""
     found = re.compile(rf"\b[A-Z][\w’'-]+\s+(?:[\w’'-]+\s+)*?{re.escape(word)}\b")
-    def bare(name: str) -> str:
-        return " ".join(re.sub(r"^(?:The|the)\s+", "", name).split())
+    same = _without_the(text[s:e])
+    return any(_without_the(m.group(0)) != same for m in chain(found.finditer(text, 0, s), found.finditer(text, e)))
 
-    same = bare(text[s:e])
-    return any(bare(m.group(0)) != same
-               for m in chain(found.finditer(text, 0, s), found.finditer(text, e)))
+
+def _without_the(name: str) -> str:
+    return " ".join(re.sub(r"^(?:The|the)\s+", "", name).split())
 
 
 def _cut_at_connector(text: str, cur: list, pieces: list) -> list:

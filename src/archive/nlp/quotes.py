@@ -50,7 +50,8 @@ from functools import lru_cache
 from archive.models import RawQuote, Span
 from archive.nlp import reported
 from archive.nlp.lexicon import reporting_verbs, word_list, word_set
-from archive.nlp.role_reference import PERSON_HEADS, RoleReferences
+from archive.nlp.names import DATE_WORDS
+from archive.nlp.role_reference import PERSON_HEADS, RoleReferences, title_words
 from archive.resolve import guess_kind
 
 OPENERS = "“„«"
@@ -712,17 +713,10 @@ def _role_then_name(words: list[re.Match], keep: list[re.Match]) -> list[re.Matc
         role.append(w)
     after = rest[len(role):]
     if not role or not after or not after[0].group(0)[:1].isupper() \
-            or not any(r.group(0).lower() in _title_words() for r in role):
+            or not any(r.group(0).lower() in title_words() for r in role):
         return keep
     return keep + role + _name_run(after)
 
-
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    return frozenset(w for t in word_list("titles.txt") for w in t.split() if w.isalpha())
-
-
-_ARABIC_ARTICLE_WORD = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z]")
 
 
 def _name_run(words: list[re.Match]) -> list[re.Match]:
@@ -732,7 +726,7 @@ def _name_run(words: list[re.Match]) -> list[re.Match]:
         return keep
     for w in words[1:]:
         t = w.group(0)
-        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-" or _ARABIC_ARTICLE_WORD.match(t):
+        if t[:1].isupper() or t.lower() in _CONNECT or t[:1] in "(-" or _ARABIC_ARTICLE.match(t):
             keep.append(w)  # ('Abu Ali al-Askari': an Arabic article glued to a name's word)
             if t.endswith(","):
                 break
@@ -1352,9 +1346,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
 
 
-_NOT_SPEAKERS = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-                           "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                           "November", "December", "Today", "Tonight", "Yesterday", "Read", "Also"})
+_NOT_SPEAKERS = DATE_WORDS | {"Today", "Tonight", "Yesterday", "Read", "Also"}
 _SENTENCE_END = re.compile(r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
                            r"\s*[.!?]?[\s”\"'’)]*$")
 
@@ -1374,7 +1366,7 @@ def _inverted_without_comma(text, ss, se, m, flags) -> _Found | None:
             or not _SENTENCE_END.match(text, speaker.end, se) \
             or any(w[:1].islower() and _verb_like(w) for w in speaker.text.split()[1:]) \
             or speaker.text.split()[0].strip(".") in _NOT_SPEAKERS or len(speaker.text.split()) == 1 \
-            and speaker.text.lower().rstrip(".") in _title_words():
+            and speaker.text.lower().rstrip(".") in title_words():
         return None  # ('… said Sunday.', '… said Col. …': a time, a bare title)
     cstart = _statement_start(text, *_trim(text, ss, cs))
     cend = _trim(text, cstart, cs)[1]

@@ -58,7 +58,8 @@ _WINDOW = 5000  # characters before a description in which the person's latest m
 
 
 @lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
+def title_words() -> frozenset[str]:
+    """Every word of every title of data/titles.txt ("prime", "minister", "gen.")."""
     return frozenset(w for t in word_list("titles.txt") for w in t.split())
 
 
@@ -135,7 +136,7 @@ class RoleReferences:
         """The title right before a mention: "Iraqi Prime Minister", "Hezbollah leader"."""
         lo = max(self._sentence_start(sp.start), sp.start - 120)
         out: set[str] = set()
-        titles = _title_words()
+        titles = title_words()
         for m in reversed(list(re.finditer(r"\S+", self.text[lo:sp.start]))):
             raw = m.group()
             if raw[-1] in ",;:()“”\"" or lo + m.end() in ends and out:
