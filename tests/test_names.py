@@ -556,3 +556,21 @@ def test_the_same_name_written_again_keeps_its_demonym():
     in "Coalition" was the very same, and both were cut to "Coalition" (FA-KES: 22 mentions)."""
     names = _names("The Syrian Coalition extends condolences to families. (Source: Syrian Coalition)")
     assert names == {("Syrian Coalition", "ORG")}
+
+
+def test_a_single_name_before_an_adverb_and_a_reporting_verb_is_a_person():
+    assert ("Obama", "PERSON") in _names("Obama also said the Peace Corps would begin operating in Vietnam.")
+    assert ("Carson", "PERSON") in _names("Carson has repeatedly denied the reports.")
+
+
+def test_plural_sources_and_parts_of_the_world_are_not_persons():
+    assert not _names("Reports said on Thursday that the convoy was hit. Reports also said that ten died.")
+    assert "West" not in _texts("The West accused Russia of war crimes.")
+
+
+def test_a_name_that_holds_without_stays_whole():
+    """'Doctors Without Borders said …' gave the person "Borders" (a capitalised "Without" cut
+    the run as headline case); whole, its bracketed acronym MSF resolves to it."""
+    assert _names("The humanitarian agency Doctors Without Borders said 355 people had died. "
+                  "Reporters Without Borders said 23 journalists were killed.") == {
+        ("Doctors Without Borders", "ORG"), ("Reporters Without Borders", "ORG")}

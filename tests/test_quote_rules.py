@@ -337,3 +337,34 @@ def test_a_group_its_role_and_a_name_after_an_inverted_cue_are_one_speaker():
                       "“We will respond,” warned Kataib Hezbollah commander Abu Ali al-Askari.")
     assert [speaker for _, speaker in found] == ["Hezbollah spokesman Ali Hassan", "Observatory director Rami Abdel Rahman",
                                                  "Kataib Hezbollah commander Abu Ali al-Askari"]
+
+
+def _reported(text):
+    return [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, _sentences(text))
+            if q.kind == "indirect"]
+
+
+def test_the_content_opens_at_the_first_that():
+    """'said that A and that B': the optional words before "that" were tried longest first,
+    so the content opened at the second "that" and A was lost (PolNeAR train: 'Mr. Trump said
+    that he was aware of the Boeing's limitations and that he did not …')."""
+    found = _reported("Mr. Trump said that he was aware of the limitations and that he did not use it often.")
+    assert [content for content, _ in found] == ["he was aware of the limitations and that he did not use it often"]
+
+
+def test_an_opening_subordinate_clause_ends_its_content_at_the_main_clause():
+    found = _reported("While Clinton claimed that the videos exist, foreign policy experts affirm that "
+                      "it is highly likely.")
+    assert found == [("the videos exist", "Clinton"), ("it is highly likely", "foreign policy experts")]
+
+
+def test_a_participle_cue_after_a_comma_opens_its_own_attribution():
+    """'…, telling X that …', '… “…,” claiming that …': the participle's words are the same
+    subject's second statement, not the end of the first one."""
+    found = _reported("Carson said he saw no need to change anything about his campaign, "
+                      "telling Stephanopoulos that he was fine.")
+    assert found == [("he saw no need to change anything about his campaign", "Carson"), ("he was fine", "Carson")]
+    quotes = find_quotes(text := "In Florida, Trump insisted that he has “expanded the Republican party,” claiming "
+                                 "that he is responsible for higher voter turnout.", _sentences(text))
+    assert [(q.text, q.speaker.text if q.speaker else None) for q in quotes] == [
+        ("that he has “expanded the Republican party,”", "Trump"), ("he is responsible for higher voter turnout", "Trump")]

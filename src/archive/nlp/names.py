@@ -348,6 +348,30 @@ _MEDIA_WORDS = frozenset({"News", "Media", "Press", "Radio", "Television", "Dail
 _COMMON_ACRONYMS = frozenset({"TV", "GMT", "UTC", "NGO", "NGOs", "URL", "PM", "AM", "CEO", "PhD", "OK"})
 
 
+# Plural nouns that open a sentence as its source ("Reports said", "Sources added"), which a
+# capitalised word before a reporting verb would otherwise make a person.
+_PLURAL_SOURCES = frozenset({"Reports", "Report", "Sources", "Officials", "Witnesses", "Residents", "Analysts",
+                             "Experts", "Critics", "Observers", "Monitors", "Rebels", "Militants", "Police",
+                             "Authorities", "Medics", "Paramedics", "Locals", "Insurgents", "Fighters", "Troops",
+                             "Forces", "Lawmakers", "Diplomats", "Investigators", "Prosecutors", "Protesters",
+                             "Doctors", "Survivors", "Aides", "Advisers", "Opponents", "Supporters", "Voters"})
+_COMPASS_NAMES = frozenset({"West", "East", "North", "South"})
+
+# Words between a subject and its reporting verb: "Obama also said", "Carson has repeatedly denied".
+_BEFORE_VERB = re.compile(r"(?:also|later|then|again|once|since|has|had|have|will|would|[a-z]+ly)$")
+
+
+def _reports(after: list[str]) -> bool:
+    """Whether the words after a name open with a reporting verb, after up to two words that
+    come between a subject and its verb ("said", "also said", "has repeatedly denied")."""
+    for k, word in enumerate(after[:3]):
+        if word.lower().rstrip(".,;:") in reporting_verbs():
+            return True
+        if not _BEFORE_VERB.match(word):
+            return False
+    return False
+
+
 def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str | None:
     places, org, militia, titles, demonyms = _lexicon()
     words = name.split()
@@ -392,10 +416,12 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             return None  # the article also writes it in lowercase: a common word
         if name.isupper() and 2 <= len(name) <= 6:
             return "ORG"
-        after = text[end:end + 20].split()
-        if after and after[0] == "say" or name.endswith(("ists", "ians")):
-            return None  # "Activists say": a plural common noun, not a name
-        if _title_before(text, start, titles) or (after and after[0].lower().rstrip(".,;:") in reporting_verbs()):
+        after = text[end:end + 40].split()
+        if after and after[0] == "say" or name.endswith(("ists", "ians")) or name in _PLURAL_SOURCES:
+            return None  # "Activists say", "Reports also said": a plural common noun, not a name
+        if name in _COMPASS_NAMES:
+            return None  # "The West has accused Russia": a part of the world, not a person
+        if _title_before(text, start, titles) or _reports(after):
             return "PERSON"
         if _LEADER_AFTER.match(text, end):
             return "PERSON"  # "the Assad regime", "the Trump administration": named after its leader
@@ -459,19 +485,24 @@ def _names_with_in() -> tuple[re.Pattern | None, dict[str, str]]:
     return re.compile(rf"(?<![\w-])(?i:{'|'.join(alternatives)})(?![\w-])(?!\s+and\s+(?:the\s+|al-)?[A-Z])"), labels
 
 
+# The small words that the listed names hold, as a text has them (a quick test before the pattern).
+_SMALL_WORD_MARKERS = (" in ", " on ", " without ", " Without ")
+
+
 def _in_name_key(name: str) -> str:
     return " ".join(re.split(r"[\s-]+", name.lower().replace("’", "'")))
 
 
 def _fixed_names(text: str, taken: "_Taken") -> list[RawMention]:
     """The names of `data/names_with_in.txt` in `text`, capitalised as names are (not a
-    sentence's lowercase "islamic state in iraq"), outside `taken`."""
+    sentence's lowercase "islamic state in iraq"), outside `taken`. Their small word would
+    cut them ("in", "on", and "Without", which in title case reads as a headline's)."""
     pattern, labels = _names_with_in()
-    if pattern is None or " in " not in text and " on " not in text:
-        return []
+    if pattern is None or not any(marker in text for marker in _SMALL_WORD_MARKERS):
+        return []  # (most texts: no name of the list can be there)
     out = []
     for m in pattern.finditer(text):
-        words = [w for w in re.split(r"[\s-]+", m.group(0)) if w.lower() not in ("in", "on", "the", "and", "for", "of", "al", "el")]
+        words = [w for w in re.split(r"[\s-]+", m.group(0)) if w.lower() not in ("in", "on", "without", "the", "and", "for", "of", "al", "el")]
         if all(w[:1].isupper() for w in words) and not taken.overlaps(m.start(), m.end()):
             out.append(RawMention(m.start(), m.end(), m.group(0), labels[_in_name_key(m.group(0))], "rules"))
     return out

@@ -837,6 +837,8 @@ def _attribute_direct(text, q: _Found, spans, sentences) -> None:
     lead = tail[: m.start()] if m else ""
     if m and text[q.start:q.end].rstrip()[-1:] in ".!?" and lead.strip()[:1].isupper() and _cue_before(text, q, spans, sentences):
         m = None  # 'said Wednesday, "… discussions." Trump, who said …': the next sentence is not its attribution
+    if m and m.group(0).endswith("ing") and not lead.strip(" ,"):
+        m = None  # 'Peabody said: “…,” adding that …': the participle opens the next statement
     if m and (len(lead.split()) <= MAX_SPEAKER_WORDS or _APPOSITIVE_LEAD.match(lead) or _LONG_NAME_LEAD.match(lead)) and not lead.strip().endswith(".") \
             and re.match(r"[\s,.!?;:—–-]*[A-Za-z]|[\s,]*$", lead) and not re.search(r"[;:]", lead):
         cue_start = close + m.start()
@@ -957,7 +959,7 @@ _RELATIVE_THAT = re.compile(r"(?!(?:the|a|an|he|she|it|they|we|i|you|there|this|
                             r"no|not|if|in|on|at|for|as|after|before|when|while)\b)[a-z]+(?:s|ed)\b|"
                             r"(?:was|were|is|are|had|has|have|will|would|could|can|may|might)\b")
 _FINITE = re.compile(r"\b(?:was|were|is|are|am|had|has|have|will|would|could|can|may|might|must|should|shall|did|does)\b")
-_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)?\s+that\s+")
+_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)??\s+that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
@@ -1013,6 +1015,7 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     return None
 
 
+_SUBORDINATE_OPENING = re.compile(r"\s*(?:While|Although|Though|Even\s+though|Whereas|Because|Since|When|After|Before|If|Unless|Once)\s")
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
                      r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out|\s+it)?)\b[^,.;“”\"]{0,40},\s+")
@@ -1061,7 +1064,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 out.append(inv)
                 taken = True
                 continue
-            if re.search(r"[”\"]\s*$|''\s*$", before) or (before.rstrip().endswith(",") and re.match(
+            if re.search(r"[”\"]\s*$|''\s*$", before) \
+                    and not (cue.endswith("ing") and re.search(r",[”\"]\s*$", before)) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
                     r"\s*(?:[,.;]|$)", text[ce:se])):
                 # '…,” said X' / '…, said Larry Sabato, …' / '…, said Rami Abdel Rahman of the
@@ -1098,7 +1102,17 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                             text.rfind("—", cstart, nxt.start()))
                 # ('When Clinton noted that … ― Trump boasted, “…”': a dash closes it too)
                 lead = text[comma + 1:nxt.start()].split() if comma > 0 else []
-                if lead and len(lead) <= 5 and (lead[0][:1].isupper() or lead[0].lower() in PRONOUNS) \
+                if comma > 0 and lead in ([], ["”"], ['"']) and text[comma] == "," and nxt.group(0).endswith("ing") \
+                        and "direct" not in verbs.get(nxt.group(0), ("", {"direct"}))[1] and not _inside(direct, nxt.start()):
+                    # '… he saw no need to change, telling Stephanopoulos that …', '… has
+                    # “expanded the party,” claiming that …': a participle of the same subject
+                    # opens an attribution of its own
+                    cend = comma + 2 if lead else comma
+                    break
+                # (after an opening subordinate clause any noun phrase opens the main clause:
+                # 'While Clinton claimed that the videos exist, foreign policy experts affirm …')
+                if lead and len(lead) <= 5 and (lead[0][:1].isupper() or lead[0].lower() in PRONOUNS
+                                                or _SUBORDINATE_OPENING.match(text, ss, cs)) \
                         and nxt.group(0) in verbs and "direct" not in verbs[nxt.group(0)][1] \
                         and re.match(r"\s*(?:[,:.;]|$|“|\"|that\b|\w+\s)", text[nxt.end():cend + 1]):
                     cend = comma
@@ -1131,7 +1145,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 cend = short.end(1)
             elif len(text[cstart:cend].split()) < 3 or ("mixed" in flags and not quotes_in):
                 continue
-            participle = cue.endswith("ing") and before.rstrip().endswith(",")
+            participle = cue.endswith("ing") and re.search(r",[”\"]?\s*$", before) is not None
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
             if taken and out and out[-1].start >= ss and re.search(r"\b(?:and|but)\s+(?:\w+\s+)?$", before):
                 # 'Graham called Trump “crazy” and said …': the same subject
