@@ -368,3 +368,13 @@ def test_a_participle_cue_after_a_comma_opens_its_own_attribution():
                                  "that he is responsible for higher voter turnout.", _sentences(text))
     assert [(q.text, q.speaker.text if q.speaker else None) for q in quotes] == [
         ("that he has “expanded the Republican party,”", "Trump"), ("he is responsible for higher voter turnout", "Trump")]
+
+
+def test_the_source_quoted_as_saying_is_the_speaker():
+    """'SANA quoted a military source as saying that …': the source said it, once (the
+    agency's "quoted" and the participle had given the same words twice, and the participle's
+    had no speaker). Wire copy has it in nearly every FA-KES article from SANA."""
+    assert _reported("Interfax quoted Russia's Defence Ministry on Monday as saying that the jets had hit ten "
+                     "targets near Idlib.") == [("the jets had hit ten targets near Idlib", "Russia's Defence Ministry")]
+    assert _reported("The agency quoted the source as saying the attacks caused material damage.") == [
+        ("the attacks caused material damage", "the source")]

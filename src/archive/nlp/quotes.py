@@ -1016,6 +1016,10 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
 
 
 _SUBORDINATE_OPENING = re.compile(r"\s*(?:While|Although|Though|Even\s+though|Whereas|Because|Since|When|After|Before|If|Unless|Once)\s")
+# 'quoted a military source on Wednesday as saying': the quoted source, between the cue and "as".
+_AS_SAYING = re.compile(r"\s+[^.;:,“”\"]{1,80}?\s+as\s+(?:saying|telling|stating)\b")
+_QUOTED_AS = re.compile(r"\b(?:quoted|quoting|quotes|cited|citing|cites|reported|reporting|reports)\s+"
+                        r"([^.;:,“”\"]{1,80}?)(?:\s+(?:on|last|this|late|early)\s+\w+)?\s+as\s+$")
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
                      r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out|\s+it)?)\b[^,.;“”\"]{0,40},\s+")
@@ -1071,6 +1075,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # '…,” said X' / '…, said Larry Sabato, …' / '…, said Rami Abdel Rahman of the
                 # Syrian Observatory.': inverted, not a clause
                 continue
+            if lemma in ("quote", "cite", "report") and _AS_SAYING.match(text, ce, se):
+                continue  # 'quoted a military source as saying …': the participle's clause reports it
             if cue not in verbs:  # a multi-word cue: 'called for …', 'expressed his belief that …'
                 t = _THAT.match(text, ce, se)
                 nxt = re.match(r"\s+(\S)", text[ce:se])
@@ -1147,6 +1153,11 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and re.search(r",[”\"]?\s*$", before) is not None
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            quoted = _QUOTED_AS.search(before) if cue in ("saying", "telling", "stating") else None
+            if quoted is not None:
+                # 'SANA quoted a military source as saying that …': the source said it
+                qs = ss + quoted.start(1)
+                speaker, participle = Span(qs, qs + len(quoted.group(1)), quoted.group(1)), False
             if taken and out and out[-1].start >= ss and re.search(r"\b(?:and|but)\s+(?:\w+\s+)?$", before):
                 # 'Graham called Trump “crazy” and said …': the same subject
                 speaker, participle = out[-1].speaker, out[-1].participle
