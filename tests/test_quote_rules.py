@@ -378,3 +378,16 @@ def test_the_source_quoted_as_saying_is_the_speaker():
                      "targets near Idlib.") == [("the jets had hit ten targets near Idlib", "Russia's Defence Ministry")]
     assert _reported("The agency quoted the source as saying the attacks caused material damage.") == [
         ("the attacks caused material damage", "the source")]
+
+
+def test_a_title_with_a_full_stop_does_not_end_the_name_after_the_cue():
+    """'…, said Mr. Manafort envisioned …' read as the inverted '…, said Mr.' (speaker "Mr",
+    content the subject before the comma); '“…,” said Sen. Chris Murphy' had the speaker "Sen"."""
+    def one_sentence(text):  # (the tests' splitter would end a sentence at "Mr.")
+        return [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, [(0, len(text))])]
+
+    assert one_sentence("Mr. Kopachko, the pollster, said Mr. Manafort envisioned an approach that exploited "
+                        "regional peculiarities in voting.") == [
+        ("Mr. Manafort envisioned an approach that exploited regional peculiarities in voting", "Mr. Kopachko")]
+    assert one_sentence("“It should be the very first vote,” said Sen. Chris Murphy of Connecticut.") == [
+        ("It should be the very first vote,", "Sen. Chris Murphy")]

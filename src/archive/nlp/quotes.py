@@ -634,9 +634,15 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
     return alt
 
 
+# A name does not end at the full stop of the title before it: '…, said Mr. Manafort envisioned …'
+# (read as the inverted '…, said Mr.' with 'Mr' speaking, the clause was lost).
+_NOT_AT_TITLE_DOT = "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col",
+                                                    "Sgt", "Capt", "Prof", "Rev", "St"))
+
+
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     """The noun phrase right after an inverted cue: '…,” said Husseini.'"""
-    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:/[\w’'.-]+)?(?:\s+[\w’'.-]+){0,6}?)(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
+    m = re.match(r"\s*((?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:/[\w’'.-]+)?(?:\s+[\w’'.-]+){0,6}?)" + _NOT_AT_TITLE_DOT + r"(?=\s*(?:[,.;:!?“\"]|$|\s+(?:in|on|at|during|who|adding|according|after|before|when|while|as|to|of|about|from|last|this|because|and|but)\b))",
                  text[start:ceiling])
     if not m:
         # no clear end within seven words ('said one well-connected Democrat familiar with …'):
@@ -1071,7 +1077,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if re.search(r"[”\"]\s*$|''\s*$", before) \
                     and not (cue.endswith("ing") and re.search(r",[”\"]\s*$", before)) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
-                    r"\s*(?:[,.;]|$)", text[ce:se])):
+                    + _NOT_AT_TITLE_DOT + r"\s*(?:[,.;]|$)", text[ce:se])):
                 # '…,” said X' / '…, said Larry Sabato, …' / '…, said Rami Abdel Rahman of the
                 # Syrian Observatory.': inverted, not a clause
                 continue
