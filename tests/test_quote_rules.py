@@ -391,3 +391,14 @@ def test_a_title_with_a_full_stop_does_not_end_the_name_after_the_cue():
         ("Mr. Manafort envisioned an approach that exploited regional peculiarities in voting", "Mr. Kopachko")]
     assert one_sentence("“It should be the very first vote,” said Sen. Chris Murphy of Connecticut.") == [
         ("It should be the very first vote,", "Sen. Chris Murphy")]
+
+
+def test_a_quote_in_an_appositive_before_the_cue_leaves_the_clause_to_the_name():
+    """'Mr. Manafort, citing “the unique magic of Trump,” said the candidate could be …' was
+    read as an inverted attribution: content 'Mr. Manafort, citing …', speaker 'the candidate
+    could be'."""
+    text = ("Mr. Manafort, citing ''the unique magic of Trump,'' said the candidate could be in a very "
+            "competitive situation in states like Pennsylvania.")
+    found = [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, [(0, len(text))])]
+    assert found == [("the candidate could be in a very competitive situation in states like Pennsylvania",
+                      "Mr. Manafort")]

@@ -663,6 +663,8 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
     return np
 
 
+_AUXILIARIES = frozenset({"could", "would", "will", "can", "may", "might", "should", "must", "shall", "is", "was",
+                          "are", "were", "has", "had", "have", "did", "does", "do"})
 _DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
          "her", "their", "its", "our", "my", "this", "that", "these", "those", "other"}
 _CONNECT = {"of", "the", "for", "and", "de", "del", "da", "bin", "al-", "van", "von", "der", "la", "le"}
@@ -683,6 +685,10 @@ def _noun_phrase(text: str, s: int, e: int) -> Span | None:
         keep = _role_then_name(words, keep)
     elif low in _DETS:
         keep = words[:6]
+        for k, w in enumerate(keep[1:], 1):
+            if w.group(0).lower() in _AUXILIARIES:
+                keep = keep[:k]  # 'said the candidate could be …': a clause's subject, then its verb
+                break
     else:
         # 'said former Obama adviser David Axelrod', 'said spokesman John Kirby': lowercase
         # descriptors before a name; without a name after them it is a clause ('do a cover').
@@ -1026,6 +1032,10 @@ _SUBORDINATE_OPENING = re.compile(r"\s*(?:While|Although|Though|Even\s+though|Wh
 _AS_SAYING = re.compile(r"\s+[^.;:,“”\"]{1,80}?\s+as\s+(?:saying|telling|stating)\b")
 _QUOTED_AS = re.compile(r"\b(?:quoted|quoting|quotes|cited|citing|cites|reported|reporting|reports)\s+"
                         r"([^.;:,“”\"]{1,80}?)(?:\s+(?:on|last|this|late|early)\s+\w+)?\s+as\s+$")
+# A sentence that opens with a name and an appositive or a participle phrase: 'Mr. Manafort,
+# citing “the unique magic of Trump,” said …' (the quote before the cue is not its quote).
+_NAME_THEN_APPOSITIVE = re.compile(r"\s*((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),"
+                                   r"\s+(?:[a-z]+ing|a|an|the|who|whose)\s")
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
                      r"(?:(?:has|had|have|also|later|first|recently)\s+)?([a-z]+(?:\s+out|\s+it)?)\b[^,.;“”\"]{0,40},\s+")
@@ -1074,7 +1084,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 out.append(inv)
                 taken = True
                 continue
-            if re.search(r"[”\"]\s*$|''\s*$", before) \
+            if re.search(r"[”\"]\s*$|''\s*$", before) and not _NAME_THEN_APPOSITIVE.match(before) \
                     and not (cue.endswith("ing") and re.search(r",[”\"]\s*$", before)) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
                     + _NOT_AT_TITLE_DOT + r"\s*(?:[,.;]|$)", text[ce:se])):
@@ -1159,6 +1169,10 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 continue
             participle = cue.endswith("ing") and re.search(r",[”\"]?\s*$", before) is not None
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
+            opening = _NAME_THEN_APPOSITIVE.match(before) if speaker is None and not participle else None
+            if opening is not None and re.search(r"[”\"]\s*$|''\s*$", before):
+                # 'Mr. Manafort, citing “…,” said …': the name that opens the sentence
+                speaker = Span(ss + opening.start(1), ss + opening.end(1), opening.group(1))
             quoted = _QUOTED_AS.search(before) if cue in ("saying", "telling", "stating") else None
             if quoted is not None:
                 # 'SANA quoted a military source as saying that …': the source said it
