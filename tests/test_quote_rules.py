@@ -402,3 +402,18 @@ def test_a_quote_in_an_appositive_before_the_cue_leaves_the_clause_to_the_name()
     found = [(q.text, q.speaker.text if q.speaker else None) for q in find_quotes(text, [(0, len(text))])]
     assert found == [("the candidate could be in a very competitive situation in states like Pennsylvania",
                       "Mr. Manafort")]
+
+
+def test_it_before_a_verb_and_but_that_go_on_the_content():
+    """'announced it could pay …' (an object "it" is no content: 'announced it on Twitter');
+    'predicted that A, but that B' is one statement; '…, adding the U.S. must …' is a clause,
+    not the inverted '…, adding the U.S.'"""
+    assert _reported("In October, the Obama administration announced it could pay only a fraction of the funds.") == [
+        ("it could pay only a fraction of the funds", "the Obama administration")]
+    assert _reported("The company announced it on Twitter last week.") == []
+    assert _reported("Hamermesh predicted that wages would fall over time, but that higher overtime payments "
+                     "would offset any loss.") == [
+        ("wages would fall over time, but that higher overtime payments would offset any loss", "Hamermesh")]
+    text = "“They have a global strategy,” he said of the group, adding the U.S. must be equally global to match it."
+    assert [q.text for q in find_quotes(text, [(0, len(text))]) if q.kind == "indirect"] == [
+        "the U.S. must be equally global to match it"]

@@ -1011,7 +1011,8 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
         # 'announced she is expecting', 'confirmed he would run': a subject pronoun opens a
         # clause after any cue; a noun phrase there is the cue's object ('announced the nominee').
         pro = re.match(r"\s+(?:he|she|they|we|I|he’s|she’s|they’re|we’re|he'?s|she'?s|they'?re|we'?re|"
-                       r"he’d|she’d|they’d|he’ll|she’ll|they’ll)\s+[a-z]", text[rest:se])
+                       r"he’d|she’d|they’d|he’ll|she’ll|they’ll|it(?=\s+(?:could|would|will|was|is|had|has|"
+                       r"might|may|must|can|should)\b))\s+[a-z]", text[rest:se])
         return rest + pro.start() + 1 if pro else None
     nxt = re.match(r"[\s,:]+([\w’'“\"]+)", text[rest:se])
     if not nxt:
@@ -1087,9 +1088,10 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if re.search(r"[”\"]\s*$|''\s*$", before) and not _NAME_THEN_APPOSITIVE.match(before) \
                     and not (cue.endswith("ing") and re.search(r",[”\"]\s*$", before)) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
-                    + _NOT_AT_TITLE_DOT + r"\s*(?:[,.;]|$)", text[ce:se])):
+                    + _NOT_AT_TITLE_DOT + r"\s*(?:[,;]|\.[\s”\"’']*$|$)", text[ce:se])):
                 # '…,” said X' / '…, said Larry Sabato, …' / '…, said Rami Abdel Rahman of the
-                # Syrian Observatory.': inverted, not a clause
+                # Syrian Observatory.': inverted, not a clause (a full stop ends it only where
+                # the sentence ends: '…, adding the U.S. must …' is a clause)
                 continue
             if lemma in ("quote", "cite", "report") and _AS_SAYING.match(text, ce, se):
                 continue  # 'quoted a military source as saying …': the participle's clause reports it
@@ -1105,8 +1107,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                     and not re.search(r"\bthat\s*$", text[ce:cstart]):
                 continue  # '“…,” he told cheering supporters in Nashua': the hearer of a quote
             cend = se
-            but = re.search(r",\s+(?:but|while|whereas)\s|,?\s+when\s+asked\b", text[cstart:se]) if cstart < se else None
-            if but:  # '…, but Kadhimi said …': the next clause is another statement
+            but = re.search(r",\s+(?:but|while|whereas)\s(?!that\s)|,?\s+when\s+asked\b", text[cstart:se]) if cstart < se else None
+            if but:  # '…, but Kadhimi said …': the next clause is another statement ('…, but that …' goes on)
                 cend = cstart + but.start()
             relative = False
             if re.search(r",\s+who\s+(?:[a-z]+\s+){0,2}$", before):
