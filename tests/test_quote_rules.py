@@ -417,3 +417,14 @@ def test_it_before_a_verb_and_but_that_go_on_the_content():
     text = "“They have a global strategy,” he said of the group, adding the U.S. must be equally global to match it."
     assert [q.text for q in find_quotes(text, [(0, len(text))]) if q.kind == "indirect"] == [
         "the U.S. must be equally global to match it"]
+
+
+def test_a_that_after_a_finite_verb_is_inside_the_content():
+    """'Clinton said she was not going to jump to that conclusion': the optional words between
+    a cue and "that" took "she was not going to jump to", and the content was "conclusion"."""
+    text = ("Asked if she believed Putin wanted Trump to win, Clinton said she was not going to jump to "
+            "that conclusion.")
+    assert ("she was not going to jump to that conclusion", "Clinton") in _reported(text)
+    assert _reported("Several experts cautioned, as did the campaign itself, that the plans might well change.") == [
+        ("the plans might well change", "Several experts")]
+    assert ("that", "Having") not in _reported("Having said that, there are economists who argue that firms should pay.")

@@ -191,3 +191,15 @@ def test_a_surname_after_its_full_name_is_the_person_whatever_shares_its_key():
                      "Kurdish official Mustafa Sino said 1500 people died. Sino told journalists on Thursday.")
     assert _entity_of(archive, "Sino") == {"mustafa-sino"}
     assert len(_entity_of(archive, "SANA")) == 1 and _entity_of(archive, "SANA") != {"mustafa-sino"}
+
+
+def test_a_country_s_other_name_is_a_place_and_joins_its_first_name():
+    """"the Islamic Republic of Iran" was no name at all (its demonym was cut, and "Republic"
+    alone became a person); once it is a place, the longer spelling must not rename the page
+    of Iran (the alias line's first name names it, as "Syria" beside "Syrian Arab Republic")."""
+    archive = _index("Iran said the talks would resume.", "The Islamic Republic of Iran rejected the claims.",
+                     "Officials of the Islamic Republic said the talks failed.", "Iran sent an envoy to Baghdad.")
+    assert _entity_of(archive, "Islamic Republic of Iran") == _entity_of(archive, "Iran") == {"iran"}
+    assert _entity_of(archive, "Islamic Republic") == {"iran"}
+    assert archive.entities["iran"].type == "place"
+    assert not any(e.name == "Republic" for e in archive.entities.values())

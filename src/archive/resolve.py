@@ -583,6 +583,11 @@ class Resolver:
         # (an Arabic article is no word of its own: "al-Qamishli" is one word, as "Qamishli")
         name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", _ARTICLE.sub("", f))) < 2, -forms[f], len(f), f))[0]
         name = re.sub(r"^(?:the|The)\s+", "", name)
+        if etype == "place" and name in _place_aliases():
+            # a country's first name in data/place_aliases.txt, when written, names its page
+            # ("Syria", not "Syrian Arab Republic": the page's address stays)
+            first = _place_aliases()[name]
+            name = next((f for f in own if re.sub(r"^(?:the|The)\s+", "", f) == first), name)
         if etype == "event" and name[:1].islower():
             name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title
         eid = slugify(name)

@@ -57,6 +57,8 @@ _FUNCTION_WORDS = {
 @lru_cache(maxsize=1)
 def _lexicon():
     places = set(word_list("places.txt"))
+    # a country's other names are places too ("Islamic Republic of Iran", "Russian Federation")
+    places.update(name.strip() for line in word_list("place_aliases.txt") for name in line.split("|"))
     org = set(word_list("org_cues.txt"))
     militia = set(word_list("militia_cues.txt"))
     titles = sorted({t.lower() for t in word_list("titles.txt")}, key=len, reverse=True)
@@ -419,6 +421,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         after = text[end:end + 40].split()
         if after and after[0] == "say" or name.endswith(("ists", "ians")) or name in _PLURAL_SOURCES:
             return None  # "Activists say", "Reports also said": a plural common noun, not a name
+        if name in ("Having", "Being"):
+            return None  # "Having said that, …": an auxiliary that opens the sentence
         if name in _COMPASS_NAMES:
             return None  # "The West has accused Russia": a part of the world, not a person
         if _title_before(text, start, titles) or _reports(after):

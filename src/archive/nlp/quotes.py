@@ -967,11 +967,8 @@ def _naming_subject(text, speaker: Span, sent_start: int, cue: str) -> Span:
     return subj
 
 
-_RELATIVE_THAT = re.compile(r"(?!(?:the|a|an|he|she|it|they|we|i|you|there|this|these|those|his|her|its|their|our|"
-                            r"no|not|if|in|on|at|for|as|after|before|when|while)\b)[a-z]+(?:s|ed)\b|"
-                            r"(?:was|were|is|are|had|has|have|will|would|could|can|may|might)\b")
 _FINITE = re.compile(r"\b(?:was|were|is|are|am|had|has|have|will|would|could|can|may|might|must|should|shall|did|does)\b")
-_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?:\s+[^.;:!?“”\"]{0,60}?)??\s+that\s+")
+_THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?P<words>\s+[^.;:!?“”\"]{0,60}?)??\s+that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
 
@@ -994,11 +991,11 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
     if when:  # 'telling reporters on Thursday he viewed …'
         rest = when.end()
     t = _THAT.match(text, rest, se)
-    if t and len(text[rest:t.end()].split()) <= 9 and not (_FINITE.search(text, rest, t.end() - 5)
-                                                           and _RELATIVE_THAT.match(text, t.end())):
-        # ('said in a statement on Tuesday that …'; not 'told AP the bomb was placed inside a
-        # bus that transports workers': after a finite verb, a "that" before a verb is a
-        # relative pronoun in the content, not the conjunction that opens it)
+    if t and len(text[rest:t.end()].split()) <= 9 and not (t.group("words") and _FINITE.search(t.group("words"))):
+        # ('said in a statement on Tuesday that …', 'cautioned, as did the campaign, that …';
+        # not 'told AP the bomb was placed inside a bus that transports workers', 'said she was
+        # not going to jump to that conclusion': after a finite verb, the "that" is inside the
+        # content, not the conjunction that opens it)
         return t.end()
     short = _SHORT_CONTENT.match(text, rest, se)
     if short and lemma in _clause_lemmas():  # '55 percent said so', '75 percent said yes'
@@ -1093,6 +1090,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 # Syrian Observatory.': inverted, not a clause (a full stop ends it only where
                 # the sentence ends: '…, adding the U.S. must …' is a clause)
                 continue
+            if re.search(r"\b[Hh]aving\s+$", before) and re.match(r"\s+that\s*,", text[ce:se]):
+                continue  # 'Having said that, …': a turn of phrase, not a statement
             if lemma in ("quote", "cite", "report") and _AS_SAYING.match(text, ce, se):
                 continue  # 'quoted a military source as saying …': the participle's clause reports it
             if cue not in verbs:  # a multi-word cue: 'called for …', 'expressed his belief that …'
