@@ -428,3 +428,13 @@ def test_a_that_after_a_finite_verb_is_inside_the_content():
     assert _reported("Several experts cautioned, as did the campaign itself, that the plans might well change.") == [
         ("the plans might well change", "Several experts")]
     assert ("that", "Having") not in _reported("Having said that, there are economists who argue that firms should pay.")
+
+
+def test_a_negated_auxiliary_or_a_restrictive_who_is_not_part_of_the_speaker():
+    """'he didn’t believe …' had the speaker "he didn’t", 'some economists who argue …' "some
+    economists who"; ', who said' still stands for the name before it."""
+    found = _reported("He said he didn’t believe those claims did Romney in. "
+                      "There are some economists who argue that corporations should pay.")
+    speakers = [speaker for _, speaker in found]
+    assert "he" in speakers and "some economists" in speakers
+    assert not any(speaker and speaker.endswith(("didn’t", "who")) for speaker in speakers)

@@ -453,6 +453,9 @@ _OBJECT_PREPS = {"to", "into", "about", "against", "than", "like", "upon", "towa
                  "towards", "despite", "amid", "at"}
 
 
+_NEGATED_AUX = re.compile(r"(?i)(?:do|does|did|has|have|had|is|are|was|were|would|could|should|can|wo|ca|must)n[’']t")
+
+
 def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) -> Span | None:
     """The noun phrase that ends right before a cue: 'Political analyst Ihssan Shammari said'.
 
@@ -470,7 +473,12 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
         # the relative clause describes the speaker, who stands before it.
         lead = lead[:rel[-1].start()]
     words = list(re.finditer(r"\S+", lead))
-    while words and (words[-1].group(0).lower().strip(",") in _AUX or _adverb(words[-1].group(0))):
+    while words and (words[-1].group(0).lower().strip(",") in _AUX or _adverb(words[-1].group(0))
+                     or _NEGATED_AUX.fullmatch(words[-1].group(0))
+                     or len(words) > 1 and words[-1].group(0) in ("who", "that", "which")
+                     and not words[-2].group(0).endswith(",")):
+        # ('he didn’t believe', 'some economists who argue': the subject is before these; in
+        # 'Barkley, who said', "who" stands for the name, found from it later)
         if words[-1].group(0).endswith(","):
             break
         words.pop()
