@@ -366,7 +366,7 @@ _BEFORE_VERB = re.compile(r"(?:also|later|then|again|once|since|has|had|have|wil
 def _reports(after: list[str]) -> bool:
     """Whether the words after a name open with a reporting verb, after up to two words that
     come between a subject and its verb ("said", "also said", "has repeatedly denied")."""
-    for k, word in enumerate(after[:3]):
+    for word in after[:3]:
         if word.lower().rstrip(".,;:") in reporting_verbs():
             return True
         if not _BEFORE_VERB.match(word):

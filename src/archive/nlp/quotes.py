@@ -672,7 +672,7 @@ def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
 
 
 _AUXILIARIES = frozenset({"could", "would", "will", "can", "may", "might", "should", "must", "shall", "is", "was",
-                          "are", "were", "has", "had", "have", "did", "does", "do"})
+                          "are", "am", "were", "has", "had", "have", "did", "does", "do"})
 _DETS = {"the", "a", "an", "one", "another", "two", "three", "several", "some", "many", "his",
          "her", "their", "its", "our", "my", "this", "that", "these", "those", "other"}
 _CONNECT = {"of", "the", "for", "and", "de", "del", "da", "bin", "al-", "van", "von", "der", "la", "le"}
@@ -975,7 +975,7 @@ def _naming_subject(text, speaker: Span, sent_start: int, cue: str) -> Span:
     return subj
 
 
-_FINITE = re.compile(r"\b(?:was|were|is|are|am|had|has|have|will|would|could|can|may|might|must|should|shall|did|does)\b")
+_FINITE = re.compile(rf"\b(?:{'|'.join(sorted(_AUXILIARIES - {'do'}))})\b")
 _THAT = re.compile(r"(?:\s*,[^,“”\"]{1,80},)?(?P<words>\s+[^.;:!?“”\"]{0,60}?)??\s+that\s+")
 _HEARER = re.compile(r"\s*((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+(?:of\s+)?[A-Z][\w’'.-]*){0,4}|reporters|journalists|supporters|voters|the\s+\w+|him|her|them|us|me|you)")
 
@@ -1040,6 +1040,7 @@ _QUOTED_AS = re.compile(r"\b(?:quoted|quoting|quotes|cited|citing|cites|reported
                         r"([^.;:,“”\"]{1,80}?)(?:\s+(?:on|last|this|late|early)\s+\w+)?\s+as\s+$")
 # A sentence that opens with a name and an appositive or a participle phrase: 'Mr. Manafort,
 # citing “the unique magic of Trump,” said …' (the quote before the cue is not its quote).
+_QUOTE_ENDS = re.compile(r"(?:[”\"]|'')\s*$")  # the words before a cue end with a closing mark
 _NAME_THEN_APPOSITIVE = re.compile(r"\s*((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),"
                                    r"\s+(?:[a-z]+ing|a|an|the|who|whose)\s")
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
@@ -1090,7 +1091,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
                 out.append(inv)
                 taken = True
                 continue
-            if re.search(r"[”\"]\s*$|''\s*$", before) and not _NAME_THEN_APPOSITIVE.match(before) \
+            if _QUOTE_ENDS.search(before) and not _NAME_THEN_APPOSITIVE.match(before) \
                     and not (cue.endswith("ing") and re.search(r",[”\"]\s*$", before)) or (before.rstrip().endswith(",") and re.match(
                     r"\s+(?:the\s+|a\s+|an\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*|\s+(?:of|for)(?:\s+the)?(?=\s+[A-Z])){0,8}"
                     + _NOT_AT_TITLE_DOT + r"\s*(?:[,;]|\.[\s”\"’']*$|$)", text[ce:se])):
@@ -1179,7 +1180,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             participle = cue.endswith("ing") and re.search(r",[”\"]?\s*$", before) is not None
             speaker = None if participle else ((parse_subjects or {}).get(cs) or speaker_before(text, cs, ss))
             opening = _NAME_THEN_APPOSITIVE.match(before) if speaker is None and not participle else None
-            if opening is not None and re.search(r"[”\"]\s*$|''\s*$", before):
+            if opening is not None and _QUOTE_ENDS.search(before):
                 # 'Mr. Manafort, citing “…,” said …': the name that opens the sentence
                 speaker = Span(ss + opening.start(1), ss + opening.end(1), opening.group(1))
             quoted = _QUOTED_AS.search(before) if cue in ("saying", "telling", "stating") else None
