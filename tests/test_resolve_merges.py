@@ -203,3 +203,18 @@ def test_a_country_s_other_name_is_a_place_and_joins_its_first_name():
     assert _entity_of(archive, "Islamic Republic") == {"iran"}
     assert archive.entities["iran"].type == "place"
     assert not any(e.name == "Republic" for e in archive.entities.values())
+
+
+def test_a_state_or_a_capital_that_speaks_is_the_speaker_entity():
+    """"Moscow said …", "the United States urged …": news names a government by its capital or
+    country, and these quotes had no speaker's entity (a place was never one). A town, a place
+    after a preposition or a pronoun's antecedent stays without one."""
+    archive = _index("Moscow said on Wednesday that its jets had hit ten targets near Idlib.",
+                     "The United States said the strikes were necessary and lawful.",
+                     "Residents fled as the bombing in the suburbs of Damascus said the Observatory went on.",
+                     "Douma said the water supply had been cut for a week.")
+    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    assert by_text["its jets had hit ten targets near Idlib"] == "moscow"
+    assert by_text["the strikes were necessary and lawful"] == "united-states"
+    assert "damascus" not in by_text.values() and "douma" not in by_text.values()
+    assert "moscow" in archive.entity_quotes

@@ -5,22 +5,27 @@ This is the barrier of the pipeline: it sees all articles at once, which cross-l
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain
 from operator import attrgetter, le
 
 from archive.dates import DateMention, find_dates
 from archive.nlp.quotes import split_role
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
+from archive.nlp.lexicon import word_list
 from archive.nlp.normalise import alias_key
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
 from archive.roles import FoundRole, find_roles
 
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
+_THE = re.compile(r"^(?:the|The)\s+")
+_AFTER_PREPOSITION = re.compile(r"\b(?:of|in|on|at|from|to|near|across|into|over|with|against|for|by|about|"
+                                r"and|or|than|between|toward|towards)\s+\Z")
 
 
 @dataclass
@@ -168,16 +173,39 @@ def _possessor(m: Mention, end: int, text: str) -> bool:
     return m.end < end and text[m.end:m.end + 2] in ("’s", "'s")
 
 
-def _speaker_finder(speakers: list[Mention], text: str = ""):
+@lru_cache(maxsize=1)
+def _government_seats() -> frozenset[str]:
+    """The names of data/government_seats.txt, with each state's other names."""
+    seats = set(word_list("government_seats.txt"))
+    for line in word_list("place_aliases.txt"):
+        names = [n.strip() for n in line.split("|")]
+        if names[0] in seats:
+            seats.update(names)
+    return frozenset(seats)
+
+
+def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mention] = ()):
     """`lambda span: _speaker_entity(span, speakers, text)` for one article's speaker mentions (in
     order of start, as `resolve_article` gives them): the mentions that may lie inside a span
     are found by bisecting their starts instead of testing all of them, once per quote
-    (70,000 quotes at 10,000 articles)."""
-    starts = [m.start for m in speakers]
+    (70,000 quotes at 10,000 articles).
 
-    def find(span: Span | None) -> str | None:
+    A speaker that is a state's or a capital's name and nothing more ("Tehran said", "Russia
+    denied", "the United States urged") is that place when `named`: news names a government
+    so (data/government_seats.txt). A place inside a longer speaker ("an AFP photographer in
+    Douma") is not, nor a town (a town that "says" is a sentence read wrong)."""
+    starts = [m.start for m in speakers]
+    seats = _government_seats()
+    place_at = {(m.start, m.end): m.entity for m in places if _THE.sub("", m.text) in seats}
+
+    def find(span: Span | None, named: bool = True) -> str | None:
         if span is None:
             return None
+        if place_at and named:
+            lead = len(span.text) - len(_THE.sub("", span.text))
+            place = place_at.get((span.start + lead, span.end))
+            if place is not None and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
+                return place  # (not "the suburbs of Damascus said the Observatory": an object, misread)
         s, e = span.start, span.end
         # the mentions starting in [s, e] (one inside the span ends by e, so starts by e)
         lo, hi = bisect_left(starts, s), bisect_right(starts, e)
@@ -273,10 +301,12 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
             together.extend(seen)  # the order in which entities first appear with others
         art_quotes: list[Quote] = []  # this article's quotes (scanning all quotes is quadratic)
         if a.quotes:
-            speaker_of = _speaker_finder([m for m in ms if m.type in SPEAKER_TYPES], art.text)
+            speaker_of = _speaker_finder([m for m in ms if m.type in SPEAKER_TYPES], art.text,
+                                         [m for m in ms if m.type == "place"])
             for n, rq in enumerate(a.quotes, 1):
                 speaker = rq.speaker
-                speaker_entity = speaker_of(rq.antecedent or speaker)
+                # (a pronoun's antecedent is never taken for a place: "she" → a town)
+                speaker_entity = speaker_of(rq.antecedent or speaker, rq.antecedent is None)
                 role, name = split_role(speaker) if speaker else (None, None)
                 q = _quote(f"{aid}-q{n}", aid, rq.start, rq.end, rq.text, rq.kind, rq.cue, speaker,
                            speaker_entity, role, name)
