@@ -16,14 +16,13 @@ from operator import attrgetter, le
 from archive.dates import DateMention, find_dates
 from archive.nlp.quotes import split_role
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
-from archive.nlp.lexicon import word_list
-from archive.nlp.normalise import alias_key
+from archive.nlp.lexicon import place_alias_groups, word_list
+from archive.nlp.normalise import alias_key, without_the
 from archive.registry import Registry
 from archive.resolve import LABEL_TYPES, Resolver, militia_cue  # noqa: F401 (re-exported)
 from archive.roles import FoundRole, find_roles
 
 SPEAKER_TYPES = {"actor", "organisation", "militia"}
-_THE = re.compile(r"^(?:the|The)\s+")
 _AFTER_PREPOSITION = re.compile(r"\b(?:of|in|on|at|from|to|near|across|into|over|with|against|for|by|about|"
                                 r"and|or|than|between|toward|towards)\s+\Z")
 
@@ -177,8 +176,7 @@ def _possessor(m: Mention, end: int, text: str) -> bool:
 def _government_seats() -> frozenset[str]:
     """The names of data/government_seats.txt, with each state's other names."""
     seats = set(word_list("government_seats.txt"))
-    for line in word_list("place_aliases.txt"):
-        names = [n.strip() for n in line.split("|")]
+    for names in place_alias_groups():
         if names[0] in seats:
             seats.update(names)
     return frozenset(seats)
@@ -196,13 +194,13 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
     Douma") is not, nor a town (a town that "says" is a sentence read wrong)."""
     starts = [m.start for m in speakers]
     seats = _government_seats()
-    place_at = {(m.start, m.end): m.entity for m in places if _THE.sub("", m.text) in seats}
+    place_at = {(m.start, m.end): m.entity for m in places if without_the(m.text) in seats}
 
     def find(span: Span | None, named: bool = True) -> str | None:
         if span is None:
             return None
         if place_at and named:
-            lead = len(span.text) - len(_THE.sub("", span.text))
+            lead = len(span.text) - len(without_the(span.text))
             place = place_at.get((span.start + lead, span.end))
             if place is not None and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
                 return place  # (not "the suburbs of Damascus said the Observatory": an object, misread)

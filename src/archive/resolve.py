@@ -21,8 +21,8 @@ from operator import attrgetter
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
 from archive.nlp.events import PERSON_ACTS, PLACE_ACTS
-from archive.nlp.lexicon import word_list, word_set
-from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key
+from archive.nlp.lexicon import place_alias_groups, word_list, word_set
+from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key, without_the
 from archive.reader import slugify
 from archive.registry import Registry
 
@@ -81,11 +81,7 @@ def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
 @lru_cache(maxsize=1)
 def _place_aliases() -> dict[str, str]:
     """Each other name of a country (`data/place_aliases.txt`) → its first name."""
-    out = {}
-    for line in word_list("place_aliases.txt"):
-        first, *others = [n.strip() for n in line.split(" | ")]
-        out.update((o, first) for o in others)
-    return out
+    return {other: first for first, *others in place_alias_groups() for other in others}
 
 
 def _places() -> frozenset[str]:
@@ -104,7 +100,7 @@ _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Wester
 @lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
-    text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    text = without_the(text.strip())
     # "the upcoming elections" = "the elections", "unannounced visit to Baghdad" = "visit to
     # Baghdad": when or how is not which (events.py finds these phrases)
     text = _EVENT_MANNER.sub("", text)
@@ -582,12 +578,12 @@ class Resolver:
         own = [f for f in forms if name_key(f) == key] or list(forms)
         # (an Arabic article is no word of its own: "al-Qamishli" is one word, as "Qamishli")
         name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", _ARTICLE.sub("", f))) < 2, -forms[f], len(f), f))[0]
-        name = re.sub(r"^(?:the|The)\s+", "", name)
+        name = without_the(name)
         if etype == "place" and name in _place_aliases():
             # a country's first name in data/place_aliases.txt, when written, names its page
             # ("Syria", not "Syrian Arab Republic": the page's address stays)
             first = _place_aliases()[name]
-            name = next((f for f in own if re.sub(r"^(?:the|The)\s+", "", f) == first), name)
+            name = next((f for f in own if without_the(f) == first), name)
         if etype == "event" and name[:1].islower():
             name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title
         eid = slugify(name)

@@ -21,6 +21,12 @@ def word_set(name: str) -> frozenset[str]:
     return frozenset(_lines(name))
 
 
+@lru_cache(maxsize=1)
+def place_alias_groups() -> tuple[tuple[str, ...], ...]:
+    """The names of each country in place_aliases.txt, its first (page) name first."""
+    return tuple(tuple(n.strip() for n in line.split("|")) for line in _lines("place_aliases.txt"))
+
+
 @lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, bool]]:
     """form -> (lemma, takes_hearer)."""

@@ -21,7 +21,8 @@ from functools import lru_cache
 from itertools import accumulate, chain
 
 from archive.models import RawMention
-from archive.nlp.lexicon import reporting_verbs, word_list, word_set
+from archive.nlp.normalise import without_the
+from archive.nlp.lexicon import place_alias_groups, reporting_verbs, word_list, word_set
 
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # A word of a name. "George W. Bush": an initial keeps its full stop. A plural's possessive
@@ -58,7 +59,7 @@ _FUNCTION_WORDS = {
 def _lexicon():
     places = set(word_list("places.txt"))
     # a country's other names are places too ("Islamic Republic of Iran", "Russian Federation")
-    places.update(name.strip() for line in word_list("place_aliases.txt") for name in line.split("|"))
+    places.update(chain.from_iterable(place_alias_groups()))
     org = set(word_list("org_cues.txt"))
     militia = set(word_list("militia_cues.txt"))
     titles = sorted({t.lower() for t in word_list("titles.txt")}, key=len, reverse=True)
@@ -357,7 +358,8 @@ _PLURAL_SOURCES = frozenset({"Reports", "Report", "Sources", "Officials", "Witne
                              "Authorities", "Medics", "Paramedics", "Locals", "Insurgents", "Fighters", "Troops",
                              "Forces", "Lawmakers", "Diplomats", "Investigators", "Prosecutors", "Protesters",
                              "Doctors", "Survivors", "Aides", "Advisers", "Opponents", "Supporters", "Voters"})
-_COMPASS_NAMES = frozenset({"West", "East", "North", "South"})
+
+_CARDINAL_POINTS = frozenset({"West", "East", "North", "South"})
 
 # Words between a subject and its reporting verb: "Obama also said", "Carson has repeatedly denied".
 _BEFORE_VERB = re.compile(r"(?:also|later|then|again|once|since|has|had|have|will|would|[a-z]+ly)$")
@@ -423,7 +425,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             return None  # "Activists say", "Reports also said": a plural common noun, not a name
         if name in ("Having", "Being"):
             return None  # "Having said that, …": an auxiliary that opens the sentence
-        if name in _COMPASS_NAMES:
+        if name in _CARDINAL_POINTS:
             return None  # "The West has accused Russia": a part of the world, not a person
         if _title_before(text, start, titles) or _reports(after):
             return "PERSON"
@@ -867,7 +869,7 @@ def _ends_another_name(word: str, text: str, s: int, e: int) -> bool:
 
 
 def _without_the(name: str) -> str:
-    return " ".join(re.sub(r"^(?:The|the)\s+", "", name).split())
+    return " ".join(without_the(name).split())
 
 
 def _cut_at_connector(text: str, cur: list, pieces: list) -> list:

@@ -71,6 +71,14 @@ def fold(text: str, keep_case: bool = True) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+_THE = re.compile(r"^(?:the|The)\s+")
+
+
+def without_the(name: str) -> str:
+    """A name without the "the" before it ("the United States" → "United States")."""
+    return _THE.sub("", name)
+
+
 @lru_cache(maxsize=65536)
 def alias_key(alias: str) -> str:
     """The case-insensitive key two aliases share when they should match the same text."""

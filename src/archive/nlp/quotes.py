@@ -644,8 +644,8 @@ def _before_appositive(text: str, words: list[re.Match], floor: int) -> Span | N
 
 # A name does not end at the full stop of the title before it: '…, said Mr. Manafort envisioned …'
 # (read as the inverted '…, said Mr.' with 'Mr' speaking, the clause was lost).
-_NOT_AT_TITLE_DOT = "".join(rf"(?<!\b{t})" for t in ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col",
-                                                    "Sgt", "Capt", "Prof", "Rev", "St"))
+_DOTTED_TITLES = ("Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Prof", "Rev", "St")
+_NOT_AT_TITLE_DOT = "".join(rf"(?<!\b{t})" for t in _DOTTED_TITLES)
 
 
 def speaker_after(text: str, start: int, ceiling: int) -> Span | None:
@@ -1035,13 +1035,14 @@ def _content_start(text: str, m_end: int, se: int, lemma: str, flags: frozenset[
 
 _SUBORDINATE_OPENING = re.compile(r"\s*(?:While|Although|Though|Even\s+though|Whereas|Because|Since|When|After|Before|If|Unless|Once)\s")
 # 'quoted a military source on Wednesday as saying': the quoted source, between the cue and "as".
-_AS_SAYING = re.compile(r"\s+[^.;:,“”\"]{1,80}?\s+as\s+(?:saying|telling|stating)\b")
+_AS_PARTICIPLES = ("saying", "telling", "stating")
+_AS_SAYING = re.compile(rf"\s+[^.;:,“”\"]{{1,80}}?\s+as\s+(?:{'|'.join(_AS_PARTICIPLES)})\b")
 _QUOTED_AS = re.compile(r"\b(?:quoted|quoting|quotes|cited|citing|cites|reported|reporting|reports)\s+"
                         r"([^.;:,“”\"]{1,80}?)(?:\s+(?:on|last|this|late|early)\s+\w+)?\s+as\s+$")
 # A sentence that opens with a name and an appositive or a participle phrase: 'Mr. Manafort,
 # citing “the unique magic of Trump,” said …' (the quote before the cue is not its quote).
 _QUOTE_ENDS = re.compile(r"(?:[”\"]|'')\s*$")  # the words before a cue end with a closing mark
-_NAME_THEN_APPOSITIVE = re.compile(r"\s*((?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\.\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3}),"
+_NAME_THEN_APPOSITIVE = re.compile(rf"\s*((?:(?:{'|'.join(_DOTTED_TITLES)})\.\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){{0,3}}),"
                                    r"\s+(?:[a-z]+ing|a|an|the|who|whose)\s")
 _COORDINATED = re.compile(r",?\s+(?:and|but)\s+(?:(?:also|then|later|again|repeatedly|\w+ly)\s+)?(?=[a-z])")
 _AS_CUE = re.compile(r"\s*As\s+((?:the\s+|The\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,5}|he|she|they|[a-z]+\s+[a-z]+)\s+"
@@ -1183,7 +1184,7 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             if opening is not None and _QUOTE_ENDS.search(before):
                 # 'Mr. Manafort, citing “…,” said …': the name that opens the sentence
                 speaker = Span(ss + opening.start(1), ss + opening.end(1), opening.group(1))
-            quoted = _QUOTED_AS.search(before) if cue in ("saying", "telling", "stating") else None
+            quoted = _QUOTED_AS.search(before) if cue in _AS_PARTICIPLES else None
             if quoted is not None:
                 # 'SANA quoted a military source as saying that …': the source said it
                 qs = ss + quoted.start(1)

@@ -27,7 +27,7 @@ PERSON_HEADS = frozenset({
     "spokeswoman", "spokesperson", "envoy", "ambassador", "general", "governor", "mayor", "king",
     "queen", "emir", "sultan", "ayatollah", "cleric", "senator", "secretary-general", "chairman",
     "chairwoman", "prince", "sheikh", "director", "analyst", "blogger", "lawmaker", "diplomat",
-    "speaker", "monarch", "pope", "patriarch", "imam", "sheikh", "secretary",
+    "speaker", "monarch", "pope", "patriarch", "imam", "secretary",
 })
 # "the Turkish leader": any title of the one at the top
 _TOP = frozenset({"leader", "chief", "head", "president", "premier", "prime", "king", "queen", "emir",
