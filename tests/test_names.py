@@ -574,3 +574,33 @@ def test_a_name_that_holds_without_stays_whole():
     assert _names("The humanitarian agency Doctors Without Borders said 355 people had died. "
                   "Reporters Without Borders said 23 journalists were killed.") == {
         ("Doctors Without Borders", "ORG"), ("Reporters Without Borders", "ORG")}
+
+
+def test_a_surname_before_the_full_name_is_a_person():
+    """A headline or lead names a person by surname before the article writes the full name;
+    the whole text decides, not only what came before."""
+    found = _names("Kerry arrives in Geneva. Secretary of State John Kerry met Sergei Lavrov on Monday.")
+    assert ("Kerry", "PERSON") in found
+    # a surname of a run that only looked like a person's name never types a place after "in"
+    assert ("Lattakia", "PERSON") not in _names("Clashes in Lattakia went on. Army units entered Northern Lattakia.")
+
+
+def test_an_untyped_list_item_takes_the_kind_of_the_items_beside_it():
+    assert ("Nehru", "PERSON") in _names("Jayaprakash Narayan, Narendra Deo and Nehru, however, never joined the group.")
+    places = _names("Fighting reached Basra, Dewsbury, Huddersfield and Najaf.")
+    assert {("Dewsbury", "GPE"), ("Huddersfield", "GPE")} <= places
+
+
+def test_what_is_no_list_item_stays_untyped():
+    assert "Regardless" not in _texts("Regardless, Clinton has been unable to shake the controversy.")
+    assert "Still" not in _texts("Still, The New York Times reported that the editor resigned.")
+    assert "Hardatain" not in _texts("Battles raged in Hardatain and Ratain said the Observatory.")
+    assert "Cabinet" not in _texts("He was accompanied by his Cabinet, William Seward and John Usher.")
+    assert "R-Ky" not in _texts("Senate Majority Leader Mitch McConnell, R-Ky., said Tuesday.")
+    found = _names("Protests broke out in Charlotte, N.C., on Tuesday.")
+    assert ("Charlotte", "ORG") not in found
+
+
+def test_a_state_abbreviated_after_a_town_is_a_place():
+    assert ("Mich", "GPE") in _names("FLINT, Mich., Oct. 4 (UPI) — Bill Clinton criticized the law.")
+    assert ("Va", "GPE") in _names("He was held in Alexandria, Va., for weeks.")

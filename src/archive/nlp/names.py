@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, chain
 
@@ -359,6 +360,7 @@ _PLURAL_SOURCES = frozenset({"Reports", "Report", "Sources", "Officials", "Witne
                              "Forces", "Lawmakers", "Diplomats", "Investigators", "Prosecutors", "Protesters",
                              "Doctors", "Survivors", "Aides", "Advisers", "Opponents", "Supporters", "Voters"})
 
+UNTYPED = "UNTYPED"  # `_label`: a single capitalised word that may be a name, typed later
 _CARDINAL_POINTS = frozenset({"West", "East", "North", "South"})
 
 # Words between a subject and its reporting verb: "Obama also said", "Carson has repeatedly denied".
@@ -433,7 +435,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
             return "PERSON"  # "the Assad regime", "the Trump administration": named after its leader
         if _in_place_list(text, start, end, places):
             return "GPE"  # "in Basra, Nasiriyah and Najaf"
-        return None
+        return UNTYPED  # maybe a name: the whole text may tell (`_type_untyped`)
     if _title_before(text, start, titles):
         return "PERSON"
     if len(words) <= 2 and re.match(r"^(?:Al|El)(?:-|$)", words[0]) and not re.search(r"\b(?:bin|ibn|abu)\b", name, re.I):
@@ -525,6 +527,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     sentence_starts = {s for s, _ in sentences}
     persons: set[str] = set()
     out: list[RawMention] = list(fixed)
+    untyped: list[RawMention] = []  # single capitalised words nothing typed where they stand
     text_words = set(re.findall(r"[A-Z][\w-]*", text))
     for s, e, blob in _and_parts(text, _split_runs(text, places, text_words, taken_sorted), places, org, militia):
         words = list(re.finditer(r"\S+", text[s:e]))
@@ -586,8 +589,12 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         name = text[ns:ne]
         label = _label(name, text, ns, ne, persons)
         crossing = _CROSSING_AFTER.match(text, ne)
-        if label is None and crossing is not None and text[max(0, ns - 4):ns].lower() == "the ":
+        if label in (None, UNTYPED) and crossing is not None and text[max(0, ns - 4):ns].lower() == "the ":
             label = "GPE"  # "the Nasib crossing" (not "Ahmed crossing the road")
+        if label == UNTYPED:
+            if not blob:
+                untyped.append(RawMention(ns, ne, name, label, "rules"))
+            continue
         if label is None:
             continue
         if label == "PERSON" and name.startswith("The "):
@@ -610,9 +617,113 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # "Bashar al-Assad", then "Assad": English news drops the Arabic article
             persons.add(re.sub(r"^(?:al|el|Al|El)-", "", surname))
         out.append(RawMention(ns, ne, name, label, "rules"))
-    if fixed:
+    typed = _type_untyped(text, untyped, out, persons, sentence_starts)
+    if fixed or typed:
+        out.extend(typed)
         out.sort(key=lambda m: m.start)
     return out
+
+
+# One name beside another in a list: ", ", " and ", " or ", ", and ".
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+
+
+def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention], persons: set[str],
+                  sentence_starts: set[int]) -> list[RawMention]:
+    """The single words left untyped, typed by what the whole text says of them: an item of a
+    list whose named items are all of one kind ("Narendra Deo and Nehru", "Dewsbury,
+    Doncaster, Halifax, Huddersfield"), or else the surname of a person named in full anywhere
+    in it ("Johnson" in a headline, "Boris Johnson" below). The rest are no names."""
+    places, org, militia, titles, demonyms = _lexicon()
+    # Demonyms, titles and words of letters are no names ("Christian Democrats, Jewish: …",
+    # "his Cabinet, William H. Seward", "Regards, Kevin", "CCNG, Inc.", "Gov. Terry McAuliffe"),
+    # nor are a member's party and state ("Mitch McConnell, R-Ky., said").
+    untyped = [m for m in untyped if m.text not in demonyms and m.text.rstrip("s") not in demonyms
+               and not m.text.endswith(_ADJECTIVE_ENDS) and not _is_title(m.text) and m.text not in _stopwords()
+               and m.text not in _LETTER_WORDS and not _PARTY_STATE.match(m.text)]
+    out = [replace(m, label="GPE") for m in untyped if m.text in _STATE_ABBREVIATIONS
+           and text[m.end:m.end + 1] == "." and _AFTER_TOWN.search(text, max(0, m.start - 40), m.start)]
+    typed = {m.start for m in out}
+    out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts)
+    typed = {m.start for m in out}
+    for m in untyped:
+        # (not "in Lattakia" because a run "Northern Lattakia" was taken for a person's name)
+        if m.start not in typed and m.text in persons and not _PREPOSITION_BEFORE.search(text, max(0, m.start - 12), m.start):
+            out.append(replace(m, label="PERSON"))
+    return out
+
+
+def _list_items(text: str, untyped: list[RawMention], found: list[RawMention],
+                sentence_starts: set[int]) -> list[RawMention]:
+    """The untyped words that are items of a list whose typed items are all of one kind.
+
+    A list's item ends where the next item or the clause does ("Thanks, Renee, Thank you" is
+    no list); a word that opens its sentence is more often an adverb ("Still, The New York
+    Times reported", "Regardless, Clinton has …"); a common noun has a determiner ("his
+    Cabinet"). An abbreviation is typed too weakly to type its neighbours: "Charlotte, N.C.".
+    """
+    pending = [m for m in untyped if _ITEM_END.match(text, m.end) and m.start not in sentence_starts
+               and not _after_opening(text, m.start) and not _DETERMINER_BEFORE.search(text, max(0, m.start - 8), m.start)]
+    label_at: dict[int, str] = {m.start: m.label for m in found if m.label != "EVENT" and "." not in m.text
+                                and not (m.text.isupper() and m.label == "ORG" and " " not in m.text)}
+    start_of: dict[int, int] = {m.end: m.start for m in found if m.label != "EVENT"}  # end → start
+    for m in pending:
+        start_of.setdefault(m.end, m.start)
+    out: list[RawMention] = []
+
+    def _list_start(at: int) -> int:
+        """Where the list whose item starts at `at` starts."""
+        seen = set()
+        while at not in seen:
+            seen.add(at)
+            before = _LIST_GAP_BEFORE.search(text, max(0, at - 12), at)
+            if before is None or before.start() not in start_of:
+                break
+            at = start_of[before.start()]
+        return at
+
+    changed = True
+    while changed and pending:  # items typed from their neighbours, until none changes
+        changed, left = False, []
+        for m in pending:
+            kinds = set()
+            before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
+            if before is not None and start_of.get(before.start()) in label_at:
+                kinds.add(label_at[start_of[before.start()]])
+            after = _LIST_GAP.match(text, m.end)
+            if after is not None and after.end() > m.end and after.end() in label_at:
+                kinds.add(label_at[after.end()])
+            if kinds == {"PERSON"} and _PREPOSITION_BEFORE.search(text, max(0, _list_start(m.start) - 12), _list_start(m.start)):
+                kinds = set()  # "battles raged in Hardatain and Ratain": places the gazetteer lacks
+            if len(kinds) == 1:
+                label_at[m.start] = label = kinds.pop()
+                out.append(replace(m, label=label))
+                changed = True
+            else:
+                left.append(m)
+        pending = left
+    return out
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|at|near|from|to|over|between|across|into|around|towards?|outside|"
+                                 r"inside)\s+\Z")
+
+
+# Words of letters, abbreviations in companies' names and titles ("Hi.", "Regards, Kevin",
+# "CCNG, Inc.", "St. George's", "Lt. Gov. Ralph Northam")
+_LETTER_WORDS = frozenset({"Hi", "Hello", "Dear", "Regards", "Thanks", "Cheers", "Inc", "Ltd", "Co", "Corp", "Jr",
+                           "Sr", "St", "Gov", "Lt", "Gen", "Col", "Sgt", "Capt", "Sen", "Rep", "Rev"})
+_DETERMINER_BEFORE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|"
+                                r"[Tt]hese|[Tt]hose)\s+\Z")  # "his Cabinet, William H. Seward"
+# A US state as news agencies abbreviate it after a town: "Flint, Mich.", "Alexandria, Va."
+_STATE_ABBREVIATIONS = frozenset({"Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind",
+                                  "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev",
+                                  "Okla", "Ore", "Pa", "Tenn", "Vt", "Va", "Wash", "Wis", "Wyo"})
+_AFTER_TOWN = re.compile(r"\b[A-Z][\w’'.-]*,\s+\Z")
+_PARTY_STATE = re.compile(r"^[A-Z]-[A-Z]")  # "R-Ky", "D-Va"
+_ADJECTIVE_ENDS = ("ish", "ian", "ese", "ic")  # "Jewish", "Ukrainian": a list of groups' kinds
+_ITEM_END = re.compile(rf"(?:{_LIST_GAP.pattern})|\s*(?:[.;:)]|\Z)")
+_LIST_GAP_BEFORE = re.compile(rf"(?:{_LIST_GAP.pattern})\Z")
 
 
 _COMPOUND_TAIL = re.compile(rf"^(?:{_PARTICIPLES}|sponsored|funded|brokered|born|made)$")
