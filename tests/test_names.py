@@ -602,5 +602,18 @@ def test_what_is_no_list_item_stays_untyped():
 
 
 def test_a_state_abbreviated_after_a_town_is_a_place():
-    assert ("Mich", "GPE") in _names("FLINT, Mich., Oct. 4 (UPI) — Bill Clinton criticized the law.")
-    assert ("Va", "GPE") in _names("He was held in Alexandria, Va., for weeks.")
+    assert ("Mich.", "GPE") in _names("FLINT, Mich., Oct. 4 (UPI) — Bill Clinton criticized the law.")
+    assert ("Va.", "GPE") in _names("He was held in Alexandria, Va., for weeks.")
+    assert not {"Mass", "Mass."} & _texts("They went to Mass. Then they left.")  # not after a town
+
+
+def test_a_name_shaped_like_a_person_s_in_a_list_of_places_is_a_place():
+    """Places the gazetteer lacks read as persons by their shape: "Kuala Lumpur", "Bani Zeid"."""
+    found = _names("Flights go to Dhaka, Doha, Kuala Lumpur, London and Medina.")
+    assert ("Kuala Lumpur", "GPE") in found
+    assert ("Bani Zeid", "GPE") in _names("Clashes hit Homs, Bani Zeid and Aleppo.")
+    # not a person with a middle initial, nor one beside a possessive or an "Al X"
+    found = _names("Senators Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy, Democrat of Vermont, spoke.")
+    assert ("Patrick J. Leahy", "PERSON") in found
+    found = _names("It was founded with Egypt's Gamal Abdel Nasser, India's Jawaharlal Nehru and others.")
+    assert ("Gamal Abdel Nasser", "PERSON") in found

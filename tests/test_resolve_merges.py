@@ -218,3 +218,14 @@ def test_a_state_or_a_capital_that_speaks_is_the_speaker_entity():
     assert by_text["the strikes were necessary and lawful"] == "united-states"
     assert "damascus" not in by_text.values() and "douma" not in by_text.values()
     assert "moscow" in archive.entity_quotes
+
+
+def test_a_state_abbreviated_after_a_town_is_the_state_s_page():
+    """"Flint, Mich.", "Alexandria, Va.": agency datelines abbreviate the state; the abbreviation
+    was an unknown word (or, through a list, a person), and now names the state's page, also
+    where the article never writes the state in full."""
+    archive = _index("FLINT, Mich., Oct. 4 (UPI) — Bill Clinton criticized the law.",
+                     "He was held in Alexandria, Va., for weeks. Virginia's governor spoke.")
+    assert _entity_of(archive, "Mich.") == {"michigan"}
+    assert archive.entities["michigan"].name == "Michigan" and archive.entities["michigan"].type == "place"
+    assert _entity_of(archive, "Va.") == _entity_of(archive, "Virginia") == {"virginia"}

@@ -21,7 +21,7 @@ from operator import attrgetter
 
 from archive.models import AnnotatedArticle, Article, Entity, Mention, PartialDate, RawMention, fast_maker
 from archive.nlp.events import PERSON_ACTS, PLACE_ACTS
-from archive.nlp.lexicon import place_alias_groups, word_list, word_set
+from archive.nlp.lexicon import place_alias_groups, state_abbreviations, word_list, word_set
 from archive.nlp.normalise import LOOSE_MIN, alias_key, loose_key, without_the
 from archive.reader import slugify
 from archive.registry import Registry
@@ -80,8 +80,9 @@ def guess_kind(name: str, etype: str) -> tuple[str | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _place_aliases() -> dict[str, str]:
-    """Each other name of a country (`data/place_aliases.txt`) → its first name."""
-    return {other: first for first, *others in place_alias_groups() for other in others}
+    """Each other name of a country (`data/place_aliases.txt`) → its first name, and each US
+    state's abbreviation after a town ("Mich.", `data/state_abbreviations.txt`) → the state's."""
+    return {**{other: first for first, *others in place_alias_groups() for other in others}, **state_abbreviations()}
 
 
 def _places() -> frozenset[str]:
@@ -581,9 +582,10 @@ class Resolver:
         name = without_the(name)
         if etype == "place" and name in _place_aliases():
             # a country's first name in data/place_aliases.txt, when written, names its page
-            # ("Syria", not "Syrian Arab Republic": the page's address stays)
+            # ("Syria", not "Syrian Arab Republic": the page's address stays); a state's name
+            # always does ("Michigan", never "Mich.")
             first = _place_aliases()[name]
-            name = next((f for f in own if without_the(f) == first), name)
+            name = first if name in state_abbreviations() else next((f for f in own if without_the(f) == first), name)
         if etype == "event" and name[:1].islower():
             name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title
         eid = slugify(name)

@@ -27,6 +27,12 @@ def place_alias_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(n.strip() for n in line.split("|")) for line in _lines("place_aliases.txt"))
 
 
+@lru_cache(maxsize=1)
+def state_abbreviations() -> dict[str, str]:
+    """Each US state's abbreviation after a town ("Mich.") → the state's name (state_abbreviations.txt)."""
+    return {abbr: state for state, abbr in (map(str.strip, line.split("|")) for line in _lines("state_abbreviations.txt"))}
+
+
 @lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, bool]]:
     """form -> (lemma, takes_hearer)."""

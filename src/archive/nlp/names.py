@@ -23,7 +23,7 @@ from itertools import accumulate, chain
 
 from archive.models import RawMention
 from archive.nlp.normalise import without_the
-from archive.nlp.lexicon import place_alias_groups, reporting_verbs, word_list, word_set
+from archive.nlp.lexicon import place_alias_groups, reporting_verbs, state_abbreviations, word_list, word_set
 
 _CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
 # A word of a name. "George W. Bush": an initial keeps its full stop. A plural's possessive
@@ -360,6 +360,7 @@ _PLURAL_SOURCES = frozenset({"Reports", "Report", "Sources", "Officials", "Witne
                              "Forces", "Lawmakers", "Diplomats", "Investigators", "Prosecutors", "Protesters",
                              "Doctors", "Survivors", "Aides", "Advisers", "Opponents", "Supporters", "Voters"})
 
+PERSON_BY_SHAPE = "PERSON_BY_SHAPE"  # `_label`: capitalised words shaped like a person's name, nothing more
 UNTYPED = "UNTYPED"  # `_label`: a single capitalised word that may be a name, typed later
 _CARDINAL_POINTS = frozenset({"West", "East", "North", "South"})
 
@@ -451,7 +452,7 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         if len(words) >= 2 and len(last) >= 5 and last.endswith("s") and not last.endswith(("us", "ss")) \
                 and last.lower() in _words_of(text) and last not in persons:
             return None  # "Terrorist Rocket Attacks", "Jeish Al Fatah Terrorists": a headline's plural noun
-        return "PERSON"
+        return PERSON_BY_SHAPE
     # Five or more capitalised words without a cue: glued names or a headline, not a name.
     return None
 
@@ -528,6 +529,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
     persons: set[str] = set()
     out: list[RawMention] = list(fixed)
     untyped: list[RawMention] = []  # single capitalised words nothing typed where they stand
+    by_shape: set[int] = set()  # where the persons typed by their shape alone start
     text_words = set(re.findall(r"[A-Z][\w-]*", text))
     for s, e, blob in _and_parts(text, _split_runs(text, places, text_words, taken_sorted), places, org, militia):
         words = list(re.finditer(r"\S+", text[s:e]))
@@ -588,6 +590,10 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             continue
         name = text[ns:ne]
         label = _label(name, text, ns, ne, persons)
+        if label == PERSON_BY_SHAPE:
+            label = "PERSON"
+            if not blob:
+                by_shape.add(ns)
         crossing = _CROSSING_AFTER.match(text, ne)
         if label in (None, UNTYPED) and crossing is not None and text[max(0, ns - 4):ns].lower() == "the ":
             label = "GPE"  # "the Nasib crossing" (not "Ahmed crossing the road")
@@ -617,7 +623,9 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
             # "Bashar al-Assad", then "Assad": English news drops the Arabic article
             persons.add(re.sub(r"^(?:al|el|Al|El)-", "", surname))
         out.append(RawMention(ns, ne, name, label, "rules"))
-    typed = _type_untyped(text, untyped, out, persons, sentence_starts)
+    if by_shape:
+        out = _places_in_place_lists(text, out, by_shape)
+    typed = _type_untyped(text, untyped, out, persons, sentence_starts, by_shape)
     if fixed or typed:
         out.extend(typed)
         out.sort(key=lambda m: m.start)
@@ -629,7 +637,7 @@ _LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
 
 def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention], persons: set[str],
-                  sentence_starts: set[int]) -> list[RawMention]:
+                  sentence_starts: set[int], by_shape: set[int]) -> list[RawMention]:
     """The single words left untyped, typed by what the whole text says of them: an item of a
     list whose named items are all of one kind ("Narendra Deo and Nehru", "Dewsbury,
     Doncaster, Halifax, Huddersfield"), or else the surname of a person named in full anywhere
@@ -641,10 +649,12 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
     untyped = [m for m in untyped if m.text not in demonyms and m.text.rstrip("s") not in demonyms
                and not m.text.endswith(_ADJECTIVE_ENDS) and not _is_title(m.text) and m.text not in _stopwords()
                and m.text not in _LETTER_WORDS and not _PARTY_STATE.match(m.text)]
-    out = [replace(m, label="GPE") for m in untyped if m.text in _STATE_ABBREVIATIONS
-           and text[m.end:m.end + 1] == "." and _AFTER_TOWN.search(text, max(0, m.start - 40), m.start)]
+    # "Flint, Mich.": the state, with its full stop (its page takes the state's name: resolve.py)
+    out = [replace(m, end=m.end + 1, text=m.text + ".", label="GPE") for m in untyped
+           if text[m.end:m.end + 1] == "." and m.text + "." in state_abbreviations()
+           and _AFTER_TOWN.search(text, max(0, m.start - 40), m.start)]
     typed = {m.start for m in out}
-    out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts)
+    out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts, by_shape)
     typed = {m.start for m in out}
     for m in untyped:
         # (not "in Lattakia" because a run "Northern Lattakia" was taken for a person's name)
@@ -653,8 +663,59 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
     return out
 
 
+_JOINED = re.compile(r"\b(?:and|or)\b")
+_PLACE_ITEM_END = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?(?=[A-Z])|\s*(?:[.;:)]|\Z)")
+_INITIAL = re.compile(r"\b[A-Z]\.")
+_POSSESSIVE_AFTER = re.compile(r"\s?['’]s\b")
+_AL_NAME = re.compile(r"(?:Al|El)[ -]")
+
+
+def _places_in_place_lists(text: str, found: list[RawMention], by_shape: set[int]) -> list[RawMention]:
+    """`found`, with the names typed persons by their shape alone that are items of a list of
+    places made places: "Kon Tum, Hoi An, Tuy Hoa, Da Nang and Pleiku", "Mosul, Tal Afar and
+    Sinjar" (places the gazetteer lacks; each item must end where the next item or the clause
+    does)."""
+    # (not a neighbour: an item that is a possessive, "Egypt's Gamal Abdel Nasser, India's
+    # Jawaharlal Nehru", or a place by its shape alone, "Slade Gorton and Al Gore")
+    label_at = {m.start: m.label for m in found if m.label != "EVENT" and "." not in m.text
+                and not _POSSESSIVE_AFTER.match(text, m.end) and not _AL_NAME.match(m.text)
+                and (m.label != "GPE" or _PLACE_ITEM_END.match(text, m.end))}
+    start_of = {m.end: m.start for m in found if m.label != "EVENT"}
+    at_start = {m.start: k for k, m in enumerate(found)}
+    # (a middle initial is a person's: "Charles E. Grassley, Republican of Iowa, and Patrick J. Leahy")
+    # Each item, the place beside it too, ends at the next item or the clause: not "In London,
+    # Owen Jones, a liberal columnist", "Woody Johnson and Wisconsin billionaire Diane Hendricks".
+    pending = [m for m in found if m.start in by_shape and _PLACE_ITEM_END.match(text, m.end)
+               and not _INITIAL.search(m.text)]
+    changed = True
+    while changed and pending:
+        changed, left = False, []
+        for m in pending:
+            kinds = []  # (label, typed by shape, joined by "and"/"or") of each neighbour
+            before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
+            if before is not None and start_of.get(before.start()) in label_at:
+                kinds.append((label_at[start_of[before.start()]], start_of[before.start()] in by_shape,
+                              _JOINED.search(before.group(0)) is not None))
+            after = _LIST_GAP.match(text, m.end)
+            if after is not None and after.end() > m.end and after.end() in label_at:
+                kinds.append((label_at[after.end()], after.end() in by_shape, _JOINED.search(after.group(0)) is not None))
+            places = [k for k in kinds if k[:2] == ("GPE", False)]
+            # places beside it, no person but one typed by its shape too, and a list for sure:
+            # an item on each side or an "and" ("governor of Massachusetts, Deval Patrick",
+            # "-Michelle Marks, Philadelphia" are no lists)
+            if places and all(k[0] == "GPE" or k[1] for k in kinds) and (len(kinds) == 2 or places[0][2]):
+                found[at_start[m.start]] = replace(m, label="GPE")
+                label_at[m.start] = "GPE"
+                by_shape.discard(m.start)
+                changed = True
+            else:
+                left.append(m)
+        pending = left
+    return found
+
+
 def _list_items(text: str, untyped: list[RawMention], found: list[RawMention],
-                sentence_starts: set[int]) -> list[RawMention]:
+                sentence_starts: set[int], by_shape: set[int]) -> list[RawMention]:
     """The untyped words that are items of a list whose typed items are all of one kind.
 
     A list's item ends where the next item or the clause does ("Thanks, Renee, Thank you" is
@@ -686,15 +747,21 @@ def _list_items(text: str, untyped: list[RawMention], found: list[RawMention],
     while changed and pending:  # items typed from their neighbours, until none changes
         changed, left = False, []
         for m in pending:
-            kinds = set()
+            kinds, neighbours = set(), []
             before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
             if before is not None and start_of.get(before.start()) in label_at:
-                kinds.add(label_at[start_of[before.start()]])
+                neighbours.append(start_of[before.start()])
             after = _LIST_GAP.match(text, m.end)
             if after is not None and after.end() > m.end and after.end() in label_at:
-                kinds.add(label_at[after.end()])
-            if kinds == {"PERSON"} and _PREPOSITION_BEFORE.search(text, max(0, _list_start(m.start) - 12), _list_start(m.start)):
-                kinds = set()  # "battles raged in Hardatain and Ratain": places the gazetteer lacks
+                neighbours.append(after.end())
+            kinds = {label_at[n] for n in neighbours}
+            if kinds == {"PERSON"}:
+                # Places the gazetteer lacks, beside one typed a person by its shape alone: "battles
+                # raged in Hardatain and Ratain", "control over Ghweiran and al-Nashwa al-Sharqi"
+                first = _list_start(m.start)
+                after_word = (_PREPOSITION_BEFORE if all(n in by_shape for n in neighbours) else _LOCATIVE_BEFORE)
+                if after_word.search(text, max(0, first - 12), first):
+                    kinds = set()
             if len(kinds) == 1:
                 label_at[m.start] = label = kinds.pop()
                 out.append(replace(m, label=label))
@@ -705,6 +772,7 @@ def _list_items(text: str, untyped: list[RawMention], found: list[RawMention],
     return out
 
 
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|across|into|around|towards?|outside|inside)\s+\Z")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|at|near|from|to|over|between|across|into|around|towards?|outside|"
                                  r"inside)\s+\Z")
 
@@ -715,10 +783,6 @@ _LETTER_WORDS = frozenset({"Hi", "Hello", "Dear", "Regards", "Thanks", "Cheers",
                            "Sr", "St", "Gov", "Lt", "Gen", "Col", "Sgt", "Capt", "Sen", "Rep", "Rev"})
 _DETERMINER_BEFORE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|"
                                 r"[Tt]hese|[Tt]hose)\s+\Z")  # "his Cabinet, William H. Seward"
-# A US state as news agencies abbreviate it after a town: "Flint, Mich.", "Alexandria, Va."
-_STATE_ABBREVIATIONS = frozenset({"Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind",
-                                  "Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev",
-                                  "Okla", "Ore", "Pa", "Tenn", "Vt", "Va", "Wash", "Wis", "Wyo"})
 _AFTER_TOWN = re.compile(r"\b[A-Z][\w’'.-]*,\s+\Z")
 _PARTY_STATE = re.compile(r"^[A-Z]-[A-Z]")  # "R-Ky", "D-Va"
 _ADJECTIVE_ENDS = ("ish", "ian", "ese", "ic")  # "Jewish", "Ukrainian": a list of groups' kinds
