@@ -229,3 +229,13 @@ def test_a_state_abbreviated_after_a_town_is_the_state_s_page():
     assert _entity_of(archive, "Mich.") == {"michigan"}
     assert archive.entities["michigan"].name == "Michigan" and archive.entities["michigan"].type == "place"
     assert _entity_of(archive, "Va.") == _entity_of(archive, "Virginia") == {"virginia"}
+
+
+def test_a_country_s_page_takes_its_first_name_even_when_only_an_abbreviation_is_written():
+    """An archive that only writes "US" had the page "US" at entity/us/; the first article that
+    wrote "United States" moved it to entity/united-states/, breaking every link to it."""
+    only_short = _index("The US said the talks would resume.", "US forces left the base.")
+    assert _entity_of(only_short, "US") == {"united-states"}
+    assert only_short.entities["united-states"].name == "United States"
+    both = _index("The US said the talks would resume.", "The United States sent an envoy.")
+    assert _entity_of(both, "US") == _entity_of(both, "United States") == {"united-states"}

@@ -581,11 +581,11 @@ class Resolver:
         name = sorted(own, key=lambda f: (len(re.split(r"[\s-]+", _ARTICLE.sub("", f))) < 2, -forms[f], len(f), f))[0]
         name = without_the(name)
         if etype == "place" and name in _place_aliases():
-            # a country's first name in data/place_aliases.txt, when written, names its page
-            # ("Syria", not "Syrian Arab Republic": the page's address stays); a state's name
-            # always does ("Michigan", never "Mich.")
-            first = _place_aliases()[name]
-            name = first if name in state_abbreviations() else next((f for f in own if without_the(f) == first), name)
+            # A country's first name in data/place_aliases.txt names its page, written or not
+            # ("Syria", not "Syrian Arab Republic"; "United States" for an archive that only
+            # writes "US"), and so does a state's ("Michigan", never "Mich."): the page's
+            # address must not change when a later article spells the name out.
+            name = _place_aliases()[name]
         if etype == "event" and name[:1].islower():
             name = name[:1].upper() + name[1:]  # "the elections" → "Elections", a page's title
         eid = slugify(name)
