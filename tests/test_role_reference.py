@@ -111,3 +111,35 @@ def test_a_person_of_a_group_speaks_for_themself():
     speakers = _speakers(archive)
     assert speakers["Rami Abdel Rahman of the Syrian Observatory for Human Rights"] == "rami-abdel-rahman"
     assert speakers["Zakaria Malhifji of the Aleppo-based Fastaqim opposition group"] == "zakaria-malhifji"
+
+
+def test_a_possessive_voice_speaks_for_the_person_or_group_named_before():
+    """"His office said", "her campaign said", "its statement said" had no speaker's entity; a
+    spokesman or an office speaks for its owner, whose page shows the quote. Who is only close
+    to the owner ("his supporters") speaks for themselves."""
+    archive = _index("Donald Trump spoke in Ohio on Monday. His campaign said he would return. "
+                     "His supporters said they loved him.",
+                     "Kata'ib Hezbollah said on Sunday it would suspend attacks. Its statement said the pause was temporary.")
+    speakers = _speakers(archive)
+    assert speakers["campaign"] == "donald-trump"
+    assert speakers["statement"] == "kataib-hezbollah"
+    assert speakers["supporters"] is None
+
+
+def test_a_pronoun_stands_for_a_name_that_opens_its_sentence_after_its_title():
+    """"Iraqi Prime Minister Mohammed Shia al-Sudani met …. He said …": a title before the
+    name kept it from being the sentence's subject, and "he" had no antecedent. Words that
+    are no title do ("Rebels fighting to oust President Bashar al-Assad have …")."""
+    archive = _index("Iraqi Prime Minister Mohammed Shia al-Sudani met the envoy in Baghdad on Monday. "
+                     "He said the talks covered security.")
+    assert _speakers(archive)["He"] == "mohammed-shia-al-sudani"
+    archive = _index("Observatory director Rami Abdel Rahman said the town fell. "
+                     "Rebels fighting to oust President Bashar al-Assad have suffered losses. "
+                     "The supply lines are still open, he added.")
+    assert _speakers(archive)["he"] == "rami-abdel-rahman"
+
+
+def test_she_never_stands_for_a_man_the_article_calls_mr():
+    archive = _index("Mr. Obama spoke at the museum on Saturday. Hillary Clinton spoke in Ohio. "
+                     "Barack Obama praised the museum. She said the economy was growing.")
+    assert _speakers(archive)["She"] == "hillary-clinton"

@@ -1716,6 +1716,11 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 # subject of a sentence before (never a person)
                 antecedent = _group_antecedent(speaker, history, subjects)
                 via = "anaphor"
+            elif (owner := _voice_owner(text, speaker)) is not None:
+                # "his office said", "her campaign said", "its spokesman said": the voice of the
+                # person or group named before, on whose page the quote belongs
+                antecedent = _antecedent(text, owner, speaker.start, history, subjects, sentences)
+                via = "anaphor"
             elif re.match(r"the\s", low) and _head(speaker) in ANAPHOR_HEADS and history:
                 antecedent = next((h for h in reversed(history) if _head(speaker).rstrip("s") in h.text.lower()), history[-1])
                 via = "anaphor"
@@ -2028,23 +2033,88 @@ def _fits_head(head: str, name: str) -> bool:
     return True
 
 
+# Who speaks for a person or a group, after "his", "her", "its" or "their": not who is only
+# close to them ("his supporters", "her husband" speak for themselves).
+_VOICE_HEADS = frozenset({"office", "campaign", "spokesman", "spokeswoman", "spokesperson", "aide", "aides",
+                          "adviser", "advisers", "advisor", "advisors", "team", "staff", "statement", "spokesmen"})
+_OWNERS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+_OWNER_BEFORE = re.compile(r"\b(his|her|its|their)\s+\Z", re.I)
+
+
+def _voice_owner(text: str, speaker: Span) -> str | None:
+    """The pronoun a speaker such as "his office" or "their campaign" stands for ("he",
+    "they"), or None. The possessive may be the speaker's first word or just before it."""
+    words = speaker.text.lower().split()
+    if not words or words[-1] not in _VOICE_HEADS or len(words) > 3:
+        return None
+    if words[0] in _OWNERS:
+        return _OWNERS[words[0]]
+    before = _OWNER_BEFORE.search(text, max(0, speaker.start - 8), speaker.start)
+    return _OWNERS[before.group(1).lower()] if before is not None and len(words) <= 2 else None
+
+
 def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sentences) -> Span | None:
     """What 'he'/'she'/'they' refers to: the latest earlier speaker, or person who is the
     subject of an earlier sentence ('Hamdani stressed …. He expressed his belief that …')."""
-    best = history[-1] if history else None
+    other = {"he": "f", "she": "m"}.get(pronoun)  # the gender the pronoun cannot stand for
+    best = next((h for h in reversed(history) if other is None or _gender(text, h) != other), None)
     want = "person" if pronoun in ("he", "she", "i") else None
     for sp, kind in subjects:
         if sp.start >= at:
             break
-        if want and kind != want:
+        if want and kind != want or other is not None and _gender(text, sp) == other:
             continue
         sent = _sentence_of(sentences, sp.start)
         lead = text[sent[0]:sp.start]
-        # subject position: the mention opens its sentence (after at most a short adverbial)
-        if len(lead.split()) <= 1 or lead.rstrip().endswith(","):
+        # subject position: the mention opens its sentence (after at most a short adverbial, or
+        # its title: "Iraqi Prime Minister Mohammed Shia al-Sudani met …. He said …")
+        if len(lead.split()) <= 1 or lead.rstrip().endswith(",") or _title_lead(lead):
             if best is None or sp.start > best.start:
                 best = sp
     return best
+
+
+def _gender(text: str, span: Span) -> str | None:
+    """"m" or "f" when the article writes the name's last word after "Mr." or "Mrs."/"Ms."
+    (news' courtesy titles), else None: "she" never stands for the Obama of "Mr. Obama"."""
+    words = span.text.split()
+    if not words or not words[-1][:1].isupper():
+        return None
+    return _courtesy_genders(text).get(re.sub(r"(?:[’']s|[’'.,])$", "", words[-1]))
+
+
+@lru_cache(maxsize=4)
+def _courtesy_genders(text: str) -> dict[str, str]:
+    """Last name → "m"/"f" by the courtesy titles the text gives it (one article; a name given
+    both is left out)."""
+    found: dict[str, set[str]] = {}
+    for m in _COURTESY.finditer(text):
+        found.setdefault(m.group(2), set()).add("m" if m.group(1) == "Mr" else "f")
+    return {name: g.pop() for name, g in found.items() if len(g) == 1}
+
+
+_COURTESY = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z]\.\s+)*(?:[A-Z][\w’'-]+\s+)?([A-Z][\w’'-]+)\b")
+
+
+def _title_lead(lead: str) -> bool:
+    """Whether the words before a name that opens its sentence are its title ("Iraqi Prime
+    Minister", "Quds Force commander"): at most five words, the last ones a title (the longest
+    that fits), the others capitalised."""
+    words = lead.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    low = " ".join(words).lower()
+    for t in _lower_titles():
+        if low == t or low.endswith(" " + t):
+            # the words before the title qualify it: "Iraqi", "Quds Force", "The Observatory"
+            # (not "Rebels fighting to oust President Bashar al-Assad have …")
+            return all(w[:1].isupper() for w in words[:len(words) - len(t.split())])
+    return False
+
+
+@lru_cache(maxsize=1)
+def _lower_titles() -> tuple[str, ...]:
+    return tuple(t.lower() for t in _titles())
 
 
 @lru_cache(maxsize=1)
