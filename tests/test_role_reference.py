@@ -143,3 +143,9 @@ def test_she_never_stands_for_a_man_the_article_calls_mr():
     archive = _index("Mr. Obama spoke at the museum on Saturday. Hillary Clinton spoke in Ohio. "
                      "Barack Obama praised the museum. She said the economy was growing.")
     assert _speakers(archive)["She"] == "hillary-clinton"
+
+
+def test_she_never_stands_for_a_man_by_his_given_name():
+    archive = _index("Hillary Clinton spoke in Ohio on Monday. John O'Donnell praised the speech. "
+                     "She said the economy was growing.")
+    assert _speakers(archive)["She"] == "hillary-clinton"

@@ -33,6 +33,12 @@ def state_abbreviations() -> dict[str, str]:
     return {abbr: state for state, abbr in (map(str.strip, line.split("|")) for line in _lines("state_abbreviations.txt"))}
 
 
+@lru_cache(maxsize=1)
+def given_names() -> dict[str, str]:
+    """A given name → "m" or "f" (given_names.txt)."""
+    return {name: line[0] for line in _lines("given_names.txt") for name in line[2:].split()}
+
+
 @lru_cache(maxsize=None)
 def reporting_verbs() -> dict[str, tuple[str, bool]]:
     """form -> (lemma, takes_hearer)."""

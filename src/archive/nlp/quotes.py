@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from archive.models import RawQuote, Span
 from archive.nlp import reported
-from archive.nlp.lexicon import reporting_verbs, word_list, word_set
+from archive.nlp.lexicon import given_names, reporting_verbs, word_list, word_set
 from archive.nlp.names import DATE_WORDS
 from archive.nlp.role_reference import PERSON_HEADS, RoleReferences, title_words
 from archive.resolve import guess_kind
@@ -2076,11 +2076,13 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
 
 def _gender(text: str, span: Span) -> str | None:
     """"m" or "f" when the article writes the name's last word after "Mr." or "Mrs."/"Ms."
-    (news' courtesy titles), else None: "she" never stands for the Obama of "Mr. Obama"."""
+    (news' courtesy titles), or its first word is a given name of data/given_names.txt, else
+    None: "she" never stands for the Obama of "Mr. Obama", nor for John O'Donnell."""
     words = span.text.split()
     if not words or not words[-1][:1].isupper():
         return None
-    return _courtesy_genders(text).get(re.sub(r"(?:[’']s|[’'.,])$", "", words[-1]))
+    courtesy = _courtesy_genders(text).get(re.sub(r"(?:[’']s|[’'.,])$", "", words[-1]))
+    return courtesy or (given_names().get(words[0]) if len(words) >= 2 else None)
 
 
 @lru_cache(maxsize=4)
