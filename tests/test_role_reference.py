@@ -149,3 +149,10 @@ def test_she_never_stands_for_a_man_by_his_given_name():
     archive = _index("Hillary Clinton spoke in Ohio on Monday. John O'Donnell praised the speech. "
                      "She said the economy was growing.")
     assert _speakers(archive)["She"] == "hillary-clinton"
+
+
+def test_he_never_stands_for_a_group_that_spoke_last():
+    """"CNN reported …. He said …" gave "he" to CNN, the latest speaker."""
+    archive = _index("Bernie Sanders spoke in Oakland on Monday. CNN reported that the rally was large. "
+                     "He said there had been good gains.")
+    assert _speakers(archive)["He"] == "bernie-sanders"

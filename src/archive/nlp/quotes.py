@@ -2057,8 +2057,11 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
     """What 'he'/'she'/'they' refers to: the latest earlier speaker, or person who is the
     subject of an earlier sentence ('Hamdani stressed …. He expressed his belief that …')."""
     other = {"he": "f", "she": "m"}.get(pronoun)  # the gender the pronoun cannot stand for
-    best = next((h for h in reversed(history) if other is None or _gender(text, h) != other), None)
     want = "person" if pronoun in ("he", "she", "i") else None
+    # (a speaker that is a group's name is no "he" or "she": "Democrats")
+    groups = {(sp.start, sp.end) for sp, kind in subjects if kind == "group"} if want else set()
+    best = next((h for h in reversed(history) if (other is None or _gender(text, h) != other)
+                 and (h.start, h.end) not in groups), None)
     for sp, kind in subjects:
         if sp.start >= at:
             break
