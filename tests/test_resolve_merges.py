@@ -220,6 +220,23 @@ def test_a_state_or_a_capital_that_speaks_is_the_speaker_entity():
     assert "moscow" in archive.entity_quotes
 
 
+def test_a_state_s_government_that_speaks_is_the_state():
+    """"The Syrian government said …", "the US administration said …", "Russian authorities
+    said …" had no speaker's entity: the state is the one named in the article that the
+    demonym is of. A demonym that fits no state named there, or two, gives none."""
+    archive = _index("Syria's army advanced. The Syrian government said the rebels had fled.",
+                     "US troops left. The US administration said it was watching.",
+                     "Strikes hit Idlib. Russian authorities said the targets were militants. Russia denied it.",
+                     "Austria and Australia met. Austrian authorities said the talks went well.",
+                     "The Syrian government said the convoy was attacked.")
+    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    assert by_text["the rebels had fled"] == "syria"
+    assert by_text["it was watching"] == "united-states"
+    assert by_text["the targets were militants"] == "russia"
+    assert by_text["the talks went well"] == "austria"
+    assert by_text["the convoy was attacked"] is None  # no Syria named in that article
+
+
 def test_a_state_abbreviated_after_a_town_is_the_state_s_page():
     """"Flint, Mich.", "Alexandria, Va.": agency datelines abbreviate the state; the abbreviation
     was an unknown word (or, through a list, a person), and now names the state's page, also

@@ -15,6 +15,7 @@ from operator import attrgetter, le
 
 from archive.dates import DateMention, find_dates
 from archive.nlp.quotes import split_role
+from archive.nlp.role_reference import demonym_fits
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
 from archive.nlp.lexicon import place_alias_groups, word_list
 from archive.nlp.normalise import alias_key, without_the
@@ -182,6 +183,19 @@ def _government_seats() -> frozenset[str]:
     return frozenset(seats)
 
 
+# A state's government as a speaker: "(the) Syrian government", "the US administration",
+# "Russian authorities", "the Assad regime" is not (a person's name: names.py types it).
+_GOVERNMENT = re.compile(r"(?:[Tt]he\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+"
+                         r"(?:government|regime|authorities|administration|leadership)")
+
+
+def _state_of_demonym(word: str, state_places: list[Mention]) -> str | None:
+    """The entity of the one state named in the article that the demonym `word` is of
+    ("Syrian" → Syria, "American" → the United States), or None (none, or more than one)."""
+    found = {m.entity for m in state_places if demonym_fits(word, without_the(m.text))}
+    return found.pop() if len(found) == 1 else None
+
+
 def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mention] = ()):
     """`lambda span: _speaker_entity(span, speakers, text)` for one article's speaker mentions (in
     order of start, as `resolve_article` gives them): the mentions that may lie inside a span
@@ -194,16 +208,26 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
     Douma") is not, nor a town (a town that "says" is a sentence read wrong)."""
     starts = [m.start for m in speakers]
     seats = _government_seats()
-    place_at = {(m.start, m.end): m.entity for m in places if without_the(m.text) in seats}
+    state_places = [m for m in places if without_the(m.text) in seats]
+    place_at = {(m.start, m.end): m.entity for m in state_places}
 
     def find(span: Span | None, named: bool = True) -> str | None:
         if span is None:
             return None
-        if place_at and named:
+        if place_at and named and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
+            # (not "the suburbs of Damascus said the Observatory": an object, misread)
             lead = len(span.text) - len(without_the(span.text))
             place = place_at.get((span.start + lead, span.end))
-            if place is not None and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
-                return place  # (not "the suburbs of Damascus said the Observatory": an object, misread)
+            if place is not None:
+                return place
+            gov = _GOVERNMENT.fullmatch(span.text)
+            if gov is not None:
+                # "the Syrian government", "the US administration", "Russian authorities": the
+                # state's, named in the article ("Syrian" → Syria, "US" → the United States)
+                place = place_at.get((span.start + gov.start(1), span.start + gov.end(1))) \
+                    or _state_of_demonym(gov.group(1), state_places)
+                if place is not None:
+                    return place
         s, e = span.start, span.end
         # the mentions starting in [s, e] (one inside the span ends by e, so starts by e)
         lo, hi = bisect_left(starts, s), bisect_right(starts, e)

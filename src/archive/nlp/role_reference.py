@@ -15,6 +15,7 @@ minister" is somebody not named.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from functools import lru_cache
 
@@ -53,6 +54,30 @@ _IRREGULAR = {"american": ("us", "united", "america"), "british": ("uk", "britai
               "greek": ("greece",), "yemeni": ("yemen",), "qatari": ("qatar",), "omani": ("oman",),
               "bahraini": ("bahrain",), "kuwaiti": ("kuwait",),
               "palestinian": ("palestine", "palestinian")}
+# demonyms of states whose names their spelling does not give (`demonym_fits`)
+_DEMONYM_STATES = {"american": "united states", "british": "united kingdom", "emirati": "united arab emirates",
+                   "turkish": "turkey", "chinese": "china", "french": "france", "dutch": "netherlands",
+                   "swiss": "switzerland", "greek": "greece", "spanish": "spain", "polish": "poland",
+                   "danish": "denmark", "swedish": "sweden", "finnish": "finland", "irish": "ireland",
+                   "norwegian": "norway", "philippine": "philippines", "filipino": "philippines"}
+
+
+def demonym_fits(demonym: str, state: str) -> bool:
+    """Whether `demonym` is the adjective of the state named `state`: "Syrian" / "Syria",
+    "German" / "Germany", "Lebanese" / "Lebanon", "Saudi" / "Saudi Arabia", "American" /
+    "United States" (not "Austrian" / "Australia")."""
+    d, name = demonym.lower(), state.lower()
+    if d in _DEMONYM_STATES:
+        return _DEMONYM_STATES[d] == name
+    first = name.split()[0] if name.split() else ""
+    if len(first) < 4:
+        return False
+    if d.startswith(first) or first.startswith(d):
+        return True
+    common = len(os.path.commonprefix([d, first]))
+    return common >= 5 and common >= len(first) - 2
+
+
 _DESCRIPTION = re.compile(r"(?:the|[A-Z][\w.-]*(?:'s|’s))\s+(.+)", re.I)
 _WINDOW = 5000  # characters before a description in which the person's latest mention must be
 
