@@ -438,3 +438,18 @@ def test_a_negated_auxiliary_or_a_restrictive_who_is_not_part_of_the_speaker():
     speakers = [speaker for _, speaker in found]
     assert "he" in speakers and "some economists" in speakers
     assert not any(speaker and speaker.endswith(("didn’t", "who")) for speaker in speakers)
+
+
+def test_a_name_and_its_appositive_before_a_closing_cue_speak_the_sentence_before():
+    """'…, the Observatory, a Britain-based monitoring group, said.' gave no quote: the cue's
+    lead after the last comma is empty, and no name follows it."""
+    for text, speaker in (("IS fighters have seized buildings, the Observatory, a Britain-based monitoring group, "
+                           "said on Sunday.", "the Observatory"),
+                          ("IS fighters have seized buildings, Rami Abdel Rahman, head of the Observatory, said.",
+                           "Rami Abdel Rahman"),
+                          ("The talks will resume next week, Kadhimi, who spoke in Riyadh, said Tuesday.", "Kadhimi")):
+        qs = find_quotes(text, _sentences(text))
+        assert [(q.text, q.speaker.text) for q in qs] == [(text.split(",")[0], speaker)]
+    # a clause's verb, not a closing cue: no statement before the name
+    text = "Trump’s campaign manager, Corey Lewandowski, who ran the data team, declined to comment on it."
+    assert not [q for q in find_quotes(text, _sentences(text)) if q.text.startswith("Trump’s campaign")]

@@ -1087,7 +1087,8 @@ def _clauses(text, sentences, direct: list[tuple[int, int]], parse_subjects: dic
             # Inverted: '…, X said.' / '…, said X.' closing the sentence; never a noun that
             # ends it ('…, Oklahoma and his home state.', '… in Trump’s tweet').
             inv = None if "mixed" in flags or reported.noun_use(text, ss, cs, ce, after=False) \
-                else _inverted(text, ss, se, m, direct) or _inverted_without_comma(text, ss, se, m, flags)
+                else _inverted(text, ss, se, m, direct) or _inverted_appositive(text, ss, se, m, direct) \
+                or _inverted_without_comma(text, ss, se, m, flags)
             if inv is not None:
                 out.append(inv)
                 taken = True
@@ -1372,7 +1373,7 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
         if not _INVERTED_NP.match(after) or "tell" in _verbs().get(m.group(0), ("", frozenset()))[1]:
             return None  # '…, told The Star-Ledger …': the name after is the hearer
         speaker = speaker_after(text, ce, se)
-        if speaker is None or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
+        if speaker is None or speaker.text in _NOT_SPEAKERS or speaker.text.split()[0].lower() in _CLAUSE_OPENERS - {"the", "a", "an", "one", "some", "many", "most", "all", "both", "his", "her", "their", "its", "our"}:
             return None
         rest = text[speaker.end:se]
         lower = [w for w in speaker.text.split()[1:] if w[:1].islower() and w not in ("of", "the", "for", "and", "at", "in", "de", "al-", "bin")]
@@ -1402,9 +1403,38 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
 
 
+# '…, the Observatory, a Britain-based monitoring group, said.': a name, then an appositive
+# (lowercase or a relative clause, no comma or sentence end in it), right before the cue.
+_APPOSITIVE_BEFORE_CUE = re.compile(
+    r",\s+((?:[Tt]he\s+)?[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|the|al-[\w’'-]+|bin|ibn))*),\s+"
+    r"(?=a\s|an\s|the\s|who\s|which\s|[a-z])(?:(?!\.\s)[^,;:!?“”\"]){2,100},\s*\Z")
+
+
+def _inverted_appositive(text, ss, se, m, direct) -> _Found | None:
+    """'IS fighters have seized buildings, the Observatory, a Britain-based monitoring group,
+    said.' / '…, Rami Abdel Rahman, head of the Observatory, said on Sunday.': the name before
+    the appositive speaks, and what comes before it is the statement."""
+    cs, ce = m.start(), m.end()
+    app = _APPOSITIVE_BEFORE_CUE.search(text, ss, cs)
+    if app is None or not _CUE_ENDS_SENTENCE.match(text[ce:se]):
+        return None  # (the cue ends the sentence: "…, declined to comment on …" is a clause's verb)
+    speaker = _span_of(text, app.start(1), app.end(1))
+    cstart, cend = _trim(text, ss, app.start())
+    cstart = _statement_start(text, cstart, cend)
+    if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
+        return None
+    if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
+        return None  # '“…,” X, a spokesman, said': the direct quote owns it
+    quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
+    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
+
+
 _NOT_SPEAKERS = DATE_WORDS | {"Today", "Tonight", "Yesterday", "Read", "Also"}
 _SENTENCE_END = re.compile(r"(?:\s+(?:on|late|early|last|this)\s+\w+(?:\s+(?:morning|afternoon|evening|night))?)?"
                            r"\s*[.!?]?[\s”\"'’)]*$")
+# the cue ends its sentence, or only a day follows it ('…, Kadhimi, who spoke in Riyadh, said Tuesday.')
+_CUE_ENDS_SENTENCE = re.compile(r"(?:\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
+                                r"yesterday))?" + _SENTENCE_END.pattern)
 
 
 def _inverted_without_comma(text, ss, se, m, flags) -> _Found | None:
