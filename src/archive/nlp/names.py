@@ -642,7 +642,7 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
     list whose named items are all of one kind ("Narendra Deo and Nehru", "Dewsbury,
     Doncaster, Halifax, Huddersfield"), or else the surname of a person named in full anywhere
     in it ("Johnson" in a headline, "Boris Johnson" below). The rest are no names."""
-    places, org, militia, titles, demonyms = _lexicon()
+    demonyms = _lexicon()[4]
     # Demonyms, titles and words of letters are no names ("Christian Democrats, Jewish: …",
     # "his Cabinet, William H. Seward", "Regards, Kevin", "CCNG, Inc.", "Gov. Terry McAuliffe"),
     # nor are a member's party and state ("Mitch McConnell, R-Ky., said").
@@ -670,6 +670,20 @@ _POSSESSIVE_AFTER = re.compile(r"\s?['’]s\b")
 _AL_NAME = re.compile(r"(?:Al|El)[ -]")
 
 
+def _list_neighbours(text: str, m: RawMention, start_of: dict[int, int], label_at: dict[int, str]) -> list[tuple[int, str]]:
+    """(start, the gap between them) of the typed names right before and after `m` in a list
+    (", ", " and ", ", or "): `start_of` maps a name's end to its start, `label_at` a typed
+    name's start to its label."""
+    out = []
+    before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
+    if before is not None and start_of.get(before.start()) in label_at:
+        out.append((start_of[before.start()], before.group(0)))
+    after = _LIST_GAP.match(text, m.end)
+    if after is not None and after.end() > m.end and after.end() in label_at:
+        out.append((after.end(), after.group(0)))
+    return out
+
+
 def _places_in_place_lists(text: str, found: list[RawMention], by_shape: set[int]) -> list[RawMention]:
     """`found`, with the names typed persons by their shape alone that are items of a list of
     places made places: "Kon Tum, Hoi An, Tuy Hoa, Da Nang and Pleiku", "Mosul, Tal Afar and
@@ -691,14 +705,9 @@ def _places_in_place_lists(text: str, found: list[RawMention], by_shape: set[int
     while changed and pending:
         changed, left = False, []
         for m in pending:
-            kinds = []  # (label, typed by shape, joined by "and"/"or") of each neighbour
-            before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
-            if before is not None and start_of.get(before.start()) in label_at:
-                kinds.append((label_at[start_of[before.start()]], start_of[before.start()] in by_shape,
-                              _JOINED.search(before.group(0)) is not None))
-            after = _LIST_GAP.match(text, m.end)
-            if after is not None and after.end() > m.end and after.end() in label_at:
-                kinds.append((label_at[after.end()], after.end() in by_shape, _JOINED.search(after.group(0)) is not None))
+            # (label, typed by shape, joined by "and"/"or") of each neighbour
+            kinds = [(label_at[n], n in by_shape, _JOINED.search(gap) is not None)
+                     for n, gap in _list_neighbours(text, m, start_of, label_at)]
             places = [k for k in kinds if k[:2] == ("GPE", False)]
             # places beside it, no person but one typed by its shape too, and a list for sure:
             # an item on each side or an "and" ("governor of Massachusetts, Deval Patrick",
@@ -747,13 +756,7 @@ def _list_items(text: str, untyped: list[RawMention], found: list[RawMention],
     while changed and pending:  # items typed from their neighbours, until none changes
         changed, left = False, []
         for m in pending:
-            kinds, neighbours = set(), []
-            before = _LIST_GAP_BEFORE.search(text, max(0, m.start - 12), m.start)
-            if before is not None and start_of.get(before.start()) in label_at:
-                neighbours.append(start_of[before.start()])
-            after = _LIST_GAP.match(text, m.end)
-            if after is not None and after.end() > m.end and after.end() in label_at:
-                neighbours.append(after.end())
+            neighbours = [n for n, _ in _list_neighbours(text, m, start_of, label_at)]
             kinds = {label_at[n] for n in neighbours}
             if kinds == {"PERSON"}:
                 # Places the gazetteer lacks, beside one typed a person by its shape alone: "battles

@@ -1395,12 +1395,18 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
         cend = se
         while cend > cstart and text[cend - 1] in ".;:,!?\"”' ":
             cend -= 1
+    return _statement(text, cstart, cend, m, speaker, direct)
+
+
+def _statement(text, cstart: int, cend: int, m, speaker: Span, direct) -> _Found | None:
+    """The statement text[cstart:cend] that the cue `m` attributes to `speaker`, unless it is
+    too short or a direct quote's ('“…,” X said': the direct quote owns it)."""
     if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
         return None
     if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
-        return None  # '“…,” X said': a direct quote owns it
+        return None
     quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
-    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
+    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), m.start(), speaker)
 
 
 # '…, the Observatory, a Britain-based monitoring group, said.': a name, then an appositive
@@ -1414,19 +1420,12 @@ def _inverted_appositive(text, ss, se, m, direct) -> _Found | None:
     """'IS fighters have seized buildings, the Observatory, a Britain-based monitoring group,
     said.' / '…, Rami Abdel Rahman, head of the Observatory, said on Sunday.': the name before
     the appositive speaks, and what comes before it is the statement."""
-    cs, ce = m.start(), m.end()
-    app = _APPOSITIVE_BEFORE_CUE.search(text, ss, cs)
-    if app is None or not _CUE_ENDS_SENTENCE.match(text[ce:se]):
+    app = _APPOSITIVE_BEFORE_CUE.search(text, ss, m.start())
+    if app is None or not _CUE_ENDS_SENTENCE.match(text[m.end():se]):
         return None  # (the cue ends the sentence: "…, declined to comment on …" is a clause's verb)
     speaker = _span_of(text, app.start(1), app.end(1))
     cstart, cend = _trim(text, ss, app.start())
-    cstart = _statement_start(text, cstart, cend)
-    if cend - cstart < 10 or len(text[cstart:cend].split()) < 3:
-        return None
-    if text[cstart] in ALL_MARKS and any(ds - 1 == cstart for ds, _ in direct):
-        return None  # '“…,” X, a spokesman, said': the direct quote owns it
-    quotes_in = [d for d in direct if cstart <= d[0] - 1 and d[1] <= cend]
-    return _Found(cstart, cend, _mixed_kind(text, quotes_in), m.group(0), cs, speaker)
+    return _statement(text, _statement_start(text, cstart, cend), cend, m, speaker, direct)
 
 
 _NOT_SPEAKERS = DATE_WORDS | {"Today", "Tonight", "Yesterday", "Read", "Also"}
