@@ -220,6 +220,19 @@ def test_a_state_or_a_capital_that_speaks_is_the_speaker_entity():
     assert "moscow" in archive.entity_quotes
 
 
+def test_a_state_s_name_that_is_the_surname_of_a_person_named_before_speaks_as_the_person():
+    """"Rep. Jim Jordan …. Jordan said …" gave the quote to the country (PolNeAR dev). Not when
+    the name holds "of" ("King Abdullah of Jordan"), nor when the article writes the state's
+    name before the person ("Russia …, YouTube Russia …, Russia said" is the state)."""
+    archive = _index("Rep. Jim Jordan attacked the report. Jordan said the FBI had lied.",
+                     "King Abdullah of Jordan met the envoy. Jordan said the border would reopen.",
+                     "Russia sent jets. A clip on YouTube Russia spread. Russia said the jets hit militants.")
+    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    assert by_text["the FBI had lied"] == "jim-jordan"
+    assert by_text["the border would reopen"] == "jordan"
+    assert by_text["the jets hit militants"] == "russia"
+
+
 def test_a_state_s_government_that_speaks_is_the_state():
     """"The Syrian government said …", "the US administration said …", "Russian authorities
     said …" had no speaker's entity: the state is the one named in the article that the

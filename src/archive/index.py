@@ -210,6 +210,20 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
     seats = _government_seats()
     state_places = [m for m in places if without_the(m.text) in seats]
     place_at = {(m.start, m.end): m.entity for m in state_places}
+    if place_at:
+        # "Rep. Jim Jordan …. Jordan said": a state's name that is the surname of a person
+        # named in full in the article speaks as that person, not as the state
+        # (not "Abdullah of Jordan"; nor a name written as the state's before the person is
+        # named: "Russia …, YouTube Russia …, Russia said" is the state)
+        surnames: dict[str, Mention] = {}
+        for m in speakers:
+            if m.type == "actor" and " " in m.text and all(w[:1].isupper() for w in m.text.split()):
+                surnames.setdefault(m.text.split()[-1], m)
+        for m in state_places:
+            person = surnames.get(m.text)
+            if person is not None and person.start < m.start \
+                    and not any(p.text == m.text and p.start < person.start for p in state_places):
+                place_at[(m.start, m.end)] = person.entity
 
     def find(span: Span | None, named: bool = True) -> str | None:
         if span is None:
