@@ -617,3 +617,9 @@ def test_a_name_shaped_like_a_person_s_in_a_list_of_places_is_a_place():
     assert ("Patrick J. Leahy", "PERSON") in found
     found = _names("It was founded with Egypt's Gamal Abdel Nasser, India's Jawaharlal Nehru and others.")
     assert ("Gamal Abdel Nasser", "PERSON") in found
+
+
+def test_al_is_a_given_name_when_the_surname_is_written_alone_as_a_person_s():
+    """"Al Gore" was a place, by the rule that a bare "Al X" is a town (PolNeAR train: 11)."""
+    assert ("Al Gore", "PERSON") in _names("Al Gore spoke in Ohio. Gore said the climate was changing.")
+    assert ("Al Bab", "GPE") in _names("Fighters entered Al Bab on Sunday. The Observatory said Al Bab was taken.")

@@ -440,6 +440,8 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
     if _title_before(text, start, titles):
         return "PERSON"
     if len(words) <= 2 and re.match(r"^(?:Al|El)(?:-|$)", words[0]) and not re.search(r"\b(?:bin|ibn|abu)\b", name, re.I):
+        if len(words) == 2 and words[0] in ("Al", "El") and _surname_of_a_person(words[1], text):
+            return "PERSON"  # "Al Gore", then "Mr. Gore" or "Gore said": Al is his given name
         return "GPE"  # "Al-Tabqah", "Al Sukhnah": a bare al-name is a town far more often than a person
     # Lowercase particles inside a person's name do not count: "Osama bin Laden", "Mohammed bin
     # Salman", "Ursula von der Leyen" (a run holds only these between capitalised words).
@@ -455,6 +457,14 @@ def _label(name: str, text: str, start: int, end: int, persons: set[str]) -> str
         return PERSON_BY_SHAPE
     # Five or more capitalised words without a cue: glued names or a headline, not a name.
     return None
+
+
+def _surname_of_a_person(word: str, text: str) -> bool:
+    """Whether the text writes `word` alone as a person's surname: after a courtesy title or
+    a politician's ("Mr. Gore", "Sen. Franken"), or before a reporting verb ("Gore said")."""
+    w = re.escape(word)
+    return re.search(rf"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.?\s+{w}\b|(?<![\w-]){w}\s+(?:said|says|told|added|wrote)\b",
+                     text) is not None
 
 
 class _Taken(list):
