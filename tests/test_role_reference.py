@@ -156,3 +156,24 @@ def test_he_never_stands_for_a_group_that_spoke_last():
     archive = _index("Bernie Sanders spoke in Oakland on Monday. CNN reported that the rally was large. "
                      "He said there had been good gains.")
     assert _speakers(archive)["He"] == "bernie-sanders"
+
+
+def test_the_words_that_end_a_name_speak_for_it_and_a_group_is_no_he():
+    """"Syrian state television said …": the speaker's words are "television", the end of the
+    organisation's name. "He" never stands for a speaker that names only a group ("The Syrian
+    Observatory for Human Rights monitoring group said …. He said …" was the Observatory)."""
+    archive = _index("Syrian state television said the army advanced. Later, Syrian state TV said the town fell.",
+                     "Activist Fadl Abdel Ghani spoke in Geneva. The Syrian Observatory for Human Rights monitoring "
+                     "group said that 60,000 people have died. He said more than 20,000 of them died at Sednaya prison.")
+    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    assert by_text["the army advanced"] == by_text["the town fell"] is not None  # one entity, "TV" or "television"
+    assert by_text["more than 20,000 of them died at Sednaya prison"] == "fadl-abdel-ghani"
+
+
+def test_a_description_that_holds_a_name_is_that_name_s():
+    """"the Observatory official said" took the latest speaker (history) for its antecedent,
+    although the description names the Observatory itself."""
+    archive = _index("Syrian state television said the army advanced. "
+                     "The Observatory official said two bombers struck the base.")
+    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    assert by_text["two bombers struck the base"] == "observatory"

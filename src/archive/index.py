@@ -245,6 +245,11 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
         s, e = span.start, span.end
         # the mentions starting in [s, e] (one inside the span ends by e, so starts by e)
         lo, hi = bisect_left(starts, s), bisect_right(starts, e)
+        if hi == lo and lo > 0 and speakers[lo - 1].end >= e and " and " not in speakers[lo - 1].text:
+            # the speaker's words are the end of a name that starts before them ("television"
+            # of "Syrian state television said"; not of two names run together, "Congress
+            # and President Obama")
+            return speakers[lo - 1].entity
         if hi - lo <= 1:  # the usual cases: no name in the speaker's words ("a source"), or one
             m = speakers[lo] if hi > lo else None
             return m.entity if m is not None and m.end <= e and not _possessor(m, e, text) else None

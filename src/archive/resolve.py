@@ -98,6 +98,9 @@ _IN_NAME = re.compile(r"\s+in\s+(?=[A-Z]|the\s+[A-Z])")
 _COMPASS = {"Northern": "North", "Southern": "South", "Eastern": "East", "Western": "West"}
 
 
+_STATE_TV = re.compile(r"\bstate(?:-run|-owned)? (?:TV|television)\b")
+
+
 @lru_cache(maxsize=1 << 16)  # pure, and called for every name of every build
 def name_key(text: str) -> str:
     """The grouping key of a name the registry does not know."""
@@ -108,6 +111,7 @@ def name_key(text: str) -> str:
     # "Soleimani’s killing" = "the killing of Soleimani" (events.py finds both)
     text = _POSSESSIVE_ACT.sub(lambda m: f"{m.group(2)} of {m.group(1)}", text)
     text = _place_aliases().get(text, text)  # "U.S." = "US" = "United States"
+    text = _STATE_TV.sub("state television", text)  # "Syrian state TV" = "Syrian state television"
     text = _MIDDLE_INITIAL.sub(" ", text)  # "Donald J. Trump" = "Donald Trump"
     # "Islamic State in Iraq and the Levant" = "Islamic State of Iraq and the Levant" (the names
     # with "in" of data/names_with_in.txt are spelt both ways, and ISIL stands for both)

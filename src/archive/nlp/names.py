@@ -527,12 +527,28 @@ def _fixed_names(text: str, taken: "_Taken") -> list[RawMention]:
     return out
 
 
+# A state's broadcaster or press, named by what it is: "Syrian state television said …",
+# "Iranian state media reported …" (a news agency has a name of its own: "state news agency SANA").
+_STATE_MEDIA = re.compile(r"\b([A-Z][a-z]+)\s+state(?:-run|-owned)?\s+(?:television|TV|media|broadcaster|radio)\b")
+
+
+def _state_media(text: str, taken: "_Taken") -> list[RawMention]:
+    """The state media of `text` named with their state's demonym, outside `taken`, as
+    organisations: a quote they report is theirs ("Syrian state television said …")."""
+    if " state" not in text:
+        return []
+    demonyms = _lexicon()[4]
+    return [RawMention(m.start(), m.end(), m.group(0), "ORG", "rules") for m in _STATE_MEDIA.finditer(text)
+            if m.group(1) in demonyms and m.group(1) not in DATE_WORDS and not taken.overlaps(m.start(), m.end())]
+
+
 def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]] = ()) -> list[RawMention]:
     """Rule-based names in `text`, avoiding spans in `taken` (e.g. registry matches)."""
     places, org, militia, titles, demonyms = _lexicon()
     lowered_words = set(re.findall(r"\b[a-z][\w’'-]*\b", text))
     taken_sorted = _Taken(taken)
     fixed = _fixed_names(text, taken_sorted)
+    fixed += _state_media(text, _Taken([*taken, *((m.start, m.end) for m in fixed)]))
     if fixed:  # (the runs go around them as around the registry's)
         taken_sorted = _Taken([*taken, *((m.start, m.end) for m in fixed)])
     sentence_starts = {s for s, _ in sentences}

@@ -1750,7 +1750,8 @@ def _resolve_speakers(text, found: list[_Found], sentences, subjects, paras) -> 
                 # person or group named before, on whose page the quote belongs
                 antecedent = _antecedent(text, owner, speaker.start, history, subjects, sentences)
                 via = "anaphor"
-            elif re.match(r"the\s", low) and _head(speaker) in ANAPHOR_HEADS and history:
+            elif re.match(r"the\s", low) and _head(speaker) in ANAPHOR_HEADS and history \
+                    and not _names_inside(speaker, subjects):  # ("the Observatory official": its own name)
                 antecedent = next((h for h in reversed(history) if _head(speaker).rstrip("s") in h.text.lower()), history[-1])
                 via = "anaphor"
             else:
@@ -2036,6 +2037,11 @@ def _group_antecedent(speaker: Span, history: list[Span], subjects) -> Span | No
     near = subjects[bisect.bisect_left(subjects, lo, key=lambda x: x[0].start):
                     bisect.bisect_left(subjects, speaker.start, key=lambda x: x[0].start)]
     groups = [sp for sp, kind in near if kind == "group" and _fits_head(head, sp.text)]
+    named = [w.lower() for w in speaker.text.split()[1:] if w[:1].isupper() and w.lower() in GROUP_HEADS | _WATCHER_HEADS]
+    if named:
+        # "the Observatory, a Britain-based group": a group whose name holds the capitalised
+        # kind it is called by, not the latest one ("Syrian state television" named between)
+        groups = [g for g in groups if any(w in g.text.lower() for w in named)]
     people = [sp for sp, kind in near if kind == "person"]
     for h in reversed(history):
         if h.start < lo:
@@ -2087,10 +2093,10 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
     subject of an earlier sentence ('Hamdani stressed …. He expressed his belief that …')."""
     other = {"he": "f", "she": "m"}.get(pronoun)  # the gender the pronoun cannot stand for
     want = "person" if pronoun in ("he", "she", "i") else None
-    # (a speaker that is a group's name is no "he" or "she": "Democrats")
-    groups = {(sp.start, sp.end) for sp, kind in subjects if kind == "group"} if want else set()
+    # (a speaker that names a group and no person is no "he" or "she": "Democrats", "The
+    # Syrian Observatory for Human Rights monitoring group")
     best = next((h for h in reversed(history) if (other is None or _gender(text, h) != other)
-                 and (h.start, h.end) not in groups), None)
+                 and not (want and _names_only_a_group(h, subjects))), None)
     for sp, kind in subjects:
         if sp.start >= at:
             break
@@ -2104,6 +2110,12 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
             if best is None or sp.start > best.start:
                 best = sp
     return best
+
+
+def _names_only_a_group(span: Span, subjects) -> bool:
+    """Whether the names inside `span` are groups' only (one at least)."""
+    kinds = {kind for sp, kind in subjects if span.start <= sp.start and sp.end <= span.end}
+    return kinds == {"group"}
 
 
 def _gender(text: str, span: Span) -> str | None:
