@@ -158,8 +158,12 @@ def _speaker_entity(span: Span | None, mentions: list[Mention], text: str = "") 
     if span is None:
         return None
     s, e = span.start, span.end
-    inside = [m for m in mentions if s <= m.start and m.end <= e and m.type in SPEAKER_TYPES
-              and not _possessor(m, e, text)]
+    typed = [m for m in mentions if m.type in SPEAKER_TYPES]
+    if e > s and not any(s <= m.start <= e for m in typed):
+        before = [m for m in typed if m.start < s]  # (mentions come sorted by start, longest first)
+        if before and before[-1].end >= e and " and " not in before[-1].text:
+            return before[-1].entity  # the end of a name: "television" of "Syrian state television"
+    inside = [m for m in typed if s <= m.start and m.end <= e and not _possessor(m, e, text)]
     if not inside:
         return None
     # The head of "Political analyst Ihssan Shammari" is the last name in it; prefer people.
@@ -245,7 +249,7 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
         s, e = span.start, span.end
         # the mentions starting in [s, e] (one inside the span ends by e, so starts by e)
         lo, hi = bisect_left(starts, s), bisect_right(starts, e)
-        if hi == lo and lo > 0 and speakers[lo - 1].end >= e and " and " not in speakers[lo - 1].text:
+        if hi == lo and lo > 0 and e > s and speakers[lo - 1].end >= e and " and " not in speakers[lo - 1].text:
             # the speaker's words are the end of a name that starts before them ("television"
             # of "Syrian state television said"; not of two names run together, "Congress
             # and President Obama")
