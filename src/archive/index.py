@@ -189,6 +189,7 @@ def _government_seats() -> frozenset[str]:
 
 # A state's government as a speaker: "(the) Syrian government", "the US administration",
 # "Russian authorities", "the Assad regime" is not (a person's name: names.py types it).
+_GOVERNMENT_HEADS = ("government", "regime", "authorities", "administration", "leadership")
 _GOVERNMENT = re.compile(r"(?:[Tt]he\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+"
                          r"(?:government|regime|authorities|administration|leadership)")
 
@@ -213,37 +214,39 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
     starts = [m.start for m in speakers]
     seats = _government_seats()
     state_places = [m for m in places if without_the(m.text) in seats]
-    place_at = {(m.start, m.end): m.entity for m in state_places}
-    if place_at:
-        # "Rep. Jim Jordan …. Jordan said": a state's name that is the surname of a person
-        # named in full in the article speaks as that person, not as the state
-        # (not "Abdullah of Jordan"; nor a name written as the state's before the person is
-        # named: "Russia …, YouTube Russia …, Russia said" is the state)
-        surnames: dict[str, Mention] = {}
-        for m in speakers:
-            if m.type == "actor" and " " in m.text and all(w[:1].isupper() for w in m.text.split()):
-                surnames.setdefault(m.text.split()[-1], m)
-        for m in state_places:
-            person = surnames.get(m.text)
-            if person is not None and person.start < m.start \
-                    and not any(p.text == m.text and p.start < person.start for p in state_places):
-                place_at[(m.start, m.end)] = person.entity
+    place_at = {(m.start, m.end): m for m in state_places}
+
+    def state_or_person(m: Mention) -> str:
+        """The state `m` names, or the person whose surname it is: "Rep. Jim Jordan ….
+        Jordan said" (a person named in full before it, in capitalised words only: not
+        "Abdullah of Jordan"; and not when the article wrote the state's name before the
+        person: "Russia …, YouTube Russia …, Russia said" is the state)."""
+        for p in speakers:
+            if p.start >= m.start:
+                break
+            if p.type == "actor" and p.text.endswith(" " + m.text) and all(w[:1].isupper() for w in p.text.split()) \
+                    and not any(q.text == m.text and q.start < p.start for q in state_places):
+                return p.entity
+        return m.entity
 
     def find(span: Span | None, named: bool = True) -> str | None:
         if span is None:
             return None
-        if place_at and named and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
-            # (not "the suburbs of Damascus said the Observatory": an object, misread)
+        if place_at and named:
             lead = len(span.text) - len(without_the(span.text))
-            place = place_at.get((span.start + lead, span.end))
-            if place is not None:
-                return place
-            gov = _GOVERNMENT.fullmatch(span.text)
-            if gov is not None:
-                # "the Syrian government", "the US administration", "Russian authorities": the
-                # state's, named in the article ("Syrian" → Syria, "US" → the United States)
-                place = place_at.get((span.start + gov.start(1), span.start + gov.end(1))) \
-                    or _state_of_demonym(gov.group(1), state_places)
+            m = place_at.get((span.start + lead, span.end))
+            gov = None
+            if m is None and span.text.endswith(_GOVERNMENT_HEADS):
+                gov = _GOVERNMENT.fullmatch(span.text)
+                if gov is not None:
+                    m = place_at.get((span.start + gov.start(1), span.start + gov.end(1)))
+            if (m is not None or gov is not None) and not _AFTER_PREPOSITION.search(text, max(0, span.start - 12), span.start):
+                # (not "the suburbs of Damascus said the Observatory": an object, misread)
+                if m is not None:
+                    return state_or_person(m)
+                # "the Syrian government", "Russian authorities": the state named in the
+                # article that the demonym is of ("Syrian" → Syria)
+                place = _state_of_demonym(gov.group(1), state_places)
                 if place is not None:
                     return place
         s, e = span.start, span.end
