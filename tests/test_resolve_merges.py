@@ -21,6 +21,11 @@ def _entity_of(archive, surface: str) -> set[str]:
     return {m.entity for ms in archive.mentions.values() for m in ms if m.text == surface}
 
 
+def _speaker_entities(archive) -> dict[str, str | None]:
+    """Each quote's text → its speaker's entity."""
+    return {q.text: q.speaker_entity for q in archive.quotes}
+
+
 def test_a_rare_longer_spelling_does_not_take_over_the_common_name():
     """"Defiant Bashar al Assad" (a headline, once) took "Bashar al-Assad" and its id."""
     archive = _index(*["President Bashar al-Assad said the army would win."] * 6,
@@ -213,7 +218,7 @@ def test_a_state_or_a_capital_that_speaks_is_the_speaker_entity():
                      "The United States said the strikes were necessary and lawful.",
                      "Residents fled as the bombing in the suburbs of Damascus said the Observatory went on.",
                      "Douma said the water supply had been cut for a week.")
-    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    by_text = _speaker_entities(archive)
     assert by_text["its jets had hit ten targets near Idlib"] == "moscow"
     assert by_text["the strikes were necessary and lawful"] == "united-states"
     assert "damascus" not in by_text.values() and "douma" not in by_text.values()
@@ -227,7 +232,7 @@ def test_a_state_s_name_that_is_the_surname_of_a_person_named_before_speaks_as_t
     archive = _index("Rep. Jim Jordan attacked the report. Jordan said the FBI had lied.",
                      "King Abdullah of Jordan met the envoy. Jordan said the border would reopen.",
                      "Russia sent jets. A clip on YouTube Russia spread. Russia said the jets hit militants.")
-    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    by_text = _speaker_entities(archive)
     assert by_text["the FBI had lied"] == "jim-jordan"
     assert by_text["the border would reopen"] == "jordan"
     assert by_text["the jets hit militants"] == "russia"
@@ -242,7 +247,7 @@ def test_a_state_s_government_that_speaks_is_the_state():
                      "Strikes hit Idlib. Russian authorities said the targets were militants. Russia denied it.",
                      "Austria and Australia met. Austrian authorities said the talks went well.",
                      "The Syrian government said the convoy was attacked.")
-    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    by_text = _speaker_entities(archive)
     assert by_text["the rebels had fled"] == "syria"
     assert by_text["it was watching"] == "united-states"
     assert by_text["the targets were militants"] == "russia"

@@ -3,7 +3,7 @@ title before (nlp/role_reference.py); a lone surname before the article's full n
 archive's person when the archive can tell (resolve.Resolver._full_name_key)."""
 from __future__ import annotations
 
-from test_resolve_merges import _index  # an archive of these texts, without a registry
+from test_resolve_merges import _index, _speaker_entities  # an archive of these texts, without a registry
 
 from archive.annotate import Annotator
 from archive.models import Article, Span
@@ -165,7 +165,7 @@ def test_the_words_that_end_a_name_speak_for_it_and_a_group_is_no_he():
     archive = _index("Syrian state television said the army advanced. Later, Syrian state TV said the town fell.",
                      "Activist Fadl Abdel Ghani spoke in Geneva. The Syrian Observatory for Human Rights monitoring "
                      "group said that 60,000 people have died. He said more than 20,000 of them died at Sednaya prison.")
-    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    by_text = _speaker_entities(archive)
     assert by_text["the army advanced"] == by_text["the town fell"] is not None  # one entity, "TV" or "television"
     assert by_text["more than 20,000 of them died at Sednaya prison"] == "fadl-abdel-ghani"
 
@@ -175,5 +175,5 @@ def test_a_description_that_holds_a_name_is_that_name_s():
     although the description names the Observatory itself."""
     archive = _index("Syrian state television said the army advanced. "
                      "The Observatory official said two bombers struck the base.")
-    by_text = {q.text: q.speaker_entity for q in archive.quotes}
+    by_text = _speaker_entities(archive)
     assert by_text["two bombers struck the base"] == "observatory"

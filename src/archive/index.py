@@ -190,8 +190,7 @@ def _government_seats() -> frozenset[str]:
 # A state's government as a speaker: "(the) Syrian government", "the US administration",
 # "Russian authorities", "the Assad regime" is not (a person's name: names.py types it).
 _GOVERNMENT_HEADS = ("government", "regime", "authorities", "administration", "leadership")
-_GOVERNMENT = re.compile(r"(?:[Tt]he\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+"
-                         r"(?:government|regime|authorities|administration|leadership)")
+_GOVERNMENT = re.compile(r"(?:[Tt]he\s+)?([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?)\s+(?:" + "|".join(_GOVERNMENT_HEADS) + ")")
 
 
 def _state_of_demonym(word: str, state_places: list[Mention]) -> str | None:

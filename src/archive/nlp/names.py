@@ -806,10 +806,11 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:of|in|at|near|from|to|over|between|acros
                                  r"inside)\s+\Z")
 
 
-# Words of letters, abbreviations in companies' names and titles ("Hi.", "Regards, Kevin",
-# "CCNG, Inc.", "St. George's", "Lt. Gov. Ralph Northam")
+# Words of letters, abbreviations in companies' names and titles that data/titles.txt lacks
+# ("Hi.", "Regards, Kevin", "CCNG, Inc.", "St. George's", "Gov. Terry McAuliffe"; the others,
+# "Lt.", "Sen.", are titles, which `_is_title` finds)
 _LETTER_WORDS = frozenset({"Hi", "Hello", "Dear", "Regards", "Thanks", "Cheers", "Inc", "Ltd", "Co", "Corp", "Jr",
-                           "Sr", "St", "Gov", "Lt", "Gen", "Col", "Sgt", "Capt", "Sen", "Rep", "Rev"})
+                           "Sr", "St", "Gov", "Rev"})
 _DETERMINER_BEFORE = re.compile(r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our|[Aa]n?|[Tt]he|[Tt]his|[Tt]hat|"
                                 r"[Tt]hese|[Tt]hose)\s+\Z")  # "his Cabinet, William H. Seward"
 _AFTER_TOWN = re.compile(r"\b[A-Z][\w’'.-]*,\s+\Z")
