@@ -38,6 +38,18 @@ def events(text: str) -> list[str]:
     ("They have traded fire since the Hamas attack of October 7.", ["Hamas attack of October 7"]),
     ("Lebanon has not recovered from the Beirut port explosion.", ["Beirut port explosion"]),
     ("the 2013 Ghouta chemical attack", ["2013 Ghouta chemical attack"]),
+    # a strike told as a clause: what struck, the verb, what it struck, up to its place
+    ("In January, bomb-laden drones struck the main royal palace in Riyadh.",
+     ["bomb-laden drones struck the main royal palace in Riyadh"]),
+    ("A car bomb hit a checkpoint near Kirkuk, police said.", ["car bomb hit a checkpoint near Kirkuk"]),
+    ("Russian warplanes reportedly targeted the town of Saraqib on Monday.",
+     ["Russian warplanes reportedly targeted the town of Saraqib"]),
+    ("Rockets hit Baghdad airport overnight.", ["Rockets hit Baghdad"]),
+    # datelines and headlines glued to the clause in text without commas stay out of it
+    ("Aleppo A bomb blast hit a bus convoy near Aleppo", ["bomb blast hit a bus convoy near Aleppo"]),
+    ("On Friday airstrikes hit a market in the town of Atareb", ["airstrikes hit a market in the town of Atareb"]),
+    ("Related News Turkish jets raided villages in northern Syria", ["Turkish jets raided villages in northern Syria"]),
+    ("its jets have hit Aleppo", ["jets have hit Aleppo"]),
 ])
 def test_event_phrases(text, found):
     assert events(text) == found
@@ -55,6 +67,11 @@ def test_event_phrases(text, found):
     "Hamas attack helicopters were seen",           # the act noun is a modifier
     "the NATO bombing campaign",                    # the act noun is a modifier (CrossNER dev)
     "the US withdrawal from the agreement",         # not from a place
+    "The economy hit a wall in Ohio last year.",    # what struck is no weapon or force
+    "The blast which hit buses in Aleppo killed 20.",  # the clause is about something else
+    "the first explosion to hit the heart of Homs",    # no verb right after what struck
+    "warplanes struck again, killing five people in Idlib",  # the place is in another clause
+    "Syria would be targeted by rebels",            # passive: what struck comes after
 ])
 def test_no_event(text):
     assert events(text) == []
@@ -89,8 +106,11 @@ def test_seed_events_without_registry(seed_without_registry):
     assert _entities(a, "the killing of Soleimani") == {("killing-of-soleimani", "event")}
     assert _entities(a, "Vienna negotiations") == {("vienna-negotiations", "event")}
     assert _entities(a, "unannounced visit to Baghdad") == {("unannounced-visit-to-baghdad", "event")}
+    assert _entities(a, "bomb-laden drones struck the main royal palace in Riyadh") \
+        == {("bomb-laden-drones-struck-the-main-royal-palace-in-riyadh", "event")}
     # the names inside an event are mentions of their own
     assert {m["entity"] for m in a["mentions"] if m["text"] == "Soleimani"} == {"qassem-soleimani"}
+    assert _entities(a, "Riyadh") == {("riyadh", "place")}
 
 
 def test_seed_names_without_registry(seed_without_registry):

@@ -94,7 +94,7 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     contain those names; they never overlap each other or an event the registry found."""
     names = _Names(mentions, type_of)
     found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names),
-             *_situations(text, names), *_named_acts(text, names)}
+             *_situations(text, names), *_named_acts(text, names), *_strikes(text, names)}
     registry = sorted((m.start, m.end) for m in mentions if type_of(m) == "event")
     starts = [a for a, _ in registry]
     out: list[RawMention] = []
@@ -232,3 +232,67 @@ def _named_acts(text: str, names: _Names):
             end = day.end()
         year = _year_before(text, x.start)
         yield (year if year is not None else x.start), end
+
+
+# A strike told as a clause: what struck, the verb, and what it struck in a place found
+# already: "bomb-laden drones struck the main royal palace in Riyadh", "Russian warplanes
+# targeted the neighbourhood of Al-Rashideen", "a car bomb hit a checkpoint near Kirkuk".
+# News names most attacks this way, not with a noun ("the drone attack on …"); the clause is
+# the event's name. What struck must be a weapon or an armed force ("the economy hit a wall in
+# Ohio" is no attack), and the verb must follow it at once, perhaps after an adverb ("the
+# explosion to hit the town", "a blast which hit buses": the clause is about something else).
+_STRIKERS = (r"(?:(?:air|drone|missile|rocket|artillery|mortar)\s+)?(?:strikes?|raids?)|airstrikes?|"
+             r"drones?|rockets?|missiles?|mortars?|shells?|(?:barrel\s+|car\s+|truck\s+|suicide\s+)?bombs?|"
+             r"warplanes?|(?:war\s+)?planes?|(?:fighter\s+)?jets?|aircraft|helicopters?|gunships?|explosions?|"
+             r"blasts?|(?:suicide\s+|car\s+)?bombers?|gunmen|militants|insurgents|jihadists|attackers|snipers?|"
+             r"artillery|forces|troops|army|coalition|militias?")
+_STRIKE_VERBS = r"struck|hit|targeted|attacked|bombed|shelled|pounded|rocked|raided|stormed|ambushed"
+_NUMBERS = r"[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Tt]en|[Ss]everal|[Mm]ultiple|[Mm]ore|[Oo]ther|\d+"
+# Up to three words before the striker's head: "bomb-laden", "Israeli", "ground-to-ground",
+# "Syrian regime" (`_striker_words` keeps those that describe it).
+_STRIKER_WORD = (rf"(?!(?:{_NUMBERS}|and|or|but|that|which|who|when|as|after|before|while|if|of|to|by|for|with|from|"
+                 r"in|on|at|was|were|is|are|had|has|have|said|says)\b)[\w’'-]+")
+_STRIKE = re.compile(rf"\b(?:(?:{_NUMBERS})\s+)?((?:{_STRIKER_WORD}\s+){{0,3}}?(?:{_STRIKERS}))"
+                     rf"\s+(?:(?:also|reportedly|allegedly|apparently|then|later|again|had|have|has)\s+)?"
+                     rf"(?:{_STRIKE_VERBS})\b", re.IGNORECASE)  # "Rockets hit …" opens a sentence
+# Time words glued to the striker in text without commas ("Saturday evening rocket struck").
+# (demonyms.txt lists the days, which also open names: "Friday airstrikes" is a time.)
+_NOT_STRIKER_WORDS = frozenset("morning evening night afternoon dawn weekend week day month year yesterday today "
+                               "tonight later earlier meanwhile also hours days weeks months years monday tuesday wednesday thursday friday "
+                               "saturday sunday".split() + _MONTHS.lower().split("|"))
+# Between the verb and the place: what was struck, perhaps "in", "near", "of" …; at most eight
+# words, none that ends the clause or starts another ("…, killing", "which", "and said").
+_STRUCK = re.compile(r"(?:\s+(?!(?:killing|wounding|injuring|which|who|that|when|after|before|as|while|but|"
+                     r"said|says|and\s+(?:killed|wounded|said)|leaving|causing)\b)[\w’'-]+){0,8}?\s+\Z")
+
+
+def _strikes(text: str, names: _Names):
+    """"bomb-laden drones struck the main royal palace in Riyadh": from what struck to the
+    first place named after the verb, within the clause."""
+    for m in _STRIKE.finditer(text):
+        start = _striker_start(text, m.start(1), m.end(1))
+        verb_end = m.end()
+        for x in names.within(verb_end, verb_end + 90):
+            if names.type_of(x) != _PLACE:
+                continue
+            if _STRUCK.match(text, verb_end, x.start) is not None:
+                yield start, x.end
+            break
+
+
+def _striker_start(text: str, start: int, end: int) -> int:
+    """Where the words describing what struck begin: after the last word before its head that
+    is a capitalised word other than a demonym or an acronym ("Aleppo A bomb blast", "Mondays
+    airstrikes", "Related News Turkish warplanes": headlines and datelines run together in text
+    without punctuation), or a time word ("Saturday evening rocket")."""
+    words = list(re.finditer(r"[\w’'-]+", text[start:end]))
+    keep = start
+    for w in words[:-1]:
+        word = w.group(0)
+        first = word.split("-")[0]
+        if word.lower() in _NOT_STRIKER_WORDS or (
+                word[0].isupper() and not first.isupper() and first not in word_set("demonyms.txt")):
+            keep = start + w.end()
+    while keep < end and text[keep].isspace():
+        keep += 1
+    return keep
