@@ -44,12 +44,18 @@ def events(text: str) -> list[str]:
     ("A car bomb hit a checkpoint near Kirkuk, police said.", ["car bomb hit a checkpoint near Kirkuk"]),
     ("Russian warplanes reportedly targeted the town of Saraqib on Monday.",
      ["Russian warplanes reportedly targeted the town of Saraqib"]),
-    ("Rockets hit Baghdad airport overnight.", ["Rockets hit Baghdad"]),
     # datelines and headlines glued to the clause in text without commas stay out of it
     ("Aleppo A bomb blast hit a bus convoy near Aleppo", ["bomb blast hit a bus convoy near Aleppo"]),
     ("On Friday airstrikes hit a market in the town of Atareb", ["airstrikes hit a market in the town of Atareb"]),
     ("Related News Turkish jets raided villages in northern Syria", ["Turkish jets raided villages in northern Syria"]),
     ("its jets have hit Aleppo", ["jets have hit Aleppo"]),
+    ("Rockets hit Baghdad airport overnight.", ["Rockets hit Baghdad airport"]),  # the place's building
+    # an attack named by a noun, with what it struck
+    ("He denied any role in a rocket attack on the US embassy in Baghdad.",
+     ["rocket attack on the US embassy in Baghdad"]),
+    ("The attack on Erbil airport was condemned.", ["The attack on Erbil airport"]),
+    ("Two air strikes on a school in Idlib killed five.", ["air strikes on a school in Idlib"]),
+    ("a mortar attack on the Damascus countryside", ["mortar attack on the Damascus countryside"]),
 ])
 def test_event_phrases(text, found):
     assert events(text) == found
@@ -72,6 +78,11 @@ def test_event_phrases(text, found):
     "the first explosion to hit the heart of Homs",    # no verb right after what struck
     "warplanes struck again, killing five people in Idlib",  # the place is in another clause
     "Syria would be targeted by rebels",            # passive: what struck comes after
+    "Trump threatened an attack on Iran.",          # an attack, unsaid how: as often a threat
+    "Russia denied air strikes on Idlib.",          # a plural alone: a kind of deed, not one
+    "his attacks on Clinton in Ohio",               # words, not arms
+    "a suicide attack on an Idlib village",         # "an Idlib": the place only describes
+    "the airstrikes on rebel positions have increased in Idlib",  # the target's words end at a verb
 ])
 def test_no_event(text):
     assert events(text) == []

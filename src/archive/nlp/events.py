@@ -94,7 +94,7 @@ def find_events(text: str, mentions: list[RawMention], type_of) -> list[RawMenti
     contain those names; they never overlap each other or an event the registry found."""
     names = _Names(mentions, type_of)
     found = {*_acts(text, names), *_meetings(text, names), *_elections(text, names), *_visits(text, names),
-             *_situations(text, names), *_named_acts(text, names), *_strikes(text, names)}
+             *_situations(text, names), *_named_acts(text, names), *_strikes(text, names), *_attacks_on(text, names)}
     registry = sorted((m.start, m.end) for m in mentions if type_of(m) == "event")
     starts = [a for a, _ in registry]
     out: list[RawMention] = []
@@ -276,7 +276,7 @@ def _strikes(text: str, names: _Names):
             if names.type_of(x) != _PLACE:
                 continue
             if _STRUCK.match(text, verb_end, x.start) is not None:
-                yield start, x.end
+                yield start, _target_end(text, names, x)
             break
 
 
@@ -296,3 +296,54 @@ def _striker_start(text: str, start: int, end: int) -> int:
     while keep < end and text[keep].isspace():
         keep += 1
     return keep
+
+
+# An attack named by a noun with its target: "a rocket attack on the US embassy in Baghdad",
+# "an airstrike on a hospital in Idlib", "the attack on Erbil airport". Without "the", the
+# noun must say how it struck ("a rocket attack", "an airstrike"): "an attack on Iran" is as
+# often a threat as a deed.
+_ATTACK_NOUNS = r"attacks?|strikes?|assaults?|raids?|bombings?|shelling|ambush|offensive"
+_HOW = (r"(?:(?:drone|rocket|missile|mortar|suicide|chemical|car[- ]bomb|artillery|air|terrorist|deadly|"
+        r"coordinated|twin|double|cross-border|[a-z]+-led)\s+)")
+_ATTACK_ON = re.compile(rf"\b(?:([Tt]he)\s+|([Aa]n?|[Tt]wo|[Ss]everal)\s+(?=(?:{_HOW})|airstrikes?|air\s+raids?))?"
+                        rf"((?:{_HOW}){{0,2}}(?:airstrikes?|air\s+raids?|{_ATTACK_NOUNS}))\s+(?:on|against)\s+")
+# What was attacked, before its place: "the US embassy in", "a hospital in", "a convoy near".
+_TARGET = re.compile(r"(?:the\s+)?\Z|(?:(?:the|a|an|its|their)\s+)?(?:(?!(?:have|has|had|was|were|is|are|will|would|"
+                     r"and|which|that|who|killed|killing|after|before)\b)[\w’'-]+\s+){0,4}?"
+                     r"(?:in|near|outside|at|on|of)\s+(?:the\s+)?\Z")
+# A place's part or building named after it: "Erbil airport", "Baghdad's Green Zone" is not one.
+_FACILITY = re.compile(r"\s+(?:international\s+)?(?:airport|embassy|consulate|air\s+base|base|military\s+base|"
+                       r"compound|headquarters|palace|port|prison|camp|refinery|oil\s+field|gas\s+field)\b")
+_IN_PLACE_AFTER = re.compile(r"\s+(?:in|near|outside)\s+(?:the\s+)?")
+
+
+def _attacks_on(text: str, names: _Names):
+    """"a rocket attack on the US embassy in Baghdad": from the attack to where it struck."""
+    for m in _ATTACK_ON.finditer(text):
+        the, article, attack = m.group(1, 2, 3)
+        if not the and (not re.match(rf"{_HOW}|air", attack) or (not article and attack.endswith("s"))):
+            # "an attack on Iran" may be a threat; a plural alone is a kind of deed, not one
+            # ("Russia denies air strikes on Idlib")
+            continue
+        target = m.end()
+        for x in names.within(target, target + 60):
+            if names.type_of(x) != _PLACE:
+                continue
+            if x.start == target or _TARGET.match(text, target, x.start) is not None:
+                yield (m.start(1) if the else m.start(3)), _target_end(text, names, x)
+            break
+
+
+def _target_end(text: str, names: _Names, place: RawMention) -> int:
+    """Where a struck target named by `place` ends: with a building or part named after the
+    place ("Erbil airport", "the US embassy"), and the place that holds it ("… in Baghdad")."""
+    end = place.end
+    facility = _FACILITY.match(text, end) or _NOUN_AFTER.match(text, end)  # "the Damascus countryside"
+    if facility is not None:
+        end = facility.end()
+    holder = _IN_PLACE_AFTER.match(text, end)
+    if holder is not None:
+        kind, holder_end = names.starting(holder.end())
+        if kind == _PLACE:
+            end = holder_end
+    return end
