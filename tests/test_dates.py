@@ -55,3 +55,12 @@ def test_no_anchor_no_guess():
 
 def test_a_bare_capitalised_weekday_in_a_name_is_not_a_date():
     assert find_dates("Black Friday Sales were reported.", P(2021, 4, 8)) == []
+
+
+def test_a_date_opening_a_sentence_is_a_date():
+    pub = P(2021, 4, 10)
+    found = {d.text: d.date.iso() for t in ("In January, drones struck.", "On Tuesday, rockets hit.", "Since Monday, talks stalled.",
+                                             "Last Tuesday, they met.", "Early March saw talks.")
+             for d in find_dates(t, pub)}
+    assert found == {"In January": "2021-01", "On Tuesday": "2021-04-06", "Monday": "2021-04-05",
+                     "Last Tuesday": "2021-04-06", "Early March": "2021-03"}

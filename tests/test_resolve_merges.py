@@ -274,3 +274,38 @@ def test_a_country_s_page_takes_its_first_name_even_when_only_an_abbreviation_is
     assert only_short.entities["united-states"].name == "United States"
     both = _index("The US said the talks would resume.", "The United States sent an envoy.")
     assert _entity_of(both, "US") == _entity_of(both, "United States") == {"united-states"}
+
+
+def _dated_index(*texts_and_dates):
+    from archive.models import PartialDate
+
+    registry = Registry(entities=[])
+    articles = [Article(id=f"a{k}", slug=f"a{k}", path=f"a{k}.md", title=f"t{k}", text=t, body=(),
+                        date=PartialDate(*d)) for k, (t, d) in enumerate(texts_and_dates)]
+    annotator = Annotator(registry, "rules")
+    return build_index(annotator.annotate_all(articles), registry, annotator.info.name)
+
+
+def test_a_found_event_takes_the_date_and_place_its_sentence_gives():
+    archive = _dated_index(
+        ("Kadhimi visited Riyadh. In January, bomb-laden drones struck the main royal palace in Riyadh.", (2021, 4)),
+        ("He denied any role in a rocket attack on the US embassy in Baghdad on Tuesday.", (2021, 4, 10)),
+        ("The US-Iraq strategic dialogue began on Wednesday.", (2021, 4, 10)))
+    [strike] = _entity_of(archive, "bomb-laden drones struck the main royal palace in Riyadh")
+    assert archive.entities[strike].date.iso() == "2021-01"   # "In January", in the article's year
+    assert archive.entities[strike].place == "riyadh"
+    [attack] = _entity_of(archive, "rocket attack on the US embassy in Baghdad")
+    assert archive.entities[attack].date.iso() == "2021-04-06"  # the Tuesday before the article
+    assert archive.entities[attack].place == "baghdad"        # where the embassy is, not "US"
+    [dialogue] = _entity_of(archive, "US-Iraq strategic dialogue")
+    assert archive.entities[dialogue].date.iso() == "2021-04-07"
+    assert archive.entities[dialogue].place is None           # its parties are no place
+
+
+def test_a_found_event_named_in_many_articles_takes_the_date_most_give():
+    text = "{} the attack on Erbil airport killed two."
+    archive = _dated_index((text.format("On Monday"), (2021, 2, 17)), (text.format("Since Monday"), (2021, 2, 17)),
+                           (text.format("On February 1"), (2021, 3, 2)))
+    [attack] = _entity_of(archive, "the attack on Erbil airport")
+    assert archive.entities[attack].date.iso() == "2021-02-15"
+    assert archive.entities[attack].place == "erbil"

@@ -25,14 +25,16 @@ _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# Words before a bare weekday that make it a date, also opening a sentence ("Since Monday, …").
+_DATE_FRAME = re.compile(r"\b(?:on|by|since|until|from|last|this|late|early|the)\s*\Z", re.IGNORECASE)
 _PATTERNS = [
     ("dmy", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s+(?P<year>(?:19|20)\d\d)\b")),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+(?P<year>(?:19|20)\d\d)\b")),
     ("my", re.compile(rf"\b(?:in\s+|since\s+|of\s+)?(?:early\s+|mid-?\s*|late\s+)?{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b")),
     ("dm", re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\b")),
     ("md", re.compile(rf"\b(?:on\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)")),
-    ("weekday", re.compile(rf"\b(?:(?P<rel>last|this|next|on|late|early)\s+)?{_WEEKDAY}(?:s\b|’s\b|'s\b|\b)(?:\s+(?P<part>morning|afternoon|evening|night))?")),
-    ("month", re.compile(rf"\b(?P<rel>in|last|since|early|late|mid-?|this|next)\s+{_MONTH}\b(?!\s+\d)")),
+    ("weekday", re.compile(rf"\b(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Oo]n|[Ll]ate|[Ee]arly)\s+)?{_WEEKDAY}(?:s\b|’s\b|'s\b|\b)(?:\s+(?P<part>morning|afternoon|evening|night))?")),
+    ("month", re.compile(rf"\b(?P<rel>[Ii]n|[Ll]ast|[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-?|[Tt]his|[Nn]ext)\s+{_MONTH}\b(?!\s+\d)")),
     ("word", re.compile(r"\b(?P<word>yesterday|today|tomorrow|last night|last week|this week|next week|last month|this month|next month|earlier this month|earlier this week|last year|this year|next year|earlier this year)\b", re.I)),
 ]
 
@@ -154,7 +156,7 @@ def find_dates(text: str, published: PartialDate | None) -> list[DateMention]:
             s, e = m.span()
             if any(a < e and s < b for a, b in taken):
                 continue
-            if kind == "weekday" and not m.group("rel") and not re.search(r"\b(?:on|by|since|until|from|last|this|late|early|the|The)\s*$", text[max(0, s - 12):s]) \
+            if kind == "weekday" and not m.group("rel") and not _DATE_FRAME.search(text, max(0, s - 12), s) \
                     and not (m.group(0).endswith(("s", "’s", "'s")) or m.group("part")):
                 # A bare capitalised weekday is a date only in a date-like frame ("on Tuesday",
                 # "Tuesday's debate", "Tuesday night") or as the subject of "said Tuesday".

@@ -329,6 +329,9 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     counts: Counter = Counter()
     event_quotes: dict[str, list[Quote]] = defaultdict(list)
     event_participants: dict[str, Counter] = defaultdict(Counter)
+    event_dates: dict[str, Counter] = defaultdict(Counter)
+    event_places: dict[str, Counter] = defaultdict(Counter)
+    dates: dict[str, list[DateMention]] = {}  # an article's, when its events needed them first
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
     resolve_article = resolver.resolve_article
     seen_lists: list[list[str]] = []  # each article's distinct entities, in `ordered`
@@ -363,13 +366,18 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
                     entity_quotes[speaker_entity].append(q)
         if "event" in map(_TYPE, ms):  # 300 event mentions in 230,000: most articles have none
             _link_events(a, ms, art_quotes, event_quotes, event_participants)
+            dates[aid] = list(a.dates) if a.dates is not None else find_dates(art.text, art.date)
+            _event_setting(a, ms, dates[aid], resolver.entities, event_dates, event_places)
+    _date_found_events(resolver.entities, event_dates, event_places)
     archive = Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
         entities=resolver.entities, entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), mention_counts=counts,
         event_quotes=dict(event_quotes), event_participants=dict(event_participants),
         # usually found already at annotation time and kept in its cache record
-        dates={a.article.id: list(a.dates) if a.dates is not None else find_dates(a.article.text, a.article.date) for a in ordered},
+        dates={a.article.id: dates.get(a.article.id) or (list(a.dates) if a.dates is not None
+                                                          else find_dates(a.article.text, a.article.date))
+               for a in ordered},
         sentences={a.article.id: a.sentences for a in ordered},
     )
     # Counted on first use, like the contexts: pages, pictures and exports show them, and a
@@ -435,6 +443,39 @@ def _comentions(ids: list[str], seen_lists: list[list[str]], together: list[str]
 def _bare_rank(title: str) -> bool:
     """"Gen.", "Lt. Col.": a rank abbreviation says too little to list as a role."""
     return all(w.endswith(".") and len(w) <= 6 for w in title.split())
+
+
+def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMention], entities: dict,
+                   event_dates: dict, event_places: dict) -> None:
+    """When and where a found event happened, as the sentence that names it says: the date
+    written nearest to it in that sentence ("In January, bomb-laden drones struck the main
+    royal palace in Riyadh": January of the article's year), and the last place inside its
+    name ("a rocket attack on the US embassy in Baghdad": Baghdad). One vote per mention: an
+    event named in many articles takes the date and place most of them give
+    (`_date_found_events`). The registry's events keep what the editor wrote."""
+    for ev in ms:
+        if ev.type != "event" or entities[ev.entity].in_registry:
+            continue
+        s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
+        near = [(max(d.start - ev.end, ev.start - d.end, 0), d.start, d.date) for d in dates
+                if d.date is not None and s <= d.start and d.end <= e]
+        if near:
+            event_dates[ev.entity][min(near, key=lambda t: t[:2])[2]] += 1
+        # (not the parties of "the US-Iraq strategic dialogue")
+        inside = [m.entity for m in ms if m.type == "place" and ev.start <= m.start and m.end <= ev.end
+                  and "-" not in a.article.text[m.start - 1:m.start] + a.article.text[m.end:m.end + 1]]
+        if inside:
+            event_places[ev.entity][inside[-1]] += 1
+
+
+def _date_found_events(entities: dict, event_dates: dict, event_places: dict) -> None:
+    """Give each found event the date and place its mentions give most often (a tie: the more
+    precise date, then the earlier; the place named first in the archive's order)."""
+    for eid, votes in event_dates.items():
+        entities[eid].date = max(votes, key=lambda d: (votes[d], d.precision == "day", d.precision != "year",
+                                                       tuple(-x for x in d.sort_key())))
+    for eid, votes in event_places.items():
+        entities[eid].place = votes.most_common(1)[0][0]
 
 
 def _link_events(a: AnnotatedArticle, ms: list[Mention], quotes: list[Quote],

@@ -312,8 +312,10 @@ _TARGET = re.compile(r"(?:the\s+)?\Z|(?:(?:the|a|an|its|their)\s+)?(?:(?!(?:have
                      r"and|which|that|who|killed|killing|after|before)\b)[\w’'-]+\s+){0,4}?"
                      r"(?:in|near|outside|at|on|of)\s+(?:the\s+)?\Z")
 # A place's part or building named after it: "Erbil airport", "Baghdad's Green Zone" is not one.
-_FACILITY = re.compile(r"\s+(?:international\s+)?(?:airport|embassy|consulate|air\s+base|base|military\s+base|"
-                       r"compound|headquarters|palace|port|prison|camp|refinery|oil\s+field|gas\s+field)\b")
+_FACILITY = re.compile(r"\s+(?:international\s+)?(?:airport|embass(?:y|ies)|consulates?|air\s+bases?|bases?|"
+                       r"military\s+bases?|compounds?|headquarters|palace|port|prisons?|camps?|refinery|oil\s+fields?|"
+                       r"gas\s+fields?|facilities|installations|interests|positions|targets|troops|forces|soldiers|"
+                       r"diplomats|personnel|convoys?|patrols?|checkpoints?|mission|ships?|vessels?)\b")
 _IN_PLACE_AFTER = re.compile(r"\s+(?:in|near|outside)\s+(?:the\s+)?")
 
 
