@@ -50,6 +50,8 @@ def events(text: str) -> list[str]:
     ("Related News Turkish jets raided villages in northern Syria", ["Turkish jets raided villages in northern Syria"]),
     ("its jets have hit Aleppo", ["jets have hit Aleppo"]),
     ("Rockets hit Baghdad airport overnight.", ["Rockets hit Baghdad airport"]),  # the place's building
+    ("Syrian regime airstrikes killed at least 58 civilians in eastern Syria on Sunday.",
+     ["Syrian regime airstrikes killed at least 58 civilians in eastern Syria"]),
     # an attack named by a noun, with what it struck
     ("He denied any role in a rocket attack on the US embassy in Baghdad.",
      ["rocket attack on the US embassy in Baghdad"]),
@@ -78,6 +80,8 @@ def test_event_phrases(text, found):
     "the first explosion to hit the heart of Homs",    # no verb right after what struck
     "warplanes struck again, killing five people in Idlib",  # the place is in another clause
     "Syria would be targeted by rebels",            # passive: what struck comes after
+    "Two militants killed in Aleppo, the army said.",  # passive: killed, not killing
+    "Russian airstrikes have killed thousands since Moscow intervened in Syria",  # another clause
     "Trump threatened an attack on Iran.",          # an attack, unsaid how: as often a threat
     "Russia denied air strikes on Idlib.",          # a plural alone: a kind of deed, not one
     "his attacks on Clinton in Ohio",               # words, not arms

@@ -246,7 +246,7 @@ _STRIKERS = (r"(?:(?:air|drone|missile|rocket|artillery|mortar)\s+)?(?:strikes?|
              r"warplanes?|(?:war\s+)?planes?|(?:fighter\s+)?jets?|aircraft|helicopters?|gunships?|explosions?|"
              r"blasts?|(?:suicide\s+|car\s+)?bombers?|gunmen|militants|insurgents|jihadists|attackers|snipers?|"
              r"artillery|forces|troops|army|coalition|militias?")
-_STRIKE_VERBS = r"struck|hit|targeted|attacked|bombed|shelled|pounded|rocked|raided|stormed|ambushed"
+_STRIKE_VERBS = r"struck|hit|targeted|attacked|bombed|shelled|pounded|rocked|raided|stormed|ambushed|killed|wounded|injured"
 _NUMBERS = r"[Aa]n?|[Tt]he|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Tt]en|[Ss]everal|[Mm]ultiple|[Mm]ore|[Oo]ther|\d+"
 # Up to three words before the striker's head: "bomb-laden", "Israeli", "ground-to-ground",
 # "Syrian regime" (`_striker_words` keeps those that describe it).
@@ -254,7 +254,10 @@ _STRIKER_WORD = (rf"(?!(?:{_NUMBERS}|and|or|but|that|which|who|when|as|after|bef
                  r"in|on|at|was|were|is|are|had|has|have|said|says)\b)[\w’'-]+")
 _STRIKE = re.compile(rf"\b(?:(?:{_NUMBERS})\s+)?((?:{_STRIKER_WORD}\s+){{0,3}}?(?:{_STRIKERS}))"
                      rf"\s+(?:(?:also|reportedly|allegedly|apparently|then|later|again|had|have|has)\s+)?"
-                     rf"(?:{_STRIKE_VERBS})\b", re.IGNORECASE)  # "Rockets hit …" opens a sentence
+                     rf"(?:{_STRIKE_VERBS})\b"
+                     # "killed" must have an object: "militants killed in Aleppo" is passive
+                     r"(?:(?<!killed)(?<!wounded)(?<!injured)|(?!\s+(?:in|on|at(?!\s+least)|near|as|by|while|during|since|fighting|after)\b))",
+                     re.IGNORECASE)  # "Rockets hit …" opens a sentence
 # Time words glued to the striker in text without commas ("Saturday evening rocket struck").
 # (demonyms.txt lists the days, which also open names: "Friday airstrikes" is a time.)
 _NOT_STRIKER_WORDS = frozenset("morning evening night afternoon dawn weekend week day month year yesterday today "
@@ -262,7 +265,7 @@ _NOT_STRIKER_WORDS = frozenset("morning evening night afternoon dawn weekend wee
                                "saturday sunday".split() + _MONTHS.lower().split("|"))
 # Between the verb and the place: what was struck, perhaps "in", "near", "of" …; at most eight
 # words, none that ends the clause or starts another ("…, killing", "which", "and said").
-_STRUCK = re.compile(r"(?:\s+(?!(?:killing|wounding|injuring|which|who|that|when|after|before|as|while|but|"
+_STRUCK = re.compile(r"(?:\s+(?!(?:killing|wounding|injuring|which|who|that|when|after|before|as|while|but|since|"
                      r"said|says|and\s+(?:killed|wounded|said)|leaving|causing)\b)[\w’'-]+){0,8}?\s+\Z")
 
 
