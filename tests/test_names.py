@@ -632,3 +632,17 @@ def test_a_state_s_broadcaster_named_by_what_it_is_is_an_organisation():
                    "On Monday state media said the talks failed.")
     assert {("Syrian state television", "ORG"), ("Iranian state media", "ORG")} <= found
     assert not any(t.startswith("Monday") for t, _ in found)
+
+
+def test_a_bare_the_between_names_parts_them():
+    """Text without commas glues a dateline or a speaker to the next name with "the" alone
+    ("Damascus the Syrian Observatory …": 50 such mentions in FA-KES); a name's own "the"
+    follows "of", "for" or "and", or joins two words of a title or an epithet."""
+    found = _texts("Damascus the Syrian Observatory for Human Rights said 20 were killed.")
+    assert {"Damascus", "Syrian Observatory for Human Rights"} <= found
+    found = _texts("It was reported by leader Abu Bakr al-Baghdadi the Observatory said.")
+    assert {"Abu Bakr al-Baghdadi", "Observatory"} <= found
+    assert {"Washington", "Pentagon"} <= _texts("In Washington the Pentagon said the strikes were carried out.")
+    found = _texts("He joined the Islamic State of Iraq and the Levant. The Organisation for the Prohibition of Chemical Weapons said so.")
+    assert {"Islamic State of Iraq and the Levant", "Organisation for the Prohibition of Chemical Weapons"} <= found
+    assert "Meet the Press" in _texts("He told NBC's Meet the Press on Sunday that he would run.")

@@ -873,6 +873,7 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         blob = len(m.group(0).split()) >= 6
         pieces: list[tuple[int, int]] = []
         cur: list[tuple[int, int]] = []  # word spans of the current piece
+        cuts: list[int] = []  # where a bare "the" parted the run (`_bare_the_cuts`)
         for w in re.finditer(r"\S+", m.group(0)):
             ws, we = s0 + w.start(), s0 + w.end()
             word = w.group(0)
@@ -899,6 +900,11 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
             if word == "The" and cur:
                 pieces.append((cur[0][0], cur[-1][1]))
                 cur = []
+            if word == "the" and cur and _bare_the_cuts(text, cur, text[we:m.end()], places, demonyms):
+                pieces.append((cur[0][0], cur[-1][1]))
+                cur = []
+                cuts.append(we)  # two runs: each is a blob (a headline's, a credit line's) only by itself
+                continue
             if cur and len(cur) <= 4 and text[cur[0][0]:cur[-1][1]] in places and word[:1].isupper() \
                     and word not in _PLACE_LAST and f"{text[cur[0][0]:cur[-1][1]]} {word}" not in places \
                     and not _place_in_org_name(word, m.group(0).split()[-1]) and re.sub(r"(?:’s|'s)$", "", word) not in org \
@@ -937,12 +943,34 @@ def _split_runs(text: str, places: set[str], text_words: set[str], taken=()):
         if cur:
             pieces.append((cur[0][0], cur[-1][1]))
         for a, b in pieces:
+            if cuts:
+                bounds = [s0, *cuts, m.end()]
+                k = bisect.bisect_right(bounds, a) - 1
+                blob = len(text[bounds[k]:bounds[k + 1]].split()) >= 6
             parts = _person_of_group(text, a, b)
             for pa, pb in parts:
                 # (each part is a blob, a headline's or a credit line's run, only by itself)
                 part_blob = blob if len(parts) == 1 else len(text[pa:pb].split()) >= 6
                 for qa, qb in _group_then_person(text, pa, pb, part_blob):
                     yield qa, qb, part_blob and (qa, qb) == (pa, pb)
+
+
+def _bare_the_cuts(text: str, cur: list[tuple[int, int]], rest: str, places: set[str], demonyms) -> bool:
+    """Whether a "the" that no other connector comes before ends the name before it. Text
+    without commas glues names so: "Damascus the Syrian Observatory for Human Rights", "Abu
+    Bakr al-Baghdadi the Observatory", "Washington the Pentagon". A name's own "the" follows
+    "of", "for" or "and" ("Organisation for the Prohibition …", "Iraq and the Levant"), or joins
+    one word that is no known name to one more: a title ("Meet the Press", "Face the Nation")
+    or an epithet ("Ivan the Terrible")."""
+    before = text[cur[-1][0]:cur[-1][1]]
+    if before in _CONNECTOR_WORDS:
+        return False
+    first, after = text[cur[0][0]:cur[-1][1]], rest.split()
+    one_more = len(after) == 1 or len(after) > 1 and after[1] in _CONNECTOR_WORDS  # "Meet the Press and …"
+    return not (len(cur) == 1 and one_more and first not in places and first not in demonyms and not first.isupper())
+
+
+_CONNECTOR_WORDS = frozenset({"of", "for", "and", "al", "el", "bin", "ibn", "de", "du", "van", "von", "al-", "el-"})
 
 
 # Words that make a run before "of" a state's or a place's name, not a person's: "Islamic
