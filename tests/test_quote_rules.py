@@ -453,3 +453,12 @@ def test_a_name_and_its_appositive_before_a_closing_cue_speak_the_sentence_befor
     # a clause's verb, not a closing cue: no statement before the name
     text = "Trump’s campaign manager, Corey Lewandowski, who ran the data team, declined to comment on it."
     assert not [q for q in find_quotes(text, _sentences(text)) if q.text.startswith("Trump’s campaign")]
+
+
+def test_a_cue_in_a_relative_clause_has_no_statement_before_it():
+    """'…, which the Islamic Resistance in Iraq claimed.': the cue's object is "which"; the
+    clause before it is the writer's, not the group's statement."""
+    text = "The meeting came days after a drone attack on the base, which the Islamic Resistance in Iraq claimed."
+    assert find_quotes(text, _sentences(text)) == []
+    text = "The meeting came days after a drone attack on the base, the Islamic Resistance in Iraq claimed."
+    assert [q.speaker.text for q in find_quotes(text, _sentences(text))] == ["the Islamic Resistance in Iraq"]

@@ -177,3 +177,14 @@ def test_a_description_that_holds_a_name_is_that_name_s():
                      "The Observatory official said two bombers struck the base.")
     by_text = _speaker_entities(archive)
     assert by_text["two bombers struck the base"] == "observatory"
+
+
+def test_a_name_after_a_dateline_is_a_subject_a_voice_or_a_pronoun_can_stand_for():
+    """'BAGHDAD - Iraqi Prime Minister … met …, his office said': the dateline kept the name
+    from opening its sentence, and "his office" had no speaker's entity."""
+    archive = _index("BAGHDAD - Iraqi Prime Minister Mohammed Shia al-Sudani on Sunday met a delegation, "
+                     "his office said.",
+                     "WASHINGTON (Reuters) - Senator John McCain visited Kiev on Monday. He said the US stands with Ukraine.")
+    speakers = _speakers(archive)
+    assert speakers["office"] == "mohammed-shia-al-sudani"
+    assert speakers["He"] == "john-mccain"

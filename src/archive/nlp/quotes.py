@@ -1355,7 +1355,9 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     if comma < 0:
         return None
     lead = before[comma + 1:].strip(" '")
-    if len(lead.split()) > MAX_SPEAKER_WORDS:
+    if len(lead.split()) > MAX_SPEAKER_WORDS or lead.split(None, 1)[:1] in (["which"], ["that"], ["whom"]):
+        # '…a drone attack on the base, which the Islamic Resistance claimed.': the cue's
+        # object is the relative pronoun, not the clause before it
         return None
     after = text[ce:se]
     if lead:
@@ -2103,7 +2105,8 @@ def _antecedent(text, pronoun: str, at: int, history: list[Span], subjects, sent
         if want and kind != want or other is not None and _gender(text, sp) == other:
             continue
         sent = _sentence_of(sentences, sp.start)
-        lead = text[sent[0]:sp.start]
+        dateline = _DATELINE.match(text, sent[0], sp.start)  # 'BAGHDAD - Iraqi Prime Minister …'
+        lead = text[dateline.end() if dateline else sent[0]:sp.start]
         # subject position: the mention opens its sentence (after at most a short adverbial, or
         # its title: "Iraqi Prime Minister Mohammed Shia al-Sudani met …. He said …")
         if len(lead.split()) <= 1 or lead.rstrip().endswith(",") or _title_lead(lead):
