@@ -646,3 +646,11 @@ def test_a_bare_the_between_names_parts_them():
     found = _texts("He joined the Islamic State of Iraq and the Levant. The Organisation for the Prohibition of Chemical Weapons said so.")
     assert {"Islamic State of Iraq and the Levant", "Organisation for the Prohibition of Chemical Weapons"} <= found
     assert "Meet the Press" in _texts("He told NBC's Meet the Press on Sunday that he would run.")
+
+
+def test_a_name_placed_by_its_bearing_from_another_is_a_place():
+    """"near Tarmiyah, north of Baghdad": a word nothing typed (or a name typed a person by its
+    shape alone) that lies some way north of a place is a place (FA-KES: 15 villages)."""
+    assert ("Tarmiyah", "GPE") in _names("Its forces repelled an attack near Tarmiyah, north of Baghdad.")
+    assert ("Jurf al-Sakhar", "GPE") in _names("Militants took Jurf al-Sakhar, about 60 km south of Baghdad.")
+    assert ("Obama", "GPE") not in _names("Barack Obama spoke. He met Obama north of Chicago.")

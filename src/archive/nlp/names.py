@@ -651,6 +651,7 @@ def find_names(text: str, sentences: list[tuple[int, int]], taken: list[tuple[in
         out.append(RawMention(ns, ne, name, label, "rules"))
     if by_shape:
         out = _places_in_place_lists(text, out, by_shape)
+        out = [replace(m, label="GPE") if m.start in by_shape and _BEARING.match(text, m.end) else m for m in out]
     typed = _type_untyped(text, untyped, out, persons, sentence_starts, by_shape)
     if fixed or typed:
         out.extend(typed)
@@ -679,6 +680,10 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
     out = [replace(m, end=m.end + 1, text=m.text + ".", label="GPE") for m in untyped
            if text[m.end:m.end + 1] == "." and m.text + "." in state_abbreviations()
            and _AFTER_TOWN.search(text, max(0, m.start - 40), m.start)]
+    # "near Tarmiyah, north of Baghdad": a name placed by its bearing from another is a place
+    # (not a person's surname: "Barack Obama …, Obama north of Chicago")
+    out += [replace(m, label="GPE") for m in untyped if _BEARING.match(text, m.end) and m.text not in persons
+            and m.start not in {x.start for x in out}]
     typed = {m.start for m in out}
     out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts, by_shape)
     typed = {m.start for m in out}
@@ -690,6 +695,9 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
 
 
 _JOINED = re.compile(r"\b(?:and|or)\b")
+# Where a place lies from another: "Tarmiyah, north of Baghdad", "Jarrah, about 73 km east of Homs".
+_BEARING = re.compile(r",?\s+(?:(?:about|some|around|nearly|roughly)\s+)?(?:\d+(?:\.\d+)?\s*(?:km|kilometres|kilometers|miles)\s+)?"
+                      r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?(?=[A-Z])")
 _PLACE_ITEM_END = re.compile(r"\s*,?\s*(?:(?:and|or)\s+)?(?=[A-Z])|\s*(?:[.;:)]|\Z)")
 _INITIAL = re.compile(r"\b[A-Z]\.")
 _POSSESSIVE_AFTER = re.compile(r"\s?['’]s\b")
