@@ -453,6 +453,8 @@ def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMenti
     name ("a rocket attack on the US embassy in Baghdad": Baghdad). One vote per mention: an
     event named in many articles takes the date and place most of them give
     (`_date_found_events`). The registry's events keep what the editor wrote."""
+    text = a.article.text
+    places = [m for m in ms if m.type == "place"]
     for ev in ms:
         if ev.type != "event" or entities[ev.entity].in_registry:
             continue
@@ -462,8 +464,8 @@ def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMenti
         if near:
             event_dates[ev.entity][min(near, key=lambda t: t[:2])[2]] += 1
         # (not the parties of "the US-Iraq strategic dialogue")
-        inside = [m.entity for m in ms if m.type == "place" and ev.start <= m.start and m.end <= ev.end
-                  and "-" not in a.article.text[m.start - 1:m.start] + a.article.text[m.end:m.end + 1]]
+        inside = [m.entity for m in places if ev.start <= m.start and m.end <= ev.end
+                  and "-" not in text[m.start - 1:m.start] + text[m.end:m.end + 1]]
         if inside:
             event_places[ev.entity][inside[-1]] += 1
 

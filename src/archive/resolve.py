@@ -43,8 +43,14 @@ _TYPE_ORDER = ("militia", "actor", "organisation", "place", "event")
 
 @lru_cache(maxsize=65536)  # pure; called for every ORG mention of every build
 def militia_cue(name: str) -> bool:
-    folded = alias_key(name)
-    return any(re.search(rf"(?<!\w){re.escape(alias_key(c))}(?!\w)", folded) for c in word_list("militia_cues.txt"))
+    return _militia_cues().search(alias_key(name)) is not None
+
+
+@lru_cache(maxsize=1)
+def _militia_cues() -> re.Pattern:
+    """Any cue of militia_cues.txt as a whole word (one pattern: a search per cue took ~170 µs
+    a name)."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(alias_key(c)) for c in word_list('militia_cues.txt'))})(?!\w)")
 
 
 def _kind_cues() -> list[tuple[re.Pattern, str, str | None]]:
