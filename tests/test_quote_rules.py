@@ -462,3 +462,11 @@ def test_a_cue_in_a_relative_clause_has_no_statement_before_it():
     assert find_quotes(text, _sentences(text)) == []
     text = "The meeting came days after a drone attack on the base, the Islamic Resistance in Iraq claimed."
     assert [q.speaker.text for q in find_quotes(text, _sentences(text))] == ["the Islamic Resistance in Iraq"]
+
+
+def test_a_cue_inside_another_cue_s_clause_is_no_closing_attribution():
+    """'The head of …, Hadi al-Amiri, warned on Monday that the factions would respond …': "respond"
+    closed a statement made of the words before the comma, spoken by "the factions"."""
+    text = "The head of the Fatah Alliance, Hadi al-Amiri, warned on Monday that the factions would respond to any US strike."
+    assert [(q.speaker.text, q.text) for q in find_quotes(text, _sentences(text))] == \
+        [("Hadi al-Amiri", "the factions would respond to any US strike")]

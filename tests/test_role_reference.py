@@ -188,3 +188,14 @@ def test_a_name_after_a_dateline_is_a_subject_a_voice_or_a_pronoun_can_stand_for
     speakers = _speakers(archive)
     assert speakers["office"] == "mohammed-shia-al-sudani"
     assert speakers["He"] == "john-mccain"
+
+
+def test_the_mission_or_the_council_is_the_body_whose_name_holds_the_word():
+    """"The United Nations Assistance Mission for Iraq (UNAMI) urged restraint. … the mission
+    said": a body called by the kind of body it is, when a name named before holds the word."""
+    archive = _index("The United Nations Assistance Mission for Iraq (UNAMI) urged restraint. "
+                     "“We call on all parties to exercise restraint,” the mission said in a statement. "
+                     "The Arab League met in Cairo. “The attacks must stop,” the council said.")
+    speakers = _speakers(archive)
+    assert speakers["the mission"] == "united-nations-assistance-mission-for-iraq"
+    assert speakers["the council"] is None  # no name before holds "council"

@@ -62,7 +62,8 @@ PRONOUNS = {"he", "she", "they", "it", "we", "i", "who"}
 # Anaphoric heads: "the source added" refers to the source introduced earlier.
 # Heads of a definite description of a group: "the monitor" said what the Observatory reported.
 GROUP_HEADS = {"group", "monitor", "watchdog", "organisation", "organization", "observatory", "coalition",
-               "movement", "militia", "alliance", "agency", "ministry", "army", "party", "network"}
+               "movement", "militia", "alliance", "agency", "ministry", "army", "party", "network", "mission",
+               "council", "commission", "committee", "union", "league", "front"}
 ANAPHOR_HEADS = {"source", "sources", "official", "officials", "spokesman", "spokeswoman",
                  "spokesperson", "minister", "analyst", "diplomat", "statement", "group", "ministry"}
 # Words between a speaker and its verb that are not part of the speaker's name.
@@ -1345,6 +1346,9 @@ _INVERTED_NP = re.compile(r"\s+(?:[A-Z]|the\s+[A-Z]|(?:the|a|an|one|another|two|
                           r"embassy|coalition|command)(?=\s*(?:[,.;:]|$|\s+(?:in|on|at|said|says)\b)))")
 
 
+_THAT_INSIDE = re.compile(r"(?<=\s)that\s+(?:the|a|an|his|her|its|their|it|he|she|they|we|i|[A-Z])")
+
+
 def _inverted(text, ss, se, m, direct) -> _Found | None:
     """'The economy is bad, Trump said.' / '…, said Larry Sabato, director of …' → content
     before the comma; and the parenthetical 'Even then, he said, he’s learned …' → the whole
@@ -1355,9 +1359,11 @@ def _inverted(text, ss, se, m, direct) -> _Found | None:
     if comma < 0:
         return None
     lead = before[comma + 1:].strip(" '")
-    if len(lead.split()) > MAX_SPEAKER_WORDS or lead.split(None, 1)[:1] in (["which"], ["that"], ["whom"]):
+    if len(lead.split()) > MAX_SPEAKER_WORDS or lead.split(None, 1)[:1] in (["which"], ["that"], ["whom"]) \
+            or _THAT_INSIDE.search(lead):
         # '…a drone attack on the base, which the Islamic Resistance claimed.': the cue's
-        # object is the relative pronoun, not the clause before it
+        # object is the relative pronoun, not the clause before it; '…, Hadi al-Amiri, warned
+        # on Monday that the factions would respond': the cue is in another cue's clause
         return None
     after = text[ce:se]
     if lead:
@@ -2056,7 +2062,8 @@ def _group_antecedent(speaker: Span, history: list[Span], subjects) -> Span | No
 
 # Heads that name what kind of body it is: the antecedent's name must hold the word ("the
 # army" is the "Syrian Arab Army", not the ISIS named last). A watcher's head: a monitoring group.
-_NAMED_HEADS = {"army", "ministry", "coalition", "alliance", "party", "movement", "agency", "militia"}
+_NAMED_HEADS = {"army", "ministry", "coalition", "alliance", "party", "movement", "agency", "militia", "mission",
+                "council", "commission", "committee", "union", "league", "front"}
 _WATCHER_HEADS = {"monitor", "watchdog", "observatory"}
 
 
