@@ -50,6 +50,9 @@ def events(text: str) -> list[str]:
     ("Related News Turkish jets raided villages in northern Syria", ["Turkish jets raided villages in northern Syria"]),
     ("its jets have hit Aleppo", ["jets have hit Aleppo"]),
     ("Rockets hit Baghdad airport overnight.", ["Rockets hit Baghdad airport"]),  # the place's building
+    # the place in a compound ("US-led") describes; the target goes on to the next place
+    ("A roadside bomb struck a convoy carrying supplies for the US-led coalition near Basra on Monday.",
+     ["roadside bomb struck a convoy carrying supplies for the US-led coalition near Basra"]),
     ("Syrian regime airstrikes killed at least 58 civilians in eastern Syria on Sunday.",
      ["Syrian regime airstrikes killed at least 58 civilians in eastern Syria"]),
     # an attack named by a noun, with what it struck

@@ -654,3 +654,5 @@ def test_a_name_placed_by_its_bearing_from_another_is_a_place():
     assert ("Tarmiyah", "GPE") in _names("Its forces repelled an attack near Tarmiyah, north of Baghdad.")
     assert ("Jurf al-Sakhar", "GPE") in _names("Militants took Jurf al-Sakhar, about 60 km south of Baghdad.")
     assert ("Obama", "GPE") not in _names("Barack Obama spoke. He met Obama north of Chicago.")
+    # and after "near" (FA-KES: Azaz, Jerablus, Kobane, Saraqeb … 25 mentions)
+    assert ("Nasiriyah", "GPE") in _names("A bomb struck a convoy near Nasiriyah, security sources said.")

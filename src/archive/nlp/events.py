@@ -270,10 +270,10 @@ _STRIKER_BEFORE = re.compile(rf"\b(?:(?:{_DETERMINERS})\s+)?((?:{_STRIKER_WORD}\
 _NOT_STRIKER_WORDS = frozenset("morning evening night afternoon dawn weekend week day month year yesterday today "
                                "tonight later earlier meanwhile also hours days weeks months years monday tuesday wednesday thursday friday "
                                "saturday sunday".split() + _MONTHS.lower().split("|"))
-# Between the verb and the place: what was struck, perhaps "in", "near", "of" …; at most eight
+# Between the verb and the place: what was struck, perhaps "in", "near", "of" …; at most ten
 # words, none that ends the clause or starts another ("…, killing", "which", "and said").
 _STRUCK = re.compile(r"(?:\s+(?!(?:killing|wounding|injuring|which|who|that|when|after|before|as|while|but|since|"
-                     r"said|says|and\s+(?:killed|wounded|said)|leaving|causing)\b)[\w’'-]+){0,8}?\s+\Z")
+                     r"said|says|and\s+(?:killed|wounded|said)|leaving|causing)\b)[\w’'-]+){0,10}?\s+\Z")
 
 
 def _strikes(text: str, names: _Names):
@@ -292,7 +292,7 @@ def _strikes(text: str, names: _Names):
         start = _striker_start(text, m.start(1), m.end(1))
         verb_end = last_end = v.end()
         for x in names.within(verb_end, verb_end + 90):
-            if names.type_of(x) != _PLACE:
+            if names.type_of(x) != _PLACE or text[x.end:x.end + 1] == "-":  # (not the "US" of "US-led")
                 continue
             if _STRUCK.match(text, verb_end, x.start) is not None:
                 yield start, _target_end(text, names, x)
@@ -349,7 +349,7 @@ def _attacks_on(text: str, names: _Names):
             continue
         target = m.end()
         for x in names.within(target, target + 60):
-            if names.type_of(x) != _PLACE:
+            if names.type_of(x) != _PLACE or text[x.end:x.end + 1] == "-":
                 continue
             if x.start == target or _TARGET.match(text, target, x.start) is not None:
                 yield (m.start(1) if the else m.start(3)), _target_end(text, names, x)

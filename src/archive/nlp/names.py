@@ -681,9 +681,10 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
            if text[m.end:m.end + 1] == "." and m.text + "." in state_abbreviations()
            and _AFTER_TOWN.search(text, max(0, m.start - 40), m.start)]
     # "near Tarmiyah, north of Baghdad": a name placed by its bearing from another is a place
-    # (not a person's surname: "Barack Obama …, Obama north of Chicago")
-    out += [replace(m, label="GPE") for m in untyped if _BEARING.match(text, m.end) and m.text not in persons
-            and m.start not in {x.start for x in out}]
+    # (not a person's surname: "Barack Obama …, Obama north of Chicago"); and after "near"
+    # ("a convoy near Nasiriyah, security sources said")
+    out += [replace(m, label="GPE") for m in untyped if m.text not in persons and m.start not in {x.start for x in out}
+            and (_BEARING.match(text, m.end) or _NEAR_BEFORE.search(text, max(0, m.start - 12), m.start))]
     typed = {m.start for m in out}
     out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts, by_shape)
     typed = {m.start for m in out}
@@ -695,6 +696,7 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
 
 
 _JOINED = re.compile(r"\b(?:and|or)\b")
+_NEAR_BEFORE = re.compile(r"\b(?:near|outside|nearby)\s+\Z")
 # Where a place lies from another: "Tarmiyah, north of Baghdad", "Jarrah, about 73 km east of Homs".
 _BEARING = re.compile(r",?\s+(?:(?:about|some|around|nearly|roughly)\s+)?(?:\d+(?:\.\d+)?\s*(?:km|kilometres|kilometers|miles)\s+)?"
                       r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?(?=[A-Z])")
