@@ -199,3 +199,15 @@ def test_the_mission_or_the_council_is_the_body_whose_name_holds_the_word():
     speakers = _speakers(archive)
     assert speakers["the mission"] == "united-nations-assistance-mission-for-iraq"
     assert speakers["the council"] is None  # no name before holds "council"
+
+
+def test_sources_close_to_a_body_do_not_speak_for_it():
+    """"Sources close to the Sadrist Movement said": the quote was the movement's (PolNeAR
+    train: "people close to the vice president" was Joe Biden's)."""
+    archive = _index("Sources close to the Sadrist Movement said the cleric would not join the government. "
+                     "A source close to Kataib Hezbollah told AFP the group would retaliate. "
+                     "Kataib Hezbollah said it was close to a deal.")
+    speakers = _speakers(archive)
+    assert speakers["Sources close to the Sadrist Movement"] is None
+    assert speakers["A source close to Kataib Hezbollah"] is None
+    assert speakers["Kataib Hezbollah"] == "kataib-hezbollah"

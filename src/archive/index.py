@@ -173,8 +173,13 @@ def _speaker_entity(span: Span | None, mentions: list[Mention], text: str = "") 
 
 def _possessor(m: Mention, end: int, text: str) -> bool:
     """"Qassem Soleimani’s heir", "Trump's spokesman": a name before "’s" inside the speaker's
-    words (ending by `end`) owns the speaker; it is not them."""
-    return m.end < end and text[m.end:m.end + 2] in ("’s", "'s")
+    words (ending by `end`) owns the speaker; it is not them. Nor is a name the speaker is only
+    close to ("Sources close to the Sadrist Movement")."""
+    return m.end < end and text[m.end:m.end + 2] in ("’s", "'s") \
+        or _CLOSE_TO.search(text, max(0, m.start - 16), m.start) is not None
+
+
+_CLOSE_TO = re.compile(r"\b(?:close|closer|near)\s+to\s+(?:the\s+)?\Z")
 
 
 @lru_cache(maxsize=1)

@@ -519,7 +519,17 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     before = text[floor:span.start].split()
     if " " not in span.text and span.text[:1].islower() and before and before[-1].lower() in _TRUE_PREPS:
         return None  # 'militias which at times claim responsibility': the object of "at", no speaker
+    close = _CLOSE_TO_LEAD.search(text, max(floor, span.start - 60), span.start)
+    if close is not None:
+        # 'Sources close to the Sadrist Movement said': the sources speak, not the movement
+        return _span_of(text, close.start(), span.end) or span
     return span
+
+
+# Who speaks beside a name, not for it: "sources close to", "a figure close to".
+_CLOSE_TO_LEAD = re.compile(r"(?:\b(?:[Aa]n?|[Tt]wo|[Tt]hree|[Ss]ome|[Ss]everal|[Oo]ne)\s+)?(?:[\w-]+\s+){0,2}?"
+                            r"\b(?:[Ss]ources?|[Pp]eople|[Ff]igures?|[Oo]fficials?|[Ss]omeone|[Mm]embers?|[Aa]ides?|"
+                            r"[Aa]ssociates?|[Aa]llies)\s+(?:close|closer|near)\s+to\s+\Z")
 
 
 _SUBJECT_VERB = re.compile(r"(?<![\w’'-])((?:He|She|They|We|I|he|she|they|we)|(?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*(?=\s+[a-z])|(?:(?:The|the)\s+)?[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
