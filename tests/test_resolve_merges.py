@@ -309,3 +309,12 @@ def test_a_found_event_named_in_many_articles_takes_the_date_most_give():
     [attack] = _entity_of(archive, "the attack on Erbil airport")
     assert archive.entities[attack].date.iso() == "2021-02-15"
     assert archive.entities[attack].place == "erbil"
+
+
+def test_a_found_event_takes_no_date_that_says_when_something_was_said():
+    """"The Observatory reported on Thursday that 90 people died in the attack on …": Thursday
+    is when it was reported (FA-KES: 10 of 172 dated events took such a date)."""
+    archive = _dated_index(("The Observatory reported on Thursday that 90 people were killed in the attack on Erbil airport.",
+                            (2021, 2, 19)))
+    [attack] = _entity_of(archive, "the attack on Erbil airport")
+    assert archive.entities[attack].date is None and archive.entities[attack].place == "erbil"

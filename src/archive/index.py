@@ -465,7 +465,8 @@ def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMenti
             continue
         s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
         near = [(max(d.start - ev.end, ev.start - d.end, 0), d.start, d.date) for d in dates
-                if d.date is not None and s <= d.start and d.end <= e]
+                if d.date is not None and s <= d.start and d.end <= e
+                and not _REPORTED_WHEN.search(text, max(s, d.start - 30), d.start)]
         if near:
             event_dates[ev.entity][min(near, key=lambda t: t[:2])[2]] += 1
         # (not the parties of "the US-Iraq strategic dialogue")
@@ -473,6 +474,12 @@ def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMenti
                   and "-" not in text[m.start - 1:m.start] + text[m.end:m.end + 1]]
         if inside:
             event_places[ev.entity][inside[-1]] += 1
+
+
+# A date that says when something was said, not when the event was: "the Observatory reported
+# on Thursday that 90 people were killed in the attack", "officials said Tuesday".
+_REPORTED_WHEN = re.compile(r"\b(?:said|says|told|reported|reports|announced|added|stated|declared|claimed|warned|"
+                            r"stressed|confirmed|denied|wrote|tweeted)\s+(?:[a-z]+\s+)?\Z")
 
 
 def _date_found_events(entities: dict, event_dates: dict, event_places: dict) -> None:
