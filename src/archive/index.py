@@ -163,7 +163,7 @@ def _speaker_entity(span: Span | None, mentions: list[Mention], text: str = "") 
         before = [m for m in typed if m.start < s]  # (mentions come sorted by start, longest first)
         if before and before[-1].end >= e and " and " not in before[-1].text:
             return before[-1].entity  # the end of a name: "television" of "Syrian state television"
-    inside = [m for m in typed if s <= m.start and m.end <= e and not _possessor(m, e, text)]
+    inside = [m for m in typed if s <= m.start and m.end <= e and not _not_the_speaker(m, e, text)]
     if not inside:
         return None
     # The head of "Political analyst Ihssan Shammari" is the last name in it; prefer people.
@@ -171,10 +171,10 @@ def _speaker_entity(span: Span | None, mentions: list[Mention], text: str = "") 
     return (people or inside)[-1].entity
 
 
-def _possessor(m: Mention, end: int, text: str) -> bool:
-    """"Qassem Soleimani’s heir", "Trump's spokesman": a name before "’s" inside the speaker's
-    words (ending by `end`) owns the speaker; it is not them. Nor is a name the speaker is only
-    close to ("Sources close to the Sadrist Movement")."""
+def _not_the_speaker(m: Mention, end: int, text: str) -> bool:
+    """Whether a name in a speaker's words (ending by `end`) is not who speaks: a possessor
+    before "’s" owns the speaker ("Qassem Soleimani’s heir", "Trump's spokesman"), and a name
+    after "close to" is only near them ("Sources close to the Sadrist Movement")."""
     return m.end < end and text[m.end:m.end + 2] in ("’s", "'s") \
         or _CLOSE_TO.search(text, max(0, m.start - 16), m.start) is not None
 
@@ -263,8 +263,8 @@ def _speaker_finder(speakers: list[Mention], text: str = "", places: list[Mentio
             return speakers[lo - 1].entity
         if hi - lo <= 1:  # the usual cases: no name in the speaker's words ("a source"), or one
             m = speakers[lo] if hi > lo else None
-            return m.entity if m is not None and m.end <= e and not _possessor(m, e, text) else None
-        inside = [m for m in speakers[lo:hi] if m.end <= e and not _possessor(m, e, text)]
+            return m.entity if m is not None and m.end <= e and not _not_the_speaker(m, e, text) else None
+        inside = [m for m in speakers[lo:hi] if m.end <= e and not _not_the_speaker(m, e, text)]
         if not inside:
             return None
         people = [m for m in inside if m.type == "actor"]
@@ -336,7 +336,7 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
     event_participants: dict[str, Counter] = defaultdict(Counter)
     event_dates: dict[str, Counter] = defaultdict(Counter)
     event_places: dict[str, Counter] = defaultdict(Counter)
-    dates: dict[str, list[DateMention]] = {}  # an article's, when its events needed them first
+    dates: dict[str, list[DateMention]] = {}  # (usually found at annotation time, kept in its cache record)
     ordered = sorted(annotated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0), a.article.id), reverse=True)
     resolve_article = resolver.resolve_article
     seen_lists: list[list[str]] = []  # each article's distinct entities, in `ordered`
@@ -369,20 +369,19 @@ def build_index(annotated: list[AnnotatedArticle], registry: Registry, pipeline:
                 art_quotes.append(q)
                 if speaker_entity:
                     entity_quotes[speaker_entity].append(q)
+        dates[aid] = list(a.dates) if a.dates is not None else find_dates(art.text, art.date)
         if "event" in map(_TYPE, ms):  # 300 event mentions in 230,000: most articles have none
-            _link_events(a, ms, art_quotes, event_quotes, event_participants)
-            dates[aid] = list(a.dates) if a.dates is not None else find_dates(art.text, art.date)
-            _event_setting(a, ms, dates[aid], resolver.entities, event_dates, event_places)
+            events = [(ev, *next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end)))
+                      for ev in ms if ev.type == "event"]  # each with its sentence
+            _link_events(events, ms, art_quotes, event_quotes, event_participants)
+            _event_setting(art.text, events, ms, dates[aid], resolver.entities, event_dates, event_places)
     _date_found_events(resolver.entities, event_dates, event_places)
     archive = Archive(
         pipeline=pipeline, articles=[a.article for a in ordered], mentions=mentions, quotes=quotes,
         entities=resolver.entities, entity_articles=dict(entity_articles),
         entity_quotes=dict(entity_quotes), mention_counts=counts,
         event_quotes=dict(event_quotes), event_participants=dict(event_participants),
-        # usually found already at annotation time and kept in its cache record
-        dates={a.article.id: dates.get(a.article.id) or (list(a.dates) if a.dates is not None
-                                                          else find_dates(a.article.text, a.article.date))
-               for a in ordered},
+        dates=dates,
         sentences={a.article.id: a.sentences for a in ordered},
     )
     # Counted on first use, like the contexts: pages, pictures and exports show them, and a
@@ -450,20 +449,19 @@ def _bare_rank(title: str) -> bool:
     return all(w.endswith(".") and len(w) <= 6 for w in title.split())
 
 
-def _event_setting(a: AnnotatedArticle, ms: list[Mention], dates: list[DateMention], entities: dict,
-                   event_dates: dict, event_places: dict) -> None:
+def _event_setting(text: str, events: list[tuple[Mention, int, int]], ms: list[Mention], dates: list[DateMention],
+                   entities: dict, event_dates: dict, event_places: dict) -> None:
     """When and where a found event happened, as the sentence that names it says: the date
     written nearest to it in that sentence ("In January, bomb-laden drones struck the main
     royal palace in Riyadh": January of the article's year), and the last place inside its
     name ("a rocket attack on the US embassy in Baghdad": Baghdad). One vote per mention: an
     event named in many articles takes the date and place most of them give
-    (`_date_found_events`). The registry's events keep what the editor wrote."""
-    text = a.article.text
+    (`_date_found_events`). The registry's events keep what the editor wrote. `events`: the
+    article's event mentions, each with its sentence's start and end."""
     places = [m for m in ms if m.type == "place"]
-    for ev in ms:
-        if ev.type != "event" or entities[ev.entity].in_registry:
+    for ev, s, e in events:
+        if entities[ev.entity].in_registry:
             continue
-        s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
         near = [(max(d.start - ev.end, ev.start - d.end, 0), d.start, d.date) for d in dates
                 if d.date is not None and s <= d.start and d.end <= e
                 and not _REPORTED_WHEN.search(text, max(s, d.start - 30), d.start)]
@@ -492,11 +490,11 @@ def _date_found_events(entities: dict, event_dates: dict, event_places: dict) ->
         entities[eid].place = votes.most_common(1)[0][0]
 
 
-def _link_events(a: AnnotatedArticle, ms: list[Mention], quotes: list[Quote],
+def _link_events(events: list[tuple[Mention, int, int]], ms: list[Mention], quotes: list[Quote],
                  event_quotes: dict, event_participants: dict) -> None:
-    """Quotes and people in the sentences that name an event belong on the event's page."""
-    for ev in (m for m in ms if m.type == "event"):
-        s, e = next(((x, y) for x, y in a.sentences if x <= ev.start < y), (ev.start, ev.end))
+    """Quotes and people in the sentences that name an event belong on the event's page
+    (`events`: each event mention with its sentence's start and end)."""
+    for ev, s, e in events:
         for q in quotes:
             if q.start < e and s < q.end and q not in event_quotes[ev.entity]:
                 event_quotes[ev.entity].append(q)

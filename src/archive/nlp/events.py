@@ -326,6 +326,7 @@ _HOW = (r"(?:(?:drone|rocket|missile|mortar|suicide|chemical|car[- ]bomb|artille
         r"coordinated|twin|double|cross-border|[a-z]+-led)\s+)")
 _ATTACK_ON = re.compile(rf"\b(?:([Tt]he)\s+|([Aa]n?|[Tt]wo|[Ss]everal)\s+(?=(?:{_HOW})|airstrikes?|air\s+raids?))?"
                         rf"((?:{_HOW}){{0,2}}(?:airstrikes?|air\s+raids?|{_ATTACK_NOUNS}))\s+(?:on|against)\s+")
+_SAYS_HOW = re.compile(rf"{_HOW}|air")  # "rocket attack", "airstrike": a deed, not a threat
 # What was attacked, before its place: "the US embassy in", "a hospital in", "a convoy near".
 _TARGET = re.compile(r"(?:the\s+)?\Z|(?:(?:the|a|an|its|their)\s+)?(?:(?!(?:have|has|had|was|were|is|are|will|would|"
                      r"and|which|that|who|killed|killing|after|before)\b)[\w’'-]+\s+){0,4}?"
@@ -343,7 +344,7 @@ def _attacks_on(text: str, names: _Names):
     """"a rocket attack on the US embassy in Baghdad": from the attack to where it struck."""
     for m in _ATTACK_ON.finditer(text):
         the, article, attack = m.group(1, 2, 3)
-        if not the and (not re.match(rf"{_HOW}|air", attack) or (not article and attack.endswith("s"))):
+        if not the and (not _SAYS_HOW.match(attack) or (not article and attack.endswith("s"))):
             # "an attack on Iran" may be a threat; a plural alone is a kind of deed, not one
             # ("Russia denies air strikes on Idlib")
             continue

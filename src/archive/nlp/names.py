@@ -25,7 +25,9 @@ from archive.models import RawMention
 from archive.nlp.normalise import without_the
 from archive.nlp.lexicon import place_alias_groups, reporting_verbs, state_abbreviations, word_list, word_set
 
-_CONNECTOR = r"(?:of|for|the|and|al|el|bin|ibn|de|du|van|von|al-|el-)"
+# Small words inside a name: "Islamic State of Iraq and the Levant", "Osama bin Laden".
+_CONNECTORS = ("of", "for", "the", "and", "al", "el", "bin", "ibn", "de", "du", "van", "von", "al-", "el-")
+_CONNECTOR = rf"(?:{'|'.join(_CONNECTORS)})"
 # A word of a name. "George W. Bush": an initial keeps its full stop. A plural's possessive
 # stays inside a name before the head of a body's name ("Kurdistan Workers’ Party", "Veterans’
 # Association"); before any other word it ends the name ("Fox News’ Chris Wallace", "Homs’ Old
@@ -683,7 +685,8 @@ def _type_untyped(text: str, untyped: list[RawMention], found: list[RawMention],
     # "near Tarmiyah, north of Baghdad": a name placed by its bearing from another is a place
     # (not a person's surname: "Barack Obama …, Obama north of Chicago"); and after "near"
     # ("a convoy near Nasiriyah, security sources said")
-    out += [replace(m, label="GPE") for m in untyped if m.text not in persons and m.start not in {x.start for x in out}
+    typed = {m.start for m in out}
+    out += [replace(m, label="GPE") for m in untyped if m.text not in persons and m.start not in typed
             and (_BEARING.match(text, m.end) or _NEAR_BEFORE.search(text, max(0, m.start - 12), m.start))]
     typed = {m.start for m in out}
     out += _list_items(text, [m for m in untyped if m.start not in typed], found, sentence_starts, by_shape)
@@ -980,7 +983,7 @@ def _bare_the_cuts(text: str, cur: list[tuple[int, int]], rest: str, places: set
     return not (len(cur) == 1 and one_more and first not in places and first not in demonyms and not first.isupper())
 
 
-_CONNECTOR_WORDS = frozenset({"of", "for", "and", "al", "el", "bin", "ibn", "de", "du", "van", "von", "al-", "el-"})
+_CONNECTOR_WORDS = frozenset(_CONNECTORS) - {"the"}
 
 
 # Words that make a run before "of" a state's or a place's name, not a person's: "Islamic
