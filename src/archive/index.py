@@ -14,7 +14,7 @@ from itertools import chain
 from operator import attrgetter, le
 
 from archive.dates import DateMention, find_dates
-from archive.nlp.quotes import split_role
+from archive.nlp.quotes import CLOSE_TO, split_role
 from archive.nlp.role_reference import demonym_fits
 from archive.models import AnnotatedArticle, Article, Entity, Mention, Quote, Span, fast_maker
 from archive.nlp.lexicon import place_alias_groups, word_list
@@ -179,7 +179,7 @@ def _not_the_speaker(m: Mention, end: int, text: str) -> bool:
         or _CLOSE_TO.search(text, max(0, m.start - 16), m.start) is not None
 
 
-_CLOSE_TO = re.compile(r"\b(?:close|closer|near)\s+to\s+(?:the\s+)?\Z")
+_CLOSE_TO = re.compile(rf"\b{CLOSE_TO}(?:the\s+)?\Z")
 
 
 @lru_cache(maxsize=1)

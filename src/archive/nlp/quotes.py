@@ -526,10 +526,12 @@ def speaker_before(text: str, cue_start: int, floor: int, strict: bool = False) 
     return span
 
 
-# Who speaks beside a name, not for it: "sources close to", "a figure close to".
+# Who speaks beside a name, not for it: "sources close to", "a figure close to" (index.py
+# gives no speaker's entity to a name after CLOSE_TO).
+CLOSE_TO = r"(?:close|closer|near)\s+to\s+"
 _CLOSE_TO_LEAD = re.compile(r"(?:\b(?:[Aa]n?|[Tt]wo|[Tt]hree|[Ss]ome|[Ss]everal|[Oo]ne)\s+)?(?:[\w-]+\s+){0,2}?"
                             r"\b(?:[Ss]ources?|[Pp]eople|[Ff]igures?|[Oo]fficials?|[Ss]omeone|[Mm]embers?|[Aa]ides?|"
-                            r"[Aa]ssociates?|[Aa]llies)\s+(?:close|closer|near)\s+to\s+\Z")
+                            rf"[Aa]ssociates?|[Aa]llies)\s+{CLOSE_TO}\Z")
 
 
 _SUBJECT_VERB = re.compile(r"(?<![\w’'-])((?:He|She|They|We|I|he|she|they|we)|(?:The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*(?=\s+[a-z])|(?:(?:The|the)\s+)?[A-Z][\w’'.-]+(?:\s+(?:al-|bin\s+|de\s+)?[A-Z][\w’'.-]+){0,4})"
